@@ -1,0 +1,68 @@
+# onestop — the two commands of the quick start are `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+ONESTOP := $(VENV)/bin/onestop
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := onestop.settings
+
+.PHONY: help demo setup serve test lint typecheck format openapi messages makemessages clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.base: requirements/base.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/base.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.base requirements/dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+messages: $(VENV)/.base  ## compile translations (pure Python, no gettext needed)
+	$(ONESTOP) compilemessages -v 0
+
+makemessages: $(VENV)/.base  ## extract strings into locale/zh_Hans (needs GNU gettext)
+	$(ONESTOP) makemessages --locale zh_Hans --no-obsolete --no-location --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*'
+
+setup: $(VENV)/.base node_modules/.installed messages  ## install, migrate, collect static files
+	@mkdir -p var
+	$(ONESTOP) migrate --no-input -v 0
+	$(ONESTOP) collectstatic --no-input -v 0
+
+demo: setup  ## set up from nothing, load the demo once and serve on http://127.0.0.1:$(PORT)
+	$(ONESTOP) demo
+	$(ONESTOP) serve --port $(PORT)
+
+serve: setup  ## serve without loading the demo
+	$(ONESTOP) serve --port $(PORT)
+
+lint: $(VENV)/.dev node_modules/.installed messages  ## ruff, mypy, import-linter, migrations and OpenAPI drift
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy onestop
+	$(VENV)/bin/lint-imports --no-cache
+	$(ONESTOP) makemigrations --check --dry-run -v 0
+	$(ONESTOP) openapi --check
+
+test: lint  ## lint plus the whole suite, browser tests included
+	$(VENV)/bin/pytest
+
+format: $(VENV)/.dev  ## rewrite code to the project's style
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+openapi: $(VENV)/.base  ## regenerate docs/api/openapi.json after an API change
+	$(ONESTOP) openapi
+
+clean:  ## remove the environment, installed assets and local data
+	rm -rf $(VENV) node_modules var

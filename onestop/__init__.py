@@ -1,0 +1,1 @@
+"""onestop: a self-hostable one-stop service platform."""

@@ -1,0 +1,59 @@
+"""Errors with stable codes.
+
+Each business app lists its codes in ``error_codes.py`` as a ``StrEnum``; a code never
+changes meaning once released (partners match on it). The message is for people and is
+translated into the language of the request.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.utils.functional import Promise
+
+
+class CoreErrorCode(StrEnum):
+    NOT_FOUND = "not_found"
+    INVALID = "invalid"
+    INVALID_PARAMETER = "invalid_parameter"
+    PAGE_NOT_FOUND = "page_not_found"
+    SERVER_ERROR = "server_error"
+
+
+class OnestopError(Exception):
+    """A failure the caller can act on, with a stable code and a translated message."""
+
+    status = 400
+
+    def __init__(
+        self,
+        code: StrEnum,
+        message: str | Promise,
+        *,
+        field: str | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(str(code))
+        self.code = code
+        self.message = message
+        self.field = field
+        self.params = params or {}
+
+    def as_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": str(self.code), "message": str(self.message)}
+        if self.field:
+            body["field"] = self.field
+        return body
+
+
+class NotFound(OnestopError):
+    """The object does not exist, or exists for another tenant: the two look the same."""
+
+    status = 404
+
+
+class ValidationFailed(OnestopError):
+    """Input that breaks a rule of the domain; ``field`` names the offending input."""
+
+    status = 422

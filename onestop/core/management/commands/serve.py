@@ -1,0 +1,50 @@
+"""Serve onestop with granian (WSGI, sync views)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Serve onestop over HTTP with granian (WSGI)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("ONESTOP_WORKERS", "1")),
+            help="Worker processes; production runs one per core.",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("ONESTOP_THREADS", "8")),
+            help="Blocking threads per worker for the sync views.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        granian = Path(sys.executable).with_name("granian")
+        executable = str(granian) if granian.exists() else shutil.which("granian")
+        if not executable:
+            raise CommandError("granian is not installed; run `make setup`.")
+        argv = [
+            executable,
+            "--interface", "wsgi",
+            "--host", options["host"],
+            "--port", str(options["port"]),
+            "--workers", str(options["workers"]),
+            "--blocking-threads", str(options["threads"]),
+            "--no-ws",
+            "onestop.wsgi:application",
+        ]  # fmt: skip
+        self.stdout.write(f"onestop serving on http://{options['host']}:{options['port']}/")
+        self.stdout.flush()
+        os.execv(executable, argv)  # noqa: S606 - replaces this process with the server
