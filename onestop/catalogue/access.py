@@ -1,0 +1,219 @@
+"""Reads of the catalogue, always within one tenant.
+
+An item, theme or life event of another tenant answers exactly like one that does not
+exist. Lists are built with a fixed number of queries whatever their length.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from onestop.catalogue import search
+from onestop.catalogue.error_codes import CatalogueErrorCode
+from onestop.catalogue.models import (
+    Audience,
+    ItemStatus,
+    LifeEvent,
+    Material,
+    ProcessStep,
+    SearchTerm,
+    ServiceItem,
+    Theme,
+)
+from onestop.core.errors import NotFound, ValidationFailed
+from onestop.tenancy.access import departments_for_tenant
+from onestop.tenancy.models import Department, Tenant
+
+MAX_QUERY_LENGTH = 100
+MAX_PAGE_SIZE = 100
+
+
+def published_items(tenant: Tenant) -> QuerySet[ServiceItem]:
+    return ServiceItem.objects.filter(tenant=tenant, status=ItemStatus.PUBLISHED)
+
+
+def access_service_item(tenant: Tenant, code: str) -> ServiceItem:
+    """One published item with everything its guide shows, in five queries."""
+    item = (
+        published_items(tenant)
+        .filter(code=code)
+        .select_related("department", "department__region")
+        .prefetch_related(
+            Prefetch("materials", queryset=Material.objects.order_by("order")),
+            Prefetch("steps", queryset=ProcessStep.objects.order_by("order")),
+            Prefetch("themes", queryset=Theme.objects.order_by("order")),
+        )
+        .first()
+    )
+    if item is None:
+        raise NotFound(CatalogueErrorCode.SERVICE_ITEM_NOT_FOUND, _("No such service item."))
+    return item
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceQuery:
+    q: str = ""
+    department: str = ""
+    theme: str = ""
+    zero_trip: bool | None = None
+    audience: str = ""
+    page: int = 1
+    page_size: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ServicePage:
+    query: ServiceQuery
+    count: int
+    items: list[ServiceItem]
+    department: Department | None = None
+    theme: Theme | None = None
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // self.query.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.query.page < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.query.page > 1
+
+
+def search_service_items(tenant: Tenant, query: ServiceQuery) -> ServicePage:
+    """Search and filter the tenant's published items; a page of results and the count.
+
+    Filters naming a department or theme the tenant does not have are refused (422) rather
+    than silently ignored, so that a typo does not look like an empty catalogue.
+    """
+    if len(query.q) > MAX_QUERY_LENGTH:
+        raise ValidationFailed(
+            CatalogueErrorCode.QUERY_TOO_LONG,
+            _("The search text is limited to %(limit)d characters.") % {"limit": MAX_QUERY_LENGTH},
+            field="q",
+        )
+    filters = Q()
+    department = theme = None
+    if query.department:
+        department = departments_for_tenant(tenant).filter(code=query.department).first()
+        if department is None:
+            raise ValidationFailed(
+                CatalogueErrorCode.DEPARTMENT_UNKNOWN, _("Unknown department."), field="department"
+            )
+        filters &= Q(department=department)
+    if query.theme:
+        theme = Theme.objects.filter(tenant=tenant, code=query.theme).first()
+        if theme is None:
+            raise ValidationFailed(
+                CatalogueErrorCode.THEME_UNKNOWN, _("Unknown theme."), field="theme"
+            )
+        filters &= Q(themes=theme)
+    if query.zero_trip is not None:
+        filters &= Q(visits_required=0) if query.zero_trip else Q(visits_required__gt=0)
+    if query.audience:
+        if query.audience not in Audience.values:
+            raise ValidationFailed(
+                CatalogueErrorCode.ITEM_FIELD_INVALID, _("Unknown audience."), field="audience"
+            )
+        filters &= Q(audience=query.audience)
+
+    start = (query.page - 1) * query.page_size
+    words = search.analyse_query(query.q)
+    if not words:
+        matching = published_items(tenant).filter(filters)
+        count = matching.count()
+        page_ids = list(
+            matching.order_by("-popularity", "code").values_list("id", flat=True)[
+                start : start + query.page_size
+            ]
+        )
+    else:
+        ranked = search.rank(words, _matching_terms(tenant, words, filters))
+        count = len(ranked)
+        page_ids = ranked[start : start + query.page_size]
+    items = {item.id: item for item in _list_items().filter(tenant=tenant, id__in=page_ids)}
+    return ServicePage(
+        query=query,
+        count=count,
+        items=[items[item_id] for item_id in page_ids],
+        department=department,
+        theme=theme,
+    )
+
+
+def _matching_terms(
+    tenant: Tenant, words: list[search.QueryWord], item_filters: Q
+) -> QuerySet[SearchTerm, tuple[int, str, int, int]]:
+    term_match = Q()
+    for word in words:
+        if word.prefix:
+            # A range on the (tenant, term) index: both databases answer it from the index,
+            # where LIKE 'x%' would scan on SQLite.
+            term_match |= Q(term__gte=word.text, term__lt=word.text + "\uffff")
+        else:
+            term_match |= Q(term=word.text)
+    item_scope = published_items(tenant).filter(item_filters).values("id")
+    return (
+        SearchTerm.objects.filter(tenant=tenant)
+        .filter(term_match, item__in=item_scope)
+        .values_list("item_id", "term", "weight", "item__popularity")
+    )
+
+
+def _list_items() -> QuerySet[ServiceItem]:
+    return ServiceItem.objects.select_related("department")
+
+
+def hot_items(tenant: Tenant, limit: int = 10) -> list[ServiceItem]:
+    return list(_list_items().filter(tenant=tenant, status=ItemStatus.PUBLISHED)
+                .order_by("-popularity", "code")[:limit])  # fmt: skip
+
+
+def themes_with_counts(tenant: Tenant, audience: str | None = None) -> list[Theme]:
+    """The tenant's themes, each annotated with ``item_count`` of published items."""
+    themes = Theme.objects.filter(tenant=tenant)
+    if audience:
+        themes = themes.filter(audience=audience)
+    return list(
+        themes.annotate(
+            item_count=Count("items", filter=Q(items__status=ItemStatus.PUBLISHED))
+        ).order_by("audience", "order")
+    )
+
+
+def departments_with_counts(tenant: Tenant) -> list[Department]:
+    """Departments that implement at least one published item, annotated ``item_count``."""
+    counts = dict(
+        published_items(tenant)
+        .values("department")
+        .annotate(n=Count("id"))
+        .values_list("department", "n")
+    )
+    departments = list(departments_for_tenant(tenant).filter(id__in=list(counts)))
+    for department in departments:
+        department.item_count = counts[department.id]  # type: ignore[attr-defined]
+    return departments
+
+
+def life_events_for_tenant(tenant: Tenant) -> list[LifeEvent]:
+    return list(
+        LifeEvent.objects.filter(tenant=tenant)
+        .annotate(item_count=Count("items", filter=Q(items__status=ItemStatus.PUBLISHED)))
+        .order_by("order")
+    )
+
+
+def access_life_event(tenant: Tenant, code: str) -> tuple[LifeEvent, list[ServiceItem]]:
+    event = LifeEvent.objects.filter(tenant=tenant, code=code).first()
+    if event is None:
+        raise NotFound(CatalogueErrorCode.LIFE_EVENT_NOT_FOUND, _("No such life event."))
+    items = list(
+        _list_items().filter(tenant=tenant, status=ItemStatus.PUBLISHED, life_events=event)
+        .order_by("-popularity", "code")
+    )  # fmt: skip
+    return event, items

@@ -1,0 +1,171 @@
+"""Catalogue search: Chinese word segmentation, pinyin and pinyin initials.
+
+An item is indexed under its words (jieba's search-mode segmentation), each word's full
+pinyin (社保 → shebao) and initials (sb), the single characters of its name, its English
+words and its code. A query is cut the same way; each query word must match a term
+exactly or as a prefix. Items matching every query word rank first; when none does, items
+matching any word are shown, best first. Internal to the catalogue: use ``access``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import jieba
+from pypinyin import Style, lazy_pinyin
+
+jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
+
+MAX_TERM_LENGTH = 64
+HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+QUERY_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[a-z0-9]+")
+LATIN_WORD = re.compile(r"[a-z0-9]+")
+
+# Words that carry no meaning in a citizen's query ("我要办理…", "怎么申请…").
+CHINESE_STOPWORDS = frozenset(
+    {"的", "了", "我", "要", "想", "我要", "我想", "怎么", "怎样", "如何", "办", "在哪", "哪里",
+     "在哪里", "什么", "和", "与", "及", "或", "去", "吗", "呢"}
+)  # fmt: skip
+ENGLISH_STOPWORDS = frozenset(
+    {"a", "an", "the", "of", "for", "and", "or", "to", "in", "on", "my", "how", "i"}
+)
+
+# Weights of where a term comes from; a query word's score is the weight of the best term
+# it matches, doubled for an exact match.
+WEIGHT_CODE = 20
+WEIGHT_NAME = 10
+WEIGHT_KEYWORD = 9
+WEIGHT_SUB_ITEM = 6
+WEIGHT_ENGLISH = 5
+WEIGHT_DEPARTMENT = 3
+WEIGHT_WHOLE_PINYIN = 3
+# Initials are ambiguous (sb: 社保, 设备, 申报): one low weight wherever they come from,
+# so that among items matching them the more popular one wins.
+WEIGHT_INITIALS = 2
+WEIGHT_CHARACTER = 1
+
+
+def normalize(text: str) -> str:
+    """Full-width to half-width, lower case: ＳＢ and SB search like sb."""
+    return unicodedata.normalize("NFKC", text).lower().strip()
+
+
+def _syllables(word: str) -> list[str]:
+    return lazy_pinyin(word, style=Style.NORMAL, errors="ignore")
+
+
+class _Terms:
+    def __init__(self) -> None:
+        self.weights: dict[str, int] = {}
+
+    def add(self, term: str, weight: int) -> None:
+        if term and len(term) <= MAX_TERM_LENGTH and weight > self.weights.get(term, 0):
+            self.weights[term] = weight
+
+    def add_chinese(self, text: str, weight: int) -> None:
+        for run in HAN_RUN.findall(normalize(text)):
+            for word in jieba.cut_for_search(run):
+                if word in CHINESE_STOPWORDS:
+                    continue
+                syllables = _syllables(word)
+                self.add(word, weight)
+                self.add("".join(syllables), weight - 1)
+                if len(syllables) >= 2:
+                    self.add("".join(s[0] for s in syllables), WEIGHT_INITIALS)
+            syllables = _syllables(run)
+            if len(syllables) > 2:
+                # Typing a whole name in pinyin or initials: shehuibaozhangka, shbzk.
+                self.add("".join(syllables)[:MAX_TERM_LENGTH], WEIGHT_WHOLE_PINYIN)
+                self.add("".join(s[0] for s in syllables), WEIGHT_INITIALS)
+            for character in run:
+                self.add(character, WEIGHT_CHARACTER)
+
+    def add_english(self, text: str, weight: int) -> None:
+        for word in LATIN_WORD.findall(normalize(text)):
+            if word not in ENGLISH_STOPWORDS and len(word) >= 2:
+                self.add(word, weight)
+
+
+def item_terms(
+    *,
+    code: str,
+    name: str,
+    name_en: str = "",
+    sub_item: str = "",
+    keywords: Iterable[str] = (),
+    department_names: Iterable[str] = (),
+) -> dict[str, int]:
+    """The index terms of one service item, each with its weight."""
+    terms = _Terms()
+    terms.add(normalize(code), WEIGHT_CODE)
+    terms.add_chinese(name, WEIGHT_NAME)
+    terms.add_chinese(sub_item, WEIGHT_SUB_ITEM)
+    for keyword in keywords:
+        terms.add_chinese(keyword, WEIGHT_KEYWORD)
+        terms.add_english(keyword, WEIGHT_KEYWORD)
+    for department_name in department_names:
+        terms.add_chinese(department_name, WEIGHT_DEPARTMENT)
+    terms.add_english(name_en, WEIGHT_ENGLISH)
+    return terms.weights
+
+
+@dataclass(frozen=True, slots=True)
+class QueryWord:
+    text: str
+    prefix: bool
+
+
+def analyse_query(query: str) -> list[QueryWord]:
+    """Cut a query into the words that must match, without duplicates."""
+    words: list[QueryWord] = []
+    seen: set[str] = set()
+
+    def keep(text: str, prefix: bool) -> None:
+        if text not in seen:
+            seen.add(text)
+            words.append(QueryWord(text[:MAX_TERM_LENGTH], prefix))
+
+    for run in QUERY_RUN.findall(normalize(query)):
+        if HAN_RUN.fullmatch(run):
+            for word in jieba.cut(run):
+                if word not in CHINESE_STOPWORDS:
+                    keep(word, prefix=len(word) >= 2)
+        elif run not in ENGLISH_STOPWORDS:
+            keep(run, prefix=len(run) >= 2)
+    return words
+
+
+def word_score(word: QueryWord, term: str, weight: int) -> float:
+    """How well one index term answers one query word; 0 when it does not."""
+    if term == word.text:
+        return 2.0 * weight
+    if word.prefix and term.startswith(word.text):
+        return weight * len(word.text) / len(term)
+    return 0.0
+
+
+def rank(words: list[QueryWord], rows: Iterable[tuple[int, str, int, int]]) -> list[int]:
+    """Order item ids by relevance from (item id, term, weight, popularity) rows.
+
+    Items that match every query word come first; if there are none, items that match
+    any. Ties go to the more popular item, then the lower id, so the order is stable.
+    """
+    best: dict[int, dict[int, float]] = defaultdict(dict)
+    popularity: dict[int, int] = {}
+    for item_id, term, weight, item_popularity in rows:
+        popularity[item_id] = item_popularity
+        scores = best[item_id]
+        for index, word in enumerate(words):
+            score = word_score(word, term, weight)
+            if score > scores.get(index, 0.0):
+                scores[index] = score
+    matched_all = [item_id for item_id, scores in best.items() if len(scores) == len(words)]
+    candidates = matched_all or list(best)
+    return sorted(
+        candidates,
+        key=lambda item_id: (-sum(best[item_id].values()), -popularity[item_id], item_id),
+    )

@@ -1,0 +1,71 @@
+"""Catalogue pages of the citizen portal: search, the service guide, departments and
+life events. Views parse, read through ``access`` and render; they write nothing."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from onestop.catalogue.access import (
+    access_life_event,
+    access_service_item,
+    departments_with_counts,
+    search_service_items,
+    themes_with_counts,
+)
+from onestop.catalogue.forms import SearchForm
+from onestop.core.errors import ValidationFailed
+from onestop.tenancy.access import access_tenant_by_code
+
+
+def search(request: HttpRequest, tenant: str) -> HttpResponse:
+    owner = access_tenant_by_code(tenant)
+    form = SearchForm(request.GET)
+    page, error, status = None, None, 200
+    if form.is_valid():
+        try:
+            page = search_service_items(owner, form.to_query())
+        except ValidationFailed as exc:
+            error, status = exc, 422
+    else:
+        status = 422
+    context = {
+        "tenant": owner,
+        "nav": "services",
+        "form": form,
+        "page": page,
+        "error": error,
+        "departments": departments_with_counts(owner),
+        "themes": themes_with_counts(owner),
+    }
+    template = (
+        "catalogue/_results.html" if request.headers.get("HX-Request") else "catalogue/search.html"
+    )
+    return render(request, template, context, status=status)
+
+
+def guide(request: HttpRequest, tenant: str, code: str) -> HttpResponse:
+    owner = access_tenant_by_code(tenant)
+    item = access_service_item(owner, code)
+    return render(
+        request, "catalogue/guide.html", {"tenant": owner, "item": item, "nav": "services"}
+    )
+
+
+def departments(request: HttpRequest, tenant: str) -> HttpResponse:
+    owner = access_tenant_by_code(tenant)
+    return render(
+        request,
+        "catalogue/departments.html",
+        {"tenant": owner, "departments": departments_with_counts(owner), "nav": "departments"},
+    )
+
+
+def life_event(request: HttpRequest, tenant: str, code: str) -> HttpResponse:
+    owner = access_tenant_by_code(tenant)
+    event, items = access_life_event(owner, code)
+    return render(
+        request,
+        "catalogue/life_event.html",
+        {"tenant": owner, "event": event, "items": items, "nav": "services"},
+    )
