@@ -1,0 +1,149 @@
+"""``/api/v1``: the partner-facing contract.
+
+Errors always have the shape of ``ErrorOut``: a stable code, a message in the request's
+language and, for bad input, the field. Nothing below answers with a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Router, Schema
+from ninja.errors import HttpError, ValidationError
+from ninja.renderers import JSONRenderer
+
+from onestop.catalogue import kpis as catalogue_kpis
+from onestop.catalogue.api import router as catalogue_router
+from onestop.core.api import NOT_FOUND_OR_INVALID
+from onestop.core.errors import CoreErrorCode, OnestopError
+from onestop.tenancy import kpis as tenancy_kpis
+from onestop.tenancy.access import access_tenant_by_code
+from onestop.tenancy.api import router as tenancy_router
+
+logger = logging.getLogger(__name__)
+
+API_VERSION = "1.0.0"
+
+
+class UnicodeJSONRenderer(JSONRenderer):
+    """Chinese text as itself, not as \\u escapes: a third smaller and readable in logs."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    title="onestop API",
+    version=API_VERSION,
+    description=(
+        "The public and partner API of onestop, a one-stop service platform. "
+        "Errors answer with a stable `code`, a `message` in the language of the "
+        "request's Accept-Language header (zh-Hans or en), and the offending `field`."
+    ),
+    urls_namespace="api-v1",
+    renderer=UnicodeJSONRenderer(),
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(OnestopError)
+def on_onestop_error(request: HttpRequest, exc: OnestopError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+_PYDANTIC_MESSAGES = {
+    "missing": lambda ctx: _("This field is required."),
+    "int_parsing": lambda ctx: _("Enter a whole number."),
+    "int_type": lambda ctx: _("Enter a whole number."),
+    "bool_parsing": lambda ctx: _("Enter true or false."),
+    "bool_type": lambda ctx: _("Enter true or false."),
+    "greater_than_equal": lambda ctx: (
+        _("Enter a number of at least %(limit)s.") % {"limit": ctx.get("ge")}
+    ),
+    "less_than_equal": lambda ctx: (
+        _("Enter a number of at most %(limit)s.") % {"limit": ctx.get("le")}
+    ),
+    "string_too_long": lambda ctx: (
+        _("Enter at most %(limit)s characters.") % {"limit": ctx.get("max_length")}
+    ),
+    "json_invalid": lambda ctx: _("The request body is not valid JSON."),
+}
+
+
+def _field_name(location: Any) -> str:
+    # ninja locates errors as ("query", "filters", "page") or ("path", "tenant"); partners
+    # know the parameter by its last name.
+    parts = [str(p) for p in location if p not in {"query", "path", "body", "filters", "payload"}]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = []
+    for error in exc.errors:
+        describe = _PYDANTIC_MESSAGES.get(
+            error.get("type", ""), lambda ctx: _("This value is not valid.")
+        )
+        errors.append(
+            {
+                "field": _field_name(error.get("loc", ())),
+                "message": describe(error.get("ctx") or {}),
+            }
+        )
+    first = errors[0]["field"] if errors else "body"
+    body = {
+        "code": CoreErrorCode.INVALID_PARAMETER.value,
+        "message": _("Invalid value for %(field)s.") % {"field": first},
+        "field": first,
+        "errors": errors,
+    }
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    body = {"code": CoreErrorCode.NOT_FOUND.value, "message": _("Not found.")}
+    return api.create_response(request, body, status=404)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    body = {"code": CoreErrorCode.INVALID.value, "message": str(exc)}
+    return api.create_response(request, body, status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("Unhandled error in %s %s", request.method, request.path)
+    body = {
+        "code": CoreErrorCode.SERVER_ERROR.value,
+        "message": _("Something went wrong on our side."),
+    }
+    return api.create_response(request, body, status=500)
+
+
+class KpisOut(Schema):
+    services_total: int
+    services_zero_trip: int
+    departments_total: int
+    regions_total: int
+
+
+figures_router = Router(tags=["figures"])
+
+
+@figures_router.get(
+    "/tenants/{tenant}/kpis",
+    response={200: KpisOut, **NOT_FOUND_OR_INVALID},
+    summary="A tenant's headline figures",
+)
+def tenant_kpis(request: HttpRequest, tenant: str) -> KpisOut:
+    owner = access_tenant_by_code(tenant)
+    return KpisOut(**catalogue_kpis.figures(owner), **tenancy_kpis.figures(owner))
+
+
+api.add_router("", tenancy_router)
+api.add_router("", catalogue_router)
+api.add_router("", figures_router)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from onestop.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<slug:tenant>/", views.home, name="home"),
+]

@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from onestop.api.v1 import api
+from onestop.portal import views as portal_views
+
+handler400 = "onestop.portal.views.bad_request"
+handler404 = "onestop.portal.views.page_not_found"
+handler500 = "onestop.portal.views.server_error"
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("health", portal_views.health, name="health"),
+    path("", include("onestop.portal.urls")),
+    path("", include("onestop.catalogue.urls")),
+]
