@@ -1,0 +1,58 @@
+"""Writes the demo province through the same actions an operator's import uses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from onestop.catalogue.actions import (
+    do_define_life_events,
+    do_define_themes,
+    do_publish_service_items,
+)
+from onestop.core.actors import Actor
+from onestop.core.errors import NotFound
+from onestop.demo.generator import DEFAULT_SEED, DemoProvince, build_province
+from onestop.tenancy.access import access_tenant_by_code
+from onestop.tenancy.actions import do_create_tenant, do_import_departments, do_import_regions
+
+if TYPE_CHECKING:
+    from onestop.tenancy.models import Tenant
+
+DEMO_ACTOR = Actor.system("demo loader")
+
+
+def demo_is_loaded(code: str = "gd") -> bool:
+    try:
+        access_tenant_by_code(code, public_only=False)
+    except NotFound:
+        return False
+    return True
+
+
+def load_province(
+    province: DemoProvince | None = None,
+    *,
+    seed: int = DEFAULT_SEED,
+    code: str | None = None,
+    name: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Tenant:
+    """Create the demo province as a new tenant. ``code`` and ``name`` give another
+    tenant the same data (used by tests for tenant isolation)."""
+    province = province or build_province(seed)
+    tenant = do_create_tenant(
+        actor=DEMO_ACTOR,
+        code=code or province.code,
+        name=name or province.name,
+        name_en=province.name_en if name is None else name,
+        kind="province",
+    )
+    do_import_regions(actor=DEMO_ACTOR, tenant=tenant, regions=province.regions)
+    do_import_departments(actor=DEMO_ACTOR, tenant=tenant, departments=province.departments)
+    do_define_themes(actor=DEMO_ACTOR, tenant=tenant, themes=province.themes)
+    do_publish_service_items(
+        actor=DEMO_ACTOR, tenant=tenant, items=province.items, progress=progress
+    )
+    do_define_life_events(actor=DEMO_ACTOR, tenant=tenant, life_events=province.life_events)
+    return tenant

@@ -1,0 +1,44 @@
+"""``onestop demo``: load the demo province once; later runs leave it as it is."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from tqdm import tqdm
+
+from onestop.demo.generator import DEFAULT_SEED, build_province
+from onestop.demo.loader import demo_is_loaded, load_province
+
+
+class Command(BaseCommand):
+    help = "Load the demo province (tenant 'gd') with its regions, departments and catalogue."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                            help="Same seed, same data (default %(default)s).")  # fmt: skip
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        province = build_province(options["seed"])
+        if demo_is_loaded(province.code):
+            self.stdout.write(
+                f"Demo tenant '{province.code}' is already loaded; leaving it as it is."
+            )
+            return
+        with tqdm(total=len(province.items), desc="service items", unit="item",
+                  disable=options["verbosity"] == 0, file=sys.stderr) as bar:  # fmt: skip
+            last = 0
+
+            def advance(done: int) -> None:
+                nonlocal last
+                bar.update(done - last)
+                last = done
+
+            tenant = load_province(province, progress=advance)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded demo tenant '{tenant.code}': {len(province.items)} service items, "
+                f"{len(province.departments)} departments, {len(province.regions)} regions."
+            )
+        )
