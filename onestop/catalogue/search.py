@@ -164,7 +164,7 @@ def rank(words: list[QueryWord], rows: Iterable[tuple[int, str, int, int]]) -> l
             if score > scores.get(index, 0.0):
                 scores[index] = score
     matched_all = [item_id for item_id, scores in best.items() if len(scores) == len(words)]
-    candidates = matched_all or list(best)
+    candidates = matched_all or [item_id for item_id, scores in best.items() if scores]
     return sorted(
         candidates,
         key=lambda item_id: (-sum(best[item_id].values()), -popularity[item_id], item_id),
