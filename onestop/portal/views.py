@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -52,11 +52,21 @@ def health(request: HttpRequest) -> HttpResponse:
 
 
 def render_error(request: HttpRequest, code: str, message: str, status: int) -> HttpResponse:
+    """An error page in the user's language; under /api/ the API's JSON error instead, so
+    that partners get one error format even for paths no endpoint answers."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"code": code, "message": message},
+            status=status,
+            json_dumps_params={"ensure_ascii": False},
+        )
     context = {"code": code, "message": message, "status": status}
     return render(request, "portal/error.html", context, status=status)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return render_error(request, CoreErrorCode.NOT_FOUND, _("Not found."), 404)
     return render_error(request, CoreErrorCode.PAGE_NOT_FOUND, _("This page does not exist."), 404)
 
 
