@@ -136,7 +136,7 @@ LANGUAGES = [
     ("zh-hans", _("Simplified Chinese")),
     ("en", _("English")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [Path(os.environ.get("ONESTOP_LOCALE_DIR", BASE_DIR / "locale"))]
 LANGUAGE_COOKIE_NAME = "onestop_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Shanghai"
@@ -159,6 +159,7 @@ if not (STATIC_ROOT / "staticfiles.json").exists():
     # the app folders; the system check onestop.W001 says so where DEBUG is off.
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     WHITENOISE_USE_FINDERS = True
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing root
 
 # Security headers and cookies. HTTPS-only flags follow ONESTOP_HTTPS so that the demo on
 # http://127.0.0.1 still works; production sets it.
