@@ -1,0 +1,139 @@
+"""The API contract: the committed OpenAPI document, error shapes and languages, figures,
+and no server error whatever the input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from onestop.api.openapi import OPENAPI_PATH, render_openapi
+from onestop.catalogue.models import ServiceItem
+from onestop.tenancy.access import access_tenant_by_code
+from onestop.tenancy.models import Department, Region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_committed_openapi_document_matches_the_code() -> None:
+    assert OPENAPI_PATH.read_text() == render_openapi(), (
+        "docs/api/openapi.json is out of date: run `make openapi` and commit it"
+    )
+
+
+def test_openapi_is_served_and_documents_errors(client_zh: Client) -> None:
+    served = client_zh.get("/api/v1/openapi.json").json()
+    assert served["openapi"].startswith("3.")
+    paths = served["paths"]
+    for path in (
+        "/api/v1/tenants",
+        "/api/v1/tenants/{tenant}/services",
+        "/api/v1/tenants/{tenant}/services/{code}",
+        "/api/v1/tenants/{tenant}/kpis",
+    ):
+        assert path in paths, path
+    responses = paths["/api/v1/tenants/{tenant}/services"]["get"]["responses"]
+    assert {"200", "404", "422"} <= set(responses)
+
+
+def test_interactive_docs_load_assets_from_this_server(client_zh: Client) -> None:
+    page = client_zh.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower()
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "code", "field"),
+    [
+        ("/api/v1/tenants/nope/services", 404, "tenant_not_found", None),
+        ("/api/v1/tenants/gd/services/NOSUCH", 404, "service_item_not_found", None),
+        ("/api/v1/tenants/nope/kpis", 404, "tenant_not_found", None),
+        ("/api/v1/tenants/gd/services?page=abc", 422, "invalid_parameter", "page"),
+        ("/api/v1/tenants/gd/services?page=0", 422, "invalid_parameter", "page"),
+        ("/api/v1/tenants/gd/services?page_size=1000", 422, "invalid_parameter", "page_size"),
+        ("/api/v1/tenants/gd/services?zero_trip=maybe", 422, "invalid_parameter", "zero_trip"),
+        ("/api/v1/tenants/gd/services?q=" + "社" * 101, 422, "invalid_parameter", "q"),
+        ("/api/v1/tenants/gd/services?department=nope", 422, "department_unknown", "department"),
+        ("/api/v1/tenants/gd/services?theme=nope", 422, "theme_unknown", "theme"),
+        ("/api/v1/tenants/gd/services?audience=robots", 422, "item_field_invalid", "audience"),
+        ("/api/v1/no/such/endpoint", 404, "not_found", None),
+    ],
+)
+def test_errors_have_a_code_a_field_and_a_translated_message(
+    client_en: Client, client_zh: Client, url: str, status: int, code: str, field: str | None
+) -> None:
+    english, chinese = client_en.get(url), client_zh.get(url)
+    assert english.status_code == chinese.status_code == status
+    en, zh = english.json(), chinese.json()
+    assert en["code"] == zh["code"] == code
+    assert en.get("field") == zh.get("field") == field
+    assert en["message"] and zh["message"]
+    assert en["message"] != zh["message"], "the message follows Accept-Language"
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in zh["message"])
+    assert "Traceback" not in english.content.decode()
+
+
+def test_chinese_is_answered_as_utf8_not_escapes(client_zh: Client) -> None:
+    body = client_zh.get("/api/v1/tenants").content.decode()
+    assert "广东省" in body and "\\u" not in body
+
+
+def test_kpis_match_the_database(client_zh: Client) -> None:
+    tenant = access_tenant_by_code("gd")
+    kpis = client_zh.get("/api/v1/tenants/gd/kpis").json()
+    items = ServiceItem.objects.filter(tenant=tenant, status="published")
+    assert kpis == {
+        "services_total": items.count(),
+        "services_zero_trip": items.filter(visits_required=0).count(),
+        "departments_total": Department.objects.filter(tenant=tenant).count(),
+        "regions_total": Region.objects.filter(tenant=tenant).count(),
+    }
+    assert kpis["services_total"] >= 700 and kpis["services_zero_trip"] >= 617
+
+
+def test_service_guide_has_every_national_field(client_zh: Client) -> None:
+    code = client_zh.get("/api/v1/tenants/gd/services?q=护照&zero_trip=false").json()["results"][0][
+        "code"
+    ]
+    guide = client_zh.get(f"/api/v1/tenants/gd/services/{code}").json()
+    for field in (
+        "code", "name", "item_type", "department", "legal_basis", "exercise_level",
+        "acceptance_conditions", "materials", "steps", "statutory_limit_days",
+        "committed_limit_days", "fee_amount", "places", "consultation_phone",
+        "complaint_phone", "visits_required", "min_trust_level", "themes",
+    ):  # fmt: skip
+        assert guide[field] not in ("", None, []), field
+    assert guide["visits_required"] >= 1 and not guide["zero_trip"]
+    assert any(step["requires_visit"] for step in guide["steps"])
+    assert guide["url"] == f"/gd/services/{code}/"
+
+
+query_values = st.one_of(
+    st.text(max_size=120),
+    st.sampled_from(["", "0", "-1", "1", "true", "false", "社保", "gd-rs", "p-exit", "9" * 30]),
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    tenant=st.sampled_from(["gd", "xq", "nope", "GD", "%00", "a" * 40]),
+    params=st.dictionaries(
+        st.sampled_from(["q", "page", "page_size", "zero_trip", "department", "theme", "audience"]),
+        query_values,
+        max_size=4,
+    ),
+)
+def test_any_query_gets_a_clear_answer_never_a_server_error(
+    client_zh: Client, tenant: str, params: dict[str, str]
+) -> None:
+    clean = {k: v.replace("\x00", "") for k, v in params.items()}
+    response = client_zh.get(f"/api/v1/tenants/{tenant}/services", clean)
+    assert response.status_code in {200, 404, 422}, (response.status_code, clean)
+    body = json.loads(response.content)
+    if response.status_code != 200:
+        assert body["code"] and body["message"]

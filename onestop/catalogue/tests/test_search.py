@@ -1,0 +1,136 @@
+"""Catalogue search: Chinese words, pinyin, initials, English, filters and paging."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from onestop.catalogue import search
+from onestop.catalogue.access import ServiceQuery, search_service_items
+from onestop.tenancy.access import access_tenant_by_code
+
+pytestmark = pytest.mark.django_db
+
+SOCIAL_SECURITY_DEPARTMENT = "gd-rs"
+
+
+def test_item_terms_include_words_pinyin_and_initials() -> None:
+    terms = search.item_terms(code="X1", name="社会保障卡申领", keywords=["社保卡"])
+    for term in ("社会", "保障", "shehui", "baozhang", "sh", "社保", "shebao", "sb", "sbk", "卡"):
+        assert term in terms, term
+    # Initials carry one low weight whatever their source, so popularity breaks ties.
+    assert terms["sb"] == search.WEIGHT_INITIALS
+    assert terms["x1"] == search.WEIGHT_CODE
+
+
+def test_analyse_query_drops_stopwords_and_normalizes_width() -> None:
+    words = search.analyse_query("我要办理 ＳＢ 社保")
+    texts = [w.text for w in words]
+    assert "sb" in texts and "社保" in texts
+    assert "我" not in texts and "要" not in texts
+    assert search.analyse_query("   ") == []
+
+
+def test_rank_prefers_items_matching_every_word() -> None:
+    words = [search.QueryWord("社保", True), search.QueryWord("卡", False)]
+    rows = [(1, "社保", 9, 10), (2, "社保", 9, 5), (2, "卡", 1, 5), (3, "卡", 1, 1000)]
+    assert search.rank(words, rows) == [2]
+    # With no item matching all words, any match counts, best score first.
+    assert search.rank([search.QueryWord("社保", True), search.QueryWord("zzz", True)], rows) == [
+        1,
+        2,
+    ]
+
+
+def _names(client: Client, q: str, **params: str) -> tuple[int, list[str], list[dict]]:  # type: ignore[type-arg]
+    response = client.get("/api/v1/tenants/gd/services", {"q": q, "page_size": "10", **params})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    return body["count"], [r["name"] for r in body["results"]], body["results"]
+
+
+@pytest.mark.parametrize("query", ["社保", "shebao", "sb", "SheBao", "ｓｂ"])
+def test_social_security_is_found_by_chinese_pinyin_and_initials(
+    client_zh: Client, query: str
+) -> None:
+    count, names, results = _names(client_zh, query)
+    assert count >= 10
+    top = results[:5]
+    # The top results are social-security items of the human resources and social security line.
+    assert all(r["department"]["code"] in {SOCIAL_SECURITY_DEPARTMENT, "gd-sw"} for r in top), names
+    assert "社会保障卡申领" in names
+
+
+def test_chinese_pinyin_and_initials_agree_on_housing_fund(client_zh: Client) -> None:
+    results = {q: set(_names(client_zh, q)[1]) for q in ("公积金", "gongjijin", "gjj")}
+    assert results["公积金"] == results["gongjijin"] == results["gjj"]
+    assert all("公积金" in name for name in results["公积金"])
+
+
+def test_pinyin_prefix_while_typing(client_zh: Client) -> None:
+    count, names, _ = _names(client_zh, "huzh")
+    assert count >= 3
+    assert names[0].startswith("普通护照")
+
+
+def test_multi_word_query_needs_every_word(client_zh: Client) -> None:
+    _, names, _ = _names(client_zh, "护照 补发")
+    assert names == ["普通护照补发"]
+
+
+def test_english_words_search_english_names(client_en: Client) -> None:
+    _, names, results = _names(client_en, "passport")
+    assert names and all("护照" in n for n in names)
+    assert all("passport" in r["name_en"].lower() for r in results)
+
+
+def test_no_match_is_an_empty_page(client_zh: Client) -> None:
+    count, names, _ = _names(client_zh, "qqqqxxxx")
+    assert (count, names) == (0, [])
+
+
+def test_filters_by_department_theme_and_zero_trip(client_zh: Client) -> None:
+    _, _, results = _names(client_zh, "", department="gd-crj", zero_trip="false", page_size="100")
+    assert results and all(
+        r["department"]["code"] == "gd-crj" and not r["zero_trip"] for r in results
+    )
+    count_all = _names(client_zh, "", theme="p-exit")[0]
+    count_zero = _names(client_zh, "", theme="p-exit", zero_trip="true")[0]
+    count_visit = _names(client_zh, "", theme="p-exit", zero_trip="false")[0]
+    assert count_all == count_zero + count_visit and count_visit > 0
+    # Filters combine with the search words.
+    _, names, _ = _names(client_zh, "护照", zero_trip="true")
+    assert names == ["普通护照换发"]
+
+
+def test_paging_covers_every_result_once(client_zh: Client) -> None:
+    seen: list[str] = []
+    count = None
+    for page in range(1, 10):
+        response = client_zh.get(
+            "/api/v1/tenants/gd/services", {"q": "社保", "page": page, "page_size": 5}
+        )
+        body = response.json()
+        count = body["count"]
+        seen += [r["code"] for r in body["results"]]
+        if not body["results"]:
+            break
+    assert count is not None and len(seen) == count == len(set(seen))
+
+
+def test_empty_query_lists_by_popularity() -> None:
+    tenant = access_tenant_by_code("gd")
+    page = search_service_items(tenant, ServiceQuery(page_size=10))
+    popularity = [item.popularity for item in page.items]
+    assert popularity == sorted(popularity, reverse=True)
+    assert page.count >= 700
+
+
+def test_search_runs_in_a_fixed_number_of_queries(
+    django_assert_max_num_queries: pytest.FixtureRequest,
+) -> None:
+    tenant = access_tenant_by_code("gd")
+    for page_size in (5, 50):
+        with django_assert_max_num_queries(3):  # type: ignore[operator]
+            page = search_service_items(tenant, ServiceQuery(q="社保", page_size=page_size))
+            [item.department.name for item in page.items]

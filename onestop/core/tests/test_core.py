@@ -1,0 +1,86 @@
+"""The shared kernel: recording actions, translations, the operator CLI."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.db import connections, transaction
+
+from onestop.core.actors import Actor
+from onestop.core.audit import Event, record_action
+from onestop.core.models import AuditEntry, OutboxEvent
+
+PO_FILE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+
+
+@pytest.mark.django_db
+def test_record_action_refuses_to_run_outside_a_transaction(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Tests run inside a transaction; take that away for the call to see the guard work.
+    monkeypatch.setattr(connections["default"], "in_atomic_block", False)
+    before = AuditEntry.objects.count()
+    with pytest.raises(RuntimeError):
+        record_action(actor=Actor.system(), action="test.outside")
+    monkeypatch.undo()
+    assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_audit_and_events_roll_back_with_the_action() -> None:
+    before = (AuditEntry.objects.count(), OutboxEvent.objects.count())
+
+    def failing_action() -> None:
+        with transaction.atomic():
+            record_action(actor=Actor.system(), action="test.rollback", events=[Event("t.x")])
+            raise ZeroDivisionError  # the action fails after recording itself
+
+    with pytest.raises(ZeroDivisionError):
+        failing_action()
+    assert (AuditEntry.objects.count(), OutboxEvent.objects.count()) == before
+
+
+def test_every_message_is_translated_into_chinese() -> None:
+    catalogue = polib.pofile(str(PO_FILE))
+    untranslated = [e.msgid for e in catalogue.untranslated_entries() if not e.obsolete]
+    fuzzy = [e.msgid for e in catalogue.fuzzy_entries()]
+    assert not untranslated and not fuzzy, untranslated + fuzzy
+
+
+def test_the_catalogue_holds_every_string_of_the_source(tmp_path: Path) -> None:
+    """makemessages over a copy of the source finds no string the committed catalogue lacks.
+
+    It runs on a copy because makemessages writes next to the sources it reads.
+    """
+    source = tmp_path / "src"
+    shutil.copytree(
+        Path(settings.BASE_DIR) / "onestop", source / "onestop",
+        ignore=shutil.ignore_patterns("__pycache__", "tests"),
+    )  # fmt: skip
+    (source / "locale").mkdir()
+    environment = {"PATH": "/usr/bin:/bin", "ONESTOP_LOCALE_DIR": str(source / "locale"),
+                   "ONESTOP_VAR_DIR": str(tmp_path / "var")}  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "onestop", "makemessages", "--locale", "zh_Hans", "--no-location"],
+        cwd=source, env=environment, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    extracted_po = source / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    extracted = {e.msgid for e in polib.pofile(str(extracted_po))}
+    committed = {e.msgid for e in polib.pofile(str(PO_FILE))}
+    assert len(extracted) > 100
+    assert extracted - committed == set(), "run `make makemessages` and translate the new strings"
+
+
+def test_operator_cli_lists_the_project_commands() -> None:
+    cli = Path(sys.executable).with_name("onestop")
+    assert cli.exists(), "the console entry point is installed"
+    result = subprocess.run([str(cli), "help"], capture_output=True, text=True, check=True)
+    for command in ("demo", "serve", "openapi", "compilemessages", "migrate"):
+        assert command in result.stdout

@@ -1,0 +1,128 @@
+"""Browser tests: Debian's chromium, headless, driven by Playwright against the real
+server (granian) set up the way `make demo` sets it up, on a database of its own."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+ARTIFACTS = Path(settings.BASE_DIR) / "test-results"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The operator's path: migrate, load the demo, serve with granian."""
+    cli = str(Path(sys.executable).with_name("onestop"))
+    env = {**os.environ, "ONESTOP_VAR_DIR": str(tmp_path_factory.mktemp("var"))}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    for command in (["migrate", "--no-input", "-v", "0"], ["demo", "-v", "0"]):
+        subprocess.run([cli, *command], env=env, check=True)
+    port = _free_port()
+    server = subprocess.Popen([cli, "serve", "--port", str(port), "--threads", "4"], env=env)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/health", timeout=1)  # noqa: S310 - loopback only
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise
+            time.sleep(0.2)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", device_scale_factor=2,
+        has_touch=True, is_mobile=True,
+    )  # fmt: skip
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_citizen_searches_shebao_and_reads_a_guide(server_url: str, phone) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    page = phone
+    page.goto(f"{server_url}/gd/")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    page.get_by_role("searchbox", name="搜索服务").fill("社保")
+    page.get_by_role("button", name="搜索").click()
+    page.wait_for_url("**/gd/services/?q=*")
+    results = page.locator("#results .item-name")
+    expect(results.first).to_be_visible()
+    assert results.count() >= 10
+    assert "社会保障卡申领" in results.all_inner_texts()
+
+    page.get_by_role("link", name="社会保障卡申领").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("社会保障卡申领")
+    for section in ("受理条件", "申请材料", "办理流程", "设定依据"):
+        expect(page.get_by_role("heading", name=section)).to_be_visible()
+    expect(page.get_by_text("零跑动：全程网上办理")).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "guide-shebao.png"), full_page=True)
+    assert (ARTIFACTS / "guide-shebao.png").stat().st_size > 10_000
+
+
+def test_live_search_updates_results_as_the_citizen_types(server_url: str, phone) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    page = phone
+    page.goto(f"{server_url}/gd/services/")
+    page.get_by_role("searchbox").press_sequentially("gjj", delay=50)
+    # htmx swaps the results in place and keeps the address shareable.
+    expect(page.locator("#results")).to_contain_text("住房公积金")
+    expect(page).to_have_url(f"{server_url}/gd/services/?q=gjj&department=&theme=&zero_trip=")
+    page.get_by_label("零跑动").select_option("0")
+    expect(page.locator("#results")).to_contain_text("住房公积金贷款申请")
+
+
+def test_keyboard_and_language_switch(server_url: str, phone) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    page = phone
+    page.goto(f"{server_url}/gd/")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="跳到正文")).to_be_focused()
+    page.get_by_role("button", name="Switch to English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", name="Popular services")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "home-en.png"))
