@@ -9,7 +9,7 @@ ONESTOP := $(VENV)/bin/onestop
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := onestop.settings
 
-.PHONY: help demo setup serve test lint typecheck format openapi messages makemessages clean
+.PHONY: help demo setup serve test lint format openapi messages makemessages system-packages clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -54,7 +54,10 @@ lint: $(VENV)/.dev node_modules/.installed messages  ## ruff, mypy, import-linte
 	$(ONESTOP) makemigrations --check --dry-run -v 0
 	$(ONESTOP) openapi --check
 
-test: lint  ## lint plus the whole suite, browser tests included
+system-packages:  ## install the Debian packages the tests need, if missing
+	scripts/system-packages
+
+test: system-packages lint  ## lint plus the whole suite, browser tests included
 	$(VENV)/bin/pytest
 
 format: $(VENV)/.dev  ## rewrite code to the project's style
