@@ -152,12 +152,11 @@ STATICFILES_DIRS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "onestop.core.staticfiles.ManifestOrAppStaticStorage"},
 }
 if not (STATIC_ROOT / "staticfiles.json").exists():
     # Without `collectstatic` (tests, development) static files are served straight from
-    # the app folders; the system check onestop.W001 says so where DEBUG is off.
-    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    # the app folders; `onestop check --deploy` warns about it (onestop.W001).
     WHITENOISE_USE_FINDERS = True
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing root
 

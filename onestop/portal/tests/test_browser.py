@@ -4,6 +4,7 @@ server (granian) set up the way `make demo` sets it up, on a database of its own
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -33,11 +34,16 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The operator's path: migrate, load the demo, serve with granian."""
+    """The operator's path, as `make demo` takes it: migrate, collect static files, load the
+    demo, serve with granian."""
     cli = str(Path(sys.executable).with_name("onestop"))
     env = {**os.environ, "ONESTOP_VAR_DIR": str(tmp_path_factory.mktemp("var"))}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    for command in (["migrate", "--no-input", "-v", "0"], ["demo", "-v", "0"]):
+    for command in (
+        ["migrate", "--no-input", "-v", "0"],
+        ["collectstatic", "--no-input", "-v", "0"],
+        ["demo", "-v", "0"],
+    ):
         subprocess.run([cli, *command], env=env, check=True)
     port = _free_port()
     server = subprocess.Popen([cli, "serve", "--port", str(port), "--threads", "4"], env=env)
@@ -84,6 +90,10 @@ def test_citizen_searches_shebao_and_reads_a_guide(server_url: str, phone) -> No
     page = phone
     page.goto(f"{server_url}/gd/")
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    # Collected static files have cache-busting names, and the stylesheet applies.
+    stylesheet = page.locator("link[rel=stylesheet]").get_attribute("href") or ""
+    assert re.fullmatch(r"/static/onestop/onestop\.[0-9a-f]{12}\.css", stylesheet), stylesheet
+    expect(page.locator(".topbar")).to_have_css("position", "sticky")
     page.get_by_role("searchbox", name="搜索服务").fill("社保")
     page.get_by_role("button", name="搜索").click()
     page.wait_for_url("**/gd/services/?q=*")
