@@ -26,8 +26,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads",
             type=int,
-            default=int(os.environ.get("ONESTOP_THREADS", "8")),
-            help="Blocking threads per worker for the sync views.",
+            default=int(os.environ.get("ONESTOP_THREADS", str(2 * (os.cpu_count() or 1)))),
+            help="Blocking threads per worker for the sync views (default: two per core).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
