@@ -11,6 +11,7 @@ from enum import StrEnum
 
 
 class ActorKind(StrEnum):
+    ANONYMOUS = "anonymous"
     SYSTEM = "system"
     USER = "user"
     PARTNER_APP = "partner_app"
@@ -27,3 +28,8 @@ class Actor:
     def system(cls, label: str = "system") -> Actor:
         """The platform itself: management commands, background tasks, the demo loader."""
         return cls(kind=ActorKind.SYSTEM, id="system", label=label)
+
+    @classmethod
+    def anonymous(cls, address: str | None = None) -> Actor:
+        """Someone not logged in: registering, logging in, asking for a code."""
+        return cls(kind=ActorKind.ANONYMOUS, id="anonymous", label="anonymous", address=address)

@@ -20,6 +20,19 @@ class AuditOutcome(models.TextChoices):
 
 
 class AuditEntry(models.Model):
+    """One entry of the tamper-evident audit log.
+
+    ``sequence`` numbers entries without gaps. ``leaf_hash`` is the RFC 6962 leaf hash of
+    the entry's canonical content; ``entry_mac`` authenticates that leaf hash and
+    ``root_mac`` the root of the whole log up to this entry, both under the audit key kept
+    outside the database. Changing, removing or reordering an entry breaks them:
+    ``onestop audit verify`` names the first entry that was.
+    """
+
+    sequence = models.BigIntegerField(unique=True)
+    leaf_hash = models.CharField(max_length=64)
+    entry_mac = models.CharField(max_length=64)
+    root_mac = models.CharField(max_length=64)
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     tenant_code = models.CharField(max_length=32, blank=True, db_index=True)
     actor_kind = models.CharField(max_length=16)
@@ -35,12 +48,32 @@ class AuditEntry(models.Model):
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
-        ordering = ["id"]
+        ordering = ["sequence"]
 
     def __str__(self) -> str:
         return (
             f"{self.occurred_at:%Y-%m-%dT%H:%M:%SZ} {self.actor_label} {self.action} {self.outcome}"
         )
+
+
+class AuditLogHead(models.Model):
+    """The one row that serialises appends to the audit log: the next sequence number and
+    the Merkle frontier of the log so far. After pruning, ``base`` keeps the frontier at
+    the first retained entry, so the rest still verifies."""
+
+    next_sequence = models.BigIntegerField(default=0)
+    frontier = models.JSONField(default=dict)
+    base_sequence = models.BigIntegerField(default=0)
+    base_frontier = models.JSONField(default=dict)
+    base_mac = models.CharField(max_length=64, blank=True)
+    head_mac = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("audit log head")
+        verbose_name_plural = _("audit log head")
+
+    def __str__(self) -> str:
+        return f"audit log at {self.next_sequence}"
 
 
 class OutboxEvent(models.Model):
