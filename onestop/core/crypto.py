@@ -1,0 +1,99 @@
+"""Protection of personal data at rest: field encryption and keyed hashes.
+
+Encryption uses Fernet (AES-128-CBC with HMAC-SHA256) through MultiFernet, so keys can be
+rotated: new values are written with the first key, and every listed key still reads.
+``onestop keys rotate`` re-encrypts stored values with the first key. Lookups ("is this
+phone number registered?") use an HMAC-SHA256 of the normalised value under a separate
+key, so that the database never needs the plaintext to find a row.
+
+Keys come from the environment (ONESTOP_DATA_KEYS: comma-separated Fernet keys, newest
+first; ONESTOP_HASH_KEY; ONESTOP_AUDIT_KEY). Without them, keys are generated once into
+``var/keys.json`` (mode 0600), which is right for the demo and wrong for production:
+`onestop check --deploy` says so.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from functools import cache
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+
+
+class DecryptionFailed(Exception):
+    """A stored value does not decrypt with any configured key."""
+
+
+def _generated_keys() -> dict[str, str]:
+    path = Path(settings.VAR_DIR) / "keys.json"
+    if path.exists():
+        loaded: dict[str, str] = json.loads(path.read_text())
+        return loaded
+    keys = {
+        "data": Fernet.generate_key().decode(),
+        "hash": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "audit": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        json.dump(keys, handle)
+    return keys
+
+
+def keys_from_environment() -> bool:
+    return bool(os.environ.get("ONESTOP_DATA_KEYS") and os.environ.get("ONESTOP_HASH_KEY"))
+
+
+@cache
+def _fernet() -> MultiFernet:
+    configured = os.environ.get("ONESTOP_DATA_KEYS") or _generated_keys()["data"]
+    return MultiFernet(
+        [Fernet(key.strip().encode()) for key in configured.split(",") if key.strip()]
+    )
+
+
+@cache
+def _secret(name: str) -> bytes:
+    configured = os.environ.get(f"ONESTOP_{name.upper()}_KEY") or _generated_keys()[name]
+    return base64.urlsafe_b64decode(configured.encode())
+
+
+def encrypt(plaintext: str) -> str:
+    return _fernet().encrypt(plaintext.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    try:
+        return _fernet().decrypt(token.encode()).decode()
+    except InvalidToken as exc:
+        raise DecryptionFailed("the value does not decrypt with any configured key") from exc
+
+
+def reencrypt(token: str) -> str:
+    """The same plaintext under the newest key (for rotation)."""
+    return _fernet().rotate(token.encode()).decode()
+
+
+def keyed_hash(purpose: str, value: str) -> str:
+    """HMAC-SHA256 of a normalised value, separated by purpose so that equal values of
+    different kinds (a phone number, an ID number) never share a hash."""
+    message = f"{purpose}\x00{value}".encode()
+    return hmac.new(_secret("hash"), message, hashlib.sha256).hexdigest()
+
+
+def audit_mac(message: bytes) -> str:
+    return hmac.new(_secret("audit"), message, hashlib.sha256).hexdigest()
+
+
+def reset_key_cache() -> None:
+    """Forget loaded keys (after the environment changed: tests, rotation)."""
+    _fernet.cache_clear()
+    _secret.cache_clear()
