@@ -7,9 +7,18 @@ is rolled back, so tests see the same data whatever their order.
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from onestop.catalogue.specs import ServiceItemSpec
@@ -33,13 +42,22 @@ def other_province_items() -> list[ServiceItemSpec]:
     return items
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing() -> None:
+    """PBKDF2 at Django's production cost takes most of a second per hash; tests check
+    behaviour, not the hasher's cost."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
     province = build_province()
     other = replace(province, items=other_province_items(), life_events=[])
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         load_province(province)
-        load_province(other, code=OTHER_TENANT, name=f"{OTHER_MARKER}省")
+        load_province(other, code=OTHER_TENANT, name=f"{OTHER_MARKER}省", with_people=False)
 
 
 @pytest.fixture
@@ -50,3 +68,84 @@ def client_en(db: None) -> Client:
 @pytest.fixture
 def client_zh(db: None) -> Client:
     return Client(headers={"accept-language": "zh-CN,zh;q=0.9"})
+
+
+# --- browser tests: the real server (granian) and Debian's chromium ----------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+ARTIFACTS = Path(settings.BASE_DIR) / "test-results"  # screenshots, gitignored
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server_var(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The served instance's own folder: its database files, keys and log."""
+    return tmp_path_factory.mktemp("var")
+
+
+@pytest.fixture(scope="session")
+def server_url(server_var: Path) -> Iterator[str]:
+    """The operator's path, as `make demo` takes it: migrate, collect static files, load the
+    demo, serve with granian. Its output goes to server.log in its folder."""
+    cli = str(Path(sys.executable).with_name("onestop"))
+    env = {**os.environ, "ONESTOP_VAR_DIR": str(server_var)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    for command in (
+        ["migrate", "--no-input", "-v", "0"],
+        ["collectstatic", "--no-input", "-v", "0"],
+        ["demo", "-v", "0"],
+    ):
+        subprocess.run([cli, *command], env=env, check=True)
+    port = _free_port()
+    log = (server_var / "server.log").open("wb")
+    server = subprocess.Popen(
+        [cli, "serve", "--port", str(port), "--threads", "4"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/health", timeout=1)
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise
+            time.sleep(0.2)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", device_scale_factor=2,
+        has_touch=True, is_mobile=True,
+    )  # fmt: skip
+    page = context.new_page()
+    yield page
+    context.close()

@@ -60,8 +60,11 @@ INSTALLED_APPS = [
     "ninja",
     "onestop.core",
     "onestop.tenancy",
+    "onestop.messaging",
+    "onestop.identity",
     "onestop.catalogue",
     "onestop.portal",
+    "onestop.console",
     "onestop.api",
     "onestop.demo",
 ]
@@ -122,6 +125,28 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTH_USER_MODEL = "identity.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Sessions live in the database: ending them (logout, password change, disabling) reaches
+# every server at once. Four hours, then log in again.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 4 * 60 * 60
+SESSION_COOKIE_NAME = "onestop_session"
+CSRF_COOKIE_HTTPONLY = True
+LOGIN_URL = "/"
+
+# Integrations, each a plugin chosen by name; "sandbox" ones say plainly that they are.
+ONESTOP_SMS_BACKEND = os.environ.get("ONESTOP_SMS_BACKEND", "sandbox")
+ONESTOP_REGISTRY_PROVIDER = os.environ.get("ONESTOP_REGISTRY_PROVIDER", "sandbox")
+ONESTOP_FACE_PROVIDER = os.environ.get("ONESTOP_FACE_PROVIDER", "sandbox")
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -181,10 +206,20 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"mask_personal_data": {"()": "onestop.core.logging.MaskPersonalData"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("ONESTOP_LOG_LEVEL", "INFO")},
     "loggers": {"jieba": {"level": "WARNING"}},
 }
+
+# Audit entries older than this are pruned by `onestop audit prune` (the log stays verifiable).
+ONESTOP_AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("ONESTOP_AUDIT_RETENTION_DAYS", "180")))
 
 # The tenant a bare "/" leads to when more than one is public; empty shows the list.
 ONESTOP_DEFAULT_TENANT = os.environ.get("ONESTOP_DEFAULT_TENANT", "")

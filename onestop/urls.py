@@ -11,6 +11,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health", portal_views.health, name="health"),
+    path("", include("onestop.console.urls")),
     path("", include("onestop.portal.urls")),
     path("", include("onestop.catalogue.urls")),
+    path("", include("onestop.identity.urls")),
+    path("", include("onestop.messaging.urls")),
 ]

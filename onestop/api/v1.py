@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Router, Schema
+from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
@@ -19,6 +19,8 @@ from onestop.catalogue import kpis as catalogue_kpis
 from onestop.catalogue.api import router as catalogue_router
 from onestop.core.api import NOT_FOUND_OR_INVALID
 from onestop.core.errors import CoreErrorCode, OnestopError
+from onestop.identity import kpis as identity_kpis
+from onestop.identity.api import router as identity_router
 from onestop.tenancy import kpis as tenancy_kpis
 from onestop.tenancy.access import access_tenant_by_code
 from onestop.tenancy.api import router as tenancy_router
@@ -129,6 +131,11 @@ class KpisOut(Schema):
     services_zero_trip: int
     departments_total: int
     regions_total: int
+    users_total: int
+    real_name_users: int = Field(description="Accounts verified to L3 or above.")
+    users_by_level: dict[str, int] = Field(
+        description="Citizen accounts per trust level, L1 to L5."
+    )
 
 
 figures_router = Router(tags=["figures"])
@@ -141,9 +148,15 @@ figures_router = Router(tags=["figures"])
 )
 def tenant_kpis(request: HttpRequest, tenant: str) -> KpisOut:
     owner = access_tenant_by_code(tenant)
-    return KpisOut(**catalogue_kpis.figures(owner), **tenancy_kpis.figures(owner))
+    figures: dict[str, object] = {
+        **catalogue_kpis.figures(owner),
+        **tenancy_kpis.figures(owner),
+        **identity_kpis.figures(owner),
+    }
+    return KpisOut.model_validate(figures)
 
 
 api.add_router("", tenancy_router)
 api.add_router("", catalogue_router)
+api.add_router("", identity_router)
 api.add_router("", figures_router)

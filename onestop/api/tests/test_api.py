@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from onestop.api.openapi import OPENAPI_PATH, render_openapi
 from onestop.catalogue.models import ServiceItem
+from onestop.identity.models import User
 from onestop.tenancy.access import access_tenant_by_code
 from onestop.tenancy.models import Department, Region
 
@@ -85,11 +86,15 @@ def test_kpis_match_the_database(client_zh: Client) -> None:
     tenant = access_tenant_by_code("gd")
     kpis = client_zh.get("/api/v1/tenants/gd/kpis").json()
     items = ServiceItem.objects.filter(tenant=tenant, status="published")
+    citizens = User.objects.filter(tenant=tenant, kind="citizen")
     assert kpis == {
         "services_total": items.count(),
         "services_zero_trip": items.filter(visits_required=0).count(),
         "departments_total": Department.objects.filter(tenant=tenant).count(),
         "regions_total": Region.objects.filter(tenant=tenant).count(),
+        "users_total": citizens.count(),
+        "real_name_users": citizens.filter(trust_level__gte=3).count(),
+        "users_by_level": {f"L{n}": citizens.filter(trust_level=n).count() for n in range(1, 6)},
     }
     assert kpis["services_total"] >= 700 and kpis["services_zero_trip"] >= 617
 

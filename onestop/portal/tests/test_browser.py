@@ -1,87 +1,15 @@
-"""Browser tests: Debian's chromium, headless, driven by Playwright against the real
-server (granian) set up the way `make demo` sets it up, on a database of its own."""
+"""Browser tests of the portal: Debian's chromium, headless, driven by Playwright against
+the real server (fixtures in onestop/conftest.py)."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from django.conf import settings
+
+from onestop.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
-ARTIFACTS = Path(settings.BASE_DIR) / "test-results"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The operator's path, as `make demo` takes it: migrate, collect static files, load the
-    demo, serve with granian."""
-    cli = str(Path(sys.executable).with_name("onestop"))
-    env = {**os.environ, "ONESTOP_VAR_DIR": str(tmp_path_factory.mktemp("var"))}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    for command in (
-        ["migrate", "--no-input", "-v", "0"],
-        ["collectstatic", "--no-input", "-v", "0"],
-        ["demo", "-v", "0"],
-    ):
-        subprocess.run([cli, *command], env=env, check=True)
-    port = _free_port()
-    server = subprocess.Popen([cli, "serve", "--port", str(port), "--threads", "4"], env=env)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/health", timeout=1)  # noqa: S310 - loopback only
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise
-            time.sleep(0.2)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def phone(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, locale="zh-CN", device_scale_factor=2,
-        has_touch=True, is_mobile=True,
-    )  # fmt: skip
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_citizen_searches_shebao_and_reads_a_guide(server_url: str, phone) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,129 @@
+"""Reads of accounts, always within one tenant, and the actor of a request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from onestop.core.actors import Actor, ActorKind
+from onestop.core.errors import NotFound
+from onestop.core.models import AuditEntry
+from onestop.identity.error_codes import IdentityErrorCode
+from onestop.identity.models import AccountKind, User, VerificationRecord
+from onestop.messaging.access import sandbox_messages
+from onestop.tenancy.models import Tenant
+
+
+def client_address(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def actor_for(user: User | None, request: HttpRequest | None = None) -> Actor:
+    address = client_address(request) if request is not None else None
+    if user is None or not user.is_authenticated:
+        return Actor.anonymous(address)
+    return Actor(
+        kind=ActorKind.USER,
+        id=str(user.pk),
+        label=user.display_name or user.phone_masked,
+        address=address,
+    )
+
+
+def current_user(request: HttpRequest, tenant: Tenant) -> User | None:
+    """The logged-in account if it belongs to this tenant (or to the platform)."""
+    user = request.user
+    if not user.is_authenticated or not isinstance(user, User):
+        return None
+    if user.tenant_id not in (None, tenant.id):
+        return None
+    return user
+
+
+def citizens_of(tenant: Tenant) -> QuerySet[User]:
+    return User.objects.filter(tenant=tenant, kind=AccountKind.CITIZEN)
+
+
+def staff_of(tenant: Tenant) -> QuerySet[User]:
+    return User.objects.filter(tenant=tenant, kind=AccountKind.STAFF).prefetch_related(
+        "roles__department"
+    )
+
+
+def access_user(tenant: Tenant, user_id: int | str) -> User:
+    try:
+        user = User.objects.filter(tenant=tenant, pk=int(user_id)).first()
+    except (TypeError, ValueError):
+        user = None
+    if user is None:
+        raise NotFound(IdentityErrorCode.USER_NOT_FOUND, _("No such account."))
+    return user
+
+
+def verification_history(user: User) -> QuerySet[VerificationRecord]:
+    return user.verifications.all()
+
+
+def personal_data(user: User) -> dict[str, Any]:
+    """Everything the platform holds about an account's owner, protected values masked:
+    the account, verifications, roles, the audit entries about it and the messages sent."""
+    audit = AuditEntry.objects.filter(
+        Q(actor_kind="user", actor_id=str(user.pk)) | Q(object_type="user", object_id=str(user.pk))
+    ).order_by("-sequence")[:500]
+    return {
+        "account": {
+            "id": user.pk,
+            "tenant": user.tenant.code if user.tenant else "",
+            "kind": user.kind,
+            "phone": user.phone_masked,
+            "real_name": user.real_name_masked,
+            "id_number": user.id_number_masked,
+            "trust_level": int(user.trust_level),
+            "verified_at": user.verified_at.isoformat() if user.verified_at else None,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "is_active": user.is_active,
+        },
+        "verifications": [
+            {
+                "level": v.level,
+                "method": v.method,
+                "provider": v.provider,
+                "outcome": v.outcome,
+                "at": v.at.isoformat(),
+            }
+            for v in verification_history(user)
+        ],
+        "roles": [
+            {
+                "role": r.kind,
+                "tenant": r.tenant.code if r.tenant else "",
+                "department": r.department.name if r.department else "",
+            }
+            for r in user.roles.select_related("tenant", "department")
+        ],
+        "activity": [
+            {
+                "at": e.occurred_at.isoformat(),
+                "action": e.action,
+                "outcome": e.outcome,
+                "address": e.address or "",
+            }
+            for e in audit
+        ],
+        "messages": [
+            {"at": m.sent_at.isoformat(), "text": m.text}
+            for m in (
+                sandbox_messages(user.tenant).filter(phone_hash=user.phone_hash)[:200]
+                if user.tenant
+                else []
+            )
+        ],
+    }
+
+
+def recent_audit(tenant: Tenant, *, limit: int = 200) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(tenant_code=tenant.code).order_by("-sequence")[:limit]

@@ -1,0 +1,226 @@
+"""Accounts and what identity keeps about them.
+
+Personal data is stored three ways: encrypted (to reveal with a permission, or to export
+to its owner), as a keyed hash (to find an account without the plaintext) and masked (to
+show). No column holds a phone number, ID number or real name in plaintext.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+from onestop.core.trust import TrustLevel
+from onestop.tenancy.models import Department, Tenant, TenantOwned
+
+
+class AccountKind(models.TextChoices):
+    CITIZEN = "citizen", _("Citizen")
+    STAFF = "staff", _("Staff")
+    PARTNER_DEVELOPER = "partner_developer", _("Partner developer")
+    PLATFORM_OPERATOR = "platform_operator", _("Platform operator")
+
+
+class UserManager(BaseUserManager["User"]):
+    def create_user(self, login_key: str, password: str | None = None, **fields: Any) -> User:
+        user = self.model(login_key=login_key, **fields)
+        user.set_password(password)
+        user.save()
+        return user
+
+
+class User(AbstractBaseUser):
+    """An account. Citizens and staff belong to a tenant; partner developers and platform
+    operators (``tenant`` empty) to the platform. One phone number, one account per tenant."""
+
+    tenant = models.ForeignKey(
+        Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    login_key = models.CharField(max_length=100, unique=True)  # "<tenant>:<phone hash>"
+    kind = models.CharField(max_length=24, choices=AccountKind.choices, default=AccountKind.CITIZEN)
+    display_name = models.CharField(max_length=64, blank=True)
+    phone_encrypted = models.TextField()
+    phone_hash = models.CharField(max_length=64)
+    phone_masked = models.CharField(max_length=16)
+    real_name_encrypted = models.TextField(blank=True)
+    real_name_masked = models.CharField(max_length=32, blank=True)
+    id_number_encrypted = models.TextField(blank=True)
+    id_number_hash = models.CharField(max_length=64, blank=True)
+    id_number_masked = models.CharField(max_length=24, blank=True)
+    trust_level = models.PositiveSmallIntegerField(
+        choices=TrustLevel.choices, default=TrustLevel.L1
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+    # Raised by logout, password change and disabling: every session made before dies.
+    session_generation = models.PositiveIntegerField(default=0)
+
+    USERNAME_FIELD = "login_key"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "id_number_hash"],
+                condition=~models.Q(id_number_hash=""),
+                name="one_account_per_person_per_tenant",
+            )
+        ]
+        indexes = [models.Index(fields=["tenant", "trust_level"], name="user_trust_idx")]
+
+    def __str__(self) -> str:
+        return self.display_name or self.phone_masked
+
+    def get_session_auth_hash(self) -> str:
+        # Django ends sessions whose stored hash no longer matches; the generation makes
+        # logout, a password change or disabling end every session of the account.
+        return salted_hmac(
+            "onestop.identity.session",
+            f"{self.password}:{self.session_generation}",
+            algorithm="sha256",
+        ).hexdigest()
+
+    @property
+    def is_real_name(self) -> bool:
+        return self.trust_level >= TrustLevel.L3
+
+
+class RoleKind(models.TextChoices):
+    OFFICER = "officer", _("Department officer")
+    DEPARTMENT_HEAD = "department_head", _("Department head")
+    TENANT_OPERATOR = "tenant_operator", _("Tenant operator")
+    PLATFORM_OPERATOR = "platform_operator", _("Platform operator")
+
+
+class Role(models.Model):
+    """A role of an account, scoped to a tenant and, for department roles, a department."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(max_length=24, choices=RoleKind.choices)
+    tenant = models.ForeignKey(
+        Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "tenant", "department"], name="role_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}@{self.tenant_id}/{self.department_id}"
+
+
+class CodePurpose(models.TextChoices):
+    REGISTER = "register", _("Registration")
+    LOGIN = "login", _("Login")
+
+
+class OneTimeCode(TenantOwned):
+    """A six-digit SMS code: stored as a keyed hash, single use, valid for five minutes,
+    at most five tries."""
+
+    phone_hash = models.CharField(max_length=64)
+    purpose = models.CharField(max_length=16, choices=CodePurpose.choices)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+        indexes = [models.Index(fields=["tenant", "phone_hash", "purpose"], name="otp_lookup_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.created_at:%H:%M:%S}"
+
+
+class ThrottleCounter(models.Model):
+    """Failures counted per key (an account's or an address's hash) and hour."""
+
+    key = models.CharField(max_length=80)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("throttle counter")
+        verbose_name_plural = _("throttle counters")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="throttle_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.count}"
+
+
+class VerificationRecord(models.Model):
+    """One attempt to raise an account's trust level, kept for its owner to see."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verifications")
+    level = models.PositiveSmallIntegerField(choices=TrustLevel.choices)
+    method = models.CharField(max_length=32)
+    provider = models.CharField(max_length=32, blank=True)
+    outcome = models.CharField(max_length=32)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("verification")
+        verbose_name_plural = _("verifications")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"L{self.level} {self.method} {self.outcome}"
+
+
+class FaceCheckSession(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    provider = models.CharField(max_length=32)
+    challenge = models.CharField(max_length=8)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("face check")
+        verbose_name_plural = _("face checks")
+
+    def __str__(self) -> str:
+        return f"face check {self.pk} {self.outcome or 'open'}"
+
+
+class SandboxResident(TenantOwned):
+    """A resident of the sandbox population registry. Like a real matching service, it
+    keeps keyed hashes: it can say whether a name and ID number match, nothing more."""
+
+    id_number_hash = models.CharField(max_length=64)
+    name_hash = models.CharField(max_length=64)
+    status = models.CharField(max_length=16, default="normal")  # normal | cancelled
+
+    class Meta:
+        verbose_name = _("sandbox resident")
+        verbose_name_plural = _("sandbox residents")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "id_number_hash"], name="resident_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.id_number_hash[:12]

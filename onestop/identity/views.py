@@ -1,0 +1,275 @@
+"""The citizen's account pages: register, log in and out, verify, see and download one's data.
+
+Views parse, call actions and render. A domain error becomes a message on the form, with
+its code; the page answers 422 so that scripts see the refusal too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from onestop.core.errors import OnestopError
+from onestop.identity import actions
+from onestop.identity.access import actor_for, current_user, personal_data
+from onestop.identity.forms import (
+    CodeLoginForm,
+    ConfirmPasswordForm,
+    FaceForm,
+    PasswordChangeForm,
+    PasswordLoginForm,
+    PhoneForm,
+    RegisterForm,
+    VerifyForm,
+)
+from onestop.identity.models import CodePurpose, User
+from onestop.identity.providers.face import face_provider
+from onestop.tenancy.access import access_tenant_by_code
+from onestop.tenancy.models import Tenant
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+View = Callable[..., HttpResponse]
+
+
+def _refused(form: forms.Form, error: OnestopError) -> None:
+    """Show a domain error on the form, on its field when the form has one."""
+    if not hasattr(form, "cleaned_data"):
+        form.cleaned_data = {}  # an unbound form (a refused code request) can carry errors too
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, f"{error.message}")
+    form.error_code = str(error.code)  # type: ignore[attr-defined]
+
+
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], forms_: list[forms.Form]
+) -> HttpResponse:
+    status = 422 if any(f.errors for f in forms_) else 200
+    return render(request, template, context, status=status)
+
+
+def _next_url(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def citizen_required(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, tenant: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        owner = access_tenant_by_code(tenant)
+        user = current_user(request, owner)
+        if user is None:
+            return redirect(f"{reverse('identity:login', args=[owner.code])}?next={request.path}")
+        return view(request, owner, user, *args, **kwargs)
+
+    return wrapper
+
+
+def _start_session(request: HttpRequest, user: User) -> None:
+    login(request, user, backend=BACKEND)  # a new session key at every login
+
+
+def register(request: HttpRequest, tenant: str) -> HttpResponse:
+    owner = access_tenant_by_code(tenant)
+    phone_form, form = PhoneForm(), None
+    if request.method == "POST" and request.POST.get("step") == "code":
+        phone_form = PhoneForm(request.POST)
+        if phone_form.is_valid():
+            try:
+                actions.request_code(actor=actor_for(None, request), tenant=owner,
+                                     phone=phone_form.cleaned_data["phone"], purpose=CodePurpose.REGISTER)  # fmt: skip
+                form = RegisterForm(initial={"phone": phone_form.cleaned_data["phone"]})
+                messages.info(
+                    request, _("If the number can register, a code is on its way by SMS.")
+                )
+            except OnestopError as error:
+                _refused(phone_form, error)
+    elif request.method == "POST":
+        form = RegisterForm(request.POST)
+        if form.is_valid():
+            try:
+                user = actions.do_register_citizen(
+                    actor=actor_for(None, request), tenant=owner, phone=form.cleaned_data["phone"],
+                    code=form.cleaned_data["code"], password=form.cleaned_data["password"],
+                )  # fmt: skip
+                _start_session(request, user)
+                messages.success(
+                    request, _("Welcome! Verify your identity to use online services.")
+                )
+                return redirect("identity:verify", owner.code)
+            except OnestopError as error:
+                _refused(form, error)
+    context = {"tenant": owner, "phone_form": phone_form, "form": form, "nav": "me"}
+    return _render(request, "identity/register.html", context, [f for f in (phone_form, form) if f])
+
+
+def login_view(request: HttpRequest, tenant: str) -> HttpResponse:
+    owner = access_tenant_by_code(tenant)
+    method = request.POST.get("method") or request.GET.get("method") or "password"
+    password_form, code_form = PasswordLoginForm(), CodeLoginForm()
+    actor = actor_for(None, request)
+    if request.method == "POST" and method == "password":
+        password_form = PasswordLoginForm(request.POST)
+        if password_form.is_valid():
+            try:
+                user = actions.authenticate_password(
+                    actor=actor, tenant=owner, **password_form.cleaned_data
+                )
+                _start_session(request, user)
+                return redirect(_next_url(request, reverse("identity:me", args=[owner.code])))
+            except OnestopError as error:
+                _refused(password_form, error)
+    elif request.method == "POST" and request.POST.get("step") == "code":
+        code_form = CodeLoginForm(initial={"phone": request.POST.get("phone", "")})
+        phone_form = PhoneForm(request.POST)
+        if phone_form.is_valid():
+            try:
+                actions.request_code(actor=actor, tenant=owner, phone=phone_form.cleaned_data["phone"],
+                                     purpose=CodePurpose.LOGIN)  # fmt: skip
+                messages.info(
+                    request, _("If the number has an account, a code is on its way by SMS.")
+                )
+            except OnestopError as error:
+                _refused(code_form, error)
+        else:
+            code_form = CodeLoginForm(request.POST)
+            code_form.is_valid()
+    elif request.method == "POST":
+        code_form = CodeLoginForm(request.POST)
+        if code_form.is_valid():
+            try:
+                user = actions.authenticate_code(
+                    actor=actor, tenant=owner, **code_form.cleaned_data
+                )
+                _start_session(request, user)
+                return redirect(_next_url(request, reverse("identity:me", args=[owner.code])))
+            except OnestopError as error:
+                _refused(code_form, error)
+    context = {"tenant": owner, "method": method, "password_form": password_form, "code_form": code_form,
+               "next": _next_url(request, ""), "nav": "me"}  # fmt: skip
+    return _render(request, "identity/login.html", context, [password_form, code_form])
+
+
+@require_POST
+def logout_view(request: HttpRequest, tenant: str) -> HttpResponse:
+    owner = access_tenant_by_code(tenant)
+    user = current_user(request, owner)
+    if user is not None:
+        actions.do_logout(actor=actor_for(user, request), user=user)
+    logout(request)
+    messages.info(request, _("You have logged out on every device."))
+    return redirect("portal:home", owner.code)
+
+
+@citizen_required
+def me(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
+    return render(request, "identity/me.html", {"tenant": tenant, "account": user, "nav": "me"})
+
+
+@citizen_required
+def verify(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
+    form = VerifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = actions.do_verify_identity(
+                actor=actor_for(user, request), user=user, **form.cleaned_data
+            )
+            if outcome.level >= 3:
+                messages.success(
+                    request, _("Your name and ID number match the population registry: level L3.")
+                )
+                return redirect("identity:me", tenant.code)
+            messages.warning(request, _(
+                "Your details are well-formed (level L2), but the population registry does not match "
+                "this name and ID number. Check them and try again."))  # fmt: skip
+            return redirect("identity:me", tenant.code)
+        except OnestopError as error:
+            _refused(form, error)
+    return _render(
+        request,
+        "identity/verify.html",
+        {"tenant": tenant, "form": form, "account": user, "nav": "me"},
+        [form],
+    )
+
+
+@citizen_required
+def face_check(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
+    submitted = FaceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and submitted.is_valid():
+        try:
+            actions.do_complete_face_check(
+                actor=actor_for(user, request), user=user, session_id=submitted.cleaned_data["session"],
+                answer=submitted.cleaned_data["answer"], photo=submitted.cleaned_data["photo"].read(),
+            )  # fmt: skip
+            messages.success(request, _("Face check passed: level L4."))
+            return redirect("identity:me", tenant.code)
+        except OnestopError as error:
+            _refused(submitted, error)
+    try:
+        # Every showing of the page is a new challenge: a failed one is never reused.
+        session = actions.start_face_check(actor=actor_for(user, request), user=user)
+    except OnestopError as error:
+        messages.warning(request, str(error.message))
+        return redirect("identity:verify", tenant.code)
+    context = {
+        "tenant": tenant, "session": session, "form": FaceForm(initial={"session": session.pk}),
+        "failed": submitted if submitted.is_bound else None, "sandbox": face_provider().is_sandbox, "nav": "me",
+    }  # fmt: skip
+    return _render(request, "identity/face.html", context, [submitted])
+
+
+@citizen_required
+def my_data(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
+    form = ConfirmPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = actions.export_personal_data(actor=actor_for(user, request), user=user,
+                                                password=form.cleaned_data["password"])  # fmt: skip
+            response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2),
+                                    content_type="application/json; charset=utf-8")  # fmt: skip
+            response["Content-Disposition"] = (
+                f'attachment; filename="onestop-{tenant.code}-my-data.json"'
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+        except OnestopError as error:
+            _refused(form, error)
+    context = {"tenant": tenant, "data": personal_data(user), "form": form, "nav": "me"}
+    return _render(request, "identity/my_data.html", context, [form])
+
+
+@citizen_required
+def change_password(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_change_password(
+                actor=actor_for(user, request), user=user, **form.cleaned_data
+            )
+            logout(request)
+            messages.success(
+                request,
+                _("Password changed. Every session has ended; log in with the new password."),
+            )
+            return redirect("identity:login", tenant.code)
+        except OnestopError as error:
+            _refused(form, error)
+    return _render(
+        request, "identity/password.html", {"tenant": tenant, "form": form, "nav": "me"}, [form]
+    )
