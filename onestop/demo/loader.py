@@ -12,7 +12,10 @@ from onestop.catalogue.actions import (
 )
 from onestop.core.actors import Actor
 from onestop.core.errors import NotFound
+from onestop.demo.accounts import demo_accounts
 from onestop.demo.generator import DEFAULT_SEED, DemoProvince, build_province
+from onestop.demo.residents import build_residents
+from onestop.identity.actions import do_load_sandbox_residents, do_provision_account
 from onestop.tenancy.access import access_tenant_by_code
 from onestop.tenancy.actions import do_create_tenant, do_import_departments, do_import_regions
 
@@ -37,9 +40,11 @@ def load_province(
     code: str | None = None,
     name: str | None = None,
     progress: Callable[[int], None] | None = None,
+    with_people: bool = True,
 ) -> Tenant:
     """Create the demo province as a new tenant. ``code`` and ``name`` give another
-    tenant the same data (used by tests for tenant isolation)."""
+    tenant the same data (used by tests for tenant isolation); ``with_people`` adds the
+    sandbox registry's residents and the demo accounts."""
     province = province or build_province(seed)
     tenant = do_create_tenant(
         actor=DEMO_ACTOR,
@@ -55,4 +60,10 @@ def load_province(
         actor=DEMO_ACTOR, tenant=tenant, items=province.items, progress=progress
     )
     do_define_life_events(actor=DEMO_ACTOR, tenant=tenant, life_events=province.life_events)
+    if with_people:
+        do_load_sandbox_residents(
+            actor=DEMO_ACTOR, tenant=tenant, residents=build_residents(seed=seed)
+        )
+        for _role, spec in demo_accounts():
+            do_provision_account(actor=DEMO_ACTOR, tenant=tenant, spec=spec)
     return tenant

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
+from onestop.demo.accounts import DEMO_PASSWORD, demo_accounts, sample_residents
 from onestop.demo.generator import DEFAULT_SEED, build_province
 from onestop.demo.loader import demo_is_loaded, load_province
 
@@ -39,6 +40,22 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded demo tenant '{tenant.code}': {len(province.items)} service items, "
-                f"{len(province.departments)} departments, {len(province.regions)} regions."
+                f"{len(province.departments)} departments, {len(province.regions)} regions, "
+                f"10000 sandbox residents."
             )
         )
+        self.print_accounts(province.code)
+
+    def print_accounts(self, tenant: str) -> None:
+        """The documented demo accounts: demo data, for trying each role."""
+        lines = [
+            "",
+            f"Demo accounts (password {DEMO_PASSWORD}); log in at /{tenant}/accounts/login/:",
+        ]
+        lines += [f"  {spec.phone}  {role}" for role, spec in demo_accounts()]
+        lines.append(
+            "Demo residents of the sandbox population registry, to verify a new account to L3:"
+        )
+        lines += [f"  {name}  {number}" for name, number in sample_residents()]
+        lines.append(f"Sandbox SMS (codes sent by the demo): /{tenant}/dev/sms/")
+        self.stdout.write("\n".join(lines))

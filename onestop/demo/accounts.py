@@ -1,0 +1,39 @@
+"""The documented demo accounts, one per role. Demo data only: never use these anywhere
+else. `onestop demo` prints them."""
+
+from __future__ import annotations
+
+from onestop.demo.residents import build_residents
+from onestop.identity.actions import AccountSpec
+
+DEMO_PASSWORD = "Onestop-Demo-2019"  # noqa: S105 - the documented demo password
+
+
+def demo_accounts() -> list[tuple[str, AccountSpec]]:
+    residents = [r for r in build_residents() if r.status == "normal"]
+    return [
+        ("citizen, verified L3", AccountSpec(phone="13800138000", password=DEMO_PASSWORD,
+                                              identity=residents[0])),
+        ("citizen, new (L1): verify with a demo resident below",
+         AccountSpec(phone="13800138001", password=DEMO_PASSWORD)),
+        ("officer, human resources and social security", AccountSpec(
+            phone="13900139001", password=DEMO_PASSWORD, kind="staff", display_name="陈科员",
+            roles=(("officer", "gd-rs"),))),
+        ("department head, human resources and social security", AccountSpec(
+            phone="13900139002", password=DEMO_PASSWORD, kind="staff", display_name="黄处长",
+            roles=(("department_head", "gd-rs"),))),
+        ("tenant operator", AccountSpec(
+            phone="13900139003", password=DEMO_PASSWORD, kind="staff", display_name="林运营",
+            roles=(("tenant_operator", ""),))),
+        ("platform operator", AccountSpec(
+            phone="13900139009", password=DEMO_PASSWORD, kind="platform_operator", display_name="平台运维",
+            roles=(("platform_operator", ""),))),
+        ("partner developer", AccountSpec(
+            phone="13700137001", password=DEMO_PASSWORD, kind="partner_developer", display_name="伙伴开发者")),
+    ]  # fmt: skip
+
+
+def sample_residents(count: int = 3) -> list[tuple[str, str]]:
+    """Residents no demo account uses, to try verification with."""
+    residents = [r for r in build_residents() if r.status == "normal"]
+    return [(r.name, r.id_number) for r in residents[1 : 1 + count]]
