@@ -118,29 +118,36 @@ def register(request: HttpRequest, tenant: str) -> HttpResponse:
     return _render(request, "identity/register.html", context, [f for f in (phone_form, form) if f])
 
 
+def _log_in_with(
+    request: HttpRequest, tenant: Tenant, form: forms.Form, authenticate: Callable[..., User]
+) -> HttpResponse | None:
+    """Log in with a password or a code form; None (and the refusal on the form) if not."""
+    if not form.is_valid():
+        return None
+    try:
+        user = authenticate(actor=actor_for(None, request), tenant=tenant, **form.cleaned_data)
+    except OnestopError as error:
+        _refused(form, error)
+        return None
+    _start_session(request, user)
+    return redirect(_next_url(request, reverse("identity:me", args=[tenant.code])))
+
+
 def login_view(request: HttpRequest, tenant: str) -> HttpResponse:
     owner = access_tenant_by_code(tenant)
     method = request.POST.get("method") or request.GET.get("method") or "password"
     password_form, code_form = PasswordLoginForm(), CodeLoginForm()
-    actor = actor_for(None, request)
+    logged_in = None
     if request.method == "POST" and method == "password":
         password_form = PasswordLoginForm(request.POST)
-        if password_form.is_valid():
-            try:
-                user = actions.authenticate_password(
-                    actor=actor, tenant=owner, **password_form.cleaned_data
-                )
-                _start_session(request, user)
-                return redirect(_next_url(request, reverse("identity:me", args=[owner.code])))
-            except OnestopError as error:
-                _refused(password_form, error)
+        logged_in = _log_in_with(request, owner, password_form, actions.authenticate_password)
     elif request.method == "POST" and request.POST.get("step") == "code":
         code_form = CodeLoginForm(initial={"phone": request.POST.get("phone", "")})
         phone_form = PhoneForm(request.POST)
         if phone_form.is_valid():
             try:
-                actions.request_code(actor=actor, tenant=owner, phone=phone_form.cleaned_data["phone"],
-                                     purpose=CodePurpose.LOGIN)  # fmt: skip
+                actions.request_code(actor=actor_for(None, request), tenant=owner,
+                                     phone=phone_form.cleaned_data["phone"], purpose=CodePurpose.LOGIN)  # fmt: skip
                 messages.info(
                     request, _("If the number has an account, a code is on its way by SMS.")
                 )
@@ -151,15 +158,9 @@ def login_view(request: HttpRequest, tenant: str) -> HttpResponse:
             code_form.is_valid()
     elif request.method == "POST":
         code_form = CodeLoginForm(request.POST)
-        if code_form.is_valid():
-            try:
-                user = actions.authenticate_code(
-                    actor=actor, tenant=owner, **code_form.cleaned_data
-                )
-                _start_session(request, user)
-                return redirect(_next_url(request, reverse("identity:me", args=[owner.code])))
-            except OnestopError as error:
-                _refused(code_form, error)
+        logged_in = _log_in_with(request, owner, code_form, actions.authenticate_code)
+    if logged_in is not None:
+        return logged_in
     context = {"tenant": owner, "method": method, "password_form": password_form, "code_form": code_form,
                "next": _next_url(request, ""), "nav": "me"}  # fmt: skip
     return _render(request, "identity/login.html", context, [password_form, code_form])
