@@ -140,7 +140,9 @@ def reveal(request: HttpRequest, tenant: Tenant, user: User, user_id: int) -> Ht
         return render_error(request, str(denied.code), str(denied.message), 403)
     except OnestopError as error:
         return render_error(request, str(error.code), str(error.message), error.status)
-    context = _context(request, tenant, user, found=target, revealed={"field": field, "value": value},
+    labels = {"id_number": _("ID number"), "phone": _("Mobile number"), "real_name": _("Name")}
+    revealed = {"field": field, "label": labels.get(field, field), "value": value}
+    context = _context(request, tenant, user, found=target, revealed=revealed,
                        form=LookupForm(), searched=True)  # fmt: skip
     response = render(request, "console/users.html", context)
     response["Cache-Control"] = "no-store"

@@ -146,3 +146,12 @@ def test_the_developer_sms_page_shows_the_sandbox_messages(client: Client) -> No
     register(Client(), "13912345601")
     page = client.get("/gd/dev/sms/").content.decode()
     assert "139****5601" in page and "注册验证码" in page
+
+
+def test_the_audit_log_shows_times_in_utc() -> None:
+    from datetime import UTC
+
+    operator = _as(OPERATOR)
+    page = operator.get("/console/gd/audit/").content.decode()
+    latest = AuditEntry.objects.filter(tenant_code="gd").latest("sequence")
+    assert latest.occurred_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") in page
