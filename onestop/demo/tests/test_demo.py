@@ -61,3 +61,32 @@ def test_demo_command_loads_once(capsys: pytest.CaptureFixture[str]) -> None:
     call_command("demo", verbosity=0)
     assert "already loaded" in capsys.readouterr().out
     assert Tenant.objects.get(code="gd").created_at == before
+
+
+def test_the_sandbox_registry_holds_ten_thousand_valid_residents() -> None:
+    from onestop.demo.residents import build_residents
+    from onestop.identity.idnumber import parse_id_number
+
+    residents = build_residents()
+    assert len(residents) == 10_000 == len({r.id_number for r in residents})
+    for resident in residents[::97]:
+        assert parse_id_number(resident.id_number).region_code.startswith("44")
+        assert 2 <= len(resident.name) <= 3
+    assert build_residents() == residents  # the same seed, the same people
+
+
+@pytest.mark.django_db
+def test_the_loaded_registry_matches_every_tenth_resident() -> None:
+    from onestop.demo.residents import build_residents
+    from onestop.identity.providers.registry import RegistryAnswer, population_registry
+    from onestop.tenancy.access import access_tenant_by_code
+
+    tenant = access_tenant_by_code("gd")
+    for resident in build_residents()[::1000]:
+        answer = (
+            population_registry()
+            .match(tenant=tenant, name=resident.name, id_number=resident.id_number)
+            .answer
+        )
+        expected = RegistryAnswer.MATCH if resident.status == "normal" else RegistryAnswer.CANCELLED
+        assert answer == expected
