@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "onestop.tenancy",
     "onestop.messaging",
     "onestop.identity",
+    "onestop.workdays",
     "onestop.catalogue",
     "onestop.portal",
     "onestop.console",

@@ -1,0 +1,55 @@
+"""Operators' writes to the working-day table."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onestop.core.actors import Actor
+from onestop.core.audit import record_action
+from onestop.core.errors import ValidationFailed
+from onestop.workdays.error_codes import WorkdaysErrorCode
+from onestop.workdays.models import CalendarDay, CalendarYear, DayKind
+
+
+def do_set_calendar_day(*, actor: Actor, day: date, kind: str, name: str = "") -> CalendarDay:
+    if kind not in DayKind.values:
+        raise ValidationFailed(
+            WorkdaysErrorCode.CALENDAR_KIND_INVALID,
+            _("Choose holiday or make-up working day."),
+            field="kind",
+        )
+    if kind == DayKind.WORKDAY and day.weekday() < 5:
+        raise ValidationFailed(
+            WorkdaysErrorCode.CALENDAR_WORKDAY_ON_WEEKDAY,
+            _("A make-up working day falls on a weekend."),
+            field="day",
+        )
+    with transaction.atomic():
+        entry, _created = CalendarDay.objects.update_or_create(
+            day=day, defaults={"kind": kind, "name": name, "updated_at": timezone.now()}
+        )
+        record_action(actor=actor, action="workdays.set_day", object_type="calendar_day",
+                      object_id=day.isoformat(), detail={"kind": kind, "name": name})  # fmt: skip
+    return entry
+
+
+def do_remove_calendar_day(*, actor: Actor, day: date) -> None:
+    with transaction.atomic():
+        CalendarDay.objects.filter(day=day).delete()
+        record_action(actor=actor, action="workdays.remove_day", object_type="calendar_day",
+                      object_id=day.isoformat())  # fmt: skip
+
+
+def do_mark_year_entered(*, actor: Actor, year: int) -> CalendarYear:
+    """Say that every holiday and make-up day of the year is in the table."""
+    with transaction.atomic():
+        entry, _created = CalendarYear.objects.update_or_create(
+            year=year, defaults={"entered_at": timezone.now(), "entered_by": actor.label}
+        )
+        record_action(actor=actor, action="workdays.mark_year_entered", object_type="calendar_year",
+                      object_id=str(year))  # fmt: skip
+    return entry
