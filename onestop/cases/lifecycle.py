@@ -1,0 +1,250 @@
+"""The lifecycle of a case, free of storage: states, the transitions allowed between them,
+and the clock that the Administrative Licensing Law sets.
+
+- Received (已收件): the department accepts, refuses acceptance (with a reason and where to
+  go instead) or asks for corrections, listing everything missing at once, within
+  5 working days; if it does none of these in time, the case counts as accepted on the
+  day the materials arrived.
+- Accepted (已受理), under review: a decision is due within the item's committed limit in
+  working days after acceptance, extendable once by 10 working days with a reason.
+- Special procedure (特别程序: hearing, testing, expert review) stops the clock.
+- Decided (approved or refused with a reason), concluded (已办结), certificate issued.
+- The applicant may withdraw until a decision is made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+
+from onestop.workdays.calendar import WorkCalendar
+
+ACCEPTANCE_DAYS = 5
+EXTENSION_DAYS = 10
+DUE_SOON_DAYS = 2
+
+
+class State(StrEnum):
+    RECEIVED = "received"
+    CORRECTION_REQUESTED = "correction_requested"
+    NOT_ACCEPTED = "not_accepted"
+    ACCEPTED = "accepted"
+    UNDER_REVIEW = "under_review"
+    SPECIAL_PROCEDURE = "special_procedure"
+    DECIDED = "decided"
+    CONCLUDED = "concluded"
+    CERTIFICATE_ISSUED = "certificate_issued"
+    WITHDRAWN = "withdrawn"
+
+
+class Transition(StrEnum):
+    ACCEPT = "accept"
+    DEEM_ACCEPTED = "deem_accepted"
+    NOT_ACCEPT = "not_accept"
+    REQUEST_CORRECTION = "request_correction"
+    RESUBMIT = "resubmit"
+    START_REVIEW = "start_review"
+    SUSPEND = "suspend"
+    RESUME = "resume"
+    EXTEND = "extend"
+    DECIDE = "decide"
+    CONCLUDE = "conclude"
+    ISSUE_CERTIFICATE = "issue_certificate"
+    WITHDRAW = "withdraw"
+
+
+class Decision(StrEnum):
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+DECISIONS = frozenset(d.value for d in Decision)
+
+
+class PublicState(StrEnum):
+    """The six progress states citizens see."""
+
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    UNDER_REVIEW = "under_review"
+    SPECIAL_PROCEDURE = "special_procedure"
+    CONCLUDED = "concluded"
+    CERTIFICATE_ISSUED = "certificate_issued"
+
+
+S = State
+# transition: (states it may start from, state it leads to; None keeps the state)
+TRANSITIONS: dict[Transition, tuple[frozenset[State], State | None]] = {
+    Transition.ACCEPT: (frozenset({S.RECEIVED}), S.ACCEPTED),
+    Transition.DEEM_ACCEPTED: (frozenset({S.RECEIVED}), S.ACCEPTED),
+    Transition.NOT_ACCEPT: (frozenset({S.RECEIVED, S.CORRECTION_REQUESTED}), S.NOT_ACCEPTED),
+    Transition.REQUEST_CORRECTION: (frozenset({S.RECEIVED}), S.CORRECTION_REQUESTED),
+    Transition.RESUBMIT: (frozenset({S.CORRECTION_REQUESTED}), S.RECEIVED),
+    Transition.START_REVIEW: (frozenset({S.ACCEPTED}), S.UNDER_REVIEW),
+    Transition.SUSPEND: (frozenset({S.UNDER_REVIEW}), S.SPECIAL_PROCEDURE),
+    Transition.RESUME: (frozenset({S.SPECIAL_PROCEDURE}), S.UNDER_REVIEW),
+    Transition.EXTEND: (frozenset({S.ACCEPTED, S.UNDER_REVIEW, S.SPECIAL_PROCEDURE}), None),
+    Transition.DECIDE: (frozenset({S.ACCEPTED, S.UNDER_REVIEW}), S.DECIDED),
+    Transition.CONCLUDE: (frozenset({S.DECIDED}), S.CONCLUDED),
+    Transition.ISSUE_CERTIFICATE: (frozenset({S.CONCLUDED}), S.CERTIFICATE_ISSUED),
+    Transition.WITHDRAW: (
+        frozenset(
+            {S.RECEIVED, S.CORRECTION_REQUESTED, S.ACCEPTED, S.UNDER_REVIEW, S.SPECIAL_PROCEDURE}
+        ),
+        S.WITHDRAWN,
+    ),
+}
+TERMINAL = frozenset({S.NOT_ACCEPTED, S.CERTIFICATE_ISSUED, S.WITHDRAWN})
+CLOCK_RUNNING = frozenset({S.ACCEPTED, S.UNDER_REVIEW})
+PUBLIC = {
+    S.RECEIVED: PublicState.RECEIVED,
+    S.CORRECTION_REQUESTED: PublicState.RECEIVED,
+    S.NOT_ACCEPTED: PublicState.CONCLUDED,
+    S.ACCEPTED: PublicState.ACCEPTED,
+    S.UNDER_REVIEW: PublicState.UNDER_REVIEW,
+    S.SPECIAL_PROCEDURE: PublicState.SPECIAL_PROCEDURE,
+    S.DECIDED: PublicState.CONCLUDED,
+    S.CONCLUDED: PublicState.CONCLUDED,
+    S.CERTIFICATE_ISSUED: PublicState.CERTIFICATE_ISSUED,
+    S.WITHDRAWN: PublicState.CONCLUDED,
+}
+
+
+class IllegalTransition(Exception):
+    def __init__(self, transition: Transition, state: State, reason: str = "") -> None:
+        super().__init__(
+            f"{transition} is not possible from {state}{': ' + reason if reason else ''}"
+        )
+        self.transition, self.state, self.reason = transition, state, reason
+
+
+class SlaState(StrEnum):
+    ON_TIME = "on_time"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFlow:
+    """A case's position in its lifecycle and the facts its clock needs."""
+
+    limit_days: int
+    received_on: date
+    state: State = S.RECEIVED
+    accepted_on: date | None = None
+    decided_on: date | None = None
+    concluded_on: date | None = None
+    suspended_on: date | None = None
+    paused_days: int = 0
+    extension_days: int = 0
+    decision: str = ""
+    decided_on_time: bool | None = None
+
+    def allowed(self) -> list[Transition]:
+        return [
+            t
+            for t, (sources, _target) in TRANSITIONS.items()
+            if self.state in sources and self._guard(t) == ""
+        ]
+
+    def _guard(self, transition: Transition) -> str:
+        if transition == Transition.EXTEND and self.extension_days:
+            return "the limit was extended already"
+        if transition == Transition.ISSUE_CERTIFICATE and self.decision != Decision.APPROVED:
+            return "only an approval leads to a certificate"
+        return ""
+
+    def apply(
+        self, transition: Transition, *, on: date, calendar: WorkCalendar, decision: str = ""
+    ) -> CaseFlow:
+        sources, target = TRANSITIONS[transition]
+        if self.state not in sources:
+            raise IllegalTransition(transition, self.state)
+        if reason := self._guard(transition):
+            raise IllegalTransition(transition, self.state, reason)
+        if transition == Transition.DECIDE and decision not in DECISIONS:
+            raise IllegalTransition(transition, self.state, "a decision is approved or refused")
+        on = max(on, self._last_date())  # a case's dates never run backwards
+        changes: dict[str, object] = {"state": target or self.state}
+        if transition == Transition.ACCEPT:
+            changes["accepted_on"] = on
+        elif transition == Transition.DEEM_ACCEPTED:
+            # The law counts the case accepted on the day the materials arrived.
+            changes["accepted_on"] = self.received_on
+        elif transition == Transition.RESUBMIT:
+            changes["received_on"] = on  # the 5 working days start again
+        elif transition == Transition.SUSPEND:
+            changes["suspended_on"] = on
+        elif transition == Transition.RESUME:
+            assert self.suspended_on is not None
+            changes["paused_days"] = self.paused_days + calendar.working_days_between(
+                self.suspended_on, on
+            )
+            changes["suspended_on"] = None
+        elif transition == Transition.EXTEND:
+            changes["extension_days"] = EXTENSION_DAYS
+        elif transition == Transition.DECIDE:
+            due = self.due_on(calendar)
+            changes.update(
+                decided_on=on, decision=decision, decided_on_time=due is None or on <= due
+            )
+        elif transition in (Transition.CONCLUDE, Transition.NOT_ACCEPT, Transition.WITHDRAW):
+            changes["concluded_on"] = on
+            if self.state == S.SPECIAL_PROCEDURE and self.suspended_on is not None:
+                changes["paused_days"] = self.paused_days + calendar.working_days_between(
+                    self.suspended_on, on
+                )
+                changes["suspended_on"] = None
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def _last_date(self) -> date:
+        dates = [
+            d
+            for d in (
+                self.received_on,
+                self.accepted_on,
+                self.decided_on,
+                self.concluded_on,
+                self.suspended_on,
+            )
+            if d
+        ]
+        return max(dates)
+
+    def due_on(self, calendar: WorkCalendar) -> date | None:
+        """The day the next step is due: acceptance while received, the decision once
+        accepted (the clock stands still in a special procedure); none otherwise."""
+        if self.state == S.RECEIVED:
+            return calendar.add_working_days(self.received_on, ACCEPTANCE_DAYS).day
+        if self.state in CLOCK_RUNNING or self.state == S.SPECIAL_PROCEDURE:
+            assert self.accepted_on is not None
+            total = self.limit_days + self.extension_days + self.paused_days
+            return calendar.add_working_days(self.accepted_on, total).day
+        return None
+
+    def sla(self, today: date, calendar: WorkCalendar) -> SlaState:
+        if self.state == S.SPECIAL_PROCEDURE:
+            return SlaState.PAUSED
+        due = self.due_on(calendar)
+        if due is None:
+            return SlaState.CLOSED
+        if today > due:
+            return SlaState.OVERDUE
+        if calendar.working_days_between(today, due) <= DUE_SOON_DAYS:
+            return SlaState.DUE_SOON
+        return SlaState.ON_TIME
+
+    @property
+    def public_state(self) -> PublicState:
+        return PUBLIC[self.state]
+
+    def processing_days(self, calendar: WorkCalendar) -> int | None:
+        """Working days from acceptance to decision, special procedures excluded."""
+        if self.accepted_on is None or self.decided_on is None:
+            return None
+        return max(
+            0, calendar.working_days_between(self.accepted_on, self.decided_on) - self.paused_days
+        )
