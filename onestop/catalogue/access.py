@@ -20,6 +20,7 @@ from onestop.catalogue.models import (
     Material,
     ProcessStep,
     SearchTerm,
+    ServiceForm,
     ServiceItem,
     Theme,
 )
@@ -217,3 +218,22 @@ def access_life_event(tenant: Tenant, code: str) -> tuple[LifeEvent, list[Servic
         .order_by("-popularity", "code")
     )  # fmt: skip
     return event, items
+
+
+def current_form(item: ServiceItem) -> ServiceForm:
+    """The newest version of an item's application form."""
+    form = ServiceForm.objects.filter(item=item).order_by("-version").first()
+    if form is None:
+        raise NotFound(
+            CatalogueErrorCode.FORM_NOT_FOUND, _("This service cannot be applied for online yet.")
+        )
+    return form
+
+
+def form_version(item: ServiceItem, version: int) -> ServiceForm:
+    form = ServiceForm.objects.filter(item=item, version=version).first()
+    if form is None:
+        raise NotFound(
+            CatalogueErrorCode.FORM_NOT_FOUND, _("This service cannot be applied for online yet.")
+        )
+    return form

@@ -27,6 +27,7 @@ from onestop.catalogue.models import (
     MaterialForm,
     ProcessStep,
     SearchTerm,
+    ServiceForm,
     ServiceItem,
     Theme,
 )
@@ -223,7 +224,7 @@ def do_publish_service_items(
             materials.extend(
                 Material(tenant=tenant, item=item, order=order, name=m.name, form=m.form,
                          quantity=m.quantity, required=m.required, notes=m.notes,
-                         certificate_type=m.certificate_type)
+                         certificate_type=m.certificate_type, filled_online=m.filled_online)
                 for order, m in enumerate(spec.materials)
             )  # fmt: skip
             steps.extend(
@@ -358,3 +359,62 @@ def do_define_life_events(
             detail={"count": len(life_events)},
         )
     return len(life_events)
+
+
+def do_publish_service_forms(
+    *, actor: Actor, tenant: Tenant, forms: dict[str, dict[str, Any]]
+) -> int:
+    """Publish application forms by item code; a form that differs from the item's
+    current one becomes its next version. Every schema is checked first."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    items = {i.code: i for i in ServiceItem.objects.filter(tenant=tenant, code__in=list(forms))}
+    for code, schema in forms.items():
+        if code not in items:
+            raise ValidationFailed(
+                CatalogueErrorCode.ITEM_UNKNOWN,
+                _("Unknown item."),
+                field="item",
+                params={"item": code},
+            )
+        try:
+            Draft202012Validator.check_schema(schema)
+        except SchemaError as error:
+            raise ValidationFailed(
+                CatalogueErrorCode.FORM_INVALID,
+                _("The form is not a valid JSON Schema."),
+                field="schema",
+                params={"item": code, "error": error.message},
+            ) from None
+        fields = set(schema.get("properties", {}))
+        stepped = [f for step in schema.get("x-steps", []) for f in step.get("fields", [])]
+        if sorted(stepped) != sorted(fields) or len(stepped) != len(set(stepped)):
+            raise ValidationFailed(CatalogueErrorCode.FORM_INVALID,
+                                   _("Every field of the form belongs to exactly one step."),
+                                   field="schema", params={"item": code})  # fmt: skip
+    with transaction.atomic():
+        current = {
+            f.item_id: f
+            for f in ServiceForm.objects.filter(item__in=items.values()).order_by(
+                "item_id", "-version"
+            )
+        }
+        written = []
+        for code, schema in forms.items():
+            item = items[code]
+            latest = current.get(item.pk)
+            if latest is not None and latest.schema == schema:
+                continue
+            written.append(
+                ServiceForm(
+                    tenant=tenant,
+                    item=item,
+                    version=(latest.version + 1) if latest else 1,
+                    schema=schema,
+                )
+            )
+        ServiceForm.objects.bulk_create(written, batch_size=500)
+        record_action(actor=actor, action="catalogue.publish_forms", tenant_code=tenant.code,
+                      object_type="service_form", detail={"count": len(written)})  # fmt: skip
+    return len(written)

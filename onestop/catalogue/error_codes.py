@@ -14,3 +14,5 @@ class CatalogueErrorCode(StrEnum):
     ITEM_VISITS_INCONSISTENT = "item_visits_inconsistent"
     ITEM_UNKNOWN = "item_unknown"
     QUERY_TOO_LONG = "query_too_long"
+    FORM_INVALID = "form_invalid"
+    FORM_NOT_FOUND = "form_not_found"

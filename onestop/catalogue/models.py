@@ -166,6 +166,8 @@ class Material(TenantOwned):
     required = models.BooleanField(default=True)
     notes = models.CharField(max_length=256, blank=True)
     certificate_type = models.CharField(max_length=48, blank=True)
+    # The application form itself: answered online, nothing to upload.
+    filled_online = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("material")
@@ -215,6 +217,28 @@ class LifeEvent(Bilingual, TenantOwned):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ServiceForm(TenantOwned):
+    """The declarative, versioned application form of an item: a JSON Schema (2020-12)
+    of the answers, with ``x-steps`` grouping fields into the steps the portal shows one
+    at a time, and ``title_en`` beside each ``title``. A change makes a new version;
+    applications keep the version they were made with."""
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="forms")
+    version = models.PositiveIntegerField()
+    schema = models.JSONField()
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("application form")
+        verbose_name_plural = _("application forms")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "version"], name="form_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} v{self.version}"
 
 
 class SearchTerm(TenantOwned):

@@ -23,6 +23,7 @@ class MaterialSpec:
     required: bool = True
     notes: str = ""
     certificate_type: str = ""
+    filled_online: bool = False
 
 
 @dataclass(frozen=True, slots=True)
