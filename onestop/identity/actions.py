@@ -164,7 +164,7 @@ def _use_code(tenant: Tenant, phone: str, purpose: str, code: str) -> bool:
 
 
 def do_register_citizen(
-    *, actor: Actor, tenant: Tenant, phone: str, code: str, password: str
+    *, actor: Actor, tenant: Tenant, phone: str, code: str, password: str, language: str = "zh-hans"
 ) -> User:
     number = _phone(phone)
     _check_password(password)
@@ -185,6 +185,7 @@ def do_register_citizen(
                     phone_encrypted=encrypt(number),
                     phone_hash=phone_hash(number),
                     phone_masked=mask_phone(number),
+                    language=language if language in {"zh-hans", "en"} else "zh-hans",
                 )
         except IntegrityError:
             raise ValidationFailed(
@@ -553,7 +554,7 @@ def do_load_sandbox_residents(
 @dataclass(frozen=True, slots=True)
 class AccountSpec:
     phone: str
-    password: str
+    password: str | None  # None: no password login (history's applicants)
     kind: str = AccountKind.CITIZEN
     display_name: str = ""
     roles: tuple[tuple[str, str], ...] = ()  # (role kind, department code or "")
@@ -605,3 +606,23 @@ def do_reencrypt_personal_data(*, actor: Actor) -> int:
         User.objects.bulk_update(users, fields, batch_size=1000)
         record_action(actor=actor, action="identity.reencrypt", detail={"accounts": len(users)})
     return len(users)
+
+
+def do_set_contact(*, actor: Actor, user: User, email: str, language: str) -> User:
+    """The account's email address (optional, for messages) and message language."""
+    from onestop.messaging.email import email_hash, is_email, mask_email
+
+    address = email.strip()
+    if address and not is_email(address):
+        raise ValidationFailed(
+            IdentityErrorCode.EMAIL_INVALID, _("Enter a valid email address."), field="email"
+        )
+    with transaction.atomic():
+        user.email_encrypted = encrypt(address) if address else ""
+        user.email_masked = mask_email(address) if address else ""
+        user.language = language if language in {"zh-hans", "en"} else user.language
+        user.save(update_fields=["email_encrypted", "email_masked", "language"])
+        record_action(actor=actor, action="identity.set_contact", tenant_code=user.tenant.code if user.tenant else "",
+                      object_type="user", object_id=str(user.pk),
+                      detail={"email": user.email_masked, "language": user.language, "hash": email_hash(address)[:8] if address else ""})  # fmt: skip
+    return user

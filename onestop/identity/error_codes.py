@@ -27,3 +27,4 @@ class IdentityErrorCode(StrEnum):
     USER_NOT_FOUND = "user_not_found"
     ROLE_INVALID = "role_invalid"
     NOT_LOGGED_IN = "not_logged_in"
+    EMAIL_INVALID = "email_invalid"

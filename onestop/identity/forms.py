@@ -73,3 +73,11 @@ class PasswordChangeForm(forms.Form):
 class ConfirmPasswordForm(forms.Form):
     password = forms.CharField(label=_("Your password"), max_length=128,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))  # fmt: skip
+
+
+class ContactForm(forms.Form):
+    email = forms.CharField(label=_("Email for messages (optional)"), max_length=254, required=False,
+                            widget=forms.EmailInput(attrs={"autocomplete": "email"}))  # fmt: skip
+    language = forms.ChoiceField(
+        label=_("Language of messages"), choices=[("zh-hans", "简体中文"), ("en", "English")]
+    )

@@ -52,6 +52,9 @@ class User(AbstractBaseUser):
     id_number_encrypted = models.TextField(blank=True)
     id_number_hash = models.CharField(max_length=64, blank=True)
     id_number_masked = models.CharField(max_length=24, blank=True)
+    email_encrypted = models.TextField(blank=True)
+    email_masked = models.CharField(max_length=64, blank=True)
+    language = models.CharField(max_length=8, default="zh-hans")  # of the messages sent to them
     trust_level = models.PositiveSmallIntegerField(
         choices=TrustLevel.choices, default=TrustLevel.L1
     )

@@ -15,6 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,6 +28,7 @@ from onestop.identity.access import actor_for, current_user, personal_data
 from onestop.identity.forms import (
     CodeLoginForm,
     ConfirmPasswordForm,
+    ContactForm,
     FaceForm,
     PasswordChangeForm,
     PasswordLoginForm,
@@ -40,7 +42,7 @@ from onestop.tenancy.access import access_tenant_by_code
 from onestop.tenancy.models import Tenant
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def _refused(form: forms.Form, error: OnestopError) -> None:
@@ -70,7 +72,7 @@ def _next_url(request: HttpRequest, fallback: str) -> str:
 
 def citizen_required(view: View) -> View:
     @wraps(view)
-    def wrapper(request: HttpRequest, tenant: str, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, tenant: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
         owner = access_tenant_by_code(tenant)
         user = current_user(request, owner)
         if user is None:
@@ -106,6 +108,7 @@ def register(request: HttpRequest, tenant: str) -> HttpResponse:
                 user = actions.do_register_citizen(
                     actor=actor_for(None, request), tenant=owner, phone=form.cleaned_data["phone"],
                     code=form.cleaned_data["code"], password=form.cleaned_data["password"],
+                    language=request.LANGUAGE_CODE,
                 )  # fmt: skip
                 _start_session(request, user)
                 messages.success(
@@ -179,7 +182,18 @@ def logout_view(request: HttpRequest, tenant: str) -> HttpResponse:
 
 @citizen_required
 def me(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
-    return render(request, "identity/me.html", {"tenant": tenant, "account": user, "nav": "me"})
+    contact = ContactForm(request.POST or None, initial={"language": user.language})
+    if request.method == "POST" and contact.is_valid():
+        try:
+            actions.do_set_contact(
+                actor=actor_for(user, request), user=user, **contact.cleaned_data
+            )
+            messages.success(request, _("Saved."))
+            return redirect("identity:me", tenant.code)
+        except OnestopError as error:
+            _refused(contact, error)
+    context = {"tenant": tenant, "account": user, "contact": contact, "nav": "me"}
+    return _render(request, "identity/me.html", context, [contact])
 
 
 @citizen_required

@@ -25,3 +25,23 @@ class SandboxSms(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.phone_masked} {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class SandboxEmail(TenantOwned):
+    """An email the sandbox email backend accepted instead of a mail server."""
+
+    message_id = models.CharField(max_length=40, unique=True)
+    to_encrypted = models.TextField()
+    to_hash = models.CharField(max_length=64, db_index=True)
+    to_masked = models.CharField(max_length=64)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sandbox email")
+        verbose_name_plural = _("sandbox emails")
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.to_masked} {self.subject}"
