@@ -56,7 +56,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
     province = build_province()
     other = replace(province, items=other_province_items(), life_events=[])
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        load_province(province)
+        load_province(province, history_cases=300)
         load_province(other, code=OTHER_TENANT, name=f"{OTHER_MARKER}省", with_people=False)
 
 

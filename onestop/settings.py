@@ -58,12 +58,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "onestop.core",
     "onestop.tenancy",
     "onestop.messaging",
     "onestop.identity",
     "onestop.workdays",
     "onestop.catalogue",
+    "onestop.cases",
+    "onestop.notifications",
     "onestop.portal",
     "onestop.console",
     "onestop.api",
@@ -147,6 +151,17 @@ LOGIN_URL = "/"
 ONESTOP_SMS_BACKEND = os.environ.get("ONESTOP_SMS_BACKEND", "sandbox")
 ONESTOP_REGISTRY_PROVIDER = os.environ.get("ONESTOP_REGISTRY_PROVIDER", "sandbox")
 ONESTOP_FACE_PROVIDER = os.environ.get("ONESTOP_FACE_PROVIDER", "sandbox")
+ONESTOP_EMAIL_BACKEND = os.environ.get("ONESTOP_EMAIL_BACKEND", "sandbox")
+
+# Background work: django-tasks with its database backend (`onestop worker` runs it).
+# The outbox relay is woken after every commit that wrote events.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+ONESTOP_OUTBOX_WAKE = "onestop.notifications.tasks.wake_relay"
+
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"  # never served directly: files go through views that check access
+FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 CACHES = {
     "default": {

@@ -15,5 +15,7 @@ urlpatterns = [
     path("", include("onestop.portal.urls")),
     path("", include("onestop.catalogue.urls")),
     path("", include("onestop.identity.urls")),
+    path("", include("onestop.cases.urls")),
+    path("", include("onestop.notifications.urls")),
     path("", include("onestop.messaging.urls")),
 ]

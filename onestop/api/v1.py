@@ -12,9 +12,11 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Router, Schema
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
+from onestop.cases import kpis as cases_kpis
+from onestop.cases.api import router as cases_router
 from onestop.catalogue import kpis as catalogue_kpis
 from onestop.catalogue.api import router as catalogue_router
 from onestop.core.api import NOT_FOUND_OR_INVALID
@@ -110,6 +112,12 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, body, status=404)
 
 
+@api.exception_handler(AuthenticationError)
+def on_not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    body = {"code": "not_logged_in", "message": _("Log in first.")}
+    return api.create_response(request, body, status=401)
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     body = {"code": CoreErrorCode.INVALID.value, "message": str(exc)}
@@ -136,6 +144,17 @@ class KpisOut(Schema):
     users_by_level: dict[str, int] = Field(
         description="Citizen accounts per trust level, L1 to L5."
     )
+    cases_total: int
+    cases_by_state: dict[str, int]
+    on_time_rate: float | None = Field(
+        description="Share of decided cases decided within their limit."
+    )
+    avg_processing_days: float | None = Field(
+        description="Working days from acceptance to decision."
+    )
+    ratings_total: int
+    satisfaction: float | None = Field(description="Share of ratings of 4 or 5.")
+    rectification_open: int
 
 
 figures_router = Router(tags=["figures"])
@@ -152,6 +171,7 @@ def tenant_kpis(request: HttpRequest, tenant: str) -> KpisOut:
         **catalogue_kpis.figures(owner),
         **tenancy_kpis.figures(owner),
         **identity_kpis.figures(owner),
+        **cases_kpis.figures(owner),
     }
     return KpisOut.model_validate(figures)
 
@@ -159,4 +179,5 @@ def tenant_kpis(request: HttpRequest, tenant: str) -> KpisOut:
 api.add_router("", tenancy_router)
 api.add_router("", catalogue_router)
 api.add_router("", identity_router)
+api.add_router("", cases_router)
 api.add_router("", figures_router)

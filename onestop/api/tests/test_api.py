@@ -95,8 +95,36 @@ def test_kpis_match_the_database(client_zh: Client) -> None:
         "users_total": citizens.count(),
         "real_name_users": citizens.filter(trust_level__gte=3).count(),
         "users_by_level": {f"L{n}": citizens.filter(trust_level=n).count() for n in range(1, 6)},
+        **_case_figures(tenant),
     }
     assert kpis["services_total"] >= 700 and kpis["services_zero_trip"] >= 617
+
+
+def _case_figures(tenant) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """The case figures, counted here from the rows themselves."""
+    from onestop.cases.models import Case, Rating, RectificationTicket
+    from onestop.workdays.calendar import WorkCalendar
+
+    cases = Case.objects.filter(tenant=tenant)
+    decided = [c for c in cases if c.decided_on is not None]
+    calendar = WorkCalendar()
+    days = [
+        calendar.working_days_between(c.accepted_on, c.decided_on) - c.paused_days for c in decided
+    ]
+    ratings = list(Rating.objects.filter(tenant=tenant).values_list("score", flat=True))
+    states = ["received", "correction_requested", "not_accepted", "accepted", "under_review",
+              "special_procedure", "decided", "concluded", "certificate_issued", "withdrawn"]  # fmt: skip
+    return {
+        "cases_total": cases.count(),
+        "cases_by_state": {s: cases.filter(state=s).count() for s in states},
+        "on_time_rate": round(sum(bool(c.decided_on_time) for c in decided) / len(decided), 4),
+        "avg_processing_days": round(sum(max(0, d) for d in days) / len(days), 2),
+        "ratings_total": len(ratings),
+        "satisfaction": round(sum(score >= 4 for score in ratings) / len(ratings), 4),
+        "rectification_open": RectificationTicket.objects.filter(
+            tenant=tenant, answered_at__isnull=True
+        ).count(),
+    }
 
 
 def test_service_guide_has_every_national_field(client_zh: Client) -> None:

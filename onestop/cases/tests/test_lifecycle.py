@@ -84,10 +84,11 @@ class CaseMachine(RuleBasedStateMachine):
             assert f.accepted_on is not None
             due = f.due_on(CALENDAR)
             assert due is not None
-            used = CALENDAR.working_days_between(f.accepted_on, self.today) - f.paused_days
-            allowed = f.limit_days + f.extension_days
-            assert (self.today <= due) == (used <= allowed)
-            assert (f.sla(self.today, CALENDAR) == SlaState.OVERDUE) == (used > allowed)
+            allowed = f.limit_days + f.extension_days + f.paused_days
+            # The deadline is the working day on which the allowed count is reached.
+            assert CALENDAR.working_days_between(f.accepted_on, due) == allowed
+            assert allowed == 0 or CALENDAR.is_working_day(due)
+            assert (f.sla(self.today, CALENDAR) == SlaState.OVERDUE) == (self.today > due)
 
     @invariant()
     def decisions_are_complete(self) -> None:

@@ -81,3 +81,16 @@ def test_a_make_up_day_must_fall_on_a_weekend() -> None:
     with pytest.raises(ValidationFailed) as raised:
         do_set_calendar_day(actor=ACTOR, day=date(2025, 3, 4), kind="workday")
     assert raised.value.field == "day"
+
+
+def test_operators_edit_the_table_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from django.core.management import CommandError, call_command
+
+    year = PACKAGE_YEARS[-1] + 1
+    call_command("calendar", "set", f"{year}-10-01", "holiday", "国庆节")
+    call_command("calendar", "entered", str(year))
+    out = capsys.readouterr().out
+    assert f"{year}-10-01  holiday   国庆节" in out and f"{year}: operator entries" in out
+    assert not WorkCalendar().is_working_day(date(year, 10, 1))
+    with pytest.raises(CommandError, match="calendar_workday_on_weekday"):
+        call_command("calendar", "set", f"{year}-10-04", "workday")

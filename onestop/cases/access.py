@@ -1,0 +1,163 @@
+"""Reads of cases: an applicant sees their own, an officer those of their departments.
+Anyone else's case answers exactly like a missing one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from onestop.cases.error_codes import CaseErrorCode
+from onestop.cases.lifecycle import SlaState, State
+from onestop.cases.models import Application, Case, RectificationTicket, Upload
+from onestop.core.errors import NotFound
+from onestop.identity.models import RoleKind, User
+from onestop.identity.permissions import Permission, has_permission, roles_of
+from onestop.tenancy.models import Tenant
+from onestop.workdays.calendar import WorkCalendar
+
+OPEN_STATES = [
+    State.RECEIVED,
+    State.CORRECTION_REQUESTED,
+    State.ACCEPTED,
+    State.UNDER_REVIEW,
+    State.SPECIAL_PROCEDURE,
+]
+
+
+def cases_of_applicant(tenant: Tenant, user: User) -> QuerySet[Case]:
+    return (
+        Case.objects.filter(tenant=tenant, applicant=user)
+        .select_related("item", "department")
+        .order_by("-created_at")
+    )
+
+
+def access_case_for_applicant(tenant: Tenant, user: User, number: str) -> Case:
+    case = cases_of_applicant(tenant, user).filter(number=number).first()
+    if case is None:
+        raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
+    return case
+
+
+def access_draft(tenant: Tenant, user: User, application_id: int | str) -> Application:
+    try:
+        draft = (
+            Application.objects.select_related("item", "item__department")
+            .filter(
+                tenant=tenant, applicant=user, pk=int(application_id), submitted_at__isnull=True
+            )
+            .first()
+        )
+    except (TypeError, ValueError):
+        draft = None
+    if draft is None:
+        raise NotFound(CaseErrorCode.APPLICATION_NOT_FOUND, _("No such application."))
+    return draft
+
+
+def _officer_scope(tenant: Tenant, officer: User) -> Q | None:
+    """The cases an officer may see: their departments' (department roles), the whole
+    tenant (platform operators); None when they may see none."""
+    scope = Q(pk__in=[])
+    found = False
+    for role in roles_of(officer):
+        if role.kind == RoleKind.PLATFORM_OPERATOR:
+            return Q()
+        if (
+            role.tenant_id == tenant.id
+            and role.department_id
+            and role.kind in (RoleKind.OFFICER, RoleKind.DEPARTMENT_HEAD)
+        ):
+            scope |= Q(department_id=role.department_id)
+            found = True
+    return scope if found else None
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    state: str = ""
+    sla: str = ""
+    item: str = ""
+    escalated: bool = False
+    mine: bool = False
+
+
+def department_queue(
+    tenant: Tenant, officer: User, filters: QueueFilter, on: date
+) -> QuerySet[Case]:
+    scope = _officer_scope(tenant, officer)
+    cases = Case.objects.filter(tenant=tenant).select_related("item", "department", "claimed_by")
+    if scope is None:
+        return cases.none()
+    cases = cases.filter(scope)
+    if filters.state:
+        cases = cases.filter(state=filters.state)
+    else:
+        cases = cases.filter(state__in=OPEN_STATES)
+    if filters.item:
+        cases = cases.filter(item__code=filters.item)
+    if filters.escalated:
+        cases = cases.filter(escalated_at__isnull=False)
+    if filters.mine:
+        cases = cases.filter(claimed_by=officer)
+    if filters.sla == SlaState.OVERDUE:
+        cases = cases.filter(due_on__lt=on).exclude(state=State.SPECIAL_PROCEDURE)
+    elif filters.sla == SlaState.PAUSED:
+        cases = cases.filter(state=State.SPECIAL_PROCEDURE)
+    elif filters.sla in (SlaState.DUE_SOON, SlaState.ON_TIME):
+        soon = WorkCalendar().add_working_days(on, 2).day
+        window = (
+            Q(due_on__gte=on, due_on__lte=soon)
+            if filters.sla == SlaState.DUE_SOON
+            else Q(due_on__gt=soon)
+        )
+        cases = cases.filter(window).exclude(state=State.SPECIAL_PROCEDURE)
+    return cases.order_by("due_on", "created_at")
+
+
+def access_case_for_officer(tenant: Tenant, officer: User, number: str) -> Case:
+    scope = _officer_scope(tenant, officer)
+    case = None
+    if scope is not None:
+        case = (Case.objects.filter(tenant=tenant, number=number).filter(scope)
+                .select_related("item", "department", "applicant", "claimed_by").first())  # fmt: skip
+    if case is None:
+        raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
+    return case
+
+
+def can_handle(officer: User, case: Case) -> bool:
+    return has_permission(
+        officer, Permission.HANDLE_CASES, tenant=case.tenant, department=case.department
+    )
+
+
+def access_upload(tenant: Tenant, user: User, upload_id: int | str) -> Upload:
+    """An uploaded file, for its owner or an officer of a department whose case holds it."""
+    try:
+        upload = Upload.objects.filter(tenant=tenant, pk=int(upload_id)).first()
+    except (TypeError, ValueError):
+        upload = None
+    if upload is not None and upload.owner_id != user.pk:
+        scope = _officer_scope(tenant, user)
+        if (
+            scope is None
+            or not Case.objects.filter(scope, tenant=tenant, materials__upload=upload).exists()
+        ):
+            upload = None
+    if upload is None:
+        raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such file."))
+    return upload
+
+
+def open_rectifications(tenant: Tenant) -> QuerySet[RectificationTicket]:
+    return RectificationTicket.objects.filter(
+        tenant=tenant, answered_at__isnull=True
+    ).select_related("case", "department")
+
+
+def sla_of(case: Case, on: date, calendar: WorkCalendar) -> SlaState:
+    return case.flow.sla(on, calendar)

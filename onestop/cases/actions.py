@@ -1,0 +1,613 @@
+"""Every write of the case workflow.
+
+Each action takes a keyword-only ``actor``, runs in one transaction, records itself in the
+audit log and writes a ``cases.case.state_changed`` event to the outbox for every change
+of state, which the notification relay turns into messages to the applicant.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onestop.cases import formschema, uploads
+from onestop.cases.error_codes import CaseErrorCode
+from onestop.cases.lifecycle import (
+    ACCEPTANCE_DAYS,
+    CaseFlow,
+    IllegalTransition,
+    State,
+    Transition,
+)
+from onestop.cases.models import (
+    Application,
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    CaseSequence,
+    IdempotencyRecord,
+    Rating,
+    RatingTag,
+    RectificationTicket,
+    Upload,
+)
+from onestop.catalogue.access import current_form, form_version
+from onestop.catalogue.models import ServiceItem
+from onestop.core.actors import Actor
+from onestop.core.audit import Event, record_action
+from onestop.core.errors import NotFound, OnestopError, ValidationFailed
+from onestop.core.models import AuditOutcome
+from onestop.identity.models import User
+from onestop.identity.permissions import Permission, has_permission
+from onestop.tenancy.models import Department, Region, Tenant
+from onestop.workdays.calendar import WorkCalendar
+
+RECTIFICATION_DAYS = 15
+OFFICER_TRANSITIONS = frozenset(
+    {Transition.ACCEPT, Transition.NOT_ACCEPT, Transition.REQUEST_CORRECTION, Transition.START_REVIEW,
+     Transition.SUSPEND, Transition.RESUME, Transition.EXTEND, Transition.DECIDE, Transition.CONCLUDE}
+)  # fmt: skip
+
+
+class Conflict(OnestopError):
+    status = 409
+
+
+class Forbidden(OnestopError):
+    status = 403
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+# --- drafts -------------------------------------------------------------------------------
+
+
+def start_application(
+    *, actor: Actor, user: User, tenant: Tenant, item: ServiceItem
+) -> Application:
+    """The applicant's open draft for the item, or a new one on the item's current form."""
+    draft = Application.objects.filter(
+        tenant=tenant, applicant=user, item=item, submitted_at__isnull=True
+    ).first()
+    if draft is not None:
+        return draft
+    form = current_form(item)
+    with transaction.atomic():
+        draft = Application.objects.create(
+            tenant=tenant, applicant=user, item=item, form_version=form.version
+        )
+        record_action(actor=actor, action="cases.start_application", tenant_code=tenant.code,
+                      object_type="application", object_id=str(draft.pk), detail={"item": item.code})  # fmt: skip
+    return draft
+
+
+def do_save_answers(
+    *, actor: Actor, application: Application, answers: dict[str, Any]
+) -> Application:
+    """Keep a step's answers in the draft (already checked by that step's form)."""
+    with transaction.atomic():
+        draft = Application.objects.select_for_update().get(
+            pk=application.pk, submitted_at__isnull=True
+        )
+        draft.data = {**draft.data, **{k: formschema.to_json(v) for k, v in answers.items()}}
+        draft.updated_at = timezone.now()
+        draft.save(update_fields=["data", "updated_at"])
+        record_action(actor=actor, action="cases.save_draft", tenant_code=draft.tenant.code,
+                      object_type="application", object_id=str(draft.pk), detail={"fields": sorted(answers)})  # fmt: skip
+    return draft
+
+
+def do_attach_upload(*, actor: Actor, owner: User, tenant: Tenant, content: bytes, original_name: str,
+                     material_order: int, application: Application | None = None) -> Upload:  # fmt: skip
+    checked = uploads.check_file(content)
+    if checked == "too_large":
+        raise ValidationFailed(
+            CaseErrorCode.UPLOAD_TOO_LARGE, _("A file may have at most 10 MB."), field="file"
+        )
+    if isinstance(checked, str):
+        raise ValidationFailed(
+            CaseErrorCode.UPLOAD_INVALID, _("Upload a PDF, JPEG or PNG file."), field="file"
+        )
+    with transaction.atomic():
+        upload = Upload.objects.create(
+            tenant=tenant, owner=owner, application=application, material_order=material_order,
+            storage_name=uploads.store(tenant.code, checked), original_name=original_name[:200],
+            content_type=checked.content_type, size=len(checked.content), sha256=checked.sha256,
+        )  # fmt: skip
+        record_action(actor=actor, action="cases.upload", tenant_code=tenant.code, object_type="upload",
+                      object_id=str(upload.pk), detail={"material": material_order, "size": upload.size})  # fmt: skip
+    return upload
+
+
+# --- submission ---------------------------------------------------------------------------
+
+
+def _route(item: ServiceItem, county: Region | None) -> Department:
+    """The implementing department: for a county-level item the office of its line in the
+    applicant's county (or, lacking one, city); for a city-level item the office in the
+    applicant's city; otherwise the item's own department."""
+    department = item.department
+    if county is None:
+        return department
+    places = {"county": [county, county.parent], "city": [county.parent]}.get(
+        item.exercise_level, []
+    )
+    for region in places:
+        if region is None:
+            continue
+        local = Department.objects.filter(
+            tenant=item.tenant, line=department.line, region=region
+        ).first()
+        if local is not None:
+            return local
+    return department
+
+
+def _next_number(tenant: Tenant, on: date) -> str:
+    sequence, _ = CaseSequence.objects.select_for_update().get_or_create(tenant=tenant, day=on)
+    CaseSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
+    sequence.refresh_from_db(fields=["last"])
+    return f"{tenant.code.upper()}{on:%Y%m%d}{sequence.last:05d}"
+
+
+def _state_event(case: Case, action: str) -> Event:
+    return Event("cases.case.state_changed", {
+        "tenant": case.tenant.code, "case": case.number, "applicant": case.applicant_id,
+        "item": case.item.name, "item_en": case.item.name_en, "state": case.state,
+        "public_state": case.public_state, "action": action, "decision": case.decision,
+        "due_on": case.due_on.isoformat() if case.due_on else None,
+    })  # fmt: skip
+
+
+def _store_flow(case: Case, flow: CaseFlow, calendar: WorkCalendar) -> None:
+    case.state, case.public_state, case.decision = flow.state, flow.public_state, flow.decision
+    case.received_on, case.accepted_on, case.decided_on = (
+        flow.received_on,
+        flow.accepted_on,
+        flow.decided_on,
+    )
+    case.concluded_on, case.suspended_on, case.paused_days = (
+        flow.concluded_on,
+        flow.suspended_on,
+        flow.paused_days,
+    )
+    case.extension_days, case.decided_on_time = flow.extension_days, flow.decided_on_time
+    due = flow.due_on(calendar)
+    case.due_on = due
+    if due is not None:
+        start = (
+            flow.received_on
+            if flow.state == State.RECEIVED
+            else (flow.accepted_on or flow.received_on)
+        )
+        total = (
+            ACCEPTANCE_DAYS
+            if flow.state == State.RECEIVED
+            else flow.limit_days + flow.extension_days + flow.paused_days
+        )
+        case.due_uncertain = not calendar.add_working_days(start, total).certain
+    case.updated_at = timezone.now()
+
+
+def do_submit_application(*, actor: Actor, application: Application) -> Case:
+    """Turn a complete draft into a case: the answers are checked against the form, every
+    required material must be there, and the applicant's identity level must reach the
+    item's minimum."""
+    user, item, tenant = application.applicant, application.item, application.tenant
+    if user.trust_level < item.min_trust_level:
+        raise Forbidden(CaseErrorCode.TRUST_LEVEL_TOO_LOW,
+                        _("This service needs identity level L%(level)s: verify your identity first.")
+                        % {"level": item.min_trust_level})  # fmt: skip
+    schema = form_version(item, application.form_version).schema
+    problems = formschema.validation_errors(schema, application.data)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise ValidationFailed(CaseErrorCode.FORM_INVALID, _("The form is not complete: %(field)s.") % {"field": field},
+                               field=field, params={"problems": problems, "detail": message})  # fmt: skip
+    attached = {u.material_order: u for u in application.uploads.all()}
+    materials = list(item.materials.all())
+    missing = [
+        m.name
+        for m in materials
+        if m.required and m.form != "electronic" and m.order not in attached
+    ]
+    if missing:
+        raise ValidationFailed(CaseErrorCode.MATERIAL_MISSING,
+                               _("Materials missing: %(names)s.") % {"names": "、".join(missing)},
+                               field="materials", params={"missing": missing})  # fmt: skip
+    county = None
+    if code := application.data.get("county"):
+        county = Region.objects.filter(tenant=tenant, code=code).select_related("parent").first()
+    calendar = WorkCalendar()
+    on = today()
+    with transaction.atomic():
+        draft = Application.objects.select_for_update().get(pk=application.pk)
+        if draft.submitted_at is not None:
+            raise Conflict(
+                CaseErrorCode.APPLICATION_NOT_FOUND, _("This application was submitted already.")
+            )
+        flow = CaseFlow(limit_days=item.committed_limit_days, received_on=on)
+        case = Case(tenant=tenant, number=_next_number(tenant, on), applicant=user, item=item,
+                    item_version=item.version, form_version=draft.form_version, data=draft.data,
+                    department=_route(item, county), county=county, limit_days=item.committed_limit_days,
+                    received_on=on)  # fmt: skip
+        _store_flow(case, flow, calendar)
+        case.save()
+        CaseMaterial.objects.bulk_create(
+            CaseMaterial(
+                tenant=tenant, case=case, order=m.order, name=m.name, upload=attached.get(m.order)
+            )
+            for m in materials
+        )
+        CaseEvent.objects.create(tenant=tenant, case=case, actor=user, actor_label=user.phone_masked,
+                                 action="submit", to_state=case.state)  # fmt: skip
+        draft.submitted_at = timezone.now()
+        draft.save(update_fields=["submitted_at"])
+        record_action(actor=actor, action="cases.submit", tenant_code=tenant.code, object_type="case",
+                      object_id=case.number, detail={"item": item.code, "department": case.department.code},
+                      events=[_state_event(case, "submit")])  # fmt: skip
+    return case
+
+
+# --- transitions ----------------------------------------------------------------------------
+
+
+def _transition(case: Case, transition: Transition, *, actor: Actor, by: User | None, comment: str,
+                decision: str = "", detail: dict[str, Any] | None = None) -> Case:  # fmt: skip
+    calendar = WorkCalendar()
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("item", "tenant").get(pk=case.pk)
+        before = locked.state
+        try:
+            flow = locked.flow.apply(transition, on=today(), calendar=calendar, decision=decision)
+        except IllegalTransition as error:
+            raise Conflict(CaseErrorCode.TRANSITION_NOT_ALLOWED,
+                           _("This step is not possible in the case's present state."),
+                           params={"reason": error.reason}) from None  # fmt: skip
+        _store_flow(locked, flow, calendar)
+        if transition in (
+            Transition.DECIDE,
+            Transition.CONCLUDE,
+            Transition.NOT_ACCEPT,
+            Transition.WITHDRAW,
+        ):
+            locked.escalated_at = None
+        locked.save()
+        label = (by.display_name or by.phone_masked) if by else actor.label
+        CaseEvent.objects.create(tenant=locked.tenant, case=locked, actor=by, actor_label=label, action=transition,
+                                 from_state=before, to_state=locked.state, comment=comment, detail=detail or {})  # fmt: skip
+        events = (
+            [_state_event(locked, transition)]
+            if locked.state != before or transition == Transition.EXTEND
+            else []
+        )
+        record_action(actor=actor, action=f"cases.{transition}", tenant_code=locked.tenant.code, object_type="case",
+                      object_id=locked.number, detail={"from": before, "to": locked.state, **(detail or {})},
+                      events=events)  # fmt: skip
+    return locked
+
+
+def _check_officer(officer: User, case: Case, actor: Actor) -> None:
+    if not has_permission(
+        officer, Permission.HANDLE_CASES, tenant=case.tenant, department=case.department
+    ):
+        record_action(actor=actor, action="cases.denied", tenant_code=case.tenant.code, object_type="case",
+                      object_id=case.number, outcome=AuditOutcome.DENIED)  # fmt: skip
+        # Not the officer's department: the case answers as if it did not exist.
+        raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
+
+
+def do_officer_transition(*, actor: Actor, officer: User, case: Case, transition: Transition, comment: str,
+                          decision: str = "", missing: Sequence[str] = (), redirect_to: str = "") -> Case:  # fmt: skip
+    """An officer's step on a case of their department, always with a comment. A request
+    for correction lists everything missing at once; a refusal of acceptance says where
+    to go instead."""
+    _check_officer(officer, case, actor)
+    if transition not in OFFICER_TRANSITIONS:
+        raise Conflict(
+            CaseErrorCode.TRANSITION_NOT_ALLOWED,
+            _("This step is not possible in the case's present state."),
+        )
+    if not comment.strip():
+        raise ValidationFailed(
+            CaseErrorCode.COMMENT_REQUIRED, _("Every step needs a comment."), field="comment"
+        )
+    detail: dict[str, Any] = {}
+    if transition == Transition.REQUEST_CORRECTION:
+        if not missing:
+            raise ValidationFailed(
+                CaseErrorCode.CORRECTION_EMPTY,
+                _("List everything that is missing."),
+                field="missing",
+            )
+        detail["missing"] = list(missing)
+    if transition == Transition.NOT_ACCEPT:
+        detail["redirect_to"] = redirect_to.strip()
+    return _transition(
+        case,
+        transition,
+        actor=actor,
+        by=officer,
+        comment=comment.strip(),
+        decision=decision,
+        detail=detail,
+    )
+
+
+def do_claim(*, actor: Actor, officer: User, case: Case) -> Case:
+    _check_officer(officer, case, actor)
+    with transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(claimed_by=officer, updated_at=timezone.now())
+        record_action(actor=actor, action="cases.claim", tenant_code=case.tenant.code, object_type="case",
+                      object_id=case.number)  # fmt: skip
+    case.claimed_by = officer
+    return case
+
+
+def do_bulk_accept(
+    *, actor: Actor, officer: User, cases: Sequence[Case], comment: str
+) -> list[Case]:
+    """Accept several received cases at once; all or none."""
+    with transaction.atomic():
+        return [
+            do_officer_transition(
+                actor=actor,
+                officer=officer,
+                case=case,
+                transition=Transition.ACCEPT,
+                comment=comment,
+            )
+            for case in cases
+        ]
+
+
+def do_resubmit(
+    *, actor: Actor, applicant: User, case: Case, new_uploads: dict[int, Upload], comment: str = ""
+) -> Case:
+    """The applicant answers a request for correction: the case is received again."""
+    if case.applicant_id != applicant.pk:
+        raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
+    with transaction.atomic():
+        for order, upload in new_uploads.items():
+            CaseMaterial.objects.filter(case=case, order=order).update(upload=upload)
+        return _transition(case, Transition.RESUBMIT, actor=actor, by=applicant, comment=comment,
+                           detail={"materials": sorted(new_uploads)})  # fmt: skip
+
+
+def do_withdraw(*, actor: Actor, applicant: User, case: Case, reason: str = "") -> Case:
+    if case.applicant_id != applicant.pk:
+        raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
+    return _transition(case, Transition.WITHDRAW, actor=actor, by=applicant, comment=reason)
+
+
+# --- the clock's consequences (run by background tasks) -------------------------------------
+
+
+def deem_late_acceptances(*, actor: Actor, on: date | None = None) -> int:
+    """Cases received longer than 5 working days ago with no answer count as accepted on
+    the day their materials arrived."""
+    day = on or today()
+    late = Case.objects.filter(state=State.RECEIVED, due_on__lt=day).select_related(
+        "tenant", "item"
+    )
+    count = 0
+    for case in late:
+        _transition(case, Transition.DEEM_ACCEPTED, actor=actor, by=None,
+                    comment="逾期未作出受理决定，自收到材料之日起视为受理")  # fmt: skip
+        count += 1
+    return count
+
+
+def escalate_overdue(*, actor: Actor, on: date | None = None) -> int:
+    """Overdue cases go to the department head's queue (once)."""
+    day = on or today()
+    overdue = Case.objects.filter(
+        state__in=[State.ACCEPTED, State.UNDER_REVIEW], due_on__lt=day, escalated_at__isnull=True
+    )
+    with transaction.atomic():
+        numbers = list(overdue.values_list("number", "tenant__code"))
+        overdue.update(escalated_at=timezone.now())
+        for number, tenant_code in numbers:
+            record_action(actor=actor, action="cases.escalate", tenant_code=tenant_code, object_type="case",
+                          object_id=number)  # fmt: skip
+    return len(numbers)
+
+
+# --- ratings --------------------------------------------------------------------------------
+
+
+def do_rate(
+    *,
+    actor: Actor,
+    applicant: User,
+    case: Case,
+    score: int,
+    tags: Sequence[str] = (),
+    comment: str = "",
+) -> Rating:
+    """One rating per concluded case; 1 or 2 opens a rectification ticket for the
+    department, due in 15 working days."""
+    if case.applicant_id != applicant.pk:
+        raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
+    if case.state not in (State.CONCLUDED, State.CERTIFICATE_ISSUED, State.NOT_ACCEPTED):
+        raise Conflict(CaseErrorCode.NOT_CONCLUDED, _("A case can be rated once it is concluded."))
+    if not 1 <= score <= 5 or not set(tags) <= set(RatingTag.values):
+        raise ValidationFailed(
+            CaseErrorCode.RATING_INVALID,
+            _("Rate from 1 to 5 with the tags offered."),
+            field="score",
+        )
+    calendar = WorkCalendar()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                rating = Rating.objects.create(tenant=case.tenant, case=case, department=case.department,
+                                               item=case.item, score=score, tags=list(tags), comment=comment[:500])  # fmt: skip
+        except IntegrityError:
+            raise Conflict(
+                CaseErrorCode.ALREADY_RATED, _("This case has been rated already.")
+            ) from None
+        events = [
+            Event(
+                "cases.rating.created",
+                {"tenant": case.tenant.code, "case": case.number, "score": score},
+            )
+        ]
+        if score <= 2:
+            opened = today()
+            RectificationTicket.objects.create(
+                tenant=case.tenant, case=case, rating=rating, department=case.department, opened_on=opened,
+                due_on=calendar.add_working_days(opened, RECTIFICATION_DAYS).day,
+            )  # fmt: skip
+            events.append(
+                Event(
+                    "cases.rectification.opened", {"tenant": case.tenant.code, "case": case.number}
+                )
+            )
+        record_action(actor=actor, action="cases.rate", tenant_code=case.tenant.code, object_type="case",
+                      object_id=case.number, detail={"score": score, "tags": list(tags)}, events=events)  # fmt: skip
+    return rating
+
+
+def do_answer_rectification(
+    *, actor: Actor, officer: User, ticket: RectificationTicket, answer: str
+) -> RectificationTicket:
+    _check_officer(officer, ticket.case, actor)
+    if not answer.strip():
+        raise ValidationFailed(
+            CaseErrorCode.COMMENT_REQUIRED, _("Every step needs a comment."), field="answer"
+        )
+    with transaction.atomic():
+        ticket.answer, ticket.answered_at = answer.strip(), timezone.now()
+        ticket.save(update_fields=["answer", "answered_at"])
+        record_action(actor=actor, action="cases.answer_rectification", tenant_code=ticket.case.tenant.code,
+                      object_type="case", object_id=ticket.case.number)  # fmt: skip
+    return ticket
+
+
+# --- idempotent submissions -----------------------------------------------------------------
+
+
+def request_fingerprint(payload: Any) -> str:
+    return hashlib.sha256(
+        json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+
+
+def begin_idempotent(
+    *, tenant: Tenant, user: User, key: str, fingerprint: str
+) -> IdempotencyRecord | tuple[int, Any]:
+    """Claim a key for a new request, or give the first answer of a finished one.
+
+    The same key with another payload is refused (422); while the first request with the
+    key still runs, a second one is refused (409).
+    """
+    try:
+        with transaction.atomic():
+            return IdempotencyRecord.objects.create(
+                tenant=tenant, user=user, key=key, request_hash=fingerprint
+            )
+    except IntegrityError:
+        pass
+    record = IdempotencyRecord.objects.get(tenant=tenant, user=user, key=key)
+    if record.request_hash != fingerprint:
+        raise ValidationFailed(CaseErrorCode.IDEMPOTENCY_KEY_REUSED,
+                               _("This Idempotency-Key was used for another request."), field="Idempotency-Key")  # fmt: skip
+    if record.status is None:
+        raise Conflict(
+            CaseErrorCode.IDEMPOTENCY_IN_PROGRESS,
+            _("A request with this Idempotency-Key is still running."),
+        )
+    return record.status, record.body
+
+
+def finish_idempotent(record: IdempotencyRecord, status: int, body: Any) -> None:
+    if status >= 500:
+        record.delete()  # a failure of ours may be retried with the same key
+        return
+    IdempotencyRecord.objects.filter(pk=record.pk).update(status=status, body=body)
+
+
+# --- history (imports from a department's former system, and the demo) ---------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HistorySpec:
+    """A case that happened elsewhere: its answers and every step it took, with dates.
+    Replayed through the lifecycle, so imported history obeys the same rules."""
+
+    applicant_id: int
+    item_code: str
+    received_on: date
+    data: dict[str, Any]
+    steps: tuple[tuple[str, date, str, str], ...] = ()  # (transition, on, comment, decision)
+    county_code: str = ""
+    rating: tuple[int, tuple[str, ...]] | None = None
+
+
+def do_import_case_history(
+    *, actor: Actor, tenant: Tenant, histories: Sequence[HistorySpec]
+) -> int:
+    calendar = WorkCalendar()
+    items = {i.code: i for i in ServiceItem.objects.filter(tenant=tenant, code__in={h.item_code for h in histories})
+             .select_related("department")}  # fmt: skip
+    regions = {r.code: r for r in Region.objects.filter(tenant=tenant).select_related("parent")}
+    materials = {}
+    for item in items.values():
+        materials[item.pk] = list(item.materials.all())
+    with transaction.atomic():
+        for history in histories:
+            item = items[history.item_code]
+            flow = CaseFlow(limit_days=item.committed_limit_days, received_on=history.received_on)
+            received_at = timezone.make_aware(datetime.combine(history.received_on, time(9, 30)))
+            events: list[tuple[str, str, str, datetime, str, dict[str, Any]]] = [
+                ("submit", "", State.RECEIVED, received_at, "", {})
+            ]
+            for transition, on, comment, decision in history.steps:
+                before = flow.state
+                flow = flow.apply(
+                    Transition(transition), on=on, calendar=calendar, decision=decision
+                )
+                at = timezone.make_aware(datetime.combine(on, time(10, 0)))
+                events.append((transition, before, flow.state, at, comment, {}))
+            county = regions.get(history.county_code)
+            case = Case(tenant=tenant, number=_next_number(tenant, history.received_on), applicant_id=history.applicant_id,
+                        item=item, item_version=item.version, form_version=1, data=history.data,
+                        department=_route(item, county), county=county, limit_days=item.committed_limit_days,
+                        received_on=history.received_on, created_at=received_at)  # fmt: skip
+            _store_flow(case, flow, calendar)
+            case.save()
+            CaseMaterial.objects.bulk_create(
+                CaseMaterial(tenant=tenant, case=case, order=m.order, name=m.name)
+                for m in materials[item.pk]
+            )
+            CaseEvent.objects.bulk_create(
+                CaseEvent(tenant=tenant, case=case, at=at, actor_label=actor.label, action=action,
+                          from_state=before, to_state=after, comment=comment, detail=detail)
+                for action, before, after, at, comment, detail in events
+            )  # fmt: skip
+            if history.rating is not None:
+                score, tags = history.rating
+                rating = Rating.objects.create(tenant=tenant, case=case, department=case.department, item=item,
+                                               score=score, tags=list(tags))  # fmt: skip
+                if score <= 2:
+                    opened = case.concluded_on or history.received_on
+                    RectificationTicket.objects.create(
+                        tenant=tenant, case=case, rating=rating, department=case.department, opened_on=opened,
+                        due_on=calendar.add_working_days(opened, RECTIFICATION_DAYS).day,
+                    )  # fmt: skip
+        record_action(actor=actor, action="cases.import_history", tenant_code=tenant.code, object_type="case",
+                      detail={"count": len(histories)})  # fmt: skip
+    escalate_overdue(actor=actor)
+    return len(histories)

@@ -1,0 +1,147 @@
+"""Case endpoints of the public API (session authentication here; partner apps act for
+citizens through OAuth, added with the open platform)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+from ninja.responses import Status
+from ninja.security import django_auth
+
+from onestop.cases import actions, uploads
+from onestop.cases.access import access_case_for_applicant, cases_of_applicant
+from onestop.cases.models import Upload
+from onestop.catalogue.access import access_service_item
+from onestop.core.api import ErrorOut
+from onestop.core.errors import NotFound, OnestopError
+from onestop.identity.access import actor_for, current_user
+from onestop.identity.error_codes import IdentityErrorCode
+from onestop.identity.models import User
+from onestop.tenancy.access import access_tenant_by_code
+from onestop.tenancy.models import Tenant
+
+router = Router(tags=["cases"], auth=django_auth)
+ERRORS: dict[int, type[Schema]] = {
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
+
+
+class ApplicationIn(Schema):
+    item: str
+    answers: dict[str, Any] = {}
+    uploads: dict[int, int] = {}
+
+
+class CaseOut(Schema):
+    number: str
+    item: str
+    item_name: str
+    department: str
+    state: str
+    public_state: str
+    decision: str
+    received_on: date
+    accepted_on: date | None
+    due_on: date | None
+    decided_on: date | None
+
+
+class UploadOut(Schema):
+    id: int
+    material_order: int
+    content_type: str
+    size: int
+
+
+def _case_out(case: Any) -> dict[str, Any]:
+    return {"number": case.number, "item": case.item.code, "item_name": case.item.name,
+            "department": case.department.code, "state": case.state, "public_state": case.public_state,
+            "decision": case.decision, "received_on": case.received_on, "accepted_on": case.accepted_on,
+            "due_on": case.due_on, "decided_on": case.decided_on}  # fmt: skip
+
+
+def _applicant(request: HttpRequest, tenant: str) -> tuple[Tenant, User]:
+    owner = access_tenant_by_code(tenant)
+    user = current_user(request, owner)
+    if user is None:
+        raise NotFound(IdentityErrorCode.USER_NOT_FOUND, _("No such account."))
+    return owner, user
+
+
+@router.post(
+    "/tenants/{tenant}/uploads",
+    response={201: UploadOut, **ERRORS},
+    summary="Upload a material file",
+)
+def upload(
+    request: HttpRequest, tenant: str, material_order: Form[int], file: File[UploadedFile]
+) -> Status[Upload]:
+    owner, user = _applicant(request, tenant)
+    stored = actions.do_attach_upload(actor=actor_for(user, request), owner=user, tenant=owner,
+                                      content=file.read(uploads.MAX_BYTES + 1), original_name=file.name or "",
+                                      material_order=material_order)  # fmt: skip
+    return Status(201, stored)
+
+
+@router.post(
+    "/tenants/{tenant}/applications",
+    response={201: CaseOut, **ERRORS},
+    summary="Submit an application (send an Idempotency-Key to retry safely)",
+)
+def submit(request: HttpRequest, tenant: str, payload: ApplicationIn) -> Any:
+    owner, user = _applicant(request, tenant)
+    key = request.headers.get("Idempotency-Key", "").strip()[:128]
+    record = None
+    if key:
+        started = actions.begin_idempotent(tenant=owner, user=user, key=key,
+                                           fingerprint=actions.request_fingerprint(payload.dict()))  # fmt: skip
+        if isinstance(started, tuple):
+            status, body = started
+            return HttpResponse(_json(body), status=status, content_type="application/json")
+        record = started
+    try:
+        status, text = 201, _json(_case_out(_submit(request, owner, user, payload)))
+    except OnestopError as error:
+        status, text = error.status, _json(error.as_dict())
+    if record is not None:
+        actions.finish_idempotent(record, status, json.loads(text))  # exactly what was answered
+    return HttpResponse(text, status=status, content_type="application/json")
+
+
+def _json(body: Any) -> str:
+    return json.dumps(body, ensure_ascii=False, default=str)
+
+
+def _submit(request: HttpRequest, owner: Tenant, user: User, payload: ApplicationIn) -> Any:
+    item = access_service_item(owner, payload.item)
+    actor = actor_for(user, request)
+    draft = actions.start_application(actor=actor, user=user, tenant=owner, item=item)
+    draft = actions.do_save_answers(actor=actor, application=draft, answers=payload.answers)
+    Upload.objects.filter(tenant=owner, owner=user, pk__in=list(payload.uploads.values())).update(
+        application=draft
+    )
+    return actions.do_submit_application(actor=actor, application=draft)
+
+
+@router.get("/tenants/{tenant}/cases", response={200: list[CaseOut], **ERRORS}, summary="My cases")
+def my_cases(request: HttpRequest, tenant: str) -> list[dict[str, Any]]:
+    owner, user = _applicant(request, tenant)
+    return [_case_out(c) for c in cases_of_applicant(owner, user)[:200]]
+
+
+@router.get(
+    "/tenants/{tenant}/cases/{number}", response={200: CaseOut, **ERRORS}, summary="A case's status"
+)
+def case_status(request: HttpRequest, tenant: str, number: str) -> dict[str, Any]:
+    owner, user = _applicant(request, tenant)
+    return _case_out(access_case_for_applicant(owner, user, number))

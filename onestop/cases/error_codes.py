@@ -1,0 +1,20 @@
+from enum import StrEnum
+
+
+class CaseErrorCode(StrEnum):
+    CASE_NOT_FOUND = "case_not_found"
+    APPLICATION_NOT_FOUND = "application_not_found"
+    TRUST_LEVEL_TOO_LOW = "trust_level_too_low"
+    FORM_INVALID = "form_invalid"
+    MATERIAL_MISSING = "material_missing"
+    UPLOAD_INVALID = "upload_invalid"
+    UPLOAD_TOO_LARGE = "upload_too_large"
+    TRANSITION_NOT_ALLOWED = "transition_not_allowed"
+    COMMENT_REQUIRED = "comment_required"
+    CORRECTION_EMPTY = "correction_empty"
+    NOT_YOURS = "not_your_department"
+    ALREADY_RATED = "already_rated"
+    RATING_INVALID = "rating_invalid"
+    NOT_CONCLUDED = "not_concluded"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    IDEMPOTENCY_IN_PROGRESS = "idempotency_in_progress"

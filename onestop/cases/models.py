@@ -1,0 +1,268 @@
+"""Applications (drafts), cases, their history, materials, ratings and rectification."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onestop.cases.lifecycle import CaseFlow, Decision, PublicState, State
+from onestop.catalogue.models import ServiceItem
+from onestop.tenancy.models import Department, Region, TenantOwned
+
+
+class Application(TenantOwned):
+    """A draft being filled in, one step at a time; submitting turns it into a case."""
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="+")
+    form_version = models.PositiveIntegerField()
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        indexes = [
+            models.Index(
+                fields=["tenant", "applicant", "submitted_at"], name="application_owner_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"application {self.pk}"
+
+
+class Upload(TenantOwned):
+    """A file a citizen uploaded as a material. Stored under a name the platform chose, in
+    the tenant's own folder; the name the user gave is kept only to show."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    application = models.ForeignKey(
+        Application, null=True, blank=True, on_delete=models.SET_NULL, related_name="uploads"
+    )
+    material_order = models.PositiveSmallIntegerField()
+    storage_name = models.CharField(max_length=200, unique=True)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("upload")
+        verbose_name_plural = _("uploads")
+
+    def __str__(self) -> str:
+        return self.storage_name
+
+
+class Case(TenantOwned):
+    number = models.CharField(max_length=32)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="+")
+    item_version = models.PositiveIntegerField()
+    form_version = models.PositiveIntegerField()
+    data = models.JSONField(default=dict)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(
+        max_length=24, choices=[(s.value, s.value) for s in State], default=State.RECEIVED
+    )
+    public_state = models.CharField(
+        max_length=24, choices=[(s.value, s.value) for s in PublicState]
+    )
+    decision = models.CharField(
+        max_length=16, blank=True, choices=[(d.value, d.value) for d in Decision]
+    )
+    limit_days = models.PositiveSmallIntegerField()
+    received_on = models.DateField()
+    accepted_on = models.DateField(null=True, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    concluded_on = models.DateField(null=True, blank=True)
+    suspended_on = models.DateField(null=True, blank=True)
+    paused_days = models.PositiveSmallIntegerField(default=0)
+    extension_days = models.PositiveSmallIntegerField(default=0)
+    decided_on_time = models.BooleanField(null=True)
+    due_on = models.DateField(null=True, blank=True)
+    due_uncertain = models.BooleanField(default=False)  # the deadline crosses a year nobody entered
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "number"], name="case_number_unique_in_tenant"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "applicant", "-created_at"], name="case_applicant_idx"),
+            models.Index(fields=["tenant", "department", "state", "due_on"], name="case_queue_idx"),
+            models.Index(fields=["tenant", "state"], name="case_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def flow(self) -> CaseFlow:
+        return CaseFlow(
+            limit_days=self.limit_days, received_on=self.received_on, state=State(self.state),
+            accepted_on=self.accepted_on, decided_on=self.decided_on, concluded_on=self.concluded_on,
+            suspended_on=self.suspended_on, paused_days=self.paused_days, extension_days=self.extension_days,
+            decision=self.decision, decided_on_time=self.decided_on_time,
+        )  # fmt: skip
+
+
+class CaseEvent(TenantOwned):
+    """One step of a case's history, with the comment the acting officer gave."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=128)
+    action = models.CharField(max_length=32)
+    from_state = models.CharField(max_length=24, blank=True)
+    to_state = models.CharField(max_length=24)
+    comment = models.TextField(blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action}"
+
+
+class CaseMaterial(TenantOwned):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
+    order = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=128)
+    upload = models.ForeignKey(
+        Upload, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("case material")
+        verbose_name_plural = _("case materials")
+        ordering = ["case", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseSequence(TenantOwned):
+    """The last case number given in a tenant on a day (numbers are unique per tenant)."""
+
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("case number sequence")
+        verbose_name_plural = _("case number sequences")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "day"], name="case_sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.last}"
+
+
+class RatingTag(models.TextChoices):
+    DEADLINE_EXCEEDED = "deadline_exceeded", _("Deadline exceeded without reason")
+    CONDITIONS_NOT_IN_GUIDE = (
+        "conditions_not_in_guide",
+        _("Conditions demanded that are not in the guide"),
+    )
+    MATERIALS_NOT_IN_GUIDE = (
+        "materials_not_in_guide",
+        _("Materials demanded that are not in the guide"),
+    )
+    ATTITUDE = "attitude", _("Unfriendly service")
+    FAST = "fast", _("Fast")
+    CLEAR_GUIDE = "clear_guide", _("Clear guide")
+    NO_TRIP = "no_trip", _("No trip needed")
+
+
+class Rating(TenantOwned):
+    """The applicant's rating of a concluded case (好差评): one per case, 1 to 5."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="rating")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField()
+    tags = models.JSONField(default=list, blank=True)
+    comment = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="rating_score_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.score}"
+
+
+class RectificationTicket(TenantOwned):
+    """Opened by a bad rating (1 or 2): the department verifies, fixes and answers within
+    15 working days."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="rectification")
+    rating = models.OneToOneField(Rating, on_delete=models.CASCADE, related_name="rectification")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    opened_on = models.DateField()
+    due_on = models.DateField()
+    answer = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rectification ticket")
+        verbose_name_plural = _("rectification tickets")
+
+    def __str__(self) -> str:
+        return f"rectification {self.case_id}"
+
+
+class IdempotencyRecord(TenantOwned):
+    """The first answer to a submission with an Idempotency-Key, to give again on a retry."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=128)
+    request_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(null=True)  # empty while the first request runs
+    body = models.JSONField(null=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "user", "key"], name="idempotency_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

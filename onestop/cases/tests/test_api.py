@@ -1,0 +1,92 @@
+"""Submitting through the API: uploads, Idempotency-Key semantics, case status."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from onestop.cases.models import Case, IdempotencyRecord
+from onestop.cases.tests.helpers import CITIZEN, PDF, logged_in, rs_person_item
+from onestop.demo.generator import build_province
+
+pytestmark = pytest.mark.django_db
+
+
+def _payload(client: Client, item_code: str) -> dict[str, object]:
+    item = next(i for i in build_province().items if i.code == item_code)
+    uploads = {}
+    for order, material in enumerate(item.materials):
+        if material.filled_online:
+            continue
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        response = client.post("/api/v1/tenants/gd/uploads", {
+            "material_order": order, "file": SimpleUploadedFile("m.pdf", PDF, content_type="application/pdf")})  # fmt: skip
+        assert response.status_code == 201, response.content
+        uploads[str(order)] = response.json()["id"]
+    return {"item": item_code, "answers": {"address": "广东省广州市天河区演示路1号", "county": "440106",
+                                           "purpose": "接口申请", "pledge": True}, "uploads": uploads}  # fmt: skip
+
+
+def _post(client: Client, payload: dict[str, object], key: str | None):  # type: ignore[no-untyped-def]
+    headers = {"Idempotency-Key": key} if key else {}
+    return client.post(
+        "/api/v1/tenants/gd/applications", payload, content_type="application/json", headers=headers
+    )
+
+
+def test_submitting_through_the_api_makes_a_case_and_a_retry_gives_the_first_answer() -> None:
+    client = logged_in(CITIZEN)
+    payload = _payload(client, rs_person_item().code)
+    first = _post(client, payload, "key-1")
+    assert first.status_code == 201, first.content
+    number = first.json()["number"]
+    again = _post(client, payload, "key-1")
+    assert again.status_code == 201 and again.json() == first.json()
+    assert Case.objects.filter(number=number).count() == 1
+    status = client.get(f"/api/v1/tenants/gd/cases/{number}").json()
+    assert (status["state"], status["public_state"]) == ("received", "received")
+    assert number in [c["number"] for c in client.get("/api/v1/tenants/gd/cases").json()]
+
+
+def test_the_same_key_with_another_payload_is_refused() -> None:
+    client = logged_in(CITIZEN)
+    payload = _payload(client, rs_person_item().code)
+    assert _post(client, payload, "key-2").status_code == 201
+    other = {**payload, "answers": {**payload["answers"], "purpose": "别的"}}  # type: ignore[dict-item]
+    refused = _post(client, other, "key-2")
+    assert refused.status_code == 422 and refused.json()["code"] == "idempotency_key_reused"
+
+
+def test_a_concurrent_duplicate_gets_409() -> None:
+    client = logged_in(CITIZEN)
+    payload = _payload(client, rs_person_item().code)
+    # The first request with the key is still running: its record has no answer yet.
+    from onestop.cases.actions import request_fingerprint
+    from onestop.identity.models import User
+    from onestop.tenancy.access import access_tenant_by_code
+
+    user = User.objects.get(phone_masked="138****8000")
+    IdempotencyRecord.objects.create(tenant=access_tenant_by_code("gd"), user=user, key="key-3",
+                                     request_hash=request_fingerprint(payload))  # fmt: skip
+    response = _post(client, payload, "key-3")
+    assert response.status_code == 409 and response.json()["code"] == "idempotency_in_progress"
+
+
+def test_refusals_are_answered_again_on_retry_and_cases_need_a_login() -> None:
+    client = logged_in(CITIZEN)
+    bad = {"item": rs_person_item().code, "answers": {"address": "x"}, "uploads": {}}
+    first = _post(client, bad, "key-4")
+    assert first.status_code == 422 and first.json()["code"] == "form_invalid"
+    assert _post(client, bad, "key-4").json() == first.json()
+    anonymous = Client().get("/api/v1/tenants/gd/cases")
+    assert anonymous.status_code == 401 and anonymous.json()["code"] == "not_logged_in"
+
+
+def test_a_case_of_someone_else_answers_like_a_missing_one() -> None:
+    mine = Case.objects.filter(applicant__phone_masked="135****0000").first()
+    assert mine is not None
+    client = logged_in(CITIZEN)
+    foreign = client.get(f"/api/v1/tenants/gd/cases/{mine.number}")
+    missing = client.get("/api/v1/tenants/gd/cases/GD0000")
+    assert foreign.status_code == missing.status_code == 404 and foreign.json() == missing.json()

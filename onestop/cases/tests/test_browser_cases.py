@@ -1,0 +1,79 @@
+"""A citizen applies online for a zero-trip item; an officer accepts and approves it; the
+citizen sees it concluded, gets the messages, and rates it. Real server, real browser."""
+
+from __future__ import annotations
+
+import pytest
+
+from onestop.cases.tests.helpers import CITIZEN, OFFICER, PDF, rs_person_item
+from onestop.conftest import ARTIFACTS
+from onestop.demo.accounts import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def _log_in(page, server_url: str, phone: str, next_path: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server_url}/gd/accounts/login/?next={next_path}")
+    page.get_by_label("手机号码").fill(phone)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+def test_apply_accept_approve_conclude_and_rate(server_url: str, browser, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    item = rs_person_item()
+    assert item.visits_required == 0
+    material = tmp_path / "material.pdf"
+    material.write_bytes(PDF)
+    citizen = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True
+    ).new_page()
+    officer = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="zh-CN"
+    ).new_page()
+
+    # The citizen finds the guide and applies.
+    _log_in(citizen, server_url, CITIZEN, f"/gd/services/{item.code}/")
+    expect(citizen.get_by_text("零跑动：全程网上办理")).to_be_visible()
+    citizen.get_by_role("link", name="在线申请").click()
+    expect(citizen.get_by_text("第 1 步")).to_be_visible()
+    expect(citizen.get_by_text("申请人（来自实名认证信息）")).to_be_visible()
+    citizen.get_by_label("办理地区").select_option("440106")
+    citizen.get_by_label("送达地址").fill("广东省广州市天河区演示路1号")
+    citizen.get_by_role("button", name="保存并继续").click()
+    citizen.get_by_label("申请说明").fill("申请办理")
+    citizen.get_by_label("本人承诺所填信息真实、准确").check()
+    citizen.get_by_role("button", name="保存并继续").click()
+    for file_input in citizen.locator("input[type=file]").all():
+        file_input.set_input_files(str(material))
+    citizen.get_by_role("button", name="下一步").click()
+    citizen.get_by_role("button", name="提交申请").click()
+    expect(citizen.locator(".case-state")).to_contain_text("已收件")
+    number = citizen.locator("main p.muted").first.inner_text().split(" ")[0]
+    assert number.startswith("GD")
+
+    # The officer of the department finds it in the queue, accepts and approves.
+    _log_in(officer, server_url, OFFICER, "/console/gd/cases/")
+    officer.get_by_role("link", name=number).click()
+    for action, comment, decision in (("accept", "材料齐全，予以受理", None), ("decide", "符合条件，准予", "approved"),
+                                      ("conclude", "办结", None)):  # fmt: skip
+        form = officer.locator("form", has=officer.locator(f"button[data-action={action}]"))
+        if decision:
+            form.get_by_label("决定").select_option(decision)
+        form.get_by_label("意见").fill(comment)
+        form.locator(f"button[data-action={action}]").click()
+        expect(officer.get_by_text("已完成。")).to_be_visible()
+    officer.screenshot(path=str(ARTIFACTS / "console-case.png"), full_page=True)
+
+    # The citizen sees it concluded, finds the message and rates it.
+    citizen.goto(f"{server_url}/gd/me/cases/{number}/")
+    expect(citizen.locator(".case-state")).to_contain_text("已办结")
+    expect(citizen.get_by_text("准予", exact=True)).to_be_visible()
+    citizen.get_by_label("5 · 非常满意").check()
+    citizen.get_by_role("button", name="提交评价").click()
+    expect(citizen.get_by_text("感谢您的评价。")).to_be_visible()
+    citizen.goto(f"{server_url}/gd/me/messages/")
+    expect(citizen.get_by_text(f"办件 {number}").first).to_be_visible(timeout=15000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    citizen.screenshot(path=str(ARTIFACTS / "messages.png"), full_page=True)

@@ -1,0 +1,219 @@
+"""The case workflow through the portal and the console: apply, route, accept, correct,
+decide, conclude, rate; with permissions, uploads, notifications and the clock."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from onestop.cases.actions import deem_late_acceptances, escalate_overdue
+from onestop.cases.models import Case, RectificationTicket, Upload
+from onestop.cases.tests.helpers import (
+    CITIZEN,
+    HEAD,
+    OFFICER,
+    PDF,
+    act,
+    apply,
+    logged_in,
+    rs_person_item,
+)
+from onestop.core.actors import Actor
+from onestop.identity.tests.helpers import register
+from onestop.workdays.calendar import WorkCalendar
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def citizen() -> Client:
+    return logged_in(CITIZEN)
+
+
+@pytest.fixture
+def officer() -> Client:
+    return logged_in(OFFICER)
+
+
+def test_a_citizen_applies_and_the_case_is_received_and_routed(citizen: Client) -> None:
+    item = rs_person_item()
+    number = apply(citizen, item.code)
+    case = Case.objects.get(number=number)
+    assert (case.state, case.public_state, case.item.code) == ("received", "received", item.code)
+    assert number.startswith("GD") and case.department.line == "rs"
+    # A city-level item goes to the office of its line in the applicant's city.
+    assert case.department.region.code == "440100" and case.county.code == "440106"  # type: ignore[union-attr]
+    assert case.due_on == WorkCalendar().add_working_days(case.received_on, 5).day
+    page = citizen.get(f"/gd/me/cases/{number}/").content.decode()
+    assert number in page and "已收件" in page
+    assert number in citizen.get("/gd/me/cases/").content.decode()
+    assert all(m.upload_id for m in case.materials.exclude(name="申请表"))
+
+
+def test_uploads_are_stored_under_our_name_and_checked_by_content(citizen: Client) -> None:
+    item = rs_person_item()
+    apply(citizen, item.code)
+    upload = Upload.objects.latest("id")
+    assert "我的材料" not in upload.storage_name and upload.storage_name.startswith("uploads/gd/")
+    assert upload.original_name == "我的材料.pdf" and upload.content_type == "application/pdf"
+    response = citizen.get(f"/gd/files/{upload.pk}/")
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    stranger = Client()
+    register(stranger, "13812340000")
+    assert stranger.get(f"/gd/files/{upload.pk}/").status_code == 404
+
+
+def test_a_file_that_is_not_what_it_claims_is_refused(citizen: Client) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = citizen.get(f"/gd/services/{rs_person_item().code}/apply/")
+    base = response["Location"].rsplit("/", 2)[0]
+    fake = SimpleUploadedFile(
+        "photo.pdf", b"MZ\x90\x00 not a pdf" * 200, content_type="application/pdf"
+    )
+    refused = citizen.post(f"{base}/3/", {"material-1": fake})
+    assert refused.status_code == 422 and "upload_invalid" in refused.content.decode()
+
+
+def test_submitting_needs_the_items_identity_level() -> None:
+    newcomer = Client()
+    register(newcomer, "13812340001")
+    response = newcomer.get(f"/gd/services/{rs_person_item().code}/apply/")
+    base = response["Location"].rsplit("/", 2)[0]
+    review = newcomer.post(f"{base}/4/")
+    assert review.status_code == 403 and "trust_level_too_low" in review.content.decode()
+    assert not Case.objects.filter(applicant__phone_masked="138****0001").exists()
+
+
+def test_a_step_with_bad_answers_is_refused_naming_the_field(citizen: Client) -> None:
+    response = citizen.get(f"/gd/services/{rs_person_item().code}/apply/")
+    base = response["Location"].rsplit("/", 2)[0]
+    refused = citizen.post(f"{base}/1/", {"address": "短", "county": "999999"})
+    assert refused.status_code == 422
+    submitted = citizen.post(f"{base}/4/")
+    assert submitted.status_code == 422 and "form_invalid" in submitted.content.decode()
+
+
+def test_the_officer_of_the_department_handles_the_case_to_the_end(
+    citizen: Client, officer: Client
+) -> None:
+    number = apply(citizen, rs_person_item().code)
+    queue = officer.get("/console/gd/cases/").content.decode()
+    assert number in queue
+    assert act(officer, number, "accept", comment="").status_code == 422  # a comment is required
+    assert Case.objects.get(number=number).state == "received"
+    act(officer, number, "accept", "材料齐全")
+    act(officer, number, "start_review", "开始审查")
+    act(officer, number, "decide", "符合条件", decision="approved")
+    act(officer, number, "conclude", "办结")
+    case = Case.objects.get(number=number)
+    assert (case.state, case.decision, case.decided_on_time) == ("concluded", "approved", True)
+    assert [e.action for e in case.events.all()] == [
+        "submit",
+        "accept",
+        "start_review",
+        "decide",
+        "conclude",
+    ]
+    assert "已办结" in citizen.get(f"/gd/me/cases/{number}/").content.decode()
+
+
+def test_officers_of_other_departments_cannot_see_or_touch_the_case(citizen: Client) -> None:
+    number = apply(citizen, rs_person_item().code)
+    operator = logged_in("13900139003")
+    other = Client()
+    from onestop.identity.tests.helpers import login
+
+    operator.post("/console/gd/staff/", {"display_name": "外部门", "phone": "13900139201", "role": "officer",
+                                         "department": "gd-crj", "password": "Officer-Pass-2026"})  # fmt: skip
+    login(other, "13900139201", "Officer-Pass-2026")
+    assert number not in other.get("/console/gd/cases/").content.decode()
+    assert other.get(f"/console/gd/cases/{number}/").status_code == 404
+    assert act(other, number, "accept", "越权").status_code == 404
+    assert Case.objects.get(number=number).state == "received"
+
+
+def test_a_correction_lists_everything_and_the_resubmission_returns_the_case(
+    citizen: Client, officer: Client
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    number = apply(citizen, rs_person_item().code)
+    case = Case.objects.get(number=number)
+    names = [m.name for m in case.materials.all()][:2]
+    assert act(officer, number, "request_correction", "请补正").status_code == 422  # nothing listed
+    act(officer, number, "request_correction", "材料不清晰，请补正", missing=names)
+    case.refresh_from_db()
+    assert case.state == "correction_requested" and case.public_state == "received"
+    page = citizen.get(f"/gd/me/cases/{number}/").content.decode()
+    assert "材料不清晰" in page and all(n in page for n in names)
+    order = case.materials.get(name=names[-1]).order
+    fixed = SimpleUploadedFile("new.pdf", PDF, content_type="application/pdf")
+    citizen.post(
+        f"/gd/me/cases/{number}/resubmit/", {f"material-{order}": fixed, "comment": "已补正"}
+    )
+    case.refresh_from_db()
+    assert case.state == "received" and case.received_on == timezone.localdate()
+
+
+def test_not_accepting_says_where_to_go_and_closes(citizen: Client, officer: Client) -> None:
+    number = apply(citizen, rs_person_item().code)
+    act(officer, number, "not_accept", "不属于本部门职权", redirect_to="请向所在区人社局申请")
+    case = Case.objects.get(number=number)
+    assert (case.state, case.public_state) == ("not_accepted", "concluded")
+    assert "请向所在区人社局申请" in citizen.get(f"/gd/me/cases/{number}/").content.decode()
+    assert act(officer, number, "accept", "再受理").status_code == 422  # illegal now
+
+
+def test_the_citizen_withdraws(citizen: Client) -> None:
+    number = apply(citizen, rs_person_item().code)
+    citizen.post(f"/gd/me/cases/{number}/withdraw/", {"reason": "不需要了"})
+    assert Case.objects.get(number=number).state == "withdrawn"
+
+
+def test_a_bad_rating_opens_a_rectification_ticket_due_in_15_working_days(
+    citizen: Client, officer: Client
+) -> None:
+    number = apply(citizen, rs_person_item().code)
+    for transition, comment in (("accept", "受理"), ("decide", "决定"), ("conclude", "办结")):
+        act(officer, number, transition, comment, decision="approved")
+    citizen.post(
+        f"/gd/me/cases/{number}/rate/",
+        {"score": "2", "tags": ["deadline_exceeded"], "comment": "太慢"},
+    )
+    ticket = RectificationTicket.objects.get(case__number=number)
+    assert ticket.due_on == WorkCalendar().add_working_days(ticket.opened_on, 15).day
+    again = citizen.post(f"/gd/me/cases/{number}/rate/", {"score": "5"})
+    assert again.status_code == 302 and Case.objects.get(number=number).rating.score == 2
+    act(officer, number, "", "")  # a form without a transition changes nothing
+    officer.post(f"/console/gd/cases/{number}/rectification/", {"answer": "已核实并整改"})
+    ticket.refresh_from_db()
+    assert ticket.answered_at is not None
+    ratings = logged_in("13900139003").get("/console/gd/ratings/").content.decode()
+    assert "广东省人力资源和社会保障厅" in ratings or "人力资源和社会保障局" in ratings
+
+
+def test_bulk_acceptance(citizen: Client, officer: Client) -> None:
+    numbers = [apply(citizen, rs_person_item().code) for _ in range(2)]
+    officer.post("/console/gd/cases/accept/", {"case": numbers, "comment": "批量受理"})
+    assert set(Case.objects.filter(number__in=numbers).values_list("state", flat=True)) == {
+        "accepted"
+    }
+
+
+def test_late_answers_deem_acceptance_and_overdue_cases_escalate(citizen: Client) -> None:
+    number = apply(citizen, rs_person_item().code)
+    long_ago = timezone.localdate() - timedelta(days=30)
+    Case.objects.filter(number=number).update(
+        received_on=long_ago, due_on=long_ago + timedelta(days=7)
+    )
+    assert deem_late_acceptances(actor=Actor.system("clock")) >= 1
+    case = Case.objects.get(number=number)
+    assert case.state == "accepted" and case.accepted_on == long_ago
+    Case.objects.filter(number=number).update(due_on=long_ago + timedelta(days=10))
+    assert escalate_overdue(actor=Actor.system("clock")) >= 1
+    head = logged_in(HEAD)
+    assert number in head.get("/console/gd/cases/", {"escalated": "1"}).content.decode()

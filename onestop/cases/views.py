@@ -1,0 +1,235 @@
+"""The citizen's pages of the case workflow: apply step by step, my applications, a case's
+progress, answering a correction request, withdrawing, rating, and files."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from onestop.cases import actions, formschema, uploads
+from onestop.cases.access import (
+    access_case_for_applicant,
+    access_draft,
+    access_upload,
+    cases_of_applicant,
+    sla_of,
+)
+from onestop.cases.forms import RatingForm, WithdrawForm
+from onestop.cases.lifecycle import PublicState, State
+from onestop.catalogue.access import access_service_item, form_version
+from onestop.core.errors import OnestopError
+from onestop.identity.access import actor_for
+from onestop.identity.models import User
+from onestop.identity.views import citizen_required
+from onestop.tenancy.models import Tenant
+from onestop.workdays.calendar import WorkCalendar
+
+WITHDRAWABLE = {
+    State.RECEIVED,
+    State.CORRECTION_REQUESTED,
+    State.ACCEPTED,
+    State.UNDER_REVIEW,
+    State.SPECIAL_PROCEDURE,
+}
+PROGRESS = [PublicState.RECEIVED, PublicState.ACCEPTED, PublicState.UNDER_REVIEW,
+            PublicState.SPECIAL_PROCEDURE, PublicState.CONCLUDED, PublicState.CERTIFICATE_ISSUED]  # fmt: skip
+
+
+def _material_files(request: HttpRequest) -> list[tuple[int, UploadedFile]]:
+    """Uploaded files named material-<order>; a bad name raises ValueError."""
+    return [
+        (int(key.removeprefix("material-")), request.FILES.getlist(key)[-1])
+        for key in request.FILES
+    ]
+
+
+@citizen_required
+def apply(request: HttpRequest, tenant: Tenant, user: User, code: str) -> HttpResponse:
+    item = access_service_item(tenant, code)
+    try:
+        draft = actions.start_application(
+            actor=actor_for(user, request), user=user, tenant=tenant, item=item
+        )
+    except OnestopError as error:
+        messages.warning(request, str(error.message))
+        return redirect("catalogue:guide", tenant.code, item.code)
+    return redirect("cases:step", tenant.code, draft.pk, 1)
+
+
+def _draft_context(tenant: Tenant, user: User, draft: Any, position: int) -> dict[str, Any]:
+    schema = form_version(draft.item, draft.form_version).schema
+    step_list = formschema.steps(schema)
+    total = len(step_list) + 2  # the form's steps, then materials, then review
+    return {"tenant": tenant, "account": user, "draft": draft, "item": draft.item, "schema": schema,
+            "steps": step_list, "position": position, "total": total, "nav": "services",
+            "low_trust": user.trust_level < draft.item.min_trust_level}  # fmt: skip
+
+
+@citizen_required
+def step(
+    request: HttpRequest, tenant: Tenant, user: User, application_id: int, position: int
+) -> HttpResponse:
+    draft = access_draft(tenant, user, application_id)
+    context = _draft_context(tenant, user, draft, position)
+    step_list, total = context["steps"], context["total"]
+    if not 1 <= position <= total:
+        return redirect("cases:step", tenant.code, draft.pk, 1)
+    if position <= len(step_list):
+        current = step_list[position - 1]
+        form = formschema.step_form(
+            context["schema"], current, data=request.POST or None, initial=draft.data
+        )
+        if request.method == "POST" and form.is_valid():
+            actions.do_save_answers(
+                actor=actor_for(user, request), application=draft, answers=form.cleaned_data
+            )
+            return redirect("cases:step", tenant.code, draft.pk, position + 1)
+        context.update(form=form, current=current)
+        return render(request, "cases/step.html", context, status=422 if form.errors else 200)
+    if position == len(step_list) + 1:
+        return _materials_step(request, tenant, user, draft, context)
+    return _review_step(request, tenant, user, draft, context)
+
+
+def _materials_step(
+    request: HttpRequest, tenant: Tenant, user: User, draft: Any, context: dict[str, Any]
+) -> HttpResponse:
+    error = None
+    if request.method == "POST":
+        try:
+            for order, file in _material_files(request):
+                actions.do_attach_upload(actor=actor_for(user, request), owner=user, tenant=tenant,
+                                         content=file.read(uploads.MAX_BYTES + 1), original_name=file.name or "",
+                                         material_order=order, application=draft)  # fmt: skip
+            if request.POST.get("next"):
+                return redirect("cases:step", tenant.code, draft.pk, context["position"] + 1)
+        except (OnestopError, ValueError) as exc:
+            error = exc if isinstance(exc, OnestopError) else None
+    attached = {u.material_order: u for u in draft.uploads.all()}
+    rows = [{"material": m, "upload": attached.get(m.order)} for m in draft.item.materials.all()]
+    context.update(rows=rows, error=error)
+    return render(request, "cases/materials.html", context, status=422 if error else 200)
+
+
+def _review_step(
+    request: HttpRequest, tenant: Tenant, user: User, draft: Any, context: dict[str, Any]
+) -> HttpResponse:
+    error = None
+    if request.method == "POST":
+        try:
+            case = actions.do_submit_application(actor=actor_for(user, request), application=draft)
+            messages.success(
+                request, _("Submitted. Your case number is %(number)s.") % {"number": case.number}
+            )
+            return redirect("cases:detail", tenant.code, case.number)
+        except OnestopError as exc:
+            error = exc
+    context.update(answers=formschema.labelled_answers(context["schema"], draft.data), error=error,
+                   attached={u.material_order: u for u in draft.uploads.all()},
+                   materials=list(draft.item.materials.all()), token=secrets.token_urlsafe(16))  # fmt: skip
+    return render(request, "cases/review.html", context, status=error.status if error else 200)
+
+
+@citizen_required
+def my_cases(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
+    calendar, today = WorkCalendar(), actions.today()
+    cases = list(cases_of_applicant(tenant, user)[:100])
+    rows = [{"case": c, "sla": sla_of(c, today, calendar)} for c in cases]
+    return render(request, "cases/my_cases.html", {"tenant": tenant, "rows": rows, "nav": "me"})
+
+
+@citizen_required
+def detail(request: HttpRequest, tenant: Tenant, user: User, number: str) -> HttpResponse:
+    case = access_case_for_applicant(tenant, user, number)
+    calendar = WorkCalendar()
+    events = list(case.events.all())
+    correction = next((e for e in reversed(events) if e.action == "request_correction"), None)
+    refusal = next((e for e in reversed(events) if e.action == "not_accept"), None)
+    schema = form_version(case.item, case.form_version).schema
+    reached = PROGRESS.index(PublicState(case.public_state))
+    context = {
+        "tenant": tenant, "case": case, "events": events, "correction": correction, "refusal": refusal,
+        "sla": sla_of(case, actions.today(), calendar), "answers": formschema.labelled_answers(schema, case.data),
+        "materials": case.materials.select_related("upload"),
+        "progress": [(state, i <= reached) for i, state in enumerate(PROGRESS)],
+        "can_withdraw": case.state in WITHDRAWABLE,
+        "can_rate": case.state in (State.CONCLUDED, State.CERTIFICATE_ISSUED, State.NOT_ACCEPTED)
+        and not hasattr(case, "rating"),
+        "rating_form": RatingForm(), "withdraw_form": WithdrawForm(), "nav": "me",
+    }  # fmt: skip
+    return render(request, "cases/detail.html", context)
+
+
+@require_POST
+@citizen_required
+def resubmit(request: HttpRequest, tenant: Tenant, user: User, number: str) -> HttpResponse:
+    case = access_case_for_applicant(tenant, user, number)
+    try:
+        new = {}
+        for order, file in _material_files(request):
+            new[order] = actions.do_attach_upload(actor=actor_for(user, request), owner=user, tenant=tenant,
+                                                  content=file.read(uploads.MAX_BYTES + 1),
+                                                  original_name=file.name or "", material_order=order)  # fmt: skip
+        actions.do_resubmit(actor=actor_for(user, request), applicant=user, case=case, new_uploads=new,
+                            comment=request.POST.get("comment", "")[:500])  # fmt: skip
+        messages.success(
+            request, _("Your corrections were sent. The department has 5 working days to answer.")
+        )
+    except (OnestopError, ValueError) as error:
+        messages.error(
+            request, str(getattr(error, "message", _("Upload a PDF, JPEG or PNG file.")))
+        )
+    return redirect("cases:detail", tenant.code, case.number)
+
+
+@require_POST
+@citizen_required
+def withdraw(request: HttpRequest, tenant: Tenant, user: User, number: str) -> HttpResponse:
+    case = access_case_for_applicant(tenant, user, number)
+    try:
+        actions.do_withdraw(actor=actor_for(user, request), applicant=user, case=case,
+                            reason=request.POST.get("reason", "")[:200])  # fmt: skip
+        messages.success(request, _("The case was withdrawn."))
+    except OnestopError as error:
+        messages.error(request, str(error.message))
+    return redirect("cases:detail", tenant.code, case.number)
+
+
+@require_POST
+@citizen_required
+def rate(request: HttpRequest, tenant: Tenant, user: User, number: str) -> HttpResponse:
+    case = access_case_for_applicant(tenant, user, number)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Rate from 1 to 5 with the tags offered."))
+        return redirect("cases:detail", tenant.code, case.number)
+    try:
+        actions.do_rate(actor=actor_for(user, request), applicant=user, case=case, score=form.cleaned_data["score"],
+                        tags=form.cleaned_data["tags"], comment=form.cleaned_data["comment"])  # fmt: skip
+        messages.success(request, _("Thank you for your rating."))
+    except OnestopError as error:
+        messages.error(request, str(error.message))
+    return redirect("cases:detail", tenant.code, case.number)
+
+
+@citizen_required
+def upload_file(
+    request: HttpRequest, tenant: Tenant, user: User, upload_id: int
+) -> HttpResponseBase:
+    upload = access_upload(tenant, user, upload_id)
+    response = FileResponse(
+        iter([uploads.read(upload.storage_name)]), content_type=upload.content_type
+    )
+    response["Content-Disposition"] = (
+        f'inline; filename="material-{upload.pk}.{upload.storage_name.rsplit(".", 1)[-1]}"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
