@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from onestop.core.actors import Actor
 from onestop.core.crypto import audit_mac
@@ -113,7 +114,7 @@ def record_action(
         head.frontier = frontier.to_json()
         head.head_mac = _root_mac("head", head.next_sequence, frontier.root())
         head.save(update_fields=["next_sequence", "frontier", "head_mac"])
-        OutboxEvent.objects.bulk_create(
+        written = OutboxEvent.objects.bulk_create(
             OutboxEvent(
                 event_id=uuid.uuid4(),
                 tenant_code=tenant_code,
@@ -122,6 +123,9 @@ def record_action(
             )
             for e in events
         )
+        if written and settings.ONESTOP_OUTBOX_WAKE:
+            # After commit, and only then: the relay must not see events that may roll back.
+            transaction.on_commit(import_string(settings.ONESTOP_OUTBOX_WAKE))
     return entry
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,11 @@ class Command(BaseCommand):
             type=int,
             default=int(os.environ.get("ONESTOP_WORKERS", "1")),
             help="Worker processes; production runs one per core.",
+        )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not start the background worker beside the server.",
         )
         parser.add_argument(
             "--threads",
@@ -47,4 +54,19 @@ class Command(BaseCommand):
         ]  # fmt: skip
         self.stdout.write(f"onestop serving on http://{options['host']}:{options['port']}/")
         self.stdout.flush()
-        os.execv(executable, argv)  # noqa: S606 - replaces this process with the server
+        if options["no_worker"]:
+            os.execv(executable, argv)  # noqa: S606 - replaces this process with the server
+        # The worker runs beside the server and ends with it.
+        worker = subprocess.Popen([sys.executable, "-m", "onestop", "worker", "-v", "0"])
+        server = subprocess.Popen(argv)
+
+        def stop(*_: object) -> None:
+            server.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
+            server.wait()
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)

@@ -1,0 +1,39 @@
+"""``onestop worker``: the background worker (django-tasks, database backend).
+
+It makes sure the case clock is scheduled, relays whatever the outbox holds from while no
+worker ran, then works the task queue until stopped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from onestop.notifications.tasks import case_clock, relay_outbox
+
+
+class Command(BaseCommand):
+    help = "Run the background worker: outbox relay, case clock and other tasks."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="seconds between polls when idle"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        clock_path = f"{case_clock.func.__module__}.{case_clock.func.__name__}"
+        if not DBTaskResult.objects.filter(
+            task_path=clock_path, status=TaskResultStatus.READY
+        ).exists():
+            case_clock.enqueue()
+        relay_outbox.enqueue()
+        call_command(
+            "db_worker",
+            interval=options["interval"],
+            no_startup_delay=True,
+            verbosity=options["verbosity"],
+        )

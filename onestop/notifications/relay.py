@@ -1,0 +1,177 @@
+"""Relaying outbox events to people, at least once.
+
+Events are read in order and marked relayed only once every channel has delivered (or
+given up); a crash in between means the event is read again, and the receivers drop what
+they already have (one message per event and person, one delivery per event, person and
+channel). A channel that fails is retried later with exponential backoff, up to
+``MAX_ATTEMPTS`` times; its event stays pending until then.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from onestop.core.crypto import decrypt
+from onestop.core.errors import OnestopError
+from onestop.core.models import OutboxEvent
+from onestop.identity.models import User
+from onestop.messaging.email import email_backend
+from onestop.messaging.sms import sms_backend
+from onestop.notifications.models import Delivery, Notification
+from onestop.tenancy.models import Tenant
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+BATCH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    title: str
+    body: str
+
+
+def case_message(payload: dict[str, object], language: str) -> Message:
+    """The text of a case's change of state, in the person's language."""
+    with translation.override(language):
+        english = language.startswith("en")
+        item = str((payload.get("item_en") if english else None) or payload.get("item", ""))
+        number, action = str(payload.get("case", "")), str(payload.get("action", ""))
+        due = payload.get("due_on")
+        due_text = date.fromisoformat(str(due)).strftime("%Y-%m-%d") if due else ""
+        texts = {
+            "submit": _(
+                "Your application for %(item)s was received as case %(number)s. The department answers by %(due)s."
+            ),
+            "accept": _("Case %(number)s (%(item)s) was accepted. A decision is due by %(due)s."),
+            "deem_accepted": _(
+                "Case %(number)s (%(item)s) counts as accepted. A decision is due by %(due)s."
+            ),
+            "not_accept": _(
+                "Case %(number)s (%(item)s) was not accepted. See the reason and where to go instead."
+            ),
+            "request_correction": _(
+                "Case %(number)s (%(item)s) needs corrections: see everything that is missing and answer online."
+            ),
+            "resubmit": _("Your corrections to case %(number)s were received."),
+            "start_review": _("Case %(number)s (%(item)s) is under review."),
+            "suspend": _(
+                "Case %(number)s (%(item)s) is in a special procedure; its deadline waits."
+            ),
+            "resume": _(
+                "Case %(number)s (%(item)s) is under review again. A decision is due by %(due)s."
+            ),
+            "extend": _("The deadline of case %(number)s (%(item)s) was extended to %(due)s."),
+            "decide": _("A decision was made on case %(number)s (%(item)s)."),
+            "conclude": _("Case %(number)s (%(item)s) is concluded. Please rate the service."),
+            "issue_certificate": _(
+                "The certificate of case %(number)s (%(item)s) was issued to your wallet."
+            ),
+            "withdraw": _("Case %(number)s (%(item)s) was withdrawn."),
+        }
+        body = texts.get(action, _("Case %(number)s (%(item)s) changed.")) % {
+            "item": item,
+            "number": number,
+            "due": due_text,
+        }
+        return Message(title=_("Case %(number)s") % {"number": number}, body=body)
+
+
+def _deliver(event: OutboxEvent, user: User, channel: str, send: Callable[[], object]) -> bool:
+    """Try one channel; False while a retry is still to come."""
+    delivery, _created = Delivery.objects.get_or_create(
+        event_id=event.event_id, user=user, channel=channel
+    )
+    if delivery.status in ("sent", "skipped") or delivery.attempts >= MAX_ATTEMPTS:
+        return True  # delivered before (a duplicate run), or given up
+    if delivery.retry_at is not None and delivery.retry_at > timezone.now():
+        return False  # backing off
+    delivery.attempts += 1
+    try:
+        skipped = send() is False
+        delivery.status = "skipped" if skipped else "sent"
+        delivery.delivered_at, delivery.last_error, delivery.retry_at = timezone.now(), "", None
+    except OnestopError as error:
+        delivery.status, delivery.last_error = "failed", str(error.code)
+        delivery.retry_at = timezone.now() + timedelta(seconds=5 * 2**delivery.attempts)
+    delivery.save()
+    return delivery.status != "failed" or delivery.attempts >= MAX_ATTEMPTS
+
+
+def _notify_applicant(event: OutboxEvent) -> bool:
+    """In-app message, SMS and (where the person gave an address) email; True once every
+    channel is done."""
+    payload = event.payload
+    user = User.objects.filter(pk=payload.get("applicant")).select_related("tenant").first()
+    tenant = Tenant.objects.filter(code=event.tenant_code).first()
+    if user is None or tenant is None:
+        return True
+    message = case_message(payload, user.language)
+    try:
+        with transaction.atomic():
+            Notification.objects.create(tenant=tenant, user=user, event_id=event.event_id,
+                                        case_number=str(payload.get("case", "")), title=message.title,
+                                        body=message.body)  # fmt: skip
+    except IntegrityError:
+        pass  # delivered before: the message centre keeps one
+
+    def send_sms() -> object:
+        return sms_backend().send(
+            tenant=tenant,
+            phone=decrypt(user.phone_encrypted),
+            text=f"【{tenant.name}】{message.body}",
+        )
+
+    def send_email() -> bool:
+        if not user.email_encrypted:
+            return False
+        email_backend().send(
+            tenant=tenant,
+            to=decrypt(user.email_encrypted),
+            subject=message.title,
+            body=message.body,
+        )
+        return True
+
+    sms_done = _deliver(event, user, "sms", send_sms)
+    email_done = _deliver(event, user, "email", send_email)
+    return sms_done and email_done
+
+
+HANDLERS: dict[str, Callable[[OutboxEvent], bool]] = {"cases.case.state_changed": _notify_applicant}
+
+
+def relay_pending(limit: int = BATCH) -> int:
+    """Relay pending events, ``limit`` at a time from the oldest; returns how many were
+    completed. Events waiting for a retry are passed over and stay pending."""
+    completed, after = 0, 0
+    while True:
+        pending = list(
+            OutboxEvent.objects.filter(relayed_at__isnull=True, id__gt=after).order_by("id")[:limit]
+        )
+        if not pending:
+            return completed
+        for event in pending:
+            after = event.pk
+            handler = HANDLERS.get(event.topic)
+            try:
+                done = handler(event) if handler is not None else True
+            except Exception:
+                logger.exception(
+                    "relaying event %s (%s) failed; it stays pending", event.event_id, event.topic
+                )
+                continue
+            if done:
+                OutboxEvent.objects.filter(pk=event.pk).update(relayed_at=timezone.now())
+                completed += 1
+
+
+def waiting_for_retry() -> bool:
+    return Delivery.objects.filter(status="failed", attempts__lt=MAX_ATTEMPTS).exists()

@@ -1,0 +1,112 @@
+"""Notifying applicants of their cases: in-app, SMS and email, at least once, duplicates
+dropped by the receivers, failed channels retried with backoff."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from onestop.cases.tests.helpers import CITIZEN, OFFICER, act, apply, logged_in, rs_person_item
+from onestop.core.models import OutboxEvent
+from onestop.messaging.access import sandbox_messages
+from onestop.notifications.models import Delivery, Notification
+from onestop.notifications.relay import relay_pending
+from onestop.tenancy.access import access_tenant_by_code
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def citizen() -> Client:
+    return logged_in(CITIZEN)
+
+
+@pytest.fixture
+def officer() -> Client:
+    return logged_in(OFFICER)
+
+
+def relay_all() -> None:
+    """Relay, letting the carrier's one-a-second limit and the retry backoff pass."""
+    from onestop.messaging.models import SandboxSms
+
+    for _ in range(6):
+        relay_pending()
+        SandboxSms.objects.update(sent_at=timezone.now() - timedelta(minutes=1))
+        Delivery.objects.update(retry_at=None)
+
+
+def test_state_changes_notify_at_least_once_and_duplicates_are_dropped(
+    citizen: Client, officer: Client
+) -> None:
+    number = apply(citizen, rs_person_item().code)
+    act(officer, number, "accept", "受理")
+    relay_all()
+    notes = Notification.objects.filter(case_number=number)
+    assert notes.count() == 2 and any("已受理" in n.body for n in notes)
+    tenant = access_tenant_by_code("gd")
+    texts = [m.text for m in sandbox_messages(tenant, phone=CITIZEN)[:5]]
+    assert any(number in t for t in texts)
+    # Relaying the same events again (a crash before they were marked) changes nothing.
+    OutboxEvent.objects.filter(payload__case=number).update(relayed_at=None)
+    relay_all()
+    assert Notification.objects.filter(case_number=number).count() == 2
+    assert (
+        Delivery.objects.filter(channel="sms", status="sent").count()
+        == Delivery.objects.filter(channel="sms").count()
+    )
+    assert number in citizen.get("/gd/me/messages/").content.decode()
+
+
+def test_messages_follow_the_applicants_language(citizen: Client) -> None:
+    from onestop.identity.models import User
+    from onestop.notifications.relay import case_message
+
+    payload = {"case": "GD1", "item": "社会保障卡申领", "item_en": "Social security card", "action": "accept",
+               "due_on": "2025-02-07"}  # fmt: skip
+    assert (
+        "accepted" in case_message(payload, "en").body
+        and "Social security card" in case_message(payload, "en").body
+    )
+    assert "已受理" in case_message(payload, "zh-hans").body
+    assert User.objects.get(phone_masked="138****8000").language == "zh-hans"
+
+
+def test_a_failed_delivery_keeps_its_event_pending_and_is_retried(
+    citizen: Client, officer: Client
+) -> None:
+    from onestop.messaging.models import SandboxSms
+
+    number = apply(citizen, rs_person_item().code)
+    act(officer, number, "accept", "受理")
+    relay_pending()  # two messages to one number within a second: the carrier refuses one
+    events = OutboxEvent.objects.filter(payload__case=number)
+    failed = Delivery.objects.filter(
+        event_id__in=events.values("event_id"), channel="sms", status="failed"
+    )
+    assert failed.count() == 1 and failed.get().retry_at is not None
+    assert events.filter(relayed_at__isnull=True).count() == 1
+    relay_pending()  # still backing off: nothing changes
+    assert failed.count() == 1
+    SandboxSms.objects.update(sent_at=timezone.now() - timedelta(minutes=1))
+    Delivery.objects.update(retry_at=timezone.now() - timedelta(seconds=1))
+    relay_pending()
+    assert not events.filter(relayed_at__isnull=True).exists()
+    assert Notification.objects.filter(case_number=number).count() == 2
+
+
+def test_an_email_address_on_the_profile_gets_the_messages_too(citizen: Client, officer: Client) -> None:
+    from onestop.messaging.models import SandboxEmail
+
+    response = citizen.post("/gd/me/", {"email": "citizen@example.org", "language": "en"})
+    assert response.status_code == 302
+    refused = citizen.post("/gd/me/", {"email": "not-an-address", "language": "en"})
+    assert refused.status_code == 422 and "email_invalid" in refused.content.decode()
+    number = apply(citizen, rs_person_item().code)
+    relay_all()
+    email = SandboxEmail.objects.get(subject=f"Case {number}")
+    assert email.to_masked == "c***@example.org" and "citizen@example.org" not in email.to_encrypted
+    assert "was received as case" in email.body  # in the language the citizen chose
