@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onestop.console import views
+from onestop.console import cases_views, views
 
 app_name = "console"
 urlpatterns = [
@@ -11,4 +11,13 @@ urlpatterns = [
     path("console/<slug:tenant>/users/<int:user_id>/reveal/", views.reveal, name="reveal"),
     path("console/<slug:tenant>/sms/", views.sms, name="sms"),
     path("console/<slug:tenant>/audit/", views.audit, name="audit"),
+    path("console/<slug:tenant>/cases/", cases_views.queue, name="queue"),
+    path("console/<slug:tenant>/cases/accept/", cases_views.bulk_accept, name="bulk_accept"),
+    path("console/<slug:tenant>/cases/<str:number>/", cases_views.case_page, name="case"),
+    path(
+        "console/<slug:tenant>/cases/<str:number>/rectification/",
+        cases_views.answer_rectification,
+        name="rectification",
+    ),
+    path("console/<slug:tenant>/ratings/", cases_views.ratings, name="ratings"),
 ]

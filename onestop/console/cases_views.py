@@ -1,0 +1,138 @@
+"""The officer's queue and case pages, ratings and rectification tickets."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from onestop.cases import actions, formschema
+from onestop.cases.access import (
+    QueueFilter,
+    access_case_for_officer,
+    can_handle,
+    department_queue,
+    open_rectifications,
+    sla_of,
+)
+from onestop.cases.forms import OfficerActionForm
+from onestop.cases.kpis import ratings_by
+from onestop.cases.lifecycle import State, Transition
+from onestop.catalogue.access import form_version
+from onestop.console.views import _context, console_page
+from onestop.core.errors import OnestopError
+from onestop.identity.access import actor_for
+from onestop.identity.permissions import Permission
+from onestop.workdays.calendar import WorkCalendar
+
+if TYPE_CHECKING:
+    from onestop.identity.models import User
+    from onestop.tenancy.models import Tenant
+
+ACTIONS_BY_STATE = {
+    State.RECEIVED: [Transition.ACCEPT, Transition.REQUEST_CORRECTION, Transition.NOT_ACCEPT],
+    State.CORRECTION_REQUESTED: [Transition.NOT_ACCEPT],
+    State.ACCEPTED: [Transition.START_REVIEW, Transition.DECIDE, Transition.EXTEND],
+    State.UNDER_REVIEW: [Transition.DECIDE, Transition.SUSPEND, Transition.EXTEND],
+    State.SPECIAL_PROCEDURE: [Transition.RESUME, Transition.EXTEND],
+    State.DECIDED: [Transition.CONCLUDE],
+}
+
+
+@console_page(Permission.HANDLE_CASES)
+def queue(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
+    filters = QueueFilter(state=request.GET.get("state", ""), sla=request.GET.get("sla", ""),
+                          item=request.GET.get("item", ""), escalated=request.GET.get("escalated") == "1",
+                          mine=request.GET.get("mine") == "1")  # fmt: skip
+    today, calendar = actions.today(), WorkCalendar()
+    cases = list(department_queue(tenant, user, filters, today)[:200])
+    rows = [{"case": c, "sla": sla_of(c, today, calendar)} for c in cases]
+    context = _context(request, tenant, user, rows=rows, filters=filters, states=list(State),
+                       is_head=any(r.kind == "department_head" for r in user.roles.all()))  # fmt: skip
+    return render(request, "console/queue.html", context)
+
+
+@require_POST
+@console_page(Permission.HANDLE_CASES)
+def bulk_accept(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
+    try:
+        chosen = [access_case_for_officer(tenant, user, n) for n in request.POST.getlist("case")]
+        done = actions.do_bulk_accept(actor=actor_for(user, request), officer=user, cases=chosen,
+                                      comment=request.POST.get("comment", "") or _("Materials complete: accepted."))  # fmt: skip
+        messages.success(request, _("%(count)s cases accepted.") % {"count": len(done)})
+    except OnestopError as error:
+        messages.error(request, f"{error.message} ({error.code})")
+    return redirect("console:queue", tenant.code)
+
+
+@console_page(Permission.HANDLE_CASES)
+def case_page(request: HttpRequest, tenant: Tenant, user: User, number: str) -> HttpResponse:
+    case = access_case_for_officer(tenant, user, number)
+    status = 200
+    if request.method == "POST":
+        form = OfficerActionForm(request.POST, materials=[m.name for m in case.materials.all()])
+        if request.POST.get("claim"):
+            actions.do_claim(actor=actor_for(user, request), officer=user, case=case)
+            return redirect("console:case", tenant.code, case.number)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.do_officer_transition(
+                    actor=actor_for(user, request), officer=user, case=case, transition=Transition(data["transition"]),
+                    comment=data["comment"], decision=data["decision"], missing=data["missing"],
+                    redirect_to=data["redirect_to"],
+                )  # fmt: skip
+                messages.success(request, _("Done."))
+                return redirect("console:case", tenant.code, case.number)
+            except (OnestopError, ValueError) as error:
+                messages.error(
+                    request,
+                    f"{getattr(error, 'message', error)} ({getattr(error, 'code', 'invalid')})",
+                )
+                status = 422
+        else:
+            messages.error(request, _("Every step needs a comment."))
+            status = 422
+    schema = form_version(case.item, case.form_version).schema
+    action_forms = []
+    for transition in ACTIONS_BY_STATE.get(State(case.state), []):
+        if transition == Transition.EXTEND and case.extension_days:
+            continue
+        form = OfficerActionForm(
+            initial={"transition": transition.value},
+            materials=[m.name for m in case.materials.all()],
+            auto_id=f"{transition.value}-%s",  # one page, several forms: ids must differ
+        )
+        action_forms.append((transition.value, form))
+    context = _context(request, tenant, user, case=case, events=case.events.all(),
+                       materials=case.materials.select_related("upload"),
+                       answers=formschema.labelled_answers(schema, case.data), action_forms=action_forms,
+                       can_act=can_handle(user, case), sla=sla_of(case, actions.today(), WorkCalendar()))  # fmt: skip
+    return render(request, "console/case.html", context, status=status)
+
+
+@console_page(Permission.CONSOLE)
+def ratings(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
+    tickets = list(open_rectifications(tenant)[:100])
+    context: dict[str, Any] = _context(request, tenant, user, by_department=ratings_by(tenant, "department"),
+                                       by_item=ratings_by(tenant, "item")[:30], tickets=tickets)  # fmt: skip
+    return render(request, "console/ratings.html", context)
+
+
+@require_POST
+@console_page(Permission.HANDLE_CASES)
+def answer_rectification(
+    request: HttpRequest, tenant: Tenant, user: User, number: str
+) -> HttpResponse:
+    case = access_case_for_officer(tenant, user, number)
+    try:
+        actions.do_answer_rectification(actor=actor_for(user, request), officer=user, ticket=case.rectification,
+                                        answer=request.POST.get("answer", ""))  # fmt: skip
+        messages.success(request, _("Answer recorded."))
+    except OnestopError as error:
+        messages.error(request, str(error.message))
+    return redirect("console:case", tenant.code, case.number)
