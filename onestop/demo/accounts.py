@@ -16,12 +16,12 @@ def demo_accounts() -> list[tuple[str, AccountSpec]]:
                                               identity=residents[0])),
         ("citizen, new (L1): verify with a demo resident below",
          AccountSpec(phone="13800138001", password=DEMO_PASSWORD)),
-        ("officer, human resources and social security", AccountSpec(
+        ("officer, Guangzhou human resources and social security bureau", AccountSpec(
             phone="13900139001", password=DEMO_PASSWORD, kind="staff", display_name="陈科员",
-            roles=(("officer", "gd-rs"),))),
-        ("department head, human resources and social security", AccountSpec(
+            roles=(("officer", "440100-rs"),))),
+        ("department head, Guangzhou human resources and social security bureau", AccountSpec(
             phone="13900139002", password=DEMO_PASSWORD, kind="staff", display_name="黄处长",
-            roles=(("department_head", "gd-rs"),))),
+            roles=(("department_head", "440100-rs"),))),
         ("tenant operator", AccountSpec(
             phone="13900139003", password=DEMO_PASSWORD, kind="staff", display_name="林运营",
             roles=(("tenant_operator", ""),))),

@@ -158,7 +158,7 @@ def _materials(audience: str, type_key: str, extra: list[str]) -> tuple[Material
         if key not in seen:
             seen.append(key)
     materials = [MaterialSpec(name="申请表" if audience == "P" else "申请书", form="electronic",
-                              notes="在线填写，无需另行提交")]  # fmt: skip
+                              notes="在线填写，无需另行提交", filled_online=True)]  # fmt: skip
     for key in seen:
         name, form, certificate_type, notes = item_data.MATERIALS[key]
         if audience == "B" and key == "sfz":

@@ -5,17 +5,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
+
+from onestop.cases.actions import do_import_case_history
 from onestop.catalogue.actions import (
     do_define_life_events,
     do_define_themes,
+    do_publish_service_forms,
     do_publish_service_items,
 )
 from onestop.core.actors import Actor
 from onestop.core.errors import NotFound
 from onestop.demo.accounts import demo_accounts
+from onestop.demo.forms import build_forms
 from onestop.demo.generator import DEFAULT_SEED, DemoProvince, build_province
+from onestop.demo.history import build_history
 from onestop.demo.residents import build_residents
-from onestop.identity.actions import do_load_sandbox_residents, do_provision_account
+from onestop.identity.actions import AccountSpec, do_load_sandbox_residents, do_provision_account
 from onestop.tenancy.access import access_tenant_by_code
 from onestop.tenancy.actions import do_create_tenant, do_import_departments, do_import_regions
 
@@ -23,6 +29,7 @@ if TYPE_CHECKING:
     from onestop.tenancy.models import Tenant
 
 DEMO_ACTOR = Actor.system("demo loader")
+HISTORY_APPLICANTS = 200
 
 
 def demo_is_loaded(code: str = "gd") -> bool:
@@ -41,10 +48,11 @@ def load_province(
     name: str | None = None,
     progress: Callable[[int], None] | None = None,
     with_people: bool = True,
+    history_cases: int = 3000,
 ) -> Tenant:
     """Create the demo province as a new tenant. ``code`` and ``name`` give another
     tenant the same data (used by tests for tenant isolation); ``with_people`` adds the
-    sandbox registry's residents and the demo accounts."""
+    sandbox registry's residents, the demo accounts and ``history_cases`` past cases."""
     province = province or build_province(seed)
     tenant = do_create_tenant(
         actor=DEMO_ACTOR,
@@ -60,10 +68,30 @@ def load_province(
         actor=DEMO_ACTOR, tenant=tenant, items=province.items, progress=progress
     )
     do_define_life_events(actor=DEMO_ACTOR, tenant=tenant, life_events=province.life_events)
-    if with_people:
-        do_load_sandbox_residents(
-            actor=DEMO_ACTOR, tenant=tenant, residents=build_residents(seed=seed)
+    do_publish_service_forms(actor=DEMO_ACTOR, tenant=tenant, forms=build_forms(province.items))
+    if not with_people:
+        return tenant
+    residents = build_residents(seed=seed)
+    do_load_sandbox_residents(actor=DEMO_ACTOR, tenant=tenant, residents=residents)
+    for _role, spec in demo_accounts():
+        do_provision_account(actor=DEMO_ACTOR, tenant=tenant, spec=spec)
+    if history_cases:
+        # The people behind the history: verified citizens who never log in here.
+        normal = [r for r in residents if r.status == "normal"][10:]
+        applicants = [
+            do_provision_account(
+                actor=DEMO_ACTOR,
+                tenant=tenant,
+                spec=AccountSpec(phone=f"135{n:08d}", password=None, identity=normal[n]),
+            )
+            for n in range(HISTORY_APPLICANTS)
+        ]
+        history = build_history(
+            province.items,
+            [a.pk for a in applicants],
+            today=timezone.localdate(),
+            count=history_cases,
+            seed=seed,
         )
-        for _role, spec in demo_accounts():
-            do_provision_account(actor=DEMO_ACTOR, tenant=tenant, spec=spec)
+        do_import_case_history(actor=DEMO_ACTOR, tenant=tenant, histories=history)
     return tenant
