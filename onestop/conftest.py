@@ -70,6 +70,22 @@ def client_zh(db: None) -> Client:
     return Client(headers={"accept-language": "zh-CN,zh;q=0.9"})
 
 
+@pytest.fixture
+def citizen(db: None) -> Client:
+    """The demo citizen (verified L3), logged in."""
+    from onestop.cases.tests.helpers import CITIZEN, logged_in
+
+    return logged_in(CITIZEN)
+
+
+@pytest.fixture
+def officer(db: None) -> Client:
+    """The demo officer of the Guangzhou human resources and social security bureau."""
+    from onestop.cases.tests.helpers import OFFICER, logged_in
+
+    return logged_in(OFFICER)
+
+
 # --- browser tests: the real server (granian) and Debian's chromium ----------------------
 
 CHROMIUM = "/usr/bin/chromium"

@@ -12,9 +12,7 @@ from django.utils import timezone
 from onestop.cases.actions import deem_late_acceptances, escalate_overdue
 from onestop.cases.models import Case, RectificationTicket, Upload
 from onestop.cases.tests.helpers import (
-    CITIZEN,
     HEAD,
-    OFFICER,
     PDF,
     act,
     apply,
@@ -26,16 +24,6 @@ from onestop.identity.tests.helpers import register
 from onestop.workdays.calendar import WorkCalendar
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def citizen() -> Client:
-    return logged_in(CITIZEN)
-
-
-@pytest.fixture
-def officer() -> Client:
-    return logged_in(OFFICER)
 
 
 def test_a_citizen_applies_and_the_case_is_received_and_routed(citizen: Client) -> None:

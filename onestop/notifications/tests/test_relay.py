@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from onestop.cases.tests.helpers import CITIZEN, OFFICER, act, apply, logged_in, rs_person_item
+from onestop.cases.tests.helpers import CITIZEN, act, apply, rs_person_item
 from onestop.core.models import OutboxEvent
 from onestop.messaging.access import sandbox_messages
 from onestop.notifications.models import Delivery, Notification
@@ -17,16 +17,6 @@ from onestop.notifications.relay import relay_pending
 from onestop.tenancy.access import access_tenant_by_code
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def citizen() -> Client:
-    return logged_in(CITIZEN)
-
-
-@pytest.fixture
-def officer() -> Client:
-    return logged_in(OFFICER)
 
 
 def relay_all() -> None:
@@ -98,7 +88,9 @@ def test_a_failed_delivery_keeps_its_event_pending_and_is_retried(
     assert Notification.objects.filter(case_number=number).count() == 2
 
 
-def test_an_email_address_on_the_profile_gets_the_messages_too(citizen: Client, officer: Client) -> None:
+def test_an_email_address_on_the_profile_gets_the_messages_too(
+    citizen: Client, officer: Client
+) -> None:
     from onestop.messaging.models import SandboxEmail
 
     response = citizen.post("/gd/me/", {"email": "citizen@example.org", "language": "en"})
