@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
 
@@ -96,5 +97,11 @@ def labelled_answers(schema: dict[str, Any], answers: dict[str, Any]) -> list[tu
         for name in step.fields:
             if name in answers and answers[name] not in ("", None):
                 prop = properties.get(name, {})
-                rows.append((_text(prop) or name, _choice_label(prop, answers[name])))
+                value = answers[name]
+                shown = (
+                    (_("Yes") if value else _("No"))
+                    if isinstance(value, bool)
+                    else _choice_label(prop, value)
+                )
+                rows.append((_text(prop) or name, shown))
     return rows

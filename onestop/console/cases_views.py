@@ -111,7 +111,8 @@ def case_page(request: HttpRequest, tenant: Tenant, user: User, number: str) -> 
     context = _context(request, tenant, user, case=case, events=case.events.all(),
                        materials=case.materials.select_related("upload"),
                        answers=formschema.labelled_answers(schema, case.data), action_forms=action_forms,
-                       can_act=can_handle(user, case), sla=sla_of(case, actions.today(), WorkCalendar()))  # fmt: skip
+                       can_act=can_handle(user, case),
+                       filled_online={m.order for m in case.item.materials.all() if m.filled_online}, sla=sla_of(case, actions.today(), WorkCalendar()))  # fmt: skip
     return render(request, "console/case.html", context, status=status)
 
 

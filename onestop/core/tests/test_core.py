@@ -84,3 +84,14 @@ def test_operator_cli_lists_the_project_commands() -> None:
     result = subprocess.run([str(cli), "help"], capture_output=True, text=True, check=True)
     for command in ("demo", "serve", "openapi", "compilemessages", "migrate"):
         assert command in result.stdout
+
+
+def test_the_catalogue_is_valid_for_gnu_gettext() -> None:
+    """makemessages merges with msgmerge, which refuses what polib forgives."""
+    result = subprocess.run(
+        ["msgfmt", "--check", "--output-file=/dev/null", str(PO_FILE)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
