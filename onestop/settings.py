@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "onestop.identity",
     "onestop.workdays",
     "onestop.catalogue",
+    "onestop.certificates",
     "onestop.cases",
     "onestop.notifications",
     "onestop.portal",
@@ -236,6 +237,10 @@ LOGGING = {
 
 # Audit entries older than this are pruned by `onestop audit prune` (the log stays verifiable).
 ONESTOP_AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("ONESTOP_AUDIT_RETENTION_DAYS", "180")))
+
+# Where this installation is reached from outside: credentials name their issuer and
+# status list under it, so verifiers can find them.
+ONESTOP_PUBLIC_URL = os.environ.get("ONESTOP_PUBLIC_URL", "http://127.0.0.1:8000")
 
 # The tenant a bare "/" leads to when more than one is public; empty shows the list.
 ONESTOP_DEFAULT_TENANT = os.environ.get("ONESTOP_DEFAULT_TENANT", "")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("health", portal_views.health, name="health"),
     path("", include("onestop.console.urls")),
+    path("", include("onestop.certificates.urls")),  # before the portal: /verify/ is no tenant
     path("", include("onestop.portal.urls")),
     path("", include("onestop.catalogue.urls")),
     path("", include("onestop.identity.urls")),

@@ -19,6 +19,8 @@ from onestop.cases import kpis as cases_kpis
 from onestop.cases.api import router as cases_router
 from onestop.catalogue import kpis as catalogue_kpis
 from onestop.catalogue.api import router as catalogue_router
+from onestop.certificates import kpis as certificates_kpis
+from onestop.certificates.api import router as certificates_router
 from onestop.core.api import NOT_FOUND_OR_INVALID
 from onestop.core.errors import CoreErrorCode, OnestopError
 from onestop.identity import kpis as identity_kpis
@@ -155,6 +157,8 @@ class KpisOut(Schema):
     ratings_total: int
     satisfaction: float | None = Field(description="Share of ratings of 4 or 5.")
     rectification_open: int
+    certificates_issued: int
+    certificate_types: int
 
 
 figures_router = Router(tags=["figures"])
@@ -172,6 +176,7 @@ def tenant_kpis(request: HttpRequest, tenant: str) -> KpisOut:
         **tenancy_kpis.figures(owner),
         **identity_kpis.figures(owner),
         **cases_kpis.figures(owner),
+        **certificates_kpis.figures(owner),
     }
     return KpisOut.model_validate(figures)
 
@@ -180,4 +185,5 @@ api.add_router("", tenancy_router)
 api.add_router("", catalogue_router)
 api.add_router("", identity_router)
 api.add_router("", cases_router)
+api.add_router("", certificates_router)
 api.add_router("", figures_router)

@@ -24,6 +24,7 @@ from onestop.cases.error_codes import CaseErrorCode
 from onestop.cases.lifecycle import (
     ACCEPTANCE_DAYS,
     CaseFlow,
+    Decision,
     IllegalTransition,
     State,
     Transition,
@@ -42,6 +43,7 @@ from onestop.cases.models import (
 )
 from onestop.catalogue.access import current_form, form_version
 from onestop.catalogue.models import ServiceItem
+from onestop.certificates.actions import certificate_type_for_item, do_issue_certificate
 from onestop.core.actors import Actor
 from onestop.core.audit import Event, record_action
 from onestop.core.errors import NotFound, OnestopError, ValidationFailed
@@ -216,11 +218,15 @@ def do_submit_application(*, actor: Actor, application: Application) -> Case:
         raise ValidationFailed(CaseErrorCode.FORM_INVALID, _("The form is not complete: %(field)s.") % {"field": field},
                                field=field, params={"problems": problems, "detail": message})  # fmt: skip
     attached = {u.material_order: u for u in application.uploads.all()}
+    from_wallet = {int(order): credential for order, credential in application.wallet.items()}
     materials = list(item.materials.all())
     missing = [
         m.name
         for m in materials
-        if m.required and m.form != "electronic" and m.order not in attached
+        if m.required
+        and not m.filled_online
+        and m.order not in attached
+        and m.order not in from_wallet
     ]
     if missing:
         raise ValidationFailed(CaseErrorCode.MATERIAL_MISSING,
@@ -246,7 +252,12 @@ def do_submit_application(*, actor: Actor, application: Application) -> Case:
         case.save()
         CaseMaterial.objects.bulk_create(
             CaseMaterial(
-                tenant=tenant, case=case, order=m.order, name=m.name, upload=attached.get(m.order)
+                tenant=tenant,
+                case=case,
+                order=m.order,
+                name=m.name,
+                upload=attached.get(m.order),
+                certificate_id=from_wallet.get(m.order, ""),
             )
             for m in materials
         )
@@ -334,15 +345,19 @@ def do_officer_transition(*, actor: Actor, officer: User, case: Case, transition
         detail["missing"] = list(missing)
     if transition == Transition.NOT_ACCEPT:
         detail["redirect_to"] = redirect_to.strip()
-    return _transition(
-        case,
-        transition,
-        actor=actor,
-        by=officer,
-        comment=comment.strip(),
-        decision=decision,
-        detail=detail,
-    )
+    with transaction.atomic():
+        case = _transition(case, transition, actor=actor, by=officer, comment=comment.strip(), decision=decision,
+                           detail=detail)  # fmt: skip
+        if transition == Transition.CONCLUDE and case.decision == Decision.APPROVED:
+            # The case's last step: the certificate its item issues goes to the wallet.
+            kind = certificate_type_for_item(case.tenant, case.item.code)
+            if kind is not None:
+                certificate = do_issue_certificate(actor=actor, kind=kind, holder=case.applicant, answers=case.data,
+                                                   case_number=case.number)  # fmt: skip
+                case = do_mark_certificate_issued(
+                    actor=actor, case=case, certificate_number=certificate.number
+                )
+    return case
 
 
 def do_claim(*, actor: Actor, officer: User, case: Case) -> Case:
@@ -370,6 +385,29 @@ def do_bulk_accept(
             )
             for case in cases
         ]
+
+
+def do_mark_certificate_issued(*, actor: Actor, case: Case, certificate_number: str) -> Case:
+    """The case's last step: its certificate is in the applicant's wallet."""
+    return _transition(case, Transition.ISSUE_CERTIFICATE, actor=actor, by=None, comment=certificate_number,
+                       detail={"certificate": certificate_number})  # fmt: skip
+
+
+def do_use_wallet_certificate(
+    *, actor: Actor, application: Application, material_order: int, credential_id: str
+) -> Application:
+    """Meet a material with a certificate from the applicant's wallet instead of an upload
+    (the caller has checked that the certificate is the applicant's and valid)."""
+    with transaction.atomic():
+        draft = Application.objects.select_for_update().get(
+            pk=application.pk, submitted_at__isnull=True
+        )
+        draft.wallet = {**draft.wallet, str(material_order): credential_id}
+        draft.updated_at = timezone.now()
+        draft.save(update_fields=["wallet", "updated_at"])
+        record_action(actor=actor, action="cases.use_wallet_certificate", tenant_code=draft.tenant.code,
+                      object_type="application", object_id=str(draft.pk), detail={"material": material_order})  # fmt: skip
+    return draft
 
 
 def do_resubmit(

@@ -21,6 +21,7 @@ class Application(TenantOwned):
     item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="+")
     form_version = models.PositiveIntegerField()
     data = models.JSONField(default=dict, blank=True)
+    wallet = models.JSONField(default=dict, blank=True)  # material order -> credential id
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -160,6 +161,8 @@ class CaseMaterial(TenantOwned):
     upload = models.ForeignKey(
         Upload, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A certificate from the applicant's wallet met this material: no upload, no trip.
+    certificate_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("case material")

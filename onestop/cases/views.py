@@ -25,6 +25,7 @@ from onestop.cases.access import (
 from onestop.cases.forms import RatingForm, WithdrawForm
 from onestop.cases.lifecycle import PublicState, State
 from onestop.catalogue.access import access_service_item, form_version
+from onestop.certificates.access import usable_for
 from onestop.core.errors import OnestopError
 from onestop.identity.access import actor_for
 from onestop.identity.models import User
@@ -103,8 +104,19 @@ def _materials_step(
     request: HttpRequest, tenant: Tenant, user: User, draft: Any, context: dict[str, Any]
 ) -> HttpResponse:
     error = None
+    wallet = {
+        m.order: usable_for(tenant, user, m.certificate_type) for m in draft.item.materials.all()
+    }
     if request.method == "POST":
         try:
+            for order, certificates in wallet.items():
+                chosen = request.POST.get(f"wallet-{order}", "")
+                match = next((c for c in certificates if c.number == chosen), None)
+                if (
+                    match is not None
+                ):  # only the applicant's own valid certificates are offered or taken
+                    actions.do_use_wallet_certificate(actor=actor_for(user, request), application=draft,
+                                                      material_order=order, credential_id=match.credential_id)  # fmt: skip
             for order, file in _material_files(request):
                 actions.do_attach_upload(actor=actor_for(user, request), owner=user, tenant=tenant,
                                          content=file.read(uploads.MAX_BYTES + 1), original_name=file.name or "",
@@ -113,8 +125,12 @@ def _materials_step(
                 return redirect("cases:step", tenant.code, draft.pk, context["position"] + 1)
         except (OnestopError, ValueError) as exc:
             error = exc if isinstance(exc, OnestopError) else None
+        draft.refresh_from_db()
     attached = {u.material_order: u for u in draft.uploads.all()}
-    rows = [{"material": m, "upload": attached.get(m.order)} for m in draft.item.materials.all()]
+    chosen_ids = set(draft.wallet.values())
+    rows = [{"material": m, "upload": attached.get(m.order), "wallet": wallet.get(m.order, []),
+             "from_wallet": next((c for c in wallet.get(m.order, []) if c.credential_id in chosen_ids), None)}
+            for m in draft.item.materials.all()]  # fmt: skip
     context.update(rows=rows, error=error)
     return render(request, "cases/materials.html", context, status=422 if error else 200)
 
@@ -134,6 +150,7 @@ def _review_step(
             error = exc
     context.update(answers=formschema.labelled_answers(context["schema"], draft.data), error=error,
                    attached={u.material_order: u for u in draft.uploads.all()},
+                   from_wallet={int(order) for order in draft.wallet},
                    materials=list(draft.item.materials.all()), token=secrets.token_urlsafe(16))  # fmt: skip
     return render(request, "cases/review.html", context, status=error.status if error else 200)
 

@@ -14,9 +14,12 @@ from onestop.catalogue.actions import (
     do_publish_service_forms,
     do_publish_service_items,
 )
+from onestop.certificates.access import certificate_types_of
+from onestop.certificates.actions import do_define_certificate_types, do_import_certificate
 from onestop.core.actors import Actor
 from onestop.core.errors import NotFound
 from onestop.demo.accounts import demo_accounts
+from onestop.demo.certificates import build_certificate_types
 from onestop.demo.forms import build_forms
 from onestop.demo.generator import DEFAULT_SEED, DemoProvince, build_province
 from onestop.demo.history import build_history
@@ -69,12 +72,21 @@ def load_province(
     )
     do_define_life_events(actor=DEMO_ACTOR, tenant=tenant, life_events=province.life_events)
     do_publish_service_forms(actor=DEMO_ACTOR, tenant=tenant, forms=build_forms(province.items))
+    do_define_certificate_types(
+        actor=DEMO_ACTOR, tenant=tenant, types=build_certificate_types(province.items)
+    )
     if not with_people:
         return tenant
     residents = build_residents(seed=seed)
     do_load_sandbox_residents(actor=DEMO_ACTOR, tenant=tenant, residents=residents)
-    for _role, spec in demo_accounts():
+    accounts = [
         do_provision_account(actor=DEMO_ACTOR, tenant=tenant, spec=spec)
+        for _role, spec in demo_accounts()
+    ]
+    # The verified demo citizen's ID card and household register, from the registries.
+    kinds = {kind.code: kind for kind in certificate_types_of(tenant)}
+    for code in ("id_card", "household_register"):
+        do_import_certificate(actor=DEMO_ACTOR, kind=kinds[code], holder=accounts[0], answers={})
     if history_cases:
         # The people behind the history: verified citizens who never log in here.
         normal = [r for r in residents if r.status == "normal"][10:]

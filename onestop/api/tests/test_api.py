@@ -103,6 +103,7 @@ def test_kpis_match_the_database(client_zh: Client) -> None:
 def _case_figures(tenant) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """The case figures, counted here from the rows themselves."""
     from onestop.cases.models import Case, Rating, RectificationTicket
+    from onestop.certificates.models import Certificate, CertificateType
     from onestop.workdays.calendar import WorkCalendar
 
     cases = Case.objects.filter(tenant=tenant)
@@ -124,6 +125,8 @@ def _case_figures(tenant) -> dict[str, object]:  # type: ignore[no-untyped-def]
         "rectification_open": RectificationTicket.objects.filter(
             tenant=tenant, answered_at__isnull=True
         ).count(),
+        "certificates_issued": Certificate.objects.filter(tenant=tenant).count(),
+        "certificate_types": CertificateType.objects.filter(tenant=tenant).count(),
     }
 
 

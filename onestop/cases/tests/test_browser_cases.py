@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from onestop.cases.tests.helpers import CITIZEN, OFFICER, PDF, rs_person_item
+from onestop.cases.tests.helpers import CITIZEN, OFFICER, PDF, PROVINCE, rs_person_item
 from onestop.conftest import ARTIFACTS
 from onestop.demo.accounts import DEMO_PASSWORD
 
@@ -68,11 +68,37 @@ def test_apply_accept_approve_conclude_and_rate(server_url: str, browser, tmp_pa
 
     # The citizen sees it concluded, finds the message and rates it.
     citizen.goto(f"{server_url}/gd/me/cases/{number}/")
-    expect(citizen.locator(".case-state")).to_contain_text("已办结")
+    expect(citizen.locator(".case-state")).to_contain_text("已出证")  # the card is in the wallet
     expect(citizen.get_by_text("准予", exact=True)).to_be_visible()
     citizen.get_by_label("5 · 非常满意").check()
     citizen.get_by_role("button", name="提交评价").click()
     expect(citizen.get_by_text("感谢您的评价。")).to_be_visible()
+    # The card is in the wallet; its QR code leads verifiers to a page that confirms it.
+    citizen.goto(f"{server_url}/gd/me/wallet/")
+    citizen.get_by_role("link", name="社会保障卡").first.click()
+    expect(citizen.locator(".qr svg")).to_be_visible()
+    citizen.screenshot(path=str(ARTIFACTS / "wallet-certificate.png"), full_page=True)
+    link = citizen.locator("a.verify-link").get_attribute("href") or ""
+    verifier = browser.new_context(locale="zh-CN").new_page()
+    verifier.goto(link.replace("http://127.0.0.1:8000", server_url))
+    expect(verifier.get_by_role("status")).to_contain_text("证照有效")
+    verifier.close()
+
+    # A second application takes the ID card and the new card from the wallet: no upload.
+    second = next(i for i in PROVINCE.items if i.name == "失业保险金申领")
+    citizen.goto(f"{server_url}/gd/services/{second.code}/apply/")
+    citizen.get_by_label("办理地区").select_option("440106")
+    citizen.get_by_label("送达地址").fill("广东省广州市天河区演示路1号")
+    citizen.get_by_role("button", name="保存并继续").click()
+    citizen.get_by_label("本人承诺所填信息真实、准确").check()
+    citizen.get_by_role("button", name="保存并继续").click()
+    for radio in citizen.locator("input[type=radio][name^=wallet-]").all():
+        radio.check()
+    citizen.get_by_role("button", name="下一步").click()
+    expect(citizen.get_by_text("来自卡包").first).to_be_visible()
+    citizen.get_by_role("button", name="提交申请").click()
+    expect(citizen.locator(".case-state")).to_contain_text("已收件")
+
     citizen.goto(f"{server_url}/gd/me/messages/")
     expect(citizen.get_by_text(f"办件 {number}").first).to_be_visible(timeout=15000)
     ARTIFACTS.mkdir(exist_ok=True)

@@ -98,15 +98,22 @@ def test_the_officer_of_the_department_handles_the_case_to_the_end(
     act(officer, number, "decide", "符合条件", decision="approved")
     act(officer, number, "conclude", "办结")
     case = Case.objects.get(number=number)
-    assert (case.state, case.decision, case.decided_on_time) == ("concluded", "approved", True)
-    assert [e.action for e in case.events.all()] == [
+    # The social security card it issues is the case's last step.
+    assert (case.state, case.decision, case.decided_on_time) == (
+        "certificate_issued",
+        "approved",
+        True,
+    )
+    actions = [e.action for e in case.events.all()]
+    assert actions == [
         "submit",
         "accept",
         "start_review",
         "decide",
         "conclude",
+        "issue_certificate",
     ]
-    assert "已办结" in citizen.get(f"/gd/me/cases/{number}/").content.decode()
+    assert "已出证" in citizen.get(f"/gd/me/cases/{number}/").content.decode()
 
 
 def test_officers_of_other_departments_cannot_see_or_touch_the_case(citizen: Client) -> None:

@@ -1,0 +1,80 @@
+"""Reads of certificates: the holder sees their wallet; nobody else reads a credential."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from onestop.certificates.error_codes import CertificateErrorCode
+from onestop.certificates.models import Certificate, CertificateType
+from onestop.core.crypto import decrypt
+from onestop.core.errors import NotFound
+from onestop.identity.models import User
+from onestop.tenancy.models import Tenant
+
+
+def wallet_of(tenant: Tenant, user: User) -> QuerySet[Certificate]:
+    return (
+        Certificate.objects.filter(tenant=tenant, holder=user)
+        .select_related("certificate_type")
+        .order_by("-issued_at")
+    )
+
+
+def access_certificate(tenant: Tenant, user: User, number: str) -> Certificate:
+    certificate = wallet_of(tenant, user).filter(number=number).first()
+    if certificate is None:
+        raise NotFound(CertificateErrorCode.CERTIFICATE_NOT_FOUND, _("No such certificate."))
+    return certificate
+
+
+def credential_of(certificate: Certificate) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(decrypt(certificate.credential_encrypted))
+    return loaded
+
+
+def usable_for(tenant: Tenant, user: User, certificate_type_code: str) -> list[Certificate]:
+    """The holder's valid certificates of a type: what can replace a material's upload."""
+    if not certificate_type_code:
+        return []
+    now = timezone.now()
+    return list(
+        wallet_of(tenant, user).filter(certificate_type__code=certificate_type_code, revoked_at__isnull=True)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+    )  # fmt: skip
+
+
+def certificate_types_of(tenant: Tenant) -> QuerySet[CertificateType]:
+    return CertificateType.objects.filter(tenant=tenant).select_related("issuer")
+
+
+def labelled_subject(credential: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The credential's fields under their titles in the active language, as its type
+    defines them; fields the type does not know keep their names."""
+    subject = credential.get("credentialSubject")
+    issuer = credential.get("issuer")
+    if not isinstance(subject, dict):
+        return []
+    issuer_id = str(issuer.get("id", "")) if isinstance(issuer, dict) else ""
+    tenant_code = issuer_id.rstrip("/").split("/")[-2] if issuer_id.count("/") >= 2 else ""
+    kind = CertificateType.objects.filter(
+        tenant__code=tenant_code, code=subject.get("certificateType")
+    ).first()
+    english = (get_language() or "").startswith("en")
+    titles: dict[str, str] = {}
+    for spec in kind.fields if kind else []:
+        titles[spec["key"]] = str(
+            spec.get("title_en")
+            if english and spec.get("title_en")
+            else spec.get("title", spec["key"])
+        )
+    return [
+        (titles.get(key, str(key)), value)
+        for key, value in subject.items()
+        if key != "certificateType"
+    ]

@@ -1,0 +1,233 @@
+"""Every write of certificates: types, issuer keys and their rotation, issuance at the end
+of a case or by import from a registry, revocation."""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onestop.certificates.error_codes import CertificateErrorCode
+from onestop.certificates.models import (
+    STATUS_LIST_BITS,
+    Certificate,
+    CertificateType,
+    IssuerKey,
+    StatusList,
+)
+from onestop.certificates.proofs import sign
+from onestop.certificates.verification import VC_CONTEXT, public_base
+from onestop.core.actors import Actor
+from onestop.core.audit import Event, record_action
+from onestop.core.crypto import decrypt, encrypt
+from onestop.core.errors import OnestopError, ValidationFailed
+from onestop.identity.models import User
+from onestop.tenancy.models import Department, Tenant
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateTypeSpec:
+    code: str
+    name: str
+    issuer_code: str
+    name_en: str = ""
+    validity_days: int = 0
+    item_codes: tuple[str, ...] = ()
+    fields: tuple[dict[str, str], ...] = ()
+
+
+def do_define_certificate_types(
+    *, actor: Actor, tenant: Tenant, types: Sequence[CertificateTypeSpec]
+) -> int:
+    departments = {d.code: d for d in Department.objects.filter(tenant=tenant)}
+    for spec in types:
+        if spec.issuer_code not in departments:
+            raise ValidationFailed(
+                CertificateErrorCode.TYPE_UNKNOWN, _("Unknown department."), field="issuer"
+            )
+    with transaction.atomic():
+        for spec in types:
+            CertificateType.objects.update_or_create(
+                tenant=tenant, code=spec.code,
+                defaults={"name": spec.name, "name_en": spec.name_en, "issuer": departments[spec.issuer_code],
+                          "validity_days": spec.validity_days, "item_codes": list(spec.item_codes),
+                          "fields": list(spec.fields)},
+            )  # fmt: skip
+        record_action(actor=actor, action="certificates.define_types", tenant_code=tenant.code,
+                      object_type="certificate_type", detail={"count": len(types)})  # fmt: skip
+    return len(types)
+
+
+def _new_key(tenant: Tenant, department: Department) -> IssuerKey:
+    private = Ed25519PrivateKey.generate()
+    raw_private = private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                        serialization.NoEncryption())  # fmt: skip
+    raw_public = private.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    return IssuerKey.objects.create(
+        tenant=tenant, department=department, key_id=secrets.token_hex(8),
+        public_key=base64.b64encode(raw_public).decode(),
+        private_key_encrypted=encrypt(base64.b64encode(raw_private).decode()),
+    )  # fmt: skip
+
+
+def _active_key(tenant: Tenant, department: Department) -> IssuerKey:
+    key = (
+        IssuerKey.objects.filter(tenant=tenant, department=department, retired_at__isnull=True)
+        .order_by("-id")
+        .first()
+    )
+    return key or _new_key(tenant, department)
+
+
+def do_rotate_issuer_key(*, actor: Actor, tenant: Tenant, department: Department) -> IssuerKey:
+    """A new signing key for the department; earlier certificates keep verifying."""
+    with transaction.atomic():
+        IssuerKey.objects.filter(
+            tenant=tenant, department=department, retired_at__isnull=True
+        ).update(retired_at=timezone.now())
+        key = _new_key(tenant, department)
+        record_action(actor=actor, action="certificates.rotate_key", tenant_code=tenant.code,
+                      object_type="issuer_key", object_id=key.key_id, detail={"department": department.code})  # fmt: skip
+    return key
+
+
+def _allocate_index(tenant: Tenant, department: Department) -> tuple[StatusList, int]:
+    status_list = (StatusList.objects.select_for_update().filter(tenant=tenant, department=department)
+                   .order_by("-id").first())  # fmt: skip
+    if status_list is None or status_list.next_index >= STATUS_LIST_BITS:
+        status_list = StatusList.objects.create(
+            tenant=tenant, department=department, bits=bytes(STATUS_LIST_BITS // 8)
+        )
+    index = status_list.next_index
+    status_list.next_index = index + 1
+    status_list.save(update_fields=["next_index"])
+    return status_list, index
+
+
+def _subject_fields(
+    kind: CertificateType, holder: User, answers: dict[str, Any], number: str
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for spec in kind.fields:
+        source = spec.get("source", "")
+        if source == "holder.name":
+            values[spec["key"]] = (
+                decrypt(holder.real_name_encrypted) if holder.real_name_encrypted else ""
+            )
+        elif source == "holder.id_number_masked":
+            values[spec["key"]] = holder.id_number_masked
+        elif source == "number":
+            values[spec["key"]] = number
+        elif source.startswith("case."):
+            values[spec["key"]] = answers.get(source.removeprefix("case."), "")
+    return values
+
+
+def _issue(
+    *, actor: Actor, kind: CertificateType, holder: User, answers: dict[str, Any], case_number: str
+) -> Certificate:
+    tenant, department = kind.tenant, kind.issuer
+    key = _active_key(tenant, department)
+    status_list, index = _allocate_index(tenant, department)
+    now = timezone.now().replace(microsecond=0)
+    number = f"{kind.code.upper()[:6]}-{now:%Y%m%d}-{secrets.token_hex(3).upper()}"
+    issuer_id = f"{public_base()}/issuers/{tenant.code}/{department.code}"
+    credential: dict[str, Any] = {
+        "@context": [VC_CONTEXT],
+        "id": f"urn:uuid:{uuid.uuid4()}",
+        "type": ["VerifiableCredential", "OnestopCertificate"],
+        "issuer": {"id": issuer_id, "name": department.name},
+        "name": kind.name,
+        "validFrom": now.isoformat().replace("+00:00", "Z"),
+        "credentialSubject": {
+            "certificateType": kind.code,
+            **_subject_fields(kind, holder, answers, number),
+        },
+        "credentialStatus": {
+            "id": f"{public_base()}/status-lists/{tenant.code}/{status_list.pk}#{index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(index),
+            "statusListCredential": f"{public_base()}/status-lists/{tenant.code}/{status_list.pk}",
+        },
+    }
+    valid_until = now + timedelta(days=kind.validity_days) if kind.validity_days else None
+    if valid_until is not None:
+        credential["validUntil"] = valid_until.isoformat().replace("+00:00", "Z")
+    private = Ed25519PrivateKey.from_private_bytes(
+        base64.b64decode(decrypt(key.private_key_encrypted))
+    )
+    signed = sign(credential, key=private, verification_method=f"{issuer_id}#{key.key_id}",
+                  created=credential["validFrom"])  # fmt: skip
+    certificate = Certificate.objects.create(
+        tenant=tenant, credential_id=credential["id"], number=number, certificate_type=kind, holder=holder,
+        case_number=case_number, credential_encrypted=encrypt(json.dumps(signed, ensure_ascii=False)),
+        status_list=status_list, status_index=index, issued_at=now, valid_until=valid_until,
+    )  # fmt: skip
+    record_action(actor=actor, action="certificates.issue", tenant_code=tenant.code, object_type="certificate",
+                  object_id=number, detail={"type": kind.code, "case": case_number},
+                  events=[Event("certificates.certificate.issued", {"tenant": tenant.code, "number": number,
+                                                                    "type": kind.code, "holder": holder.pk})])  # fmt: skip
+    return certificate
+
+
+def certificate_type_for_item(tenant: Tenant, item_code: str) -> CertificateType | None:
+    """The type an approval of the item issues (a tenant has a handful of types)."""
+    return next(
+        (t for t in CertificateType.objects.filter(tenant=tenant) if item_code in t.item_codes),
+        None,
+    )
+
+
+def do_issue_certificate(
+    *, actor: Actor, kind: CertificateType, holder: User, answers: dict[str, Any], case_number: str
+) -> Certificate:
+    """Issue a certificate into the holder's wallet (the last step of an approved case)."""
+    with transaction.atomic():
+        return _issue(
+            actor=actor, kind=kind, holder=holder, answers=answers, case_number=case_number
+        )
+
+
+def do_import_certificate(
+    *, actor: Actor, kind: CertificateType, holder: User, answers: dict[str, Any]
+) -> Certificate:
+    """A certificate the department's registry already holds, issued into the wallet."""
+    with transaction.atomic():
+        return _issue(actor=actor, kind=kind, holder=holder, answers=answers, case_number="")
+
+
+def do_revoke(*, actor: Actor, certificate: Certificate, reason: str) -> Certificate:
+    if not reason.strip():
+        raise ValidationFailed(
+            CertificateErrorCode.CREDENTIAL_INVALID, _("Give the reason."), field="reason"
+        )
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if locked.revoked_at is not None:
+            raise OnestopError(
+                CertificateErrorCode.ALREADY_REVOKED, _("The certificate is revoked already.")
+            )
+        status_list = StatusList.objects.select_for_update().get(pk=locked.status_list_id)
+        bits = bytearray(bytes(status_list.bits))
+        bits[locked.status_index // 8] |= 0x80 >> (locked.status_index % 8)
+        status_list.bits = bytes(bits)
+        status_list.save(update_fields=["bits"])
+        locked.revoked_at, locked.revocation_reason = timezone.now(), reason.strip()[:200]
+        locked.save(update_fields=["revoked_at", "revocation_reason"])
+        record_action(actor=actor, action="certificates.revoke", tenant_code=locked.tenant.code,
+                      object_type="certificate", object_id=locked.number, detail={"reason": locked.revocation_reason})  # fmt: skip
+    return locked

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from onestop.certificates import views
+
+app_name = "certificates"
+urlpatterns = [
+    path("verify/", views.verify_page, name="verify"),
+    path("<slug:tenant>/me/wallet/", views.wallet, name="wallet"),
+    path("<slug:tenant>/me/wallet/<str:number>/", views.certificate, name="certificate"),
+]

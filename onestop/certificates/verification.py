@@ -1,0 +1,127 @@
+"""Verifying a credential: the signature of a known issuer key, the validity period and
+the issuer's status list. The answer says why a credential fails and tells nothing beyond
+what the credential itself holds."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onestop.certificates.models import IssuerKey, StatusList
+from onestop.certificates.proofs import ProofError, verify
+
+VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+MAX_BYTES = 64 * 1024
+
+REASONS = {
+    "valid": _("The certificate is valid."),
+    "malformed": _("This is not a credential of this platform."),
+    "unknown_issuer": _("The issuer's key is not known here."),
+    "signature_invalid": _(
+        "The certificate was changed after it was signed, or the signature is not the issuer's."
+    ),
+    "not_yet_valid": _("The certificate is not valid yet."),
+    "expired": _("The certificate has expired."),
+    "revoked": _("The issuer has revoked the certificate."),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    valid: bool
+    reason: str
+    credential: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return str(REASONS[self.reason])
+
+
+def public_base() -> str:
+    return str(settings.ONESTOP_PUBLIC_URL).rstrip("/")
+
+
+def _datetime(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None
+
+
+def verify_credential(credential: Any, *, now: datetime | None = None) -> Verdict:
+    if not isinstance(credential, dict):
+        return Verdict(False, "malformed")
+    context, kinds = credential.get("@context"), credential.get("type")
+    issuer, proof, status = (
+        credential.get("issuer"),
+        credential.get("proof"),
+        credential.get("credentialStatus"),
+    )
+    if not (isinstance(context, list) and context[:1] == [VC_CONTEXT] and isinstance(kinds, list)
+            and "VerifiableCredential" in kinds and isinstance(issuer, dict) and isinstance(issuer.get("id"), str)
+            and isinstance(credential.get("credentialSubject"), dict) and isinstance(proof, dict)
+            and isinstance(status, dict)):  # fmt: skip
+        return Verdict(False, "malformed")
+    method = proof.get("verificationMethod")
+    if not isinstance(method, str) or not method.startswith(issuer["id"] + "#"):
+        return Verdict(False, "unknown_issuer")
+    key = (
+        IssuerKey.objects.filter(key_id=method.rsplit("#", 1)[1])
+        .select_related("department", "tenant")
+        .first()
+    )
+    expected_issuer = (
+        f"{public_base()}/issuers/{key.tenant.code}/{key.department.code}" if key else None
+    )
+    if key is None or issuer["id"] != expected_issuer:
+        return Verdict(False, "unknown_issuer")
+    try:
+        verify(credential, Ed25519PublicKey.from_public_bytes(base64.b64decode(key.public_key)))
+    except (ProofError, ValueError):
+        return Verdict(False, "signature_invalid")
+    moment = now or timezone.now()
+    valid_from, valid_until = _datetime(credential.get("validFrom")), credential.get("validUntil")
+    if valid_from is None or (valid_until is not None and _datetime(valid_until) is None):
+        return Verdict(False, "malformed")
+    if moment < valid_from:
+        return Verdict(False, "not_yet_valid")
+    until = _datetime(valid_until)
+    if until is not None and moment >= until:
+        return Verdict(False, "expired", credential)
+    if _revoked(status, key):
+        return Verdict(False, "revoked", credential)
+    return Verdict(True, "valid", credential)
+
+
+def _revoked(status: dict[str, Any], key: IssuerKey) -> bool:
+    """The status entry must point at the issuing department's own list; a missing list
+    or index counts as revoked: nothing vouches for the credential then."""
+    url, index = status.get("statusListCredential"), status.get("statusListIndex")
+    prefix = f"{public_base()}/status-lists/{key.tenant.code}/"
+    if (
+        status.get("type") != "BitstringStatusListEntry"
+        or not isinstance(url, str)
+        or not url.startswith(prefix)
+    ):
+        return True
+    try:
+        list_id, position = int(url.removeprefix(prefix).strip("/")), int(str(index))
+    except ValueError:
+        return True
+    status_list = StatusList.objects.filter(
+        pk=list_id, tenant=key.tenant, department=key.department
+    ).first()
+    if status_list is None or not 0 <= position < len(status_list.bits) * 8:
+        return True
+    bits = bytes(status_list.bits)
+    return bool(bits[position // 8] & (0x80 >> (position % 8)))
