@@ -4,10 +4,11 @@ of a case or by import from a registry, revocation."""
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -18,15 +19,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onestop.certificates import sm2
 from onestop.certificates.error_codes import CertificateErrorCode
 from onestop.certificates.models import (
     STATUS_LIST_BITS,
     Certificate,
     CertificateType,
     IssuerKey,
+    SigningPolicy,
     StatusList,
 )
-from onestop.certificates.proofs import sign
+from onestop.certificates.proofs import CRYPTOSUITE, SM2_CRYPTOSUITE, sign_with
 from onestop.certificates.verification import VC_CONTEXT, public_base
 from onestop.core.actors import Actor
 from onestop.core.audit import Event, record_action
@@ -69,7 +72,33 @@ def do_define_certificate_types(
     return len(types)
 
 
+ALGORITHMS = ("Ed25519", "SM2")
+
+
+def signing_algorithm(tenant: Tenant) -> str:
+    policy = SigningPolicy.objects.filter(tenant=tenant).first()
+    return policy.algorithm if policy else "Ed25519"
+
+
+def do_set_signing_algorithm(*, actor: Actor, tenant: Tenant, algorithm: str) -> None:
+    """Ed25519 (the default) or SM2 with SM3 for the tenant's new certificates; earlier
+    certificates keep verifying with the keys that signed them."""
+    if algorithm not in ALGORITHMS:
+        raise ValidationFailed(
+            CertificateErrorCode.CREDENTIAL_INVALID, _("Choose Ed25519 or SM2."), field="algorithm"
+        )
+    with transaction.atomic():
+        SigningPolicy.objects.update_or_create(tenant=tenant, defaults={"algorithm": algorithm})
+        record_action(actor=actor, action="certificates.set_signing_algorithm", tenant_code=tenant.code,
+                      object_type="tenant", object_id=tenant.code, detail={"algorithm": algorithm})  # fmt: skip
+
+
 def _new_key(tenant: Tenant, department: Department) -> IssuerKey:
+    if signing_algorithm(tenant) == "SM2":
+        private_hex, public_hex = sm2.generate()
+        return IssuerKey.objects.create(tenant=tenant, department=department, key_id=secrets.token_hex(8),
+                                        algorithm="SM2", public_key=public_hex,
+                                        private_key_encrypted=encrypt(private_hex))  # fmt: skip
     private = Ed25519PrivateKey.generate()
     raw_private = private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
                                         serialization.NoEncryption())  # fmt: skip
@@ -84,11 +113,9 @@ def _new_key(tenant: Tenant, department: Department) -> IssuerKey:
 
 
 def _active_key(tenant: Tenant, department: Department) -> IssuerKey:
-    key = (
-        IssuerKey.objects.filter(tenant=tenant, department=department, retired_at__isnull=True)
-        .order_by("-id")
-        .first()
-    )
+    key = (IssuerKey.objects.filter(tenant=tenant, department=department, retired_at__isnull=True,
+                                    algorithm=signing_algorithm(tenant)).exclude(private_key_encrypted="")
+           .order_by("-id").first())  # fmt: skip
     return key or _new_key(tenant, department)
 
 
@@ -102,6 +129,32 @@ def do_rotate_issuer_key(*, actor: Actor, tenant: Tenant, department: Department
         record_action(actor=actor, action="certificates.rotate_key", tenant_code=tenant.code,
                       object_type="issuer_key", object_id=key.key_id, detail={"department": department.code})  # fmt: skip
     return key
+
+
+def do_import_issuer_key(
+    *, actor: Actor, tenant: Tenant, department: Department, sm2_public_pem: str
+) -> IssuerKey:
+    """Register an SM2 public key whose private key the department keeps elsewhere (an
+    HSM): credentials it signs there verify here."""
+    try:
+        public_hex = sm2.public_from_pem(sm2_public_pem)
+    except (sm2.Sm2Error, ValueError):
+        raise ValidationFailed(
+            CertificateErrorCode.CREDENTIAL_INVALID, _("Not an SM2 public key."), field="pem"
+        ) from None
+    with transaction.atomic():
+        key = IssuerKey.objects.create(tenant=tenant, department=department, key_id=secrets.token_hex(8),
+                                       algorithm="SM2", public_key=public_hex)  # fmt: skip
+        record_action(actor=actor, action="certificates.import_key", tenant_code=tenant.code, object_type="issuer_key",
+                      object_id=key.key_id, detail={"department": department.code})  # fmt: skip
+    return key
+
+
+def signer_for(key: IssuerKey) -> Callable[[bytes], bytes]:
+    secret = decrypt(key.private_key_encrypted)
+    if key.algorithm == "SM2":
+        return lambda data: sm2.sign(data, secret, key.public_key)
+    return Ed25519PrivateKey.from_private_bytes(base64.b64decode(secret)).sign
 
 
 def _allocate_index(tenant: Tenant, department: Department) -> tuple[StatusList, int]:
@@ -167,11 +220,9 @@ def _issue(
     valid_until = now + timedelta(days=kind.validity_days) if kind.validity_days else None
     if valid_until is not None:
         credential["validUntil"] = valid_until.isoformat().replace("+00:00", "Z")
-    private = Ed25519PrivateKey.from_private_bytes(
-        base64.b64decode(decrypt(key.private_key_encrypted))
-    )
-    signed = sign(credential, key=private, verification_method=f"{issuer_id}#{key.key_id}",
-                  created=credential["validFrom"])  # fmt: skip
+    cryptosuite = SM2_CRYPTOSUITE if key.algorithm == "SM2" else CRYPTOSUITE
+    signed = sign_with(credential, signer=signer_for(key), cryptosuite=cryptosuite,
+                       verification_method=f"{issuer_id}#{key.key_id}", created=credential["validFrom"])  # fmt: skip
     certificate = Certificate.objects.create(
         tenant=tenant, credential_id=credential["id"], number=number, certificate_type=kind, holder=holder,
         case_number=case_number, credential_encrypted=encrypt(json.dumps(signed, ensure_ascii=False)),
@@ -231,3 +282,32 @@ def do_revoke(*, actor: Actor, certificate: Certificate, reason: str) -> Certifi
         record_action(actor=actor, action="certificates.revoke", tenant_code=locked.tenant.code,
                       object_type="certificate", object_id=locked.number, detail={"reason": locked.revocation_reason})  # fmt: skip
     return locked
+
+
+def status_list_credential(status_list: StatusList) -> dict[str, Any]:
+    """The department's status list as a signed BitstringStatusListCredential (the list
+    gzip-compressed, multibase base64url), for verifiers outside the platform."""
+    tenant, department = status_list.tenant, status_list.department
+    issuer_id = f"{public_base()}/issuers/{tenant.code}/{department.code}"
+    now = timezone.now().replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    encoded = (
+        base64.urlsafe_b64encode(gzip.compress(bytes(status_list.bits), mtime=0))
+        .decode()
+        .rstrip("=")
+    )
+    credential = {
+        "@context": [VC_CONTEXT],
+        "id": f"{public_base()}/status-lists/{tenant.code}/{status_list.pk}",
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": {"id": issuer_id, "name": department.name},
+        "validFrom": now,
+        "credentialSubject": {
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": "u" + encoded,
+        },
+    }
+    key = _active_key(tenant, department)
+    cryptosuite = SM2_CRYPTOSUITE if key.algorithm == "SM2" else CRYPTOSUITE
+    return sign_with(credential, signer=signer_for(key), cryptosuite=cryptosuite,
+                     verification_method=f"{issuer_id}#{key.key_id}", created=now)  # fmt: skip

@@ -39,9 +39,9 @@ class IssuerKey(TenantOwned):
 
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
     key_id = models.CharField(max_length=32, unique=True)
-    algorithm = models.CharField(max_length=16, default="Ed25519")
-    public_key = models.CharField(max_length=64)  # base64 of the raw 32 bytes
-    private_key_encrypted = models.TextField()
+    algorithm = models.CharField(max_length=16, default="Ed25519")  # Ed25519 | SM2
+    public_key = models.CharField(max_length=200)  # Ed25519: base64 of 32 bytes; SM2: hex of X||Y
+    private_key_encrypted = models.TextField(blank=True)  # empty for a key held elsewhere (HSM)
     created_at = models.DateTimeField(default=timezone.now)
     retired_at = models.DateTimeField(null=True, blank=True)
 
@@ -51,6 +51,20 @@ class IssuerKey(TenantOwned):
 
     def __str__(self) -> str:
         return self.key_id
+
+
+class SigningPolicy(models.Model):
+    """The signature algorithm a tenant's departments sign certificates with."""
+
+    tenant = models.OneToOneField("tenancy.Tenant", on_delete=models.CASCADE, related_name="+")
+    algorithm = models.CharField(max_length=16, default="Ed25519")
+
+    class Meta:
+        verbose_name = _("signing policy")
+        verbose_name_plural = _("signing policies")
+
+    def __str__(self) -> str:
+        return self.algorithm
 
 
 class StatusList(TenantOwned):

@@ -4,19 +4,25 @@ The document (without its proof) and the proof's configuration (without proofVal
 each canonicalised with the JSON Canonicalization Scheme (RFC 8785) and hashed with
 SHA-256; the proof configuration's hash followed by the document's is signed with
 Ed25519; proofValue is the signature in multibase base58-btc ("z...").
+
+For tenants that choose SM2, the cryptosuite ``onestop-sm2sm3-jcs`` does the same with
+SM3 for the hashes and an SM2-with-SM3 signature (raw r||s) of their concatenation.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from gmssl import func, sm3
 
 ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 CRYPTOSUITE = "eddsa-jcs-2022"
+SM2_CRYPTOSUITE = "onestop-sm2sm3-jcs"
 
 
 class ProofError(Exception):
@@ -63,42 +69,88 @@ def b58decode(text: str) -> bytes:
     return b"\0" * (len(text) - len(text.lstrip("1"))) + body
 
 
-def _hash_data(document: dict[str, Any], config: dict[str, Any]) -> bytes:
+def _sm3(data: bytes) -> bytes:
+    return bytes.fromhex(sm3.sm3_hash(func.bytes_to_list(data)))
+
+
+def hash_data(document: dict[str, Any], config: dict[str, Any]) -> bytes:
+    """The bytes a proof signs: the hash of the proof configuration, then the document's."""
     unsigned = {k: v for k, v in document.items() if k != "proof"}
+    if config.get("cryptosuite") == SM2_CRYPTOSUITE:
+        return _sm3(jcs(config)) + _sm3(jcs(unsigned))
     return hashlib.sha256(jcs(config)).digest() + hashlib.sha256(jcs(unsigned)).digest()
 
 
-def sign(
-    document: dict[str, Any], *, key: Ed25519PrivateKey, verification_method: str, created: str
+def proof_config(document: dict[str, Any]) -> dict[str, Any]:
+    proof = document.get("proof")
+    if not isinstance(proof, dict):
+        raise ProofError("no proof")
+    config = {k: v for k, v in proof.items() if k != "proofValue"}
+    if config.get("type") != "DataIntegrityProof":
+        raise ProofError("unsupported proof type")
+    if "@context" in document:
+        config["@context"] = document["@context"]
+    return config
+
+
+def signature_of(document: dict[str, Any]) -> bytes:
+    proof = document.get("proof")
+    value = proof.get("proofValue") if isinstance(proof, dict) else None
+    if not isinstance(value, str) or not value.startswith("z"):
+        raise ProofError("malformed proofValue")
+    return b58decode(value[1:])
+
+
+def sign_with(
+    document: dict[str, Any],
+    *,
+    signer: Callable[[bytes], bytes],
+    cryptosuite: str,
+    verification_method: str,
+    created: str,
 ) -> dict[str, Any]:
-    config = {
+    """Attach a proof made by ``signer`` (bytes to sign -> signature) under the cryptosuite."""
+    config: dict[str, Any] = {
         "type": "DataIntegrityProof",
-        "cryptosuite": CRYPTOSUITE,
+        "cryptosuite": cryptosuite,
         "created": created,
         "verificationMethod": verification_method,
         "proofPurpose": "assertionMethod",
     }
     if "@context" in document:
         config["@context"] = document["@context"]
-    signature = key.sign(_hash_data(document, config))
+    signature = signer(hash_data(document, config))
     proof = {k: v for k, v in config.items() if k != "@context"}
     return {**document, "proof": {**proof, "proofValue": "z" + b58encode(signature)}}
 
 
+def sign(
+    document: dict[str, Any], *, key: Ed25519PrivateKey, verification_method: str, created: str
+) -> dict[str, Any]:
+    return sign_with(
+        document,
+        signer=key.sign,
+        cryptosuite=CRYPTOSUITE,
+        verification_method=verification_method,
+        created=created,
+    )
+
+
 def verify(document: dict[str, Any], public_key: Ed25519PublicKey) -> None:
-    proof = document.get("proof")
-    if not isinstance(proof, dict):
-        raise ProofError("no proof")
-    value = proof.get("proofValue")
-    if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE:
-        raise ProofError("unsupported proof type")
-    if not isinstance(value, str) or not value.startswith("z"):
-        raise ProofError("malformed proofValue")
-    config = {k: v for k, v in proof.items() if k != "proofValue"}
-    if "@context" in document:
-        config["@context"] = document["@context"]
-    signature = b58decode(value[1:])
+    config = proof_config(document)
+    if config.get("cryptosuite") != CRYPTOSUITE:
+        raise ProofError("unsupported cryptosuite")
     try:
-        public_key.verify(signature, _hash_data(document, config))
+        public_key.verify(signature_of(document), hash_data(document, config))
     except InvalidSignature as error:
         raise ProofError("signature does not verify") from error
+
+
+def verify_sm2(document: dict[str, Any], public_hex: str) -> None:
+    from onestop.certificates import sm2
+
+    config = proof_config(document)
+    if config.get("cryptosuite") != SM2_CRYPTOSUITE:
+        raise ProofError("unsupported cryptosuite")
+    if not sm2.verify(hash_data(document, config), signature_of(document), public_hex):
+        raise ProofError("signature does not verify")

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.certificates.models import IssuerKey, StatusList
-from onestop.certificates.proofs import ProofError, verify
+from onestop.certificates.proofs import ProofError, verify, verify_sm2
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 MAX_BYTES = 64 * 1024
@@ -86,7 +86,10 @@ def verify_credential(credential: Any, *, now: datetime | None = None) -> Verdic
     if key is None or issuer["id"] != expected_issuer:
         return Verdict(False, "unknown_issuer")
     try:
-        verify(credential, Ed25519PublicKey.from_public_bytes(base64.b64decode(key.public_key)))
+        if key.algorithm == "SM2":
+            verify_sm2(credential, key.public_key)
+        else:
+            verify(credential, Ed25519PublicKey.from_public_bytes(base64.b64decode(key.public_key)))
     except (ProofError, ValueError):
         return Verdict(False, "signature_invalid")
     moment = now or timezone.now()

@@ -8,17 +8,22 @@ import zlib
 from typing import Any
 
 import segno
-from django.http import HttpRequest, HttpResponse
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from onestop.certificates import sm2
 from onestop.certificates.access import (
     access_certificate,
     credential_of,
     labelled_subject,
     wallet_of,
 )
+from onestop.certificates.actions import status_list_credential
+from onestop.certificates.models import IssuerKey, StatusList
 from onestop.certificates.verification import MAX_BYTES, public_base, verify_credential
 from onestop.identity.models import User
 from onestop.identity.views import citizen_required
@@ -86,3 +91,42 @@ def verify_page(request: HttpRequest) -> HttpResponse:
     fields = labelled_subject(verdict.credential) if verdict and verdict.credential else []
     context = {"verdict": verdict, "error": error, "fields": fields}
     return render(request, "certificates/verify.html", context, status=status)
+
+
+def issuer(request: HttpRequest, tenant: str, department: str) -> JsonResponse:
+    """An issuer's public keys, so that anyone can check its signatures (PEM for OpenSSL)."""
+    keys = IssuerKey.objects.filter(tenant__code=tenant, department__code=department).order_by("id")
+    if not keys:
+        raise Http404
+    first = keys[0]
+    issuer_id = f"{public_base()}/issuers/{tenant}/{department}"
+    body = {
+        "id": issuer_id,
+        "name": first.department.name,
+        "verificationMethod": [
+            {"id": f"{issuer_id}#{key.key_id}", "type": key.algorithm, "publicKeyPem": _pem(key),
+             "retired": key.retired_at is not None}
+            for key in keys
+        ],
+    }  # fmt: skip
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
+def _pem(key: IssuerKey) -> str:
+    if key.algorithm == "SM2":
+        return sm2.public_pem(key.public_key)
+    public = Ed25519PublicKey.from_public_bytes(base64.b64decode(key.public_key))
+    return public.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode()
+
+
+def status_list(request: HttpRequest, tenant: str, list_id: int) -> JsonResponse:
+    found = (
+        StatusList.objects.filter(tenant__code=tenant, pk=list_id)
+        .select_related("tenant", "department")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return JsonResponse(status_list_credential(found), json_dumps_params={"ensure_ascii": False})
