@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "onestop.certificates",
     "onestop.cases",
     "onestop.notifications",
+    "onestop.exchange",
     "onestop.portal",
     "onestop.console",
     "onestop.api",
@@ -153,6 +154,7 @@ ONESTOP_SMS_BACKEND = os.environ.get("ONESTOP_SMS_BACKEND", "sandbox")
 ONESTOP_REGISTRY_PROVIDER = os.environ.get("ONESTOP_REGISTRY_PROVIDER", "sandbox")
 ONESTOP_FACE_PROVIDER = os.environ.get("ONESTOP_FACE_PROVIDER", "sandbox")
 ONESTOP_EMAIL_BACKEND = os.environ.get("ONESTOP_EMAIL_BACKEND", "sandbox")
+ONESTOP_DATA_PROVIDER = os.environ.get("ONESTOP_DATA_PROVIDER", "sandbox")
 
 # Background work: django-tasks with its database backend (`onestop worker` runs it).
 # The outbox relay is woken after every commit that wrote events.

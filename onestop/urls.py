@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("onestop.identity.urls")),
     path("", include("onestop.cases.urls")),
     path("", include("onestop.notifications.urls")),
+    path("", include("onestop.exchange.urls")),
     path("", include("onestop.messaging.urls")),
 ]

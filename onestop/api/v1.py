@@ -23,6 +23,7 @@ from onestop.certificates import kpis as certificates_kpis
 from onestop.certificates.api import router as certificates_router
 from onestop.core.api import NOT_FOUND_OR_INVALID
 from onestop.core.errors import CoreErrorCode, OnestopError
+from onestop.exchange.access import figures as exchange_figures
 from onestop.identity import kpis as identity_kpis
 from onestop.identity.api import router as identity_router
 from onestop.tenancy import kpis as tenancy_kpis
@@ -159,6 +160,7 @@ class KpisOut(Schema):
     rectification_open: int
     certificates_issued: int
     certificate_types: int
+    data_exchange_queries: int
 
 
 figures_router = Router(tags=["figures"])
@@ -177,6 +179,7 @@ def tenant_kpis(request: HttpRequest, tenant: str) -> KpisOut:
         **identity_kpis.figures(owner),
         **cases_kpis.figures(owner),
         **certificates_kpis.figures(owner),
+        **exchange_figures(owner),
     }
     return KpisOut.model_validate(figures)
 

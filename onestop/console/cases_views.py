@@ -25,6 +25,8 @@ from onestop.cases.lifecycle import State, Transition
 from onestop.catalogue.access import form_version
 from onestop.console.views import _context, console_page
 from onestop.core.errors import OnestopError
+from onestop.exchange import actions as exchange
+from onestop.exchange.access import consents_for_case, data_services
 from onestop.identity.access import actor_for
 from onestop.identity.permissions import Permission
 from onestop.workdays.calendar import WorkCalendar
@@ -112,7 +114,8 @@ def case_page(request: HttpRequest, tenant: Tenant, user: User, number: str) -> 
                        materials=case.materials.select_related("upload"),
                        answers=formschema.labelled_answers(schema, case.data), action_forms=action_forms,
                        can_act=can_handle(user, case),
-                       filled_online={m.order for m in case.item.materials.all() if m.filled_online}, sla=sla_of(case, actions.today(), WorkCalendar()))  # fmt: skip
+                       filled_online={m.order for m in case.item.materials.all() if m.filled_online},
+        services=data_services(tenant), consented=consents_for_case(tenant, case.number), sla=sla_of(case, actions.today(), WorkCalendar()))  # fmt: skip
     return render(request, "console/case.html", context, status=status)
 
 
@@ -137,3 +140,23 @@ def answer_rectification(
     except OnestopError as error:
         messages.error(request, str(error.message))
     return redirect("console:case", tenant.code, case.number)
+
+
+@require_POST
+@console_page(Permission.HANDLE_CASES)
+def query_data(request: HttpRequest, tenant: Tenant, user: User, number: str) -> HttpResponse:
+    """Look up a data service for the case: with the citizen's consent or a legal basis."""
+    case = access_case_for_officer(tenant, user, number)
+    try:
+        data = exchange.do_query(actor=actor_for(user, request), officer=user, case=case,
+                                 service_code=request.POST.get("service", ""), purpose=request.POST.get("purpose", ""),
+                                 legal_basis=request.POST.get("legal_basis", ""))  # fmt: skip
+    except OnestopError as error:
+        messages.error(request, f"{error.message} ({error.code})")
+        return redirect("console:case", tenant.code, case.number)
+    context = _context(
+        request, tenant, user, case=case, data=data, service=request.POST.get("service", "")
+    )
+    response = render(request, "console/data_result.html", context)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -20,4 +20,7 @@ urlpatterns = [
         name="rectification",
     ),
     path("console/<slug:tenant>/ratings/", cases_views.ratings, name="ratings"),
+    path(
+        "console/<slug:tenant>/cases/<str:number>/data/", cases_views.query_data, name="query_data"
+    ),
 ]

@@ -20,10 +20,12 @@ from onestop.core.actors import Actor
 from onestop.core.errors import NotFound
 from onestop.demo.accounts import demo_accounts
 from onestop.demo.certificates import build_certificate_types
+from onestop.demo.exchange import SERVICES
 from onestop.demo.forms import build_forms
 from onestop.demo.generator import DEFAULT_SEED, DemoProvince, build_province
 from onestop.demo.history import build_history
 from onestop.demo.residents import build_residents
+from onestop.exchange.actions import do_publish_data_services
 from onestop.identity.actions import AccountSpec, do_load_sandbox_residents, do_provision_account
 from onestop.tenancy.access import access_tenant_by_code
 from onestop.tenancy.actions import do_create_tenant, do_import_departments, do_import_regions
@@ -75,6 +77,7 @@ def load_province(
     do_define_certificate_types(
         actor=DEMO_ACTOR, tenant=tenant, types=build_certificate_types(province.items)
     )
+    do_publish_data_services(actor=DEMO_ACTOR, tenant=tenant, services=SERVICES)
     if not with_people:
         return tenant
     residents = build_residents(seed=seed)

@@ -104,6 +104,7 @@ def _case_figures(tenant) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """The case figures, counted here from the rows themselves."""
     from onestop.cases.models import Case, Rating, RectificationTicket
     from onestop.certificates.models import Certificate, CertificateType
+    from onestop.exchange.models import DataQuery
     from onestop.workdays.calendar import WorkCalendar
 
     cases = Case.objects.filter(tenant=tenant)
@@ -127,6 +128,7 @@ def _case_figures(tenant) -> dict[str, object]:  # type: ignore[no-untyped-def]
         ).count(),
         "certificates_issued": Certificate.objects.filter(tenant=tenant).count(),
         "certificate_types": CertificateType.objects.filter(tenant=tenant).count(),
+        "data_exchange_queries": DataQuery.objects.filter(tenant=tenant).count(),
     }
 
 

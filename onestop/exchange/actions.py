@@ -1,0 +1,118 @@
+"""Consent and queries. A query needs a purpose tied to an open case of the officer's
+department and either the citizen's consent for that case or a stated legal basis; it is
+logged before the data is returned, refused ones too (in the audit log)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onestop.cases.access import OPEN_STATES, can_handle
+from onestop.cases.error_codes import CaseErrorCode
+from onestop.cases.models import Case
+from onestop.core.actors import Actor
+from onestop.core.audit import record_action
+from onestop.core.errors import NotFound, OnestopError, ValidationFailed
+from onestop.core.models import AuditOutcome
+from onestop.exchange.error_codes import ExchangeErrorCode
+from onestop.exchange.models import Consent, DataQuery, DataService
+from onestop.exchange.providers import data_provider
+from onestop.identity.models import User
+from onestop.tenancy.models import Department, Tenant
+
+
+@dataclass(frozen=True, slots=True)
+class DataServiceSpec:
+    code: str
+    name: str
+    provider_code: str
+    name_en: str = ""
+    description: str = ""
+
+
+def do_publish_data_services(
+    *, actor: Actor, tenant: Tenant, services: Sequence[DataServiceSpec]
+) -> int:
+    departments = {d.code: d for d in Department.objects.filter(tenant=tenant)}
+    with transaction.atomic():
+        for spec in services:
+            DataService.objects.update_or_create(
+                tenant=tenant, code=spec.code,
+                defaults={"name": spec.name, "name_en": spec.name_en, "provider": departments[spec.provider_code],
+                          "description": spec.description},
+            )  # fmt: skip
+        record_action(actor=actor, action="exchange.publish_services", tenant_code=tenant.code,
+                      object_type="data_service", detail={"count": len(services)})  # fmt: skip
+    return len(services)
+
+
+def _service(tenant: Tenant, code: str) -> DataService:
+    service = DataService.objects.filter(tenant=tenant, code=code).first()
+    if service is None:
+        raise ValidationFailed(
+            ExchangeErrorCode.SERVICE_UNKNOWN, _("Unknown data service."), field="service"
+        )
+    return service
+
+
+def do_set_consent(
+    *, actor: Actor, holder: User, case: Case, service_code: str, granted: bool
+) -> None:
+    if case.applicant_id != holder.pk:
+        raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
+    service = _service(case.tenant, service_code)
+    with transaction.atomic():
+        if granted:
+            Consent.objects.update_or_create(tenant=case.tenant, case_number=case.number, service=service,
+                                             defaults={"holder": holder, "granted_at": timezone.now(), "withdrawn_at": None})  # fmt: skip
+        else:
+            Consent.objects.filter(
+                tenant=case.tenant, case_number=case.number, service=service
+            ).update(withdrawn_at=timezone.now())
+        record_action(actor=actor, action="exchange.grant_consent" if granted else "exchange.withdraw_consent",
+                      tenant_code=case.tenant.code, object_type="case", object_id=case.number,
+                      detail={"service": service.code})  # fmt: skip
+
+
+def has_consent(case: Case, service: DataService) -> bool:
+    return Consent.objects.filter(tenant=case.tenant, case_number=case.number, service=service,
+                                  withdrawn_at__isnull=True).exists()  # fmt: skip
+
+
+def do_query(*, actor: Actor, officer: User, case: Case, service_code: str, purpose: str,
+             legal_basis: str = "") -> dict[str, Any]:  # fmt: skip
+    service = _service(case.tenant, service_code)
+    refusal: OnestopError | None = None
+    if not can_handle(officer, case):
+        refusal = NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
+    elif case.state not in OPEN_STATES:
+        refusal = OnestopError(
+            ExchangeErrorCode.CASE_CLOSED, _("Data may be queried only for an open case.")
+        )
+    elif not purpose.strip():
+        refusal = ValidationFailed(
+            ExchangeErrorCode.PURPOSE_REQUIRED,
+            _("State the purpose of the query."),
+            field="purpose",
+        )
+    elif not has_consent(case, service) and not legal_basis.strip():
+        refusal = ValidationFailed(ExchangeErrorCode.NO_CONSENT_OR_BASIS,
+                                   _("The citizen has not consented: state the legal basis."), field="legal_basis")  # fmt: skip
+    if refusal is not None:
+        record_action(actor=actor, action="exchange.query", tenant_code=case.tenant.code, object_type="case",
+                      object_id=case.number, detail={"service": service.code, "refused": str(refusal.code)},
+                      outcome=AuditOutcome.DENIED)  # fmt: skip
+        raise refusal
+    basis = "consent" if has_consent(case, service) else "legal"
+    with transaction.atomic():
+        DataQuery.objects.create(tenant=case.tenant, service=service, subject=case.applicant, case_number=case.number,
+                                 department=case.department, officer=officer, purpose=purpose.strip()[:200],
+                                 basis=basis, legal_basis=legal_basis.strip()[:200])  # fmt: skip
+        record_action(actor=actor, action="exchange.query", tenant_code=case.tenant.code, object_type="case",
+                      object_id=case.number, detail={"service": service.code, "basis": basis})  # fmt: skip
+    return data_provider().fetch(service_code=service.code, subject=case.applicant)

@@ -1,0 +1,8 @@
+from enum import StrEnum
+
+
+class ExchangeErrorCode(StrEnum):
+    SERVICE_UNKNOWN = "data_service_unknown"
+    PURPOSE_REQUIRED = "purpose_required"
+    NO_CONSENT_OR_BASIS = "no_consent_or_legal_basis"
+    CASE_CLOSED = "case_closed"

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from onestop.exchange import views
+
+app_name = "exchange"
+urlpatterns = [
+    path("<slug:tenant>/me/cases/<str:number>/consents/", views.case_consents, name="consents"),
+    path(
+        "<slug:tenant>/me/cases/<str:number>/consents/set/", views.set_consent, name="set_consent"
+    ),
+    path("<slug:tenant>/me/who-looked/", views.who_looked, name="who_looked"),
+]

@@ -1,0 +1,49 @@
+"""The citizen's side of data exchange: consent per case and "who looked at my data"."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from onestop.cases.access import access_case_for_applicant
+from onestop.core.errors import OnestopError
+from onestop.exchange.access import consents_for_case, data_services, queries_about
+from onestop.exchange.actions import do_set_consent
+from onestop.identity.access import actor_for
+from onestop.identity.models import User
+from onestop.identity.views import citizen_required
+from onestop.tenancy.models import Tenant
+
+
+@citizen_required
+def case_consents(request: HttpRequest, tenant: Tenant, user: User, number: str) -> HttpResponse:
+    case = access_case_for_applicant(tenant, user, number)
+    granted = consents_for_case(tenant, case.number)
+    rows = [(service, service.code in granted) for service in data_services(tenant)]
+    return render(
+        request,
+        "exchange/consents.html",
+        {"tenant": tenant, "case": case, "rows": rows, "nav": "me"},
+    )
+
+
+@require_POST
+@citizen_required
+def set_consent(request: HttpRequest, tenant: Tenant, user: User, number: str) -> HttpResponse:
+    case = access_case_for_applicant(tenant, user, number)
+    try:
+        do_set_consent(actor=actor_for(user, request), holder=user, case=case,
+                       service_code=request.POST.get("service", ""), granted=request.POST.get("granted") == "1")  # fmt: skip
+        messages.success(request, _("Saved."))
+    except OnestopError as error:
+        messages.error(request, str(error.message))
+    return redirect("exchange:consents", tenant.code, case.number)
+
+
+@citizen_required
+def who_looked(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
+    return render(request, "exchange/who_looked.html",
+                  {"tenant": tenant, "queries": queries_about(tenant, user)[:200], "nav": "me"})  # fmt: skip
