@@ -219,6 +219,7 @@ def do_submit_application(*, actor: Actor, application: Application) -> Case:
                                field=field, params={"problems": problems, "detail": message})  # fmt: skip
     attached = {u.material_order: u for u in application.uploads.all()}
     from_wallet = {int(order): credential for order, credential in application.wallet.items()}
+    fetched = {int(order) for order in application.fetch}
     materials = list(item.materials.all())
     missing = [
         m.name
@@ -227,6 +228,7 @@ def do_submit_application(*, actor: Actor, application: Application) -> Case:
         and not m.filled_online
         and m.order not in attached
         and m.order not in from_wallet
+        and not (m.order in fetched and m.certificate_type)
     ]
     if missing:
         raise ValidationFailed(CaseErrorCode.MATERIAL_MISSING,
@@ -258,6 +260,7 @@ def do_submit_application(*, actor: Actor, application: Application) -> Case:
                 name=m.name,
                 upload=attached.get(m.order),
                 certificate_id=from_wallet.get(m.order, ""),
+                fetch_consented=m.order in fetched and bool(m.certificate_type),
             )
             for m in materials
         )
@@ -407,6 +410,25 @@ def do_use_wallet_certificate(
         draft.save(update_fields=["wallet", "updated_at"])
         record_action(actor=actor, action="cases.use_wallet_certificate", tenant_code=draft.tenant.code,
                       object_type="application", object_id=str(draft.pk), detail={"material": material_order})  # fmt: skip
+    return draft
+
+
+def do_consent_to_fetch(
+    *, actor: Actor, application: Application, material_order: int, consent: bool
+) -> Application:
+    """Let the department fetch a material from the department that issues it, instead
+    of an upload; the consent is part of the application and of its audit record."""
+    with transaction.atomic():
+        draft = Application.objects.select_for_update().get(
+            pk=application.pk, submitted_at__isnull=True
+        )
+        orders = {int(o) for o in draft.fetch}
+        orders = orders | {material_order} if consent else orders - {material_order}
+        draft.fetch, draft.updated_at = sorted(orders), timezone.now()
+        draft.save(update_fields=["fetch", "updated_at"])
+        record_action(actor=actor, action="cases.consent_to_fetch" if consent else "cases.withdraw_fetch",
+                      tenant_code=draft.tenant.code, object_type="application", object_id=str(draft.pk),
+                      detail={"material": material_order})  # fmt: skip
     return draft
 
 

@@ -22,6 +22,7 @@ class Application(TenantOwned):
     form_version = models.PositiveIntegerField()
     data = models.JSONField(default=dict, blank=True)
     wallet = models.JSONField(default=dict, blank=True)  # material order -> credential id
+    fetch = models.JSONField(default=list, blank=True)  # material orders the department may fetch
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -163,6 +164,8 @@ class CaseMaterial(TenantOwned):
     )
     # A certificate from the applicant's wallet met this material: no upload, no trip.
     certificate_id = models.CharField(max_length=64, blank=True)
+    # The applicant consented that the department fetch this material from its issuer.
+    fetch_consented = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("case material")

@@ -117,6 +117,15 @@ def _materials_step(
                 ):  # only the applicant's own valid certificates are offered or taken
                     actions.do_use_wallet_certificate(actor=actor_for(user, request), application=draft,
                                                       material_order=order, credential_id=match.credential_id)  # fmt: skip
+            for material in draft.item.materials.all():
+                wants = request.POST.get(f"fetch-{material.order}") == "1"
+                if material.certificate_type and wants != (material.order in draft.fetch):
+                    draft = actions.do_consent_to_fetch(
+                        actor=actor_for(user, request),
+                        application=draft,
+                        material_order=material.order,
+                        consent=wants,
+                    )
             for order, file in _material_files(request):
                 actions.do_attach_upload(actor=actor_for(user, request), owner=user, tenant=tenant,
                                          content=file.read(uploads.MAX_BYTES + 1), original_name=file.name or "",
@@ -129,7 +138,8 @@ def _materials_step(
     attached = {u.material_order: u for u in draft.uploads.all()}
     chosen_ids = set(draft.wallet.values())
     rows = [{"material": m, "upload": attached.get(m.order), "wallet": wallet.get(m.order, []),
-             "from_wallet": next((c for c in wallet.get(m.order, []) if c.credential_id in chosen_ids), None)}
+             "from_wallet": next((c for c in wallet.get(m.order, []) if c.credential_id in chosen_ids), None),
+             "fetch": m.order in draft.fetch}
             for m in draft.item.materials.all()]  # fmt: skip
     context.update(rows=rows, error=error)
     return render(request, "cases/materials.html", context, status=422 if error else 200)
@@ -151,6 +161,7 @@ def _review_step(
     context.update(answers=formschema.labelled_answers(context["schema"], draft.data), error=error,
                    attached={u.material_order: u for u in draft.uploads.all()},
                    from_wallet={int(order) for order in draft.wallet},
+                   fetching={int(order) for order in draft.fetch},
                    materials=list(draft.item.materials.all()), token=secrets.token_urlsafe(16))  # fmt: skip
     return render(request, "cases/review.html", context, status=error.status if error else 200)
 

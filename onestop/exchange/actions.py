@@ -33,6 +33,7 @@ class DataServiceSpec:
     provider_code: str
     name_en: str = ""
     description: str = ""
+    certificate_type: str = ""
 
 
 def do_publish_data_services(
@@ -44,7 +45,7 @@ def do_publish_data_services(
             DataService.objects.update_or_create(
                 tenant=tenant, code=spec.code,
                 defaults={"name": spec.name, "name_en": spec.name_en, "provider": departments[spec.provider_code],
-                          "description": spec.description},
+                          "description": spec.description, "certificate_type": spec.certificate_type},
             )  # fmt: skip
         record_action(actor=actor, action="exchange.publish_services", tenant_code=tenant.code,
                       object_type="data_service", detail={"count": len(services)})  # fmt: skip
@@ -80,8 +81,17 @@ def do_set_consent(
 
 
 def has_consent(case: Case, service: DataService) -> bool:
-    return Consent.objects.filter(tenant=case.tenant, case_number=case.number, service=service,
-                                  withdrawn_at__isnull=True).exists()  # fmt: skip
+    """Consent given on the case, or at application: a material of the service's
+    certificate type that the applicant let the department fetch."""
+    if Consent.objects.filter(tenant=case.tenant, case_number=case.number, service=service,
+                              withdrawn_at__isnull=True).exists():  # fmt: skip
+        return True
+    if not service.certificate_type:
+        return False
+    orders = case.materials.filter(fetch_consented=True).values_list("order", flat=True)
+    return case.item.materials.filter(
+        order__in=list(orders), certificate_type=service.certificate_type
+    ).exists()
 
 
 def do_query(*, actor: Actor, officer: User, case: Case, service_code: str, purpose: str,

@@ -17,6 +17,9 @@ class DataService(Bilingual, TenantOwned):
     name_en = models.CharField(max_length=96, blank=True)
     provider = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
     description = models.CharField(max_length=200, blank=True)
+    # The certificate type whose data the service holds: a material of that type the
+    # applicant let the department fetch is consent to query this service for the case.
+    certificate_type = models.CharField(max_length=48, blank=True)
 
     class Meta:
         verbose_name = _("data service")

@@ -35,6 +35,8 @@ class SandboxDataProvider(DataProvider):
                           "registration_status": "normal"},
             "social_security": {"months_contributed": 12 + seed % 240, "status": "contributing",
                                 "last_contribution_month": "2026-10"},
+            "identity": {"name": subject.real_name_masked, "id_number": subject.id_number_masked,
+                         "record_status": "normal"},
             "marriage": {"marital_status": ["unmarried", "married"][seed % 2]},
             "property": {"properties_registered": seed % 3},
         }  # fmt: skip

@@ -78,3 +78,33 @@ def test_kpis_count_the_queries(citizen: Client, officer: Client, client: Client
     number = apply(citizen, rs_person_item().code)
     _query(officer, number, service="property", purpose="核实", legal_basis="依法")
     assert client.get("/api/v1/tenants/gd/kpis").json()["data_exchange_queries"] == before + 1
+
+
+def test_a_material_fetched_with_consent_needs_no_upload_and_no_legal_basis(
+    citizen: Client, officer: Client
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from onestop.cases.tests.helpers import PDF
+
+    response = citizen.get(f"/gd/services/{rs_person_item().code}/apply/")
+    base = response["Location"].rsplit("/", 2)[0]
+    citizen.post(f"{base}/1/", {"address": "广东省广州市天河区演示路1号", "county": "440106"})
+    citizen.post(f"{base}/2/", {"purpose": "测试", "pledge": "on"})
+    page = citizen.get(f"{base}/3/").content.decode()
+    assert 'name="fetch-1"' in page  # the ID card (material 1) can be fetched from its issuer
+    photo = SimpleUploadedFile("p.pdf", PDF, content_type="application/pdf")
+    citizen.post(f"{base}/3/", {"fetch-1": "1", "material-2": photo, "next": "1"})
+    assert "经您授权由部门调取" in citizen.get(f"{base}/4/").content.decode()
+    submitted = citizen.post(f"{base}/4/")
+    assert submitted.status_code == 302
+    number = submitted["Location"].rstrip("/").rsplit("/", 1)[1]
+    material = Case.objects.get(number=number).materials.get(order=1)
+    assert material.fetch_consented and material.upload_id is None and not material.certificate_id
+    # That consent covers the identity service for this case: no legal basis is needed.
+    answer = _query(officer, number, service="identity", purpose="核验身份证明")
+    assert answer.status_code == 200
+    assert DataQuery.objects.get(case_number=number).basis == "consent"
+    # It covers nothing else.
+    _query(officer, number, service="property", purpose="顺便看看")
+    assert DataQuery.objects.filter(case_number=number).count() == 1
