@@ -185,6 +185,7 @@ def _store_flow(case: Case, flow: CaseFlow, calendar: WorkCalendar) -> None:
         flow.paused_days,
     )
     case.extension_days, case.decided_on_time = flow.extension_days, flow.decided_on_time
+    case.processing_days = flow.processing_days(calendar)
     due = flow.due_on(calendar)
     case.due_on = due
     if due is not None:

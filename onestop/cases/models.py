@@ -95,6 +95,8 @@ class Case(TenantOwned):
     paused_days = models.PositiveSmallIntegerField(default=0)
     extension_days = models.PositiveSmallIntegerField(default=0)
     decided_on_time = models.BooleanField(null=True)
+    # Working days from acceptance to decision, special procedures excluded (set when decided).
+    processing_days = models.PositiveSmallIntegerField(null=True, blank=True)
     due_on = models.DateField(null=True, blank=True)
     due_uncertain = models.BooleanField(default=False)  # the deadline crosses a year nobody entered
     claimed_by = models.ForeignKey(

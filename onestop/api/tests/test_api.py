@@ -175,3 +175,10 @@ def test_any_query_gets_a_clear_answer_never_a_server_error(
     body = json.loads(response.content)
     if response.status_code != 200:
         assert body["code"] and body["message"]
+
+
+def test_kpis_take_a_fixed_number_of_queries(
+    client_zh: Client, django_assert_max_num_queries: pytest.FixtureRequest
+) -> None:
+    with django_assert_max_num_queries(20):  # type: ignore[operator]
+        assert client_zh.get("/api/v1/tenants/gd/kpis").status_code == 200
