@@ -196,7 +196,8 @@ def _issue(
     key = _active_key(tenant, department)
     status_list, index = _allocate_index(tenant, department)
     now = timezone.now().replace(microsecond=0)
-    number = f"{kind.code.upper()[:6]}-{now:%Y%m%d}-{secrets.token_hex(3).upper()}"
+    initials = "".join(word[0] for word in kind.code.split("_") if word).upper()  # id_card: IC
+    number = f"{initials}-{now:%Y%m%d}-{secrets.token_hex(3).upper()}"
     issuer_id = f"{public_base()}/issuers/{tenant.code}/{department.code}"
     credential: dict[str, Any] = {
         "@context": [VC_CONTEXT],
