@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from onestop.certificates.error_codes import CertificateErrorCode
-from onestop.certificates.models import Certificate, CertificateType
+from onestop.certificates.models import Certificate, CertificateType, IssuerKey, StatusList
 from onestop.core.crypto import decrypt
 from onestop.core.errors import NotFound
 from onestop.identity.models import User
@@ -78,3 +78,23 @@ def labelled_subject(credential: dict[str, Any]) -> list[tuple[str, Any]]:
         for key, value in subject.items()
         if key != "certificateType"
     ]
+
+
+def issuer_keys(tenant_code: str, department_code: str) -> QuerySet[IssuerKey]:
+    """An issuer's keys, retired ones too: what its public key document lists."""
+    return (
+        IssuerKey.objects.filter(tenant__code=tenant_code, department__code=department_code)
+        .select_related("department")
+        .order_by("id")
+    )
+
+
+def access_status_list(tenant_code: str, list_id: int) -> StatusList:
+    found = (
+        StatusList.objects.filter(tenant__code=tenant_code, pk=list_id)
+        .select_related("tenant", "department")
+        .first()
+    )
+    if found is None:
+        raise NotFound(CertificateErrorCode.CERTIFICATE_NOT_FOUND, _("No such certificate."))
+    return found

@@ -150,6 +150,15 @@ def do_import_issuer_key(
     return key
 
 
+def _sign_as(
+    key: IssuerKey, document: dict[str, Any], issuer_id: str, *, created: str
+) -> dict[str, Any]:
+    """Sign with the key under its algorithm's cryptosuite."""
+    cryptosuite = SM2_CRYPTOSUITE if key.algorithm == "SM2" else CRYPTOSUITE
+    return sign_with(document, signer=signer_for(key), cryptosuite=cryptosuite,
+                     verification_method=f"{issuer_id}#{key.key_id}", created=created)  # fmt: skip
+
+
 def signer_for(key: IssuerKey) -> Callable[[bytes], bytes]:
     secret = decrypt(key.private_key_encrypted)
     if key.algorithm == "SM2":
@@ -221,9 +230,7 @@ def _issue(
     valid_until = now + timedelta(days=kind.validity_days) if kind.validity_days else None
     if valid_until is not None:
         credential["validUntil"] = valid_until.isoformat().replace("+00:00", "Z")
-    cryptosuite = SM2_CRYPTOSUITE if key.algorithm == "SM2" else CRYPTOSUITE
-    signed = sign_with(credential, signer=signer_for(key), cryptosuite=cryptosuite,
-                       verification_method=f"{issuer_id}#{key.key_id}", created=credential["validFrom"])  # fmt: skip
+    signed = _sign_as(key, credential, issuer_id, created=credential["validFrom"])
     certificate = Certificate.objects.create(
         tenant=tenant, credential_id=credential["id"], number=number, certificate_type=kind, holder=holder,
         case_number=case_number, credential_encrypted=encrypt(json.dumps(signed, ensure_ascii=False)),
@@ -308,7 +315,10 @@ def status_list_credential(status_list: StatusList) -> dict[str, Any]:
             "encodedList": "u" + encoded,
         },
     }
-    key = _active_key(tenant, department)
-    cryptosuite = SM2_CRYPTOSUITE if key.algorithm == "SM2" else CRYPTOSUITE
-    return sign_with(credential, signer=signer_for(key), cryptosuite=cryptosuite,
-                     verification_method=f"{issuer_id}#{key.key_id}", created=now)  # fmt: skip
+    # The key that signed the list's certificates is there already: a read never makes one.
+    keys = (IssuerKey.objects.filter(tenant=tenant, department=department, retired_at__isnull=True)
+            .exclude(private_key_encrypted="").order_by("-id"))  # fmt: skip
+    key = keys.filter(algorithm=signing_algorithm(tenant)).first() or keys.first()
+    if key is None:
+        raise OnestopError(CertificateErrorCode.CERTIFICATE_NOT_FOUND, _("No such certificate."))
+    return _sign_as(key, credential, issuer_id, created=now)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from gmssl import func, sm3
 
 ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
@@ -122,18 +122,6 @@ def sign_with(
     signature = signer(hash_data(document, config))
     proof = {k: v for k, v in config.items() if k != "@context"}
     return {**document, "proof": {**proof, "proofValue": "z" + b58encode(signature)}}
-
-
-def sign(
-    document: dict[str, Any], *, key: Ed25519PrivateKey, verification_method: str, created: str
-) -> dict[str, Any]:
-    return sign_with(
-        document,
-        signer=key.sign,
-        cryptosuite=CRYPTOSUITE,
-        verification_method=verification_method,
-        created=created,
-    )
 
 
 def verify(document: dict[str, Any], public_key: Ed25519PublicKey) -> None:

@@ -18,12 +18,14 @@ from django.utils.safestring import mark_safe
 from onestop.certificates import sm2
 from onestop.certificates.access import (
     access_certificate,
+    access_status_list,
     credential_of,
+    issuer_keys,
     labelled_subject,
     wallet_of,
 )
 from onestop.certificates.actions import status_list_credential
-from onestop.certificates.models import IssuerKey, StatusList
+from onestop.certificates.models import IssuerKey
 from onestop.certificates.verification import MAX_BYTES, public_base, verify_credential
 from onestop.identity.models import User
 from onestop.identity.views import citizen_required
@@ -95,7 +97,7 @@ def verify_page(request: HttpRequest) -> HttpResponse:
 
 def issuer(request: HttpRequest, tenant: str, department: str) -> JsonResponse:
     """An issuer's public keys, so that anyone can check its signatures (PEM for OpenSSL)."""
-    keys = IssuerKey.objects.filter(tenant__code=tenant, department__code=department).order_by("id")
+    keys = list(issuer_keys(tenant, department))
     if not keys:
         raise Http404
     first = keys[0]
@@ -122,11 +124,5 @@ def _pem(key: IssuerKey) -> str:
 
 
 def status_list(request: HttpRequest, tenant: str, list_id: int) -> JsonResponse:
-    found = (
-        StatusList.objects.filter(tenant__code=tenant, pk=list_id)
-        .select_related("tenant", "department")
-        .first()
-    )
-    if found is None:
-        raise Http404
+    found = access_status_list(tenant, list_id)
     return JsonResponse(status_list_credential(found), json_dumps_params={"ensure_ascii": False})
