@@ -132,6 +132,19 @@ def do_attach_upload(*, actor: Actor, owner: User, tenant: Tenant, content: byte
     return upload
 
 
+def do_claim_uploads(*, actor: Actor, application: Application, upload_ids: list[int]) -> int:
+    """Files the applicant uploaded before the draft existed (through the API) join it;
+    another person's uploads are left alone."""
+    with transaction.atomic():
+        claimed = Upload.objects.filter(
+            tenant=application.tenant, owner=application.applicant, pk__in=upload_ids
+        ).update(application=application)
+        if claimed:
+            record_action(actor=actor, action="cases.claim_uploads", tenant_code=application.tenant.code,
+                          object_type="application", object_id=str(application.pk), detail={"count": claimed})  # fmt: skip
+    return claimed
+
+
 # --- submission ---------------------------------------------------------------------------
 
 

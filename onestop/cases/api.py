@@ -127,8 +127,8 @@ def _submit(request: HttpRequest, owner: Tenant, user: User, payload: Applicatio
     actor = actor_for(user, request)
     draft = actions.start_application(actor=actor, user=user, tenant=owner, item=item)
     draft = actions.do_save_answers(actor=actor, application=draft, answers=payload.answers)
-    Upload.objects.filter(tenant=owner, owner=user, pk__in=list(payload.uploads.values())).update(
-        application=draft
+    actions.do_claim_uploads(
+        actor=actor, application=draft, upload_ids=list(payload.uploads.values())
     )
     return actions.do_submit_application(actor=actor, application=draft)
 
