@@ -110,7 +110,7 @@ def do_query(*, actor: Actor, officer: User, case: Case, service_code: str, purp
             _("State the purpose of the query."),
             field="purpose",
         )
-    elif not has_consent(case, service) and not legal_basis.strip():
+    elif not (consented := has_consent(case, service)) and not legal_basis.strip():
         refusal = ValidationFailed(ExchangeErrorCode.NO_CONSENT_OR_BASIS,
                                    _("The citizen has not consented: state the legal basis."), field="legal_basis")  # fmt: skip
     if refusal is not None:
@@ -118,7 +118,7 @@ def do_query(*, actor: Actor, officer: User, case: Case, service_code: str, purp
                       object_id=case.number, detail={"service": service.code, "refused": str(refusal.code)},
                       outcome=AuditOutcome.DENIED)  # fmt: skip
         raise refusal
-    basis = "consent" if has_consent(case, service) else "legal"
+    basis = "consent" if consented else "legal"
     with transaction.atomic():
         DataQuery.objects.create(tenant=case.tenant, service=service, subject=case.applicant, case_number=case.number,
                                  department=case.department, officer=officer, purpose=purpose.strip()[:200],
