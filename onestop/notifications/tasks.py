@@ -34,13 +34,16 @@ def wake_relay() -> None:
 
 @task()
 def case_clock() -> dict[str, int]:
-    """Deem late acceptances, escalate overdue cases, then come back in ten minutes."""
+    """Deem late acceptances, escalate overdue cases, forget sign-in failure counters too old
+    to matter, then come back in ten minutes."""
     from onestop.cases.actions import deem_late_acceptances, escalate_overdue
+    from onestop.identity.throttle import forget_old_counters
 
     actor = Actor.system("case clock")
     result = {
         "deemed": deem_late_acceptances(actor=actor),
         "escalated": escalate_overdue(actor=actor),
+        "counters_forgotten": forget_old_counters(),
     }
     case_clock.using(run_after=timezone.now() + CLOCK_INTERVAL).enqueue()
     return result
