@@ -24,6 +24,7 @@ from onestop.cases.access import (
 )
 from onestop.cases.forms import RatingForm, WithdrawForm
 from onestop.cases.lifecycle import PublicState, State
+from onestop.cases.models import Application, Upload
 from onestop.catalogue.access import access_service_item, form_version
 from onestop.certificates.access import usable_for
 from onestop.core.errors import OnestopError
@@ -50,6 +51,18 @@ def _material_files(request: HttpRequest) -> list[tuple[int, UploadedFile]]:
         (int(key.removeprefix("material-")), request.FILES.getlist(key)[-1])
         for key in request.FILES
     ]
+
+
+def _attach_files(request: HttpRequest, tenant: Tenant, user: User,
+                  application: Application | None = None) -> dict[int, Upload]:  # fmt: skip
+    """Store the posted material files, each checked by content, by material order."""
+    attached = {}
+    for order, file in _material_files(request):
+        attached[order] = actions.do_attach_upload(
+            actor=actor_for(user, request), owner=user, tenant=tenant, application=application,
+            content=file.read(uploads.MAX_BYTES + 1), original_name=file.name or "", material_order=order,
+        )  # fmt: skip
+    return attached
 
 
 @citizen_required
@@ -112,9 +125,8 @@ def _materials_step(
             for order, certificates in wallet.items():
                 chosen = request.POST.get(f"wallet-{order}", "")
                 match = next((c for c in certificates if c.number == chosen), None)
-                if (
-                    match is not None
-                ):  # only the applicant's own valid certificates are offered or taken
+                # Only the applicant's own valid certificates are offered or taken.
+                if match is not None:
                     actions.do_use_wallet_certificate(actor=actor_for(user, request), application=draft,
                                                       material_order=order, credential_id=match.credential_id)  # fmt: skip
             for material in draft.item.materials.all():
@@ -126,10 +138,7 @@ def _materials_step(
                         material_order=material.order,
                         consent=wants,
                     )
-            for order, file in _material_files(request):
-                actions.do_attach_upload(actor=actor_for(user, request), owner=user, tenant=tenant,
-                                         content=file.read(uploads.MAX_BYTES + 1), original_name=file.name or "",
-                                         material_order=order, application=draft)  # fmt: skip
+            _attach_files(request, tenant, user, application=draft)
             if request.POST.get("next"):
                 return redirect("cases:step", tenant.code, draft.pk, context["position"] + 1)
         except (OnestopError, ValueError) as exc:
@@ -201,11 +210,7 @@ def detail(request: HttpRequest, tenant: Tenant, user: User, number: str) -> Htt
 def resubmit(request: HttpRequest, tenant: Tenant, user: User, number: str) -> HttpResponse:
     case = access_case_for_applicant(tenant, user, number)
     try:
-        new = {}
-        for order, file in _material_files(request):
-            new[order] = actions.do_attach_upload(actor=actor_for(user, request), owner=user, tenant=tenant,
-                                                  content=file.read(uploads.MAX_BYTES + 1),
-                                                  original_name=file.name or "", material_order=order)  # fmt: skip
+        new = _attach_files(request, tenant, user)
         actions.do_resubmit(actor=actor_for(user, request), applicant=user, case=case, new_uploads=new,
                             comment=request.POST.get("comment", "")[:500])  # fmt: skip
         messages.success(
