@@ -23,7 +23,7 @@ from django.test import Client
 
 from onestop.catalogue.specs import ServiceItemSpec
 from onestop.demo.generator import build_province
-from onestop.demo.loader import load_province
+from onestop.demo.loader import load_province, load_sandbox
 
 OTHER_TENANT = "xq"
 OTHER_MARKER = "隔离标记XQ"
@@ -56,6 +56,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
     province = build_province()
     other = replace(province, items=other_province_items(), life_events=[])
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        load_sandbox()
         load_province(province, history_cases=300)
         load_province(other, code=OTHER_TENANT, name=f"{OTHER_MARKER}省", with_people=False)
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "onestop.catalogue",
     "onestop.certificates",
     "onestop.cases",
+    "onestop.partners",
     "onestop.notifications",
     "onestop.exchange",
     "onestop.portal",
@@ -246,3 +247,17 @@ ONESTOP_PUBLIC_URL = os.environ.get("ONESTOP_PUBLIC_URL", "http://127.0.0.1:8000
 
 # The tenant a bare "/" leads to when more than one is public; empty shows the list.
 ONESTOP_DEFAULT_TENANT = os.environ.get("ONESTOP_DEFAULT_TENANT", "")
+
+# The open platform. Rate limits and quotas count in Redis when REDIS_URL is set, in the
+# database otherwise. Webhooks go to https URLs; plain http to this machine's loopback is
+# allowed for development (ONESTOP_WEBHOOK_ALLOW_LOOPBACK=0 in production).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+ONESTOP_RATE_LIMIT_BACKEND = os.environ.get(
+    "ONESTOP_RATE_LIMIT_BACKEND", "redis" if REDIS_URL else "database"
+)
+ONESTOP_WEBHOOK_ALLOW_LOOPBACK = _env_bool("ONESTOP_WEBHOOK_ALLOW_LOOPBACK", not _HTTPS)
+ONESTOP_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("ONESTOP_WEBHOOK_TIMEOUT_SECONDS", "5"))
+# The tenant where every partner may try everything on fake data.
+ONESTOP_SANDBOX_TENANT = os.environ.get("ONESTOP_SANDBOX_TENANT", "sandbox")
+# Checks partner tokens on API operations (the open platform).
+ONESTOP_TOKEN_AUTHENTICATOR = "onestop.partners.auth.authenticate"  # noqa: S105

@@ -13,6 +13,7 @@ urlpatterns = [
     path("health", portal_views.health, name="health"),
     path("", include("onestop.console.urls")),
     path("", include("onestop.certificates.urls")),  # before the portal: /verify/ is no tenant
+    path("", include("onestop.partners.urls")),  # before the portal: /oauth/, /developers/
     path("", include("onestop.portal.urls")),
     path("", include("onestop.catalogue.urls")),
     path("", include("onestop.identity.urls")),

@@ -26,6 +26,8 @@ from onestop.core.errors import CoreErrorCode, OnestopError
 from onestop.exchange.access import figures as exchange_figures
 from onestop.identity import kpis as identity_kpis
 from onestop.identity.api import router as identity_router
+from onestop.partners import kpis as partners_kpis
+from onestop.partners.api import router as partners_router
 from onestop.tenancy import kpis as tenancy_kpis
 from onestop.tenancy.access import access_tenant_by_code
 from onestop.tenancy.api import router as tenancy_router
@@ -57,7 +59,10 @@ api = NinjaAPI(
 
 @api.exception_handler(OnestopError)
 def on_onestop_error(request: HttpRequest, exc: OnestopError) -> HttpResponse:
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    response = api.create_response(request, exc.as_dict(), status=exc.status)
+    for name, value in exc.headers.items():
+        response[name] = value
+    return response
 
 
 _PYDANTIC_MESSAGES = {
@@ -123,7 +128,9 @@ def on_not_authenticated(request: HttpRequest, exc: AuthenticationError) -> Http
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    body = {"code": CoreErrorCode.INVALID.value, "message": str(exc)}
+    # ninja's own refusals (a body it cannot parse) in the request's language too.
+    message = _("The request body cannot be read.") if exc.status_code == 400 else str(exc)
+    body = {"code": CoreErrorCode.INVALID.value, "message": message}
     return api.create_response(request, body, status=exc.status_code)
 
 
@@ -161,6 +168,9 @@ class KpisOut(Schema):
     certificates_issued: int
     certificate_types: int
     data_exchange_queries: int
+    partners_total: int = Field(description="Partners approved in the tenant.")
+    partner_apps_total: int = Field(description="Apps of approved partners enabled in the tenant.")
+    webhook_deliveries_24h: int = Field(description="Webhook deliveries made in the last 24 hours.")
 
 
 figures_router = Router(tags=["figures"])
@@ -180,6 +190,7 @@ def tenant_kpis(request: HttpRequest, tenant: str) -> KpisOut:
         **cases_kpis.figures(owner),
         **certificates_kpis.figures(owner),
         **exchange_figures(owner),
+        **partners_kpis.figures(owner),
     }
     return KpisOut.model_validate(figures)
 
@@ -189,4 +200,5 @@ api.add_router("", catalogue_router)
 api.add_router("", identity_router)
 api.add_router("", cases_router)
 api.add_router("", certificates_router)
+api.add_router("", partners_router)
 api.add_router("", figures_router)

@@ -27,16 +27,19 @@ OPEN_STATES = [
 ]
 
 
-def cases_of_applicant(tenant: Tenant, user: User) -> QuerySet[Case]:
-    return (
-        Case.objects.filter(tenant=tenant, applicant=user)
-        .select_related("item", "department")
-        .order_by("-created_at")
-    )
+def cases_of_applicant(tenant: Tenant, user: User, *, via_app: str | None = None) -> QuerySet[Case]:
+    """The applicant's cases; ``via_app`` keeps those applied for through that partner
+    app (what an app acting for the applicant may see)."""
+    cases = Case.objects.filter(tenant=tenant, applicant=user)
+    if via_app is not None:
+        cases = cases.filter(submitted_via_app=via_app)
+    return cases.select_related("item", "department").order_by("-created_at")
 
 
-def access_case_for_applicant(tenant: Tenant, user: User, number: str) -> Case:
-    case = cases_of_applicant(tenant, user).filter(number=number).first()
+def access_case_for_applicant(
+    tenant: Tenant, user: User, number: str, *, via_app: str | None = None
+) -> Case:
+    case = cases_of_applicant(tenant, user, via_app=via_app).filter(number=number).first()
     if case is None:
         raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
     return case
@@ -89,7 +92,9 @@ def department_queue(
     tenant: Tenant, officer: User, filters: QueueFilter, on: date
 ) -> QuerySet[Case]:
     scope = _officer_scope(tenant, officer)
-    cases = Case.objects.filter(tenant=tenant).select_related("item", "department", "claimed_by")
+    cases = Case.objects.filter(tenant=tenant, handled_by_app="").select_related(
+        "item", "department", "claimed_by"
+    )
     if scope is None:
         return cases.none()
     cases = cases.filter(scope)
@@ -122,15 +127,32 @@ def access_case_for_officer(tenant: Tenant, officer: User, number: str) -> Case:
     scope = _officer_scope(tenant, officer)
     case = None
     if scope is not None:
-        case = (Case.objects.filter(tenant=tenant, number=number).filter(scope)
+        case = (Case.objects.filter(tenant=tenant, number=number, handled_by_app="").filter(scope)
                 .select_related("item", "department", "applicant", "claimed_by").first())  # fmt: skip
     if case is None:
         raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
     return case
 
 
+def cases_of_module(tenant: Tenant, app_client_id: str) -> QuerySet[Case]:
+    """The cases a partner app's back office handles in a tenant."""
+    return (
+        Case.objects.filter(tenant=tenant, handled_by_app=app_client_id)
+        .exclude(handled_by_app="")
+        .select_related("item", "department")
+        .order_by("-created_at")
+    )
+
+
+def access_case_for_module(tenant: Tenant, app_client_id: str, number: str) -> Case:
+    case = cases_of_module(tenant, app_client_id).filter(number=number).first()
+    if case is None:
+        raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
+    return case
+
+
 def can_handle(officer: User, case: Case) -> bool:
-    return has_permission(
+    return not case.handled_by_app and has_permission(
         officer, Permission.HANDLE_CASES, tenant=case.tenant, department=case.department
     )
 

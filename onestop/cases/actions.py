@@ -44,7 +44,7 @@ from onestop.cases.models import (
 from onestop.catalogue.access import current_form, form_version
 from onestop.catalogue.models import ServiceItem
 from onestop.certificates.actions import certificate_type_for_item, do_issue_certificate
-from onestop.core.actors import Actor
+from onestop.core.actors import Actor, ActorKind
 from onestop.core.audit import Event, record_action
 from onestop.core.errors import NotFound, OnestopError, ValidationFailed
 from onestop.core.models import AuditOutcome
@@ -110,8 +110,15 @@ def do_save_answers(
     return draft
 
 
+MAX_MATERIAL_ORDER = 999
+
+
 def do_attach_upload(*, actor: Actor, owner: User, tenant: Tenant, content: bytes, original_name: str,
                      material_order: int, application: Application | None = None) -> Upload:  # fmt: skip
+    if not 0 <= material_order <= MAX_MATERIAL_ORDER:
+        raise ValidationFailed(
+            CaseErrorCode.MATERIAL_UNKNOWN, _("No such material."), field="material_order"
+        )
     checked = uploads.check_file(content)
     if checked == "too_large":
         raise ValidationFailed(
@@ -182,6 +189,7 @@ def _state_event(case: Case, action: str) -> Event:
         "item": case.item.name, "item_en": case.item.name_en, "state": case.state,
         "public_state": case.public_state, "action": action, "decision": case.decision,
         "due_on": case.due_on.isoformat() if case.due_on else None,
+        "item_code": case.item.code, "via_app": case.submitted_via_app, "handled_by_app": case.handled_by_app,
     })  # fmt: skip
 
 
@@ -263,7 +271,8 @@ def do_submit_application(*, actor: Actor, application: Application) -> Case:
         case = Case(tenant=tenant, number=_next_number(tenant, on), applicant=user, item=item,
                     item_version=item.version, form_version=draft.form_version, data=draft.data,
                     department=_route(item, county), county=county, limit_days=item.committed_limit_days,
-                    received_on=on)  # fmt: skip
+                    received_on=on, handled_by_app=item.back_office_app,
+                    submitted_via_app=actor.id if actor.kind == ActorKind.PARTNER_APP else "")  # fmt: skip
         _store_flow(case, flow, calendar)
         case.save()
         CaseMaterial.objects.bulk_create(
@@ -327,7 +336,8 @@ def _transition(case: Case, transition: Transition, *, actor: Actor, by: User | 
 
 
 def _check_officer(officer: User, case: Case, actor: Actor) -> None:
-    if not has_permission(
+    # A case handled by a partner app's back office is not the console's to act on.
+    if case.handled_by_app or not has_permission(
         officer, Permission.HANDLE_CASES, tenant=case.tenant, department=case.department
     ):
         record_action(actor=actor, action="cases.denied", tenant_code=case.tenant.code, object_type="case",
@@ -342,6 +352,22 @@ def do_officer_transition(*, actor: Actor, officer: User, case: Case, transition
     for correction lists everything missing at once; a refusal of acceptance says where
     to go instead."""
     _check_officer(officer, case, actor)
+    return _step(actor=actor, by=officer, case=case, transition=transition, comment=comment,
+                 decision=decision, missing=missing, redirect_to=redirect_to)  # fmt: skip
+
+
+def do_module_transition(*, actor: Actor, app_client_id: str, case: Case, transition: Transition, comment: str,
+                         decision: str = "", missing: Sequence[str] = (), redirect_to: str = "") -> Case:  # fmt: skip
+    """A partner app's step on a case its back office handles: the same steps, rules and
+    comments as an officer's."""
+    if not app_client_id or case.handled_by_app != app_client_id:
+        raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
+    return _step(actor=actor, by=None, case=case, transition=transition, comment=comment,
+                 decision=decision, missing=missing, redirect_to=redirect_to)  # fmt: skip
+
+
+def _step(*, actor: Actor, by: User | None, case: Case, transition: Transition, comment: str, decision: str,
+          missing: Sequence[str], redirect_to: str) -> Case:  # fmt: skip
     if transition not in OFFICER_TRANSITIONS:
         raise Conflict(
             CaseErrorCode.TRANSITION_NOT_ALLOWED,
@@ -363,7 +389,7 @@ def do_officer_transition(*, actor: Actor, officer: User, case: Case, transition
     if transition == Transition.NOT_ACCEPT:
         detail["redirect_to"] = redirect_to.strip()
     with transaction.atomic():
-        case = _transition(case, transition, actor=actor, by=officer, comment=comment.strip(), decision=decision,
+        case = _transition(case, transition, actor=actor, by=by, comment=comment.strip(), decision=decision,
                            detail=detail)  # fmt: skip
         if transition == Transition.CONCLUDE and case.decision == Decision.APPROVED:
             # The case's last step: the certificate its item issues goes to the wallet.

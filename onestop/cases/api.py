@@ -1,9 +1,11 @@
-"""Case endpoints of the public API (session authentication here; partner apps act for
-citizens through OAuth, added with the open platform)."""
+"""Case endpoints of the public API: the citizen with the portal's session, or a partner
+app with a token issued under the citizen's consent (which sees only the cases applied
+for through it)."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -18,9 +20,11 @@ from onestop.cases import actions, uploads
 from onestop.cases.access import access_case_for_applicant, cases_of_applicant
 from onestop.cases.models import Upload
 from onestop.catalogue.access import access_service_item
+from onestop.core.actors import Actor
 from onestop.core.api import ErrorOut
+from onestop.core.apiauth import delegation_of, partner_route
 from onestop.core.errors import NotFound, OnestopError
-from onestop.identity.access import actor_for, current_user
+from onestop.identity.access import access_user, actor_for, client_address, current_user
 from onestop.identity.error_codes import IdentityErrorCode
 from onestop.identity.models import User
 from onestop.tenancy.access import access_tenant_by_code
@@ -28,11 +32,13 @@ from onestop.tenancy.models import Tenant
 
 router = Router(tags=["cases"], auth=django_auth)
 ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,  # a body that is not JSON at all
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,
     409: ErrorOut,
     422: ErrorOut,
+    429: ErrorOut,
 }
 
 
@@ -70,24 +76,42 @@ def _case_out(case: Any) -> dict[str, Any]:
             "due_on": case.due_on, "decided_on": case.decided_on}  # fmt: skip
 
 
-def _applicant(request: HttpRequest, tenant: str) -> tuple[Tenant, User]:
+@dataclass(frozen=True, slots=True)
+class Applicant:
+    tenant: Tenant
+    user: User
+    actor: Actor
+    via_app: str | None  # the partner app acting for the applicant, if one is
+
+
+def _applicant(request: HttpRequest, tenant: str) -> Applicant:
     owner = access_tenant_by_code(tenant)
-    user = current_user(request, owner)
-    if user is None:
+    delegation = delegation_of(request)
+    if delegation is not None and delegation.user_id is not None:
+        user = access_user(owner, delegation.user_id)
+        actor = delegation.actor(client_address(request))
+        return Applicant(owner, user, actor, delegation.app_client_id)
+    citizen = current_user(request, owner)
+    if citizen is None:
         raise NotFound(IdentityErrorCode.USER_NOT_FOUND, _("No such account."))
-    return owner, user
+    return Applicant(owner, citizen, actor_for(citizen, request), None)
+
+
+WRITE = partner_route("cases:write", citizen=True, session=True)
+READ = partner_route("cases:read", citizen=True, session=True)
 
 
 @router.post(
     "/tenants/{tenant}/uploads",
     response={201: UploadOut, **ERRORS},
     summary="Upload a material file",
+    **WRITE,
 )
 def upload(
     request: HttpRequest, tenant: str, material_order: Form[int], file: File[UploadedFile]
 ) -> Status[Upload]:
-    owner, user = _applicant(request, tenant)
-    stored = actions.do_attach_upload(actor=actor_for(user, request), owner=user, tenant=owner,
+    who = _applicant(request, tenant)
+    stored = actions.do_attach_upload(actor=who.actor, owner=who.user, tenant=who.tenant,
                                       content=file.read(uploads.MAX_BYTES + 1), original_name=file.name or "",
                                       material_order=material_order)  # fmt: skip
     return Status(201, stored)
@@ -97,20 +121,21 @@ def upload(
     "/tenants/{tenant}/applications",
     response={201: CaseOut, **ERRORS},
     summary="Submit an application (send an Idempotency-Key to retry safely)",
+    **WRITE,
 )
 def submit(request: HttpRequest, tenant: str, payload: ApplicationIn) -> Any:
-    owner, user = _applicant(request, tenant)
+    who = _applicant(request, tenant)
     key = request.headers.get("Idempotency-Key", "").strip()[:128]
     record = None
     if key:
-        started = actions.begin_idempotent(tenant=owner, user=user, key=key,
+        started = actions.begin_idempotent(tenant=who.tenant, user=who.user, key=key,
                                            fingerprint=actions.request_fingerprint(payload.dict()))  # fmt: skip
         if isinstance(started, tuple):
             status, body = started
             return HttpResponse(_json(body), status=status, content_type="application/json")
         record = started
     try:
-        status, text = 201, _json(_case_out(_submit(request, owner, user, payload)))
+        status, text = 201, _json(_case_out(_submit(who, payload)))
     except OnestopError as error:
         status, text = error.status, _json(error.as_dict())
     if record is not None:
@@ -122,10 +147,10 @@ def _json(body: Any) -> str:
     return json.dumps(body, ensure_ascii=False, default=str)
 
 
-def _submit(request: HttpRequest, owner: Tenant, user: User, payload: ApplicationIn) -> Any:
-    item = access_service_item(owner, payload.item)
-    actor = actor_for(user, request)
-    draft = actions.start_application(actor=actor, user=user, tenant=owner, item=item)
+def _submit(who: Applicant, payload: ApplicationIn) -> Any:
+    item = access_service_item(who.tenant, payload.item)
+    actor = who.actor
+    draft = actions.start_application(actor=actor, user=who.user, tenant=who.tenant, item=item)
     draft = actions.do_save_answers(actor=actor, application=draft, answers=payload.answers)
     actions.do_claim_uploads(
         actor=actor, application=draft, upload_ids=list(payload.uploads.values())
@@ -133,15 +158,22 @@ def _submit(request: HttpRequest, owner: Tenant, user: User, payload: Applicatio
     return actions.do_submit_application(actor=actor, application=draft)
 
 
-@router.get("/tenants/{tenant}/cases", response={200: list[CaseOut], **ERRORS}, summary="My cases")
+@router.get(
+    "/tenants/{tenant}/cases", response={200: list[CaseOut], **ERRORS}, summary="My cases", **READ
+)
 def my_cases(request: HttpRequest, tenant: str) -> list[dict[str, Any]]:
-    owner, user = _applicant(request, tenant)
-    return [_case_out(c) for c in cases_of_applicant(owner, user)[:200]]
+    who = _applicant(request, tenant)
+    return [
+        _case_out(c) for c in cases_of_applicant(who.tenant, who.user, via_app=who.via_app)[:200]
+    ]
 
 
 @router.get(
-    "/tenants/{tenant}/cases/{number}", response={200: CaseOut, **ERRORS}, summary="A case's status"
+    "/tenants/{tenant}/cases/{number}",
+    response={200: CaseOut, **ERRORS},
+    summary="A case's status",
+    **READ,
 )
 def case_status(request: HttpRequest, tenant: str, number: str) -> dict[str, Any]:
-    owner, user = _applicant(request, tenant)
-    return _case_out(access_case_for_applicant(owner, user, number))
+    who = _applicant(request, tenant)
+    return _case_out(access_case_for_applicant(who.tenant, who.user, number, via_app=who.via_app))

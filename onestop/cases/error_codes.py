@@ -7,6 +7,7 @@ class CaseErrorCode(StrEnum):
     TRUST_LEVEL_TOO_LOW = "trust_level_too_low"
     FORM_INVALID = "form_invalid"
     MATERIAL_MISSING = "material_missing"
+    MATERIAL_UNKNOWN = "material_unknown"
     UPLOAD_INVALID = "upload_invalid"
     UPLOAD_TOO_LARGE = "upload_too_large"
     TRANSITION_NOT_ALLOWED = "transition_not_allowed"

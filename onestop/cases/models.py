@@ -103,6 +103,10 @@ class Case(TenantOwned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # The partner app (client id) the citizen applied through, and the one whose back
+    # office handles the case instead of the console; empty when none.
+    submitted_via_app = models.CharField(max_length=40, blank=True, default="")
+    handled_by_app = models.CharField(max_length=40, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

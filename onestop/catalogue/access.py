@@ -237,3 +237,8 @@ def form_version(item: ServiceItem, version: int) -> ServiceForm:
             CatalogueErrorCode.FORM_NOT_FOUND, _("This service cannot be applied for online yet.")
         )
     return form
+
+
+def items_handled_by(tenant: Tenant, app_client_id: str) -> QuerySet[ServiceItem]:
+    """The published items whose cases a partner app's back office handles."""
+    return published_items(tenant).filter(back_office_app=app_client_id).exclude(back_office_app="")

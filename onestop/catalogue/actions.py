@@ -326,6 +326,29 @@ def do_withdraw_service_item(
     return item
 
 
+def do_set_back_office(
+    *, actor: Actor, tenant: Tenant, codes: Sequence[str], app_client_id: str
+) -> int:
+    """Hand the cases of these items to a partner app's back office (``app_client_id``), or
+    back to the console (empty). Cases already filed stay where they are."""
+    with transaction.atomic():
+        items = ServiceItem.objects.select_for_update().filter(
+            tenant=tenant, code__in=list(codes), status=ItemStatus.PUBLISHED
+        )
+        found = {item.code for item in items}
+        if missing := sorted(set(codes) - found):
+            raise NotFound(
+                CatalogueErrorCode.SERVICE_ITEM_NOT_FOUND,
+                _("No such service item: %(code)s.") % {"code": missing[0]},
+                field="items",
+            )
+        changed = items.update(back_office_app=app_client_id, updated_at=timezone.now())
+        record_action(actor=actor, action="catalogue.set_back_office", tenant_code=tenant.code,
+                      object_type="service_item", object_id=",".join(sorted(found)),
+                      detail={"app": app_client_id})  # fmt: skip
+    return changed
+
+
 def do_define_life_events(
     *, actor: Actor, tenant: Tenant, life_events: Sequence[LifeEventSpec]
 ) -> int:

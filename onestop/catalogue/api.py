@@ -18,10 +18,13 @@ from onestop.catalogue.access import (
     themes_with_counts,
 )
 from onestop.catalogue.models import ServiceItem
-from onestop.core.api import NOT_FOUND_OR_INVALID
+from onestop.core.api import NOT_FOUND_OR_INVALID, TOKEN_ERRORS
+from onestop.core.apiauth import partner_route
 from onestop.tenancy.access import access_tenant_by_code
 
 router = Router(tags=["catalogue"])
+# Open to everyone; a partner app's token, when sent, is checked and counted.
+CATALOGUE_READ = partner_route("catalogue:read", public=True)
 
 
 class DepartmentRef(Schema):
@@ -138,7 +141,8 @@ def _summary_fields(tenant_code: str, item: ServiceItem) -> dict[str, Any]:
 
 @router.get(
     "/tenants/{tenant}/services",
-    response={200: ServicePageOut, **NOT_FOUND_OR_INVALID},
+    response={200: ServicePageOut, **NOT_FOUND_OR_INVALID, **TOKEN_ERRORS},
+    **CATALOGUE_READ,
     summary="Search a tenant's service catalogue",
 )
 def list_services(
@@ -156,7 +160,8 @@ def list_services(
 
 @router.get(
     "/tenants/{tenant}/services/{code}",
-    response={200: ServiceDetailOut, **NOT_FOUND_OR_INVALID},
+    response={200: ServiceDetailOut, **NOT_FOUND_OR_INVALID, **TOKEN_ERRORS},
+    **CATALOGUE_READ,
     summary="A service item's full guide",
 )
 def get_service(request: HttpRequest, tenant: str, code: str) -> ServiceDetailOut:
@@ -201,7 +206,8 @@ def get_service(request: HttpRequest, tenant: str, code: str) -> ServiceDetailOu
 
 @router.get(
     "/tenants/{tenant}/themes",
-    response={200: list[ThemeCountOut], **NOT_FOUND_OR_INVALID},
+    response={200: list[ThemeCountOut], **NOT_FOUND_OR_INVALID, **TOKEN_ERRORS},
+    **CATALOGUE_READ,
     summary="A tenant's themes for people and businesses",
 )
 def list_themes(request: HttpRequest, tenant: str) -> list[ThemeCountOut]:

@@ -123,6 +123,9 @@ class ServiceItem(Bilingual, TenantOwned):
         max_length=16, choices=ItemStatus.choices, default=ItemStatus.PUBLISHED
     )
     version = models.PositiveIntegerField(default=1)
+    # The client id of the partner app that handles this item's cases instead of the
+    # console (a service module the tenant installed); empty for the console.
+    back_office_app = models.CharField(max_length=40, blank=True, default="")
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

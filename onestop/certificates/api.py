@@ -11,9 +11,12 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from onestop.certificates.verification import MAX_BYTES, verify_credential
-from onestop.core.api import ErrorOut
+from onestop.core.api import TOKEN_ERRORS, ErrorOut
+from onestop.core.apiauth import partner_route
 
 router = Router(tags=["certificates"])
+# Open to everyone; a partner app's token, when sent, is checked and counted.
+VERIFY = partner_route("certificates:verify", public=True)
 
 
 class VerificationOut(Schema):
@@ -27,13 +30,15 @@ class VerificationOut(Schema):
 
 @router.post(
     "/certificates/verify",
-    response={200: VerificationOut, 400: ErrorOut, 413: ErrorOut},
+    response={200: VerificationOut, 400: ErrorOut, 413: ErrorOut, **TOKEN_ERRORS},
     summary="Verify a certificate (post the credential JSON as the body)",
+    auth=VERIFY["auth"],
     openapi_extra={
+        **VERIFY["openapi_extra"],
         "requestBody": {
             "content": {"application/json": {"schema": {"type": "object"}}},
             "required": True,
-        }
+        },
     },
 )
 def verify(request: HttpRequest) -> Any:

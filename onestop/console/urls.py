@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onestop.console import cases_views, views
+from onestop.console import cases_views, partners_views, views
 
 app_name = "console"
 urlpatterns = [
@@ -20,6 +20,17 @@ urlpatterns = [
         name="rectification",
     ),
     path("console/<slug:tenant>/ratings/", cases_views.ratings, name="ratings"),
+    path("console/<slug:tenant>/partners/", partners_views.partners, name="partners"),
+    path(
+        "console/<slug:tenant>/partners/<int:admission_id>/decide/",
+        partners_views.decide,
+        name="partner_decide",
+    ),
+    path(
+        "console/<slug:tenant>/partners/apps/<str:client_id>/",
+        partners_views.app_settings,
+        name="partner_app",
+    ),
     path(
         "console/<slug:tenant>/cases/<str:number>/data/", cases_views.query_data, name="query_data"
     ),

@@ -22,3 +22,7 @@ class ErrorOut(Schema):
 
 # The error answers every tenant-scoped read can give.
 NOT_FOUND_OR_INVALID: dict[int, type[Schema]] = {404: ErrorOut, 422: ErrorOut}
+
+# What an operation that takes partner tokens can answer besides: a token not valid, a
+# scope missing, a rate limit reached.
+TOKEN_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 429: ErrorOut}

@@ -39,6 +39,7 @@ class OnestopError(Exception):
         self.message = message
         self.field = field
         self.params = params or {}
+        self.headers: dict[str, str] = {}
 
     def as_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {"code": str(self.code), "message": str(self.message)}
@@ -57,3 +58,26 @@ class ValidationFailed(OnestopError):
     """Input that breaks a rule of the domain; ``field`` names the offending input."""
 
     status = 422
+
+
+class NotAuthenticated(OnestopError):
+    """No credentials, or credentials that are not (or no longer) valid."""
+
+    status = 401
+
+
+class Forbidden(OnestopError):
+    """Valid credentials that do not allow this."""
+
+    status = 403
+
+
+class TooManyRequests(OnestopError):
+    """Over a rate limit or quota; ``Retry-After`` says when to come back."""
+
+    status = 429
+
+    def __init__(self, code: StrEnum, message: str | Promise, *, retry_after: int) -> None:
+        super().__init__(code, message)
+        self.retry_after = max(1, retry_after)
+        self.headers = {"Retry-After": str(self.retry_after)}

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.utils import timezone
 
 from onestop.cases.actions import do_import_case_history
@@ -18,12 +20,13 @@ from onestop.certificates.access import certificate_types_of
 from onestop.certificates.actions import do_define_certificate_types, do_import_certificate
 from onestop.core.actors import Actor
 from onestop.core.errors import NotFound
-from onestop.demo.accounts import demo_accounts
+from onestop.demo.accounts import DEMO_PASSWORD, demo_accounts
 from onestop.demo.certificates import build_certificate_types
 from onestop.demo.exchange import SERVICES
 from onestop.demo.forms import build_forms
 from onestop.demo.generator import DEFAULT_SEED, DemoProvince, build_province
 from onestop.demo.history import build_history
+from onestop.demo.partners import load_demo_partner
 from onestop.demo.residents import build_residents
 from onestop.exchange.actions import do_publish_data_services
 from onestop.identity.actions import AccountSpec, do_load_sandbox_residents, do_provision_account
@@ -51,6 +54,8 @@ def load_province(
     seed: int = DEFAULT_SEED,
     code: str | None = None,
     name: str | None = None,
+    name_en: str | None = None,
+    kind: str = "province",
     progress: Callable[[int], None] | None = None,
     with_people: bool = True,
     history_cases: int = 3000,
@@ -63,8 +68,8 @@ def load_province(
         actor=DEMO_ACTOR,
         code=code or province.code,
         name=name or province.name,
-        name_en=province.name_en if name is None else name,
-        kind="province",
+        name_en=name_en if name_en is not None else (province.name_en if name is None else name),
+        kind=kind,
     )
     do_import_regions(actor=DEMO_ACTOR, tenant=tenant, regions=province.regions)
     do_import_departments(actor=DEMO_ACTOR, tenant=tenant, departments=province.departments)
@@ -86,6 +91,8 @@ def load_province(
         do_provision_account(actor=DEMO_ACTOR, tenant=tenant, spec=spec)
         for _role, spec in demo_accounts()
     ]
+    developer = next(a for a in accounts if a.kind == "partner_developer")
+    load_demo_partner(developer, tenant)
     # The verified demo citizen's ID card and household register, from the registries.
     kinds = {kind.code: kind for kind in certificate_types_of(tenant)}
     for code in ("id_card", "household_register"):
@@ -109,4 +116,29 @@ def load_province(
             seed=seed,
         )
         do_import_case_history(actor=DEMO_ACTOR, tenant=tenant, histories=history)
+    return tenant
+
+
+SANDBOX_ITEMS = 60
+SANDBOX_CITIZENS = (
+    ("13600136001", "测试市民一"),
+    ("13600136002", "测试市民二"),
+    ("13600136003", "测试市民三"),
+)
+
+
+def load_sandbox(seed: int = DEFAULT_SEED, *, code: str | None = None) -> Tenant:
+    """The developer sandbox: a tenant of kind ``sandbox`` with the first demo items, the
+    sandbox registry's residents and three verified test citizens (password
+    ``Onestop-Demo-2019``), where every partner may try everything on fake data."""
+    province = build_province(seed)
+    small = replace(province, items=province.items[:SANDBOX_ITEMS], life_events=[])
+    tenant = load_province(small, seed=seed, code=code or settings.ONESTOP_SANDBOX_TENANT, name="开发者沙箱",
+                           name_en="Developer sandbox", kind="sandbox", with_people=False)  # fmt: skip
+    residents = build_residents(seed=seed)
+    do_load_sandbox_residents(actor=DEMO_ACTOR, tenant=tenant, residents=residents)
+    normal = [r for r in residents if r.status == "normal"]
+    for (phone, label), resident in zip(SANDBOX_CITIZENS, normal, strict=False):
+        do_provision_account(actor=DEMO_ACTOR, tenant=tenant, spec=AccountSpec(
+            phone=phone, password=DEMO_PASSWORD, display_name=label, identity=resident))  # fmt: skip
     return tenant

@@ -166,7 +166,21 @@ def _use_code(tenant: Tenant, phone: str, purpose: str, code: str) -> bool:
 def do_register_citizen(
     *, actor: Actor, tenant: Tenant, phone: str, code: str, password: str, language: str = "zh-hans"
 ) -> User:
+    return _register(actor, tenant, phone, code, password, language, AccountKind.CITIZEN)
+
+
+def do_register_partner_developer(
+    *, actor: Actor, tenant: Tenant, phone: str, code: str, password: str, language: str = "zh-hans"
+) -> User:
+    """A partner developer's account: the platform's, not the tenant's (the tenant only
+    sent the code). It logs in on any tenant's login page."""
+    return _register(actor, tenant, phone, code, password, language, AccountKind.PARTNER_DEVELOPER)
+
+
+def _register(actor: Actor, tenant: Tenant, phone: str, code: str, password: str, language: str,
+              kind: AccountKind) -> User:  # fmt: skip
     number = _phone(phone)
+    account_tenant = tenant if kind == AccountKind.CITIZEN else None
     _check_password(password)
     with transaction.atomic():  # committed on its own: a wrong try must count
         code_ok = _use_code(tenant, number, CodePurpose.REGISTER, code)
@@ -178,10 +192,10 @@ def do_register_citizen(
         try:
             with transaction.atomic():
                 user = User.objects.create_user(
-                    login_key=login_key(tenant, number),
+                    login_key=login_key(account_tenant, number),
                     password=password,
-                    tenant=tenant,
-                    kind=AccountKind.CITIZEN,
+                    tenant=account_tenant,
+                    kind=kind,
                     phone_encrypted=encrypt(number),
                     phone_hash=phone_hash(number),
                     phone_masked=mask_phone(number),

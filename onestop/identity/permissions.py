@@ -18,6 +18,7 @@ class Permission(StrEnum):
     REVEAL_PERSONAL_DATA = "personal_data.reveal"
     VIEW_SMS = "sms.view"
     VIEW_AUDIT = "audit.view"
+    MANAGE_PARTNERS = "partners.manage"
 
 
 _DEPARTMENT_WORK = {Permission.CONSOLE, Permission.HANDLE_CASES}
@@ -32,6 +33,7 @@ GRANTS: dict[str, frozenset[Permission]] = {
             Permission.REVEAL_PERSONAL_DATA,
             Permission.VIEW_SMS,
             Permission.VIEW_AUDIT,
+            Permission.MANAGE_PARTNERS,
         }
     ),
     RoleKind.PLATFORM_OPERATOR: frozenset(Permission),

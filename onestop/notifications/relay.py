@@ -25,6 +25,7 @@ from onestop.identity.models import User
 from onestop.messaging.email import email_backend
 from onestop.messaging.sms import sms_backend
 from onestop.notifications.models import Delivery, Notification
+from onestop.partners.webhooks import fan_out
 from onestop.tenancy.models import Tenant
 
 logger = logging.getLogger(__name__)
@@ -145,7 +146,14 @@ def _notify_applicant(event: OutboxEvent) -> bool:
     return sms_done and email_done
 
 
-HANDLERS: dict[str, Callable[[OutboxEvent], bool]] = {"cases.case.state_changed": _notify_applicant}
+def _case_changed(event: OutboxEvent) -> bool:
+    """The applicant is told; the partner apps that may know of the case get webhooks."""
+    notified = _notify_applicant(event)
+    fanned_out = fan_out(event)
+    return notified and fanned_out
+
+
+HANDLERS: dict[str, Callable[[OutboxEvent], bool]] = {"cases.case.state_changed": _case_changed}
 
 
 def relay_pending(limit: int = BATCH) -> int:

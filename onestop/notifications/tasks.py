@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from onestop.core.actors import Actor
+from onestop.partners.webhooks import next_due
 
 CLOCK_INTERVAL = timedelta(minutes=10)
 
@@ -24,7 +25,29 @@ def relay_outbox() -> int:
     relayed = relay_pending()
     if waiting_for_retry():
         relay_outbox.using(run_after=timezone.now() + RETRY_DELAY).enqueue()
+    if next_due() is not None and not _deliveries_scheduled():
+        deliver_webhooks.enqueue()
     return relayed
+
+
+def _deliveries_scheduled() -> bool:
+    """One chain of webhook delivery tasks is enough."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path=deliver_webhooks.module_path, status="READY"
+    ).exists()
+
+
+@task()
+def deliver_webhooks() -> int:
+    """Post due webhook deliveries to partners; come back while any wait for a retry."""
+    from onestop.partners.webhooks import deliver_due
+
+    delivered = deliver_due()
+    if (due := next_due()) is not None and not _deliveries_scheduled():
+        deliver_webhooks.using(run_after=max(due, timezone.now() + timedelta(seconds=1))).enqueue()
+    return delivered
 
 
 def wake_relay() -> None:
@@ -38,12 +61,14 @@ def case_clock() -> dict[str, int]:
     to matter, then come back in ten minutes."""
     from onestop.cases.actions import deem_late_acceptances, escalate_overdue
     from onestop.identity.throttle import forget_old_counters
+    from onestop.partners.ratelimit import forget_old_windows
 
     actor = Actor.system("case clock")
     result = {
         "deemed": deem_late_acceptances(actor=actor),
         "escalated": escalate_overdue(actor=actor),
         "counters_forgotten": forget_old_counters(),
+        "rate_windows_forgotten": forget_old_windows(),
     }
     case_clock.using(run_after=timezone.now() + CLOCK_INTERVAL).enqueue()
     return result

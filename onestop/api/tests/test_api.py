@@ -85,7 +85,11 @@ def test_chinese_is_answered_as_utf8_not_escapes(client_zh: Client) -> None:
 
 
 def test_kpis_match_the_database(client_zh: Client) -> None:
+    from onestop.partners.tests.helpers import make_partner_app
+
     tenant = access_tenant_by_code("gd")
+    make_partner_app(0)
+    make_partner_app(1)
     kpis = client_zh.get("/api/v1/tenants/gd/kpis").json()
     items = ServiceItem.objects.filter(tenant=tenant, status="published")
     citizens = User.objects.filter(tenant=tenant, kind="citizen")
@@ -98,8 +102,30 @@ def test_kpis_match_the_database(client_zh: Client) -> None:
         "real_name_users": citizens.filter(trust_level__gte=3).count(),
         "users_by_level": {f"L{n}": citizens.filter(trust_level=n).count() for n in range(1, 6)},
         **_case_figures(tenant),
+        **_partner_figures(tenant),
     }
     assert kpis["services_total"] >= 700 and kpis["services_zero_trip"] >= 617
+    assert (kpis["partners_total"], kpis["partner_apps_total"]) == (2, 2)
+
+
+def _partner_figures(tenant) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from onestop.partners.models import Admission, AppGrant, WebhookDelivery
+
+    approved = Admission.objects.filter(tenant=tenant, state="approved").values("partner")
+    since = timezone.now() - timedelta(hours=24)
+    return {
+        "partners_total": approved.count(),
+        "partner_apps_total": AppGrant.objects.filter(
+            tenant=tenant, app__partner__in=approved
+        ).count(),
+        "webhook_deliveries_24h": WebhookDelivery.objects.filter(
+            tenant=tenant, created_at__gte=since
+        ).count(),
+    }
 
 
 def _case_figures(tenant) -> dict[str, object]:  # type: ignore[no-untyped-def]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
 from onestop.demo.accounts import DEMO_PASSWORD, demo_accounts, sample_residents
 from onestop.demo.generator import DEFAULT_SEED, build_province
-from onestop.demo.loader import demo_is_loaded, load_province
+from onestop.demo.loader import SANDBOX_CITIZENS, demo_is_loaded, load_province, load_sandbox
 
 
 class Command(BaseCommand):
@@ -22,6 +23,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         province = build_province(options["seed"])
+        if not demo_is_loaded(settings.ONESTOP_SANDBOX_TENANT):
+            load_sandbox(options["seed"])
+            self.stdout.write(f"Loaded the developer sandbox '{settings.ONESTOP_SANDBOX_TENANT}'.")
         if demo_is_loaded(province.code):
             self.stdout.write(
                 f"Demo tenant '{province.code}' is already loaded; leaving it as it is."
@@ -58,4 +62,9 @@ class Command(BaseCommand):
         )
         lines += [f"  {name}  {number}" for name, number in sample_residents()]
         lines.append(f"Sandbox SMS (codes sent by the demo): /{tenant}/dev/sms/")
+        lines.append(
+            f"Developer portal: /developers/ (log in as the partner developer); the sandbox "
+            f"tenant '{settings.ONESTOP_SANDBOX_TENANT}' has test citizens "
+            + ", ".join(phone for phone, _name in SANDBOX_CITIZENS)
+        )
         self.stdout.write("\n".join(lines))

@@ -1,0 +1,242 @@
+"""Reads of the open platform. A partner's member sees the partner's own apps only; a
+tenant's operator sees that tenant's admissions and grants only; a citizen sees their own
+consents. Anything else answers like a missing object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onestop.core.errors import NotAuthenticated, NotFound
+from onestop.identity.models import User
+from onestop.partners import secrets
+from onestop.partners.error_codes import PartnerErrorCode
+from onestop.partners.models import (
+    Admission,
+    AdmissionState,
+    App,
+    AppGrant,
+    ClientSecret,
+    Consent,
+    Partner,
+    Subscription,
+    Token,
+    WebhookDelivery,
+)
+from onestop.tenancy.models import Tenant
+
+# --- partners and apps, as their members see them --------------------------------------------
+
+
+def partners_of(user: User) -> QuerySet[Partner]:
+    return Partner.objects.filter(members=user)
+
+
+def access_partner(user: User, partner_id: int | str) -> Partner:
+    try:
+        partner = partners_of(user).filter(pk=int(partner_id)).first()
+    except (TypeError, ValueError):
+        partner = None
+    if partner is None:
+        raise NotFound(PartnerErrorCode.PARTNER_NOT_FOUND, _("No such partner."))
+    return partner
+
+
+def apps_of(user: User) -> QuerySet[App]:
+    return App.objects.filter(partner__members=user).select_related("partner")
+
+
+def access_app(user: User, client_id: str) -> App:
+    app = apps_of(user).filter(client_id=client_id).first()
+    if app is None:
+        raise NotFound(PartnerErrorCode.APP_NOT_FOUND, _("No such app."))
+    return app
+
+
+def live_secrets(app: App) -> QuerySet[ClientSecret]:
+    now = timezone.now()
+    return app.secrets.filter(revoked_at__isnull=True).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+
+
+def access_secret(app: App, secret_id: int | str) -> ClientSecret:
+    try:
+        found = live_secrets(app).filter(pk=int(secret_id)).first()
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
+        raise NotFound(PartnerErrorCode.SECRET_NOT_FOUND, _("No such secret."))
+    return found
+
+
+def admissions_of_partner(partner: Partner) -> QuerySet[Admission]:
+    return partner.admissions.select_related("tenant").order_by("tenant__code")
+
+
+def grants_of_app(app: App) -> QuerySet[AppGrant]:
+    return app.grants.select_related("tenant").order_by("tenant__code")
+
+
+def admission_for(partner: Partner, tenant: Tenant) -> Admission | None:
+    return Admission.objects.filter(tenant=tenant, partner=partner).first()
+
+
+# --- what a tenant sees ----------------------------------------------------------------------
+
+
+def admissions_of(tenant: Tenant) -> QuerySet[Admission]:
+    return (
+        Admission.objects.filter(tenant=tenant)
+        .select_related("partner", "decided_by")
+        .order_by("state", "-requested_at")
+    )
+
+
+def access_admission(tenant: Tenant, admission_id: int | str) -> Admission:
+    try:
+        found = admissions_of(tenant).filter(pk=int(admission_id)).first()
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
+        raise NotFound(PartnerErrorCode.PARTNER_NOT_FOUND, _("No such partner."))
+    return found
+
+
+def grants_of(tenant: Tenant) -> QuerySet[AppGrant]:
+    """The apps granted in a tenant whose partner stands approved there."""
+    approved = Admission.objects.filter(tenant=tenant, state=AdmissionState.APPROVED)
+    return (
+        AppGrant.objects.filter(tenant=tenant, app__partner__in=approved.values("partner"))
+        .select_related("app", "app__partner")
+        .order_by("app__partner__name", "app__name")
+    )
+
+
+def access_grant(tenant: Tenant, client_id: str) -> AppGrant:
+    grant = grants_of(tenant).filter(app__client_id=client_id).first()
+    if grant is None:
+        raise NotFound(PartnerErrorCode.APP_NOT_FOUND, _("No such app."))
+    return grant
+
+
+def grant_for(app: App, tenant: Tenant) -> AppGrant | None:
+    """The app's grant in the tenant, if its partner stands approved there."""
+    return grants_of(tenant).filter(app=app).first()
+
+
+# --- citizens' consents ------------------------------------------------------------------------
+
+
+def consents_of(tenant: Tenant, user: User) -> QuerySet[Consent]:
+    return (
+        Consent.objects.filter(tenant=tenant, user=user, revoked_at__isnull=True)
+        .select_related("app", "app__partner")
+        .order_by("-granted_at")
+    )
+
+
+def access_consent(tenant: Tenant, user: User, consent_id: int | str) -> Consent:
+    try:
+        found = consents_of(tenant, user).filter(pk=int(consent_id)).first()
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
+        raise NotFound(PartnerErrorCode.CONSENT_NOT_FOUND, _("No such authorisation."))
+    return found
+
+
+def access_app_for_authorization(tenant: Tenant, client_id: str) -> tuple[App, AppGrant]:
+    """An app a citizen of this tenant may authorise: granted there, partner approved."""
+    grant = grants_of(tenant).filter(app__client_id=client_id).first()
+    if grant is None:
+        raise NotFound(PartnerErrorCode.APP_NOT_FOUND, _("No such app."))
+    return grant.app, grant
+
+
+# --- calls with a token --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who calls the API with a token: an app in a tenant, for itself or for a citizen."""
+
+    app: App
+    tenant: Tenant
+    grant: AppGrant
+    scopes: frozenset[str]
+    user: User | None
+    token_id: int
+
+
+def resolve_token(raw: str) -> Caller:
+    """The caller behind an access token; any token not valid now (unknown, expired,
+    revoked, its consent withdrawn, its partner no longer approved) is refused alike."""
+    refused = NotAuthenticated(PartnerErrorCode.TOKEN_INVALID, _("The access token is not valid."))
+    refused.headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+    if not raw.startswith(secrets.ACCESS_TOKEN):
+        raise refused
+    token = (
+        Token.objects.filter(access_digest=secrets.digest(raw), revoked_at__isnull=True,
+                             expires_at__gt=timezone.now())
+        .select_related("app", "app__partner", "tenant", "consent", "consent__user")
+        .first()
+    )  # fmt: skip
+    if token is None:
+        raise refused
+    consent = token.consent
+    if consent is not None and (consent.revoked_at is not None or not consent.user.is_active):
+        raise refused
+    grant = grant_for(token.app, token.tenant)
+    if grant is None:
+        raise refused
+    scopes = frozenset(token.scopes) & frozenset(grant.scopes)
+    return Caller(app=token.app, tenant=token.tenant, grant=grant, scopes=scopes,
+                  user=consent.user if consent else None, token_id=token.pk)  # fmt: skip
+
+
+# --- webhooks ----------------------------------------------------------------------------------
+
+
+def subscriptions_of(tenant: Tenant, app: App) -> QuerySet[Subscription]:
+    return Subscription.objects.filter(tenant=tenant, app=app, active=True)
+
+
+def access_subscription(tenant: Tenant, app: App, subscription_id: int | str) -> Subscription:
+    try:
+        found = subscriptions_of(tenant, app).filter(pk=int(subscription_id)).first()
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
+        raise NotFound(PartnerErrorCode.SUBSCRIPTION_NOT_FOUND, _("No such subscription."))
+    return found
+
+
+def deliveries_of(tenant: Tenant, app: App) -> QuerySet[WebhookDelivery]:
+    return WebhookDelivery.objects.filter(tenant=tenant, subscription__app=app).select_related(
+        "subscription"
+    )
+
+
+def access_delivery(tenant: Tenant, app: App, delivery_id: int | str) -> WebhookDelivery:
+    try:
+        found = deliveries_of(tenant, app).filter(pk=int(delivery_id)).first()
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
+        raise NotFound(PartnerErrorCode.DELIVERY_NOT_FOUND, _("No such delivery."))
+    return found
+
+
+def all_deliveries_of_app(app: App) -> QuerySet[WebhookDelivery]:
+    """Every delivery of the app in every tenant, for its developers' delivery log."""
+    return WebhookDelivery.objects.filter(subscription__app=app).select_related(
+        "subscription", "tenant"
+    )
+
+
+def subscriptions_of_app(app: App) -> QuerySet[Subscription]:
+    return Subscription.objects.filter(app=app, active=True).select_related("tenant")

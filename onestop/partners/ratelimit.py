@@ -1,0 +1,113 @@
+"""Rate limits and daily quotas per app and tenant, counted in fixed windows.
+
+Counts live in Redis when ``REDIS_URL`` is set (one INCR and EXPIRE per window), in the
+database otherwise. A caller over its limit is refused before any work is done, so one
+partner's overload costs the others nothing but the refusal.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from onestop.core.plugins import Registry
+from onestop.partners.models import RateWindow
+
+MINUTE, DAY = 60, 86_400
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    allowed: bool
+    retry_after: int = 0
+    which: str = ""  # "minute" or "day" when refused
+
+
+class Counter(Protocol):
+    def hit(self, key: str, window: int, limit: int, ttl: int) -> bool:
+        """Count one request in ``window`` if under ``limit``; False when it is full."""
+
+
+counters: Registry[Counter] = Registry("rate limit counter")
+
+
+@counters.register("database")
+class DatabaseCounter:
+    name = "database"
+
+    def hit(self, key: str, window: int, limit: int, ttl: int) -> bool:
+        with transaction.atomic():
+            counted = RateWindow.objects.filter(key=key, window=window, count__lt=limit).update(
+                count=F("count") + 1
+            )
+            if counted:
+                return True
+            if RateWindow.objects.filter(key=key, window=window).exists():
+                return False  # full
+            try:
+                with transaction.atomic():
+                    RateWindow.objects.create(key=key, window=window, count=1)
+                return limit >= 1
+            except IntegrityError:  # another request opened the window first
+                return bool(
+                    RateWindow.objects.filter(key=key, window=window, count__lt=limit).update(
+                        count=F("count") + 1
+                    )
+                )
+
+
+@counters.register("redis")
+class RedisCounter:
+    name = "redis"
+
+    def __init__(self, client: Any = None) -> None:
+        if client is None:
+            import redis
+
+            client = redis.Redis.from_url(settings.REDIS_URL)
+        self.client = client
+
+    def hit(self, key: str, window: int, limit: int, ttl: int) -> bool:
+        name = f"onestop:rate:{key}:{window}"
+        pipe = self.client.pipeline()
+        pipe.incr(name)
+        pipe.expire(name, ttl + 5)
+        count, _ = pipe.execute()
+        return int(count) <= limit
+
+
+@cache
+def counter() -> Counter:
+    return counters.create(settings.ONESTOP_RATE_LIMIT_BACKEND)
+
+
+def check(
+    app_id: int, tenant_id: int, *, per_minute: int, per_day: int, now: float | None = None
+) -> Verdict:
+    """Count one request of the app in the tenant against both limits."""
+    now = time.time() if now is None else now
+    key = f"{app_id}:{tenant_id}"
+    minute, day = int(now // MINUTE), int(now // DAY)
+    if not counter().hit(f"m:{key}", minute, per_minute, MINUTE):
+        return Verdict(False, int((minute + 1) * MINUTE - now) + 1, "minute")
+    if not counter().hit(f"d:{key}", day, per_day, DAY):
+        return Verdict(False, int((day + 1) * DAY - now) + 1, "day")
+    return Verdict(True)
+
+
+def forget_old_windows(now: float | None = None) -> int:
+    """Drop database counters of windows that are over (run by the case clock)."""
+    now = time.time() if now is None else now
+    minute_gone = RateWindow.objects.filter(
+        key__startswith="m:", window__lt=int(now // MINUTE) - 1
+    ).delete()[0]
+    day_gone = RateWindow.objects.filter(
+        key__startswith="d:", window__lt=int(now // DAY) - 1
+    ).delete()[0]
+    return minute_gone + day_gone

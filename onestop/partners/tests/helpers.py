@@ -1,0 +1,160 @@
+"""Partners, apps and tokens for tests, made through the actions and the OAuth endpoints
+as a real partner would get them; and a webhook receiver on 127.0.0.1."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from django.test import Client
+
+from onestop.cases.tests.helpers import OPERATOR
+from onestop.core.actors import Actor
+from onestop.identity.actions import AccountSpec, do_provision_account
+from onestop.identity.models import User
+from onestop.partners import actions
+from onestop.partners.models import Admission, App, Partner
+from onestop.tenancy.models import Tenant
+
+SYSTEM = Actor.system("test")
+ALL_SCOPES = ["catalogue:read", "cases:process", "cases:read", "cases:write", "certificates:verify",
+              "webhooks:manage"]  # fmt: skip
+REDIRECT = "http://127.0.0.1:9/callback"
+# Valid unified social credit codes (GB 32100 check characters), one per test partner.
+CODES = ["91440300MA5F00002D", "91110108MA01000036", "91350211M000100Y46", "91110000600037341L"]
+
+
+@dataclass
+class PartnerApp:
+    """A partner app as its developers hold it: ids, secret, and an HTTP client."""
+
+    developer: User
+    partner: Partner
+    app: App
+    secret: str
+    http: Client = field(default_factory=Client)
+
+    def token(self, tenant: str = "gd", scope: str = "") -> dict[str, Any]:
+        response = self.http.post(f"/oauth/{tenant}/token", {"grant_type": "client_credentials", "scope": scope},
+                                  headers={"Authorization": basic(self.app.client_id, self.secret)})  # fmt: skip
+        assert response.status_code == 200, response.content
+        body: dict[str, Any] = response.json()
+        return body
+
+    def call(self, method: str, path: str, token: str, **kwargs: Any):  # type: ignore[no-untyped-def]
+        call = getattr(self.http, method)
+        return call(f"/api/v1{path}", headers={"Authorization": f"Bearer {token}"}, **kwargs)
+
+    def consent_of(
+        self, citizen: Client, tenant: str = "gd", scope: str = "cases:read cases:write"
+    ) -> dict[str, Any]:
+        """The citizen consents on the authorisation page; the app exchanges the code."""
+        verifier = secrets.token_urlsafe(48)
+        query = {"response_type": "code", "client_id": self.app.client_id, "redirect_uri": REDIRECT,
+                 "scope": scope, "state": "s-1", "code_challenge": challenge(verifier),
+                 "code_challenge_method": "S256"}  # fmt: skip
+        page = citizen.get(f"/oauth/{tenant}/authorize?{urlencode(query)}")
+        assert page.status_code == 200, page.content[:500]
+        back = citizen.post(f"/oauth/{tenant}/authorize", {**query, "decision": "allow"})
+        assert back.status_code == 302 and back["Location"].startswith(REDIRECT), back
+        params = parse_qs(urlsplit(back["Location"]).query)
+        assert params["state"] == ["s-1"]
+        response = self.http.post(f"/oauth/{tenant}/token", {
+            "grant_type": "authorization_code", "code": params["code"][0], "redirect_uri": REDIRECT,
+            "code_verifier": verifier, "client_id": self.app.client_id, "client_secret": self.secret})  # fmt: skip
+        assert response.status_code == 200, response.content
+        body: dict[str, Any] = response.json()
+        return body
+
+
+def basic(client_id: str, secret: str) -> str:
+    return "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+
+
+def challenge(verifier: str) -> str:
+    return (
+        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    )
+
+
+def operator() -> User:
+    from onestop.messaging.phones import phone_hash
+
+    return User.objects.get(phone_hash=phone_hash(OPERATOR), tenant__code="gd")
+
+
+def make_partner_app(n: int = 0, *, tenant: str = "gd", scopes: list[str] | None = None,
+                     service_module: bool = False, rate_per_minute: int = 600) -> PartnerApp:  # fmt: skip
+    """Partner ``n`` (its own developer and credit code), approved in ``tenant`` by the
+    tenant's operator, with one app granted ``scopes`` there."""
+    scopes = ALL_SCOPES if scopes is None else scopes
+    developer = do_provision_account(actor=SYSTEM, tenant=None, spec=AccountSpec(
+        phone=f"1370013710{n}", password="Partner-Test-2019", kind="partner_developer"))  # fmt: skip
+    partner = actions.do_register_partner(
+        actor=SYSTEM, user=developer, name=f"测试伙伴{n}", credit_code=CODES[n]
+    )
+    owner = Tenant.objects.get(code=tenant)
+    if owner.kind != "sandbox":
+        admission = actions.do_request_admission(
+            actor=SYSTEM, user=developer, partner=partner, tenant=owner
+        )
+        actions.do_decide_admission(actor=SYSTEM, operator=operator(), admission=admission, state="approved",
+                                    scopes=ALL_SCOPES)  # fmt: skip
+    app, secret = actions.do_create_app(actor=SYSTEM, user=developer, partner=partner, name=f"测试应用{n}",
+                                        redirect_uris=[REDIRECT], is_service_module=service_module)  # fmt: skip
+    grant = actions.do_grant_app(actor=SYSTEM, user=developer, app=app, tenant=owner, scopes=scopes)
+    if rate_per_minute != grant.rate_per_minute:
+        actions.do_set_limits(actor=SYSTEM, operator=operator(), grant=grant, rate_per_minute=rate_per_minute,
+                              quota_per_day=grant.quota_per_day)  # fmt: skip
+    return PartnerApp(developer=developer, partner=partner, app=app, secret=secret)
+
+
+def admission(partner: Partner, tenant: str = "gd") -> Admission:
+    return Admission.objects.get(partner=partner, tenant__code=tenant)
+
+
+class Receiver:
+    """An HTTP server on 127.0.0.1 that records what is posted to it."""
+
+    def __init__(self, status: int = 200) -> None:
+        received: list[dict[str, Any]] = []
+        self.received = received
+        self.status = status
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                received.append(
+                    {"path": self.path, "headers": dict(self.headers.items()), "body": body}
+                )
+                self.send_response(outer.status)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+
+    def __enter__(self) -> Receiver:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def events(self) -> list[dict[str, Any]]:
+        return [json.loads(r["body"]) for r in self.received]

@@ -1,0 +1,183 @@
+"""Webhook deliveries: from the outbox to partners' URLs, signed, at least once.
+
+The outbox relay calls ``fan_out`` for each event: one delivery per subscription that
+may hear of it (a unique event id per subscription, so a second relay of the same event
+adds nothing). ``deliver_due`` posts what is due; a failure is retried with exponential
+backoff up to ``MAX_ATTEMPTS`` times. Each request carries
+
+- ``Onestop-Event-Id``: the same for every delivery and replay of one event (drop
+  duplicates by it);
+- ``Onestop-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`` under the
+  subscription's secret. Receivers check the MAC and that ``t`` is recent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import logging
+import socket
+import time
+import urllib.error
+import urllib.request
+import uuid
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from onestop.core.crypto import decrypt
+from onestop.core.models import OutboxEvent
+from onestop.partners.events import audience, partner_events
+from onestop.partners.models import DeliveryState, Subscription, WebhookDelivery
+from onestop.tenancy.models import Tenant
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+BATCH = 100
+TOLERANCE_SECONDS = 300
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={mac}"
+
+
+def signature_is_valid(secret: str, header: str, body: bytes, *, now: float | None = None) -> bool:
+    """What a receiver does: parse the header, recompute, compare in constant time, and
+    refuse timestamps more than five minutes away (replayed captures)."""
+    parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
+    try:
+        timestamp = int(parts.get("t", ""))
+    except ValueError:
+        return False
+    now = time.time() if now is None else now
+    if abs(now - timestamp) > TOLERANCE_SECONDS:
+        return False
+    expected = sign(secret, timestamp, body).split("v1=", 1)[1]
+    return hmac.compare_digest(expected, parts.get("v1", ""))
+
+
+def fan_out(event: OutboxEvent) -> bool:
+    """Deliveries for an outbox event (idempotent); True when done."""
+    made = partner_events(event.topic, dict(event.payload))
+    apps = audience(dict(event.payload))
+    if not made or not apps:
+        return True
+    tenant = Tenant.objects.filter(code=event.tenant_code).first()
+    if tenant is None:
+        return True
+    subscriptions = Subscription.objects.filter(tenant=tenant, active=True, app__client_id__in=apps)
+    for subscription in subscriptions:
+        for index, (event_type, data) in enumerate(made):
+            if event_type not in subscription.events:
+                continue
+            # One outbox event may make two partner events; each has its own stable id.
+            event_id = event.event_id if index == 0 else uuid.uuid5(event.event_id, event_type)
+            payload = {"id": str(event_id), "type": event_type, "tenant": tenant.code,
+                       "created_at": event.created_at.isoformat(), "data": data}  # fmt: skip
+            try:
+                with transaction.atomic():
+                    WebhookDelivery.objects.create(tenant=tenant, subscription=subscription, event_id=event_id,
+                                                   event_type=event_type, payload=payload)  # fmt: skip
+            except IntegrityError:
+                pass  # fanned out before
+    return True
+
+
+def _address_allowed(url: str) -> bool:
+    """Checked again at delivery: the host's addresses now, not when subscribing."""
+    host = urlsplit(url).hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return False
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if address.is_loopback and settings.ONESTOP_WEBHOOK_ALLOW_LOOPBACK:
+            continue
+        if (
+            address.is_private
+            or address.is_loopback
+            or address.is_link_local
+            or address.is_reserved
+        ):
+            return False
+    return True
+
+
+def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
+    subscription = delivery.subscription
+    body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
+    if not _address_allowed(subscription.url):
+        return None, "address not allowed"
+    timestamp = int(time.time())
+    # The URL was checked to be http(s) when subscribing.
+    request = urllib.request.Request(subscription.url, data=body, method="POST", headers={  # noqa: S310
+        "Content-Type": "application/json", "User-Agent": "onestop-webhooks/1",
+        "Onestop-Event-Id": str(delivery.event_id), "Onestop-Event-Type": delivery.event_type,
+        "Onestop-Delivery": str(delivery.pk),
+        "Onestop-Signature": sign(decrypt(subscription.secret_encrypted), timestamp, body),
+    })  # fmt: skip
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(request, timeout=settings.ONESTOP_WEBHOOK_TIMEOUT_SECONDS) as response:
+            return response.status, ""
+    except urllib.error.HTTPError as error:
+        return error.code, f"HTTP {error.code}"
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        return None, str(getattr(error, "reason", error))[:200]
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, not an instruction: it could point anywhere."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def deliver_due(limit: int = BATCH) -> int:
+    """Post the deliveries that are due; returns how many were delivered."""
+    delivered = 0
+    due = list(
+        WebhookDelivery.objects.filter(
+            state=DeliveryState.PENDING, next_attempt_at__lte=timezone.now()
+        )
+        .select_related("subscription")
+        .order_by("next_attempt_at", "id")[:limit]
+    )
+    for delivery in due:
+        status, error = _post(delivery)
+        delivery.attempts += 1
+        delivery.response_status = status
+        if status is not None and 200 <= status < 300:
+            delivery.state, delivery.delivered_at, delivery.last_error = (
+                DeliveryState.DELIVERED,
+                timezone.now(),
+                "",
+            )
+            delivered += 1
+        else:
+            delivery.last_error = error
+            if delivery.attempts >= MAX_ATTEMPTS:
+                delivery.state = DeliveryState.FAILED
+            else:
+                delivery.next_attempt_at = timezone.now() + timedelta(
+                    seconds=10 * 2**delivery.attempts
+                )
+        delivery.save()
+    return delivered
+
+
+def next_due() -> datetime | None:
+    """When the next pending delivery is due, if any is pending."""
+    return (
+        WebhookDelivery.objects.filter(state=DeliveryState.PENDING)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
