@@ -69,7 +69,7 @@ class UploadOut(Schema):
     size: int
 
 
-def _case_out(case: Any) -> dict[str, Any]:
+def case_out(case: Any) -> dict[str, Any]:
     return {"number": case.number, "item": case.item.code, "item_name": case.item.name,
             "department": case.department.code, "state": case.state, "public_state": case.public_state,
             "decision": case.decision, "received_on": case.received_on, "accepted_on": case.accepted_on,
@@ -135,7 +135,7 @@ def submit(request: HttpRequest, tenant: str, payload: ApplicationIn) -> Any:
             return HttpResponse(_json(body), status=status, content_type="application/json")
         record = started
     try:
-        status, text = 201, _json(_case_out(_submit(who, payload)))
+        status, text = 201, _json(case_out(_submit(who, payload)))
     except OnestopError as error:
         status, text = error.status, _json(error.as_dict())
     if record is not None:
@@ -164,7 +164,7 @@ def _submit(who: Applicant, payload: ApplicationIn) -> Any:
 def my_cases(request: HttpRequest, tenant: str) -> list[dict[str, Any]]:
     who = _applicant(request, tenant)
     return [
-        _case_out(c) for c in cases_of_applicant(who.tenant, who.user, via_app=who.via_app)[:200]
+        case_out(c) for c in cases_of_applicant(who.tenant, who.user, via_app=who.via_app)[:200]
     ]
 
 
@@ -176,4 +176,4 @@ def my_cases(request: HttpRequest, tenant: str) -> list[dict[str, Any]]:
 )
 def case_status(request: HttpRequest, tenant: str, number: str) -> dict[str, Any]:
     who = _applicant(request, tenant)
-    return _case_out(access_case_for_applicant(who.tenant, who.user, number, via_app=who.via_app))
+    return case_out(access_case_for_applicant(who.tenant, who.user, number, via_app=who.via_app))

@@ -86,21 +86,29 @@ def _start_session(request: HttpRequest, user: User) -> None:
     login(request, user, backend=BACKEND)  # a new session key at every login
 
 
+def code_step(request: HttpRequest, tenant: Tenant) -> tuple[PhoneForm, str | None]:
+    """Signing up, first step: the posted number gets a code (through the tenant's SMS);
+    the form, and the number once the code is on its way."""
+    phone_form = PhoneForm(request.POST)
+    if phone_form.is_valid():
+        try:
+            actions.request_code(actor=actor_for(None, request), tenant=tenant,
+                                 phone=phone_form.cleaned_data["phone"], purpose=CodePurpose.REGISTER)  # fmt: skip
+        except OnestopError as error:
+            _refused(phone_form, error)
+            return phone_form, None
+        messages.info(request, _("If the number can register, a code is on its way by SMS."))
+        return phone_form, phone_form.cleaned_data["phone"]
+    return phone_form, None
+
+
 def register(request: HttpRequest, tenant: str) -> HttpResponse:
     owner = access_tenant_by_code(tenant)
     phone_form, form = PhoneForm(), None
     if request.method == "POST" and request.POST.get("step") == "code":
-        phone_form = PhoneForm(request.POST)
-        if phone_form.is_valid():
-            try:
-                actions.request_code(actor=actor_for(None, request), tenant=owner,
-                                     phone=phone_form.cleaned_data["phone"], purpose=CodePurpose.REGISTER)  # fmt: skip
-                form = RegisterForm(initial={"phone": phone_form.cleaned_data["phone"]})
-                messages.info(
-                    request, _("If the number can register, a code is on its way by SMS.")
-                )
-            except OnestopError as error:
-                _refused(phone_form, error)
+        phone_form, phone = code_step(request, owner)
+        if phone:
+            form = RegisterForm(initial={"phone": phone})
     elif request.method == "POST":
         form = RegisterForm(request.POST)
         if form.is_valid():

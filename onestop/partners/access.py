@@ -5,8 +5,9 @@ consents. Anything else answers like a missing object."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,20 @@ from onestop.partners.models import (
 )
 from onestop.tenancy.models import Tenant
 
+T = TypeVar("T", bound=Model)
+
+
+def _by_pk(rows: QuerySet[T], pk: int | str, missing: NotFound) -> T:
+    """The row with this primary key among ``rows``; anything else raises ``missing``."""
+    try:
+        found = rows.filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
+        raise missing
+    return found
+
+
 # --- partners and apps, as their members see them --------------------------------------------
 
 
@@ -36,13 +51,11 @@ def partners_of(user: User) -> QuerySet[Partner]:
 
 
 def access_partner(user: User, partner_id: int | str) -> Partner:
-    try:
-        partner = partners_of(user).filter(pk=int(partner_id)).first()
-    except (TypeError, ValueError):
-        partner = None
-    if partner is None:
-        raise NotFound(PartnerErrorCode.PARTNER_NOT_FOUND, _("No such partner."))
-    return partner
+    return _by_pk(
+        partners_of(user),
+        partner_id,
+        NotFound(PartnerErrorCode.PARTNER_NOT_FOUND, _("No such partner.")),
+    )
 
 
 def apps_of(user: User) -> QuerySet[App]:
@@ -64,13 +77,11 @@ def live_secrets(app: App) -> QuerySet[ClientSecret]:
 
 
 def access_secret(app: App, secret_id: int | str) -> ClientSecret:
-    try:
-        found = live_secrets(app).filter(pk=int(secret_id)).first()
-    except (TypeError, ValueError):
-        found = None
-    if found is None:
-        raise NotFound(PartnerErrorCode.SECRET_NOT_FOUND, _("No such secret."))
-    return found
+    return _by_pk(
+        live_secrets(app),
+        secret_id,
+        NotFound(PartnerErrorCode.SECRET_NOT_FOUND, _("No such secret.")),
+    )
 
 
 def admissions_of_partner(partner: Partner) -> QuerySet[Admission]:
@@ -97,13 +108,11 @@ def admissions_of(tenant: Tenant) -> QuerySet[Admission]:
 
 
 def access_admission(tenant: Tenant, admission_id: int | str) -> Admission:
-    try:
-        found = admissions_of(tenant).filter(pk=int(admission_id)).first()
-    except (TypeError, ValueError):
-        found = None
-    if found is None:
-        raise NotFound(PartnerErrorCode.PARTNER_NOT_FOUND, _("No such partner."))
-    return found
+    return _by_pk(
+        admissions_of(tenant),
+        admission_id,
+        NotFound(PartnerErrorCode.PARTNER_NOT_FOUND, _("No such partner.")),
+    )
 
 
 def grants_of(tenant: Tenant) -> QuerySet[AppGrant]:
@@ -140,13 +149,11 @@ def consents_of(tenant: Tenant, user: User) -> QuerySet[Consent]:
 
 
 def access_consent(tenant: Tenant, user: User, consent_id: int | str) -> Consent:
-    try:
-        found = consents_of(tenant, user).filter(pk=int(consent_id)).first()
-    except (TypeError, ValueError):
-        found = None
-    if found is None:
-        raise NotFound(PartnerErrorCode.CONSENT_NOT_FOUND, _("No such authorisation."))
-    return found
+    return _by_pk(
+        consents_of(tenant, user),
+        consent_id,
+        NotFound(PartnerErrorCode.CONSENT_NOT_FOUND, _("No such authorisation.")),
+    )
 
 
 def access_app_for_authorization(tenant: Tenant, client_id: str) -> tuple[App, AppGrant]:
@@ -206,13 +213,11 @@ def subscriptions_of(tenant: Tenant, app: App) -> QuerySet[Subscription]:
 
 
 def access_subscription(tenant: Tenant, app: App, subscription_id: int | str) -> Subscription:
-    try:
-        found = subscriptions_of(tenant, app).filter(pk=int(subscription_id)).first()
-    except (TypeError, ValueError):
-        found = None
-    if found is None:
-        raise NotFound(PartnerErrorCode.SUBSCRIPTION_NOT_FOUND, _("No such subscription."))
-    return found
+    return _by_pk(
+        subscriptions_of(tenant, app),
+        subscription_id,
+        NotFound(PartnerErrorCode.SUBSCRIPTION_NOT_FOUND, _("No such subscription.")),
+    )
 
 
 def deliveries_of(tenant: Tenant, app: App) -> QuerySet[WebhookDelivery]:
@@ -222,13 +227,11 @@ def deliveries_of(tenant: Tenant, app: App) -> QuerySet[WebhookDelivery]:
 
 
 def access_delivery(tenant: Tenant, app: App, delivery_id: int | str) -> WebhookDelivery:
-    try:
-        found = deliveries_of(tenant, app).filter(pk=int(delivery_id)).first()
-    except (TypeError, ValueError):
-        found = None
-    if found is None:
-        raise NotFound(PartnerErrorCode.DELIVERY_NOT_FOUND, _("No such delivery."))
-    return found
+    return _by_pk(
+        deliveries_of(tenant, app),
+        delivery_id,
+        NotFound(PartnerErrorCode.DELIVERY_NOT_FOUND, _("No such delivery.")),
+    )
 
 
 def all_deliveries_of_app(app: App) -> QuerySet[WebhookDelivery]:

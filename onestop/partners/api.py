@@ -3,7 +3,7 @@ subscriptions and their delivery log, and the back office of service modules."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +14,7 @@ from ninja.responses import Status
 
 from onestop.cases.access import access_case_for_module, cases_of_module
 from onestop.cases.actions import OFFICER_TRANSITIONS, do_module_transition
+from onestop.cases.api import CaseOut, case_out
 from onestop.cases.lifecycle import Transition
 from onestop.core.api import ErrorOut
 from onestop.core.apiauth import partner_route
@@ -166,19 +167,7 @@ def _actor(request: HttpRequest) -> Any:
 PROCESS = partner_route("cases:process", citizen=False)
 
 
-class ModuleCaseOut(Schema):
-    number: str
-    item: str
-    state: str
-    public_state: str
-    decision: str
-    received_on: date
-    accepted_on: date | None
-    due_on: date | None
-    decided_on: date | None
-
-
-class ModuleCaseDetailOut(ModuleCaseOut):
+class ModuleCaseDetailOut(CaseOut):
     answers: dict[str, Any] = Field(description="The applicant's answers to the item's form.")
     materials: list[dict[str, Any]]
 
@@ -198,13 +187,7 @@ class StepIn(Schema):
     redirect_to: str = Field(default="", max_length=200, description="For not_accept.")
 
 
-def _module_case(case: Any) -> dict[str, Any]:
-    return {"number": case.number, "item": case.item.code, "state": case.state, "public_state": case.public_state,
-            "decision": case.decision, "received_on": case.received_on, "accepted_on": case.accepted_on,
-            "due_on": case.due_on, "decided_on": case.decided_on}  # fmt: skip
-
-
-@router.get("/tenants/{tenant}/module/cases", response={200: list[ModuleCaseOut], **ERRORS},
+@router.get("/tenants/{tenant}/module/cases", response={200: list[CaseOut], **ERRORS},
             summary="Cases the app's back office handles", **PROCESS)  # fmt: skip
 def module_cases(
     request: HttpRequest, tenant: str, filters: Query[ModuleCaseFilters]
@@ -213,7 +196,7 @@ def module_cases(
     cases = cases_of_module(caller.tenant, caller.app.client_id)
     if filters.state:
         cases = cases.filter(state=filters.state)
-    return [_module_case(c) for c in cases[: filters.limit]]
+    return [case_out(c) for c in cases[: filters.limit]]
 
 
 @router.get("/tenants/{tenant}/module/cases/{number}", response={200: ModuleCaseDetailOut, **ERRORS},
@@ -224,10 +207,10 @@ def module_case(request: HttpRequest, tenant: str, number: str) -> dict[str, Any
     materials = [{"order": m.order, "name": m.name, "uploaded": m.upload_id is not None,
                   "certificate": m.certificate_id, "fetch_consented": m.fetch_consented}
                  for m in case.materials.order_by("order")]  # fmt: skip
-    return {**_module_case(case), "answers": case.data, "materials": materials}
+    return {**case_out(case), "answers": case.data, "materials": materials}
 
 
-@router.post("/tenants/{tenant}/module/cases/{number}/steps", response={200: ModuleCaseOut, **ERRORS},
+@router.post("/tenants/{tenant}/module/cases/{number}/steps", response={200: CaseOut, **ERRORS},
              summary="Take a step on a case: accept, ask for corrections, decide, conclude ...", **PROCESS)  # fmt: skip
 def module_step(request: HttpRequest, tenant: str, number: str, payload: StepIn) -> dict[str, Any]:
     caller = caller_of(request)
@@ -239,4 +222,4 @@ def module_step(request: HttpRequest, tenant: str, number: str, payload: StepIn)
     case = do_module_transition(actor=_actor(request), app_client_id=caller.app.client_id, case=case,
                                 transition=transition, comment=payload.comment, decision=payload.decision,
                                 missing=payload.missing, redirect_to=payload.redirect_to)  # fmt: skip
-    return _module_case(case)
+    return case_out(case)

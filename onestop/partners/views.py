@@ -27,7 +27,8 @@ from onestop.core.scopes import Scope
 from onestop.identity import actions as identity_actions
 from onestop.identity.access import actor_for, current_user
 from onestop.identity.forms import PhoneForm
-from onestop.identity.models import AccountKind, CodePurpose, User
+from onestop.identity.models import AccountKind, User
+from onestop.identity.views import code_step
 from onestop.partners import actions
 from onestop.partners.access import (
     access_app,
@@ -136,17 +137,9 @@ def signup(request: HttpRequest) -> HttpResponse:
     phone_form: PhoneForm | None = None if user else PhoneForm()
     form: forms.Form | None = PartnerForm() if user else None
     if request.method == "POST" and request.POST.get("step") == "code" and user is None:
-        phone_form = PhoneForm(request.POST)
-        if phone_form.is_valid():
-            try:
-                identity_actions.request_code(actor=actor_for(None, request), tenant=sandbox,
-                                              phone=phone_form.cleaned_data["phone"], purpose=CodePurpose.REGISTER)  # fmt: skip
-                form = DeveloperSignupForm(initial={"phone": phone_form.cleaned_data["phone"]})
-                messages.info(
-                    request, _("If the number can register, a code is on its way by SMS.")
-                )
-            except OnestopError as error:
-                _refused(phone_form, error)
+        phone_form, phone = code_step(request, sandbox)
+        if phone:
+            form = DeveloperSignupForm(initial={"phone": phone})
     elif request.method == "POST":
         form = PartnerForm(request.POST) if user else DeveloperSignupForm(request.POST)
         if form.is_valid():
