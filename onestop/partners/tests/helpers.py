@@ -8,6 +8,7 @@ import hashlib
 import json
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -123,10 +124,10 @@ def admission(partner: Partner, tenant: str = "gd") -> Admission:
 class Receiver:
     """An HTTP server on 127.0.0.1 that records what is posted to it."""
 
-    def __init__(self, status: int = 200) -> None:
+    def __init__(self, status: int = 200, delay: float = 0.0) -> None:
         received: list[dict[str, Any]] = []
         self.received = received
-        self.status = status
+        self.status, self.delay = status, delay
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -135,6 +136,7 @@ class Receiver:
                 received.append(
                     {"path": self.path, "headers": dict(self.headers.items()), "body": body}
                 )
+                time.sleep(outer.delay)
                 self.send_response(outer.status)
                 self.end_headers()
 

@@ -8,6 +8,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from onestop.cases.tests.helpers import CITIZEN, logged_in
 from onestop.partners import actions
@@ -191,3 +193,25 @@ def test_unified_social_credit_codes_are_checked() -> None:
     assert actions.credit_code_is_valid("91110000600037341L")
     assert not actions.credit_code_is_valid("91110000600037341M")
     assert not actions.credit_code_is_valid("9111000060003734")
+
+
+FORM_VALUES = st.one_of(st.text(max_size=40), st.sampled_from(["client_credentials", "authorization_code",
+                                                                 "refresh_token", "S256", "code", REDIRECT]))  # fmt: skip
+FIELDS = st.sampled_from(["grant_type", "scope", "code", "redirect_uri", "code_verifier", "refresh_token",
+                          "client_id", "client_secret", "response_type", "code_challenge",
+                          "code_challenge_method", "state", "decision", "token"])  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(form=st.dictionaries(FIELDS, FORM_VALUES, max_size=8), header=st.sampled_from(["", "Basic", "Basic !!",
+                                                                                     "Basic Og==", "Bearer x"]))  # fmt: skip
+def test_whatever_is_sent_the_oauth_endpoints_answer_without_a_server_error(
+    form: dict[str, str], header: str
+) -> None:
+    client = Client(raise_request_exception=False)
+    headers = {"Authorization": header} if header else {}
+    token = client.post("/oauth/gd/token", form, headers=headers)
+    assert token.status_code in (200, 400, 401) and "error" in token.json()
+    assert client.post("/oauth/gd/revoke", form, headers=headers).status_code in (200, 401)
+    citizen_page = client.get("/oauth/gd/authorize?" + urlencode(form))
+    assert citizen_page.status_code in (200, 302, 400)

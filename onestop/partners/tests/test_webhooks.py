@@ -128,3 +128,27 @@ def test_the_relay_fans_out_a_case_event_once() -> None:
         _fan_out_latest()
     assert WebhookDelivery.objects.filter(payload__data__case=number).count() == 1
     assert Case.objects.get(number=number).handled_by_app == module.app.client_id
+
+
+@override_settings(ONESTOP_WEBHOOK_TIMEOUT_SECONDS=0.5)
+def test_a_slow_partner_server_delays_no_other() -> None:
+    slow_app, fast_app = make_partner_app(0, service_module=True), make_partner_app(1)
+    item = rs_person_item().code
+    actions.do_install_module(actor=SYSTEM, operator=operator(), grant=slow_app.app.grants.get(tenant__code="gd"),
+                              item_codes=[item])  # fmt: skip
+    with Receiver(delay=2.0) as slow, Receiver() as fast:
+        _subscribe(slow_app, slow.url)
+        _subscribe(fast_app, fast.url)
+        apply(logged_in(CITIZEN), item)
+        # The case is also one the fast app applied for: both apps may hear of it.
+        event = OutboxEvent.objects.filter(topic="cases.case.state_changed").latest("id")
+        OutboxEvent.objects.filter(pk=event.pk).update(
+            payload={**event.payload, "via_app": fast_app.app.client_id}
+        )
+        _fan_out_latest()
+        assert webhooks.deliver_due() == 1
+        assert len(fast.received) == 1
+    states = dict(WebhookDelivery.objects.values_list("subscription__app__client_id", "state"))
+    assert states == {slow_app.app.client_id: "pending", fast_app.app.client_id: "delivered"}
+    slow_delivery = WebhookDelivery.objects.get(subscription__app=slow_app.app)
+    assert slow_delivery.attempts == 1 and "timed out" in slow_delivery.last_error

@@ -156,3 +156,37 @@ def test_home_page_queries_do_not_grow_with_the_catalogue(
         client.get("/gd/")
     with django_assert_max_num_queries(12):  # type: ignore[operator]
         client.get("/gd/services/", {"q": "证"})
+
+
+DEVELOPER_PAGES = ["/developers/", "/developers/docs/", "/developers/signup/"]
+
+
+@pytest.mark.parametrize("url", DEVELOPER_PAGES)
+def test_developer_pages_are_labelled_and_complete_in_both_languages(
+    client: Client, client_en: Client, url: str
+) -> None:
+    zh = client.get(url).content.decode()
+    assert '<html lang="zh-Hans">' in zh and "开发者门户" in zh
+    parser = _Form()
+    parser.feed(zh)
+    for control in parser.controls:
+        assert control.get("id") in parser.labelled or control.get("aria-label"), control
+    en = client_en.get(url).content.decode()
+    assert '<html lang="en">' in en and "Developer portal" in en
+    for chinese_ui in ("开发者", "注册", "令牌", "接口"):
+        assert chinese_ui not in en, chinese_ui
+
+
+def test_the_app_page_of_a_developer_is_labelled_in_both_languages() -> None:
+    from onestop.partners.tests.helpers import make_partner_app
+
+    partner = make_partner_app()
+    for language, marker in (("zh-hans", "凭据"), ("en", "Credentials")):
+        developer = Client(headers={"accept-language": language})
+        developer.force_login(partner.developer)
+        html = developer.get(f"/developers/apps/{partner.app.client_id}/").content.decode()
+        assert marker in html and partner.app.client_id in html
+        parser = _Form()
+        parser.feed(html)
+        for control in parser.controls:
+            assert control.get("id") in parser.labelled or control.get("aria-label"), control
