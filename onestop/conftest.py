@@ -49,6 +49,8 @@ def fast_password_hashing() -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Page views stay in the buffer until a test writes them (no thread behind its back).
+    settings.ONESTOP_ANALYTICS_BACKGROUND = False
 
 
 @pytest.fixture(scope="session")

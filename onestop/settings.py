@@ -69,12 +69,14 @@ INSTALLED_APPS = [
     "onestop.certificates",
     "onestop.cases",
     "onestop.partners",
+    "onestop.analytics",
     "onestop.notifications",
     "onestop.exchange",
     "onestop.portal",
     "onestop.console",
     "onestop.api",
     "onestop.demo",
+    "onestop.provisioning",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "onestop.analytics.middleware.PageViewMiddleware",
     "onestop.portal.middleware.OnestopErrorMiddleware",
 ]
 CSRF_FAILURE_VIEW = "onestop.portal.views.csrf_failure"
@@ -195,6 +198,18 @@ STATICFILES_DIRS = [
     # files the pages use are exposed, under vendor/.
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "onestop.core.staticfiles.VendorFileFinder",
+]
+ONESTOP_VENDOR_FILES = {
+    "vendor/echarts/echarts.min.js": BASE_DIR
+    / "node_modules"
+    / "echarts"
+    / "dist"
+    / "echarts.min.js",
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "onestop.core.staticfiles.ManifestOrAppStaticStorage"},
@@ -261,3 +276,13 @@ ONESTOP_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("ONESTOP_WEBHOOK_TIMEOUT_
 ONESTOP_SANDBOX_TENANT = os.environ.get("ONESTOP_SANDBOX_TENANT", "sandbox")
 # Checks partner tokens on API operations (the open platform).
 ONESTOP_TOKEN_AUTHENTICATOR = "onestop.partners.auth.authenticate"  # noqa: S105
+
+# Page views: buffered per process and written in batches by a background thread, rolled
+# up every minute; raw views are kept this many days (their days stay in the roll-ups).
+ONESTOP_ANALYTICS_BACKGROUND = _env_bool("ONESTOP_ANALYTICS_BACKGROUND", True)
+ONESTOP_PAGEVIEW_RETENTION_DAYS = int(os.environ.get("ONESTOP_PAGEVIEW_RETENTION_DAYS", "35"))
+# Tasks `onestop worker` keeps scheduled (each reschedules itself after it runs).
+ONESTOP_RECURRING_TASKS = [
+    "onestop.notifications.tasks.case_clock",
+    "onestop.analytics.tasks.roll_up_traffic",
+]

@@ -15,20 +15,14 @@ from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
-from onestop.cases import kpis as cases_kpis
+from onestop.analytics.figures import tenant_figures
 from onestop.cases.api import router as cases_router
-from onestop.catalogue import kpis as catalogue_kpis
 from onestop.catalogue.api import router as catalogue_router
-from onestop.certificates import kpis as certificates_kpis
 from onestop.certificates.api import router as certificates_router
 from onestop.core.api import NOT_FOUND_OR_INVALID
 from onestop.core.errors import CoreErrorCode, OnestopError
-from onestop.exchange.access import figures as exchange_figures
-from onestop.identity import kpis as identity_kpis
 from onestop.identity.api import router as identity_router
-from onestop.partners import kpis as partners_kpis
 from onestop.partners.api import router as partners_router
-from onestop.tenancy import kpis as tenancy_kpis
 from onestop.tenancy.access import access_tenant_by_code
 from onestop.tenancy.api import router as tenancy_router
 
@@ -171,6 +165,9 @@ class KpisOut(Schema):
     partners_total: int = Field(description="Partners approved in the tenant.")
     partner_apps_total: int = Field(description="Apps of approved partners enabled in the tenant.")
     webhook_deliveries_24h: int = Field(description="Webhook deliveries made in the last 24 hours.")
+    page_views_today: int = Field(description="Portal pages served today (rolled up every minute).")
+    page_views_peak_day: int = Field(description="Portal pages served on the busiest day.")
+    unique_visitors_today: int = Field(description="Distinct visitors of the portal today.")
 
 
 figures_router = Router(tags=["figures"])
@@ -183,15 +180,7 @@ figures_router = Router(tags=["figures"])
 )
 def tenant_kpis(request: HttpRequest, tenant: str) -> KpisOut:
     owner = access_tenant_by_code(tenant)
-    figures: dict[str, object] = {
-        **catalogue_kpis.figures(owner),
-        **tenancy_kpis.figures(owner),
-        **identity_kpis.figures(owner),
-        **cases_kpis.figures(owner),
-        **certificates_kpis.figures(owner),
-        **exchange_figures(owner),
-        **partners_kpis.figures(owner),
-    }
+    figures = tenant_figures(owner)
     return KpisOut.model_validate(figures)
 
 

@@ -7,6 +7,7 @@ exist. Lists are built with a fixed number of queries whatever their length.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,14 @@ from onestop.catalogue.models import (
     ServiceForm,
     ServiceItem,
     Theme,
+)
+from onestop.catalogue.specs import (
+    LifeEventSpec,
+    MaterialSpec,
+    PlaceSpec,
+    ServiceItemSpec,
+    StepSpec,
+    ThemeSpec,
 )
 from onestop.core.errors import NotFound, ValidationFailed
 from onestop.tenancy.access import departments_for_tenant
@@ -242,3 +251,60 @@ def form_version(item: ServiceItem, version: int) -> ServiceForm:
 def items_handled_by(tenant: Tenant, app_client_id: str) -> QuerySet[ServiceItem]:
     """The published items whose cases a partner app's back office handles."""
     return published_items(tenant).filter(back_office_app=app_client_id).exclude(back_office_app="")
+
+
+# --- a tenant as a template ---------------------------------------------------------------
+
+
+def catalogue_specs(
+    tenant: Tenant,
+) -> tuple[list[ThemeSpec], list[ServiceItemSpec], list[LifeEventSpec], dict[str, dict[str, Any]]]:
+    """The tenant's themes, published items, life events and current forms, as the
+    catalogue's actions take them (to provision another tenant from this one)."""
+    themes = [ThemeSpec(code=t.code, name=t.name, audience=t.audience, name_en=t.name_en)
+              for t in Theme.objects.filter(tenant=tenant).order_by("order", "code")]  # fmt: skip
+    items = (
+        published_items(tenant).select_related("department").order_by("code")
+        .prefetch_related(Prefetch("materials", queryset=Material.objects.order_by("order")),
+                          Prefetch("steps", queryset=ProcessStep.objects.order_by("order")), "themes")
+    )  # fmt: skip
+    item_specs = [
+        ServiceItemSpec(
+            code=i.code, name=i.name, item_type=i.item_type, department_code=i.department.code,
+            exercise_level=i.exercise_level, audience=i.audience, legal_basis=i.legal_basis,
+            acceptance_conditions=i.acceptance_conditions, statutory_limit_days=i.statutory_limit_days,
+            committed_limit_days=i.committed_limit_days, consultation_phone=i.consultation_phone,
+            complaint_phone=i.complaint_phone, visits_required=i.visits_required,
+            materials=tuple(MaterialSpec(name=m.name, form=m.form, quantity=m.quantity, required=m.required,
+                                         notes=m.notes, certificate_type=m.certificate_type,
+                                         filled_online=m.filled_online) for m in i.materials.all()),
+            steps=tuple(StepSpec(name=s.name, description=s.description, requires_visit=s.requires_visit)
+                        for s in i.steps.all()),
+            places=tuple(PlaceSpec(**{"phone": "", **p}) for p in i.places),
+            name_en=i.name_en, sub_item=i.sub_item, variant=i.variant, summary=i.summary, fee_amount=i.fee_amount,
+            fee_basis=i.fee_basis, online_depth=i.online_depth, min_trust_level=i.min_trust_level,
+            keywords=tuple(k for k in i.keywords.split(",") if k), themes=tuple(t.code for t in i.themes.all()),
+            popularity=i.popularity,
+        )
+        for i in items
+    ]  # fmt: skip
+    events = [
+        LifeEventSpec(code=e.code, name=e.name, audience=e.audience, name_en=e.name_en, description=e.description,
+                      item_codes=tuple(sorted(i.code for i in e.items.all())))
+        for e in LifeEvent.objects.filter(tenant=tenant).prefetch_related("items").order_by("order", "code")
+    ]  # fmt: skip
+    forms: dict[str, dict[str, Any]] = {}
+    for form in (
+        ServiceForm.objects.filter(tenant=tenant, item__status=ItemStatus.PUBLISHED)
+        .select_related("item")
+        .order_by("item__code", "version")
+    ):
+        forms[form.item.code] = form.schema  # the last version wins
+    return themes, item_specs, events, forms
+
+
+def item_names(tenant: Tenant, codes: list[str]) -> dict[str, str]:
+    """Display names of the tenant's items by code (for figures that name items)."""
+    return {
+        i.code: i.display_name for i in ServiceItem.objects.filter(tenant=tenant, code__in=codes)
+    }

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.certificates.error_codes import CertificateErrorCode
 from onestop.certificates.models import Certificate, CertificateType, IssuerKey, StatusList
+from onestop.certificates.specs import CertificateTypeSpec
 from onestop.core.crypto import decrypt
 from onestop.core.errors import NotFound
 from onestop.identity.models import User
@@ -98,3 +99,10 @@ def access_status_list(tenant_code: str, list_id: int) -> StatusList:
     if found is None:
         raise NotFound(CertificateErrorCode.CERTIFICATE_NOT_FOUND, _("No such certificate."))
     return found
+
+
+def certificate_type_specs(tenant: Tenant) -> list[CertificateTypeSpec]:
+    """The tenant's certificate types as their definition takes them (a template's)."""
+    return [CertificateTypeSpec(code=t.code, name=t.name, issuer_code=t.issuer.code, name_en=t.name_en,
+                                validity_days=t.validity_days, item_codes=tuple(t.item_codes), fields=tuple(t.fields))
+            for t in CertificateType.objects.filter(tenant=tenant).select_related("issuer").order_by("code")]  # fmt: skip

@@ -9,7 +9,6 @@ import json
 import secrets
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -30,6 +29,7 @@ from onestop.certificates.models import (
     StatusList,
 )
 from onestop.certificates.proofs import CRYPTOSUITE, SM2_CRYPTOSUITE, sign_with
+from onestop.certificates.specs import CertificateTypeSpec
 from onestop.certificates.verification import VC_CONTEXT, public_base
 from onestop.core.actors import Actor
 from onestop.core.audit import Event, record_action
@@ -37,17 +37,6 @@ from onestop.core.crypto import decrypt, encrypt
 from onestop.core.errors import OnestopError, ValidationFailed
 from onestop.identity.models import User
 from onestop.tenancy.models import Department, Tenant
-
-
-@dataclass(frozen=True, slots=True)
-class CertificateTypeSpec:
-    code: str
-    name: str
-    issuer_code: str
-    name_en: str = ""
-    validity_days: int = 0
-    item_codes: tuple[str, ...] = ()
-    fields: tuple[dict[str, str], ...] = ()
 
 
 def do_define_certificate_types(

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from onestop.console import cases_views, partners_views, views
+from onestop.console import cases_views, dashboard_views, partners_views, views
 
 app_name = "console"
 urlpatterns = [
     path("console/<slug:tenant>/", views.home, name="home"),
+    path("console/<slug:tenant>/dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("platform/", dashboard_views.platform_dashboard, name="platform"),
     path("console/<slug:tenant>/staff/", views.staff, name="staff"),
     path("console/<slug:tenant>/staff/<int:user_id>/active/", views.set_active, name="set_active"),
     path("console/<slug:tenant>/users/", views.users, name="users"),

@@ -4,7 +4,7 @@ issues it, and the fields its credentials carry."""
 from __future__ import annotations
 
 from onestop.catalogue.specs import ServiceItemSpec
-from onestop.certificates.actions import CertificateTypeSpec
+from onestop.certificates.specs import CertificateTypeSpec
 
 HOLDER = ({"key": "name", "title": "姓名", "title_en": "Name", "source": "holder.name"},
           {"key": "idNumber", "title": "公民身份号码", "title_en": "ID number", "source": "holder.id_number_masked"})  # fmt: skip

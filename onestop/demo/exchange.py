@@ -1,6 +1,6 @@
 """The demo's data services, and the certificate types whose data each holds."""
 
-from onestop.exchange.actions import DataServiceSpec
+from onestop.exchange.specs import DataServiceSpec
 
 SERVICES = [
     DataServiceSpec("identity", "居民身份信息", "gd-ga", "Resident identity", "姓名、身份证号码核验", "id_card"),

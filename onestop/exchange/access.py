@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from onestop.exchange.models import Consent, DataQuery, DataService
+from onestop.exchange.specs import DataServiceSpec
 from onestop.identity.models import User
 from onestop.tenancy.models import Tenant
 
@@ -27,3 +28,10 @@ def consents_for_case(tenant: Tenant, case_number: str) -> set[str]:
 
 def figures(tenant: Tenant) -> dict[str, int]:
     return {"data_exchange_queries": DataQuery.objects.filter(tenant=tenant).count()}
+
+
+def data_service_specs(tenant: Tenant) -> list[DataServiceSpec]:
+    """The tenant's data services as their publication takes them (a template's)."""
+    return [DataServiceSpec(code=d.code, name=d.name, provider_code=d.provider.code, name_en=d.name_en,
+                            description=d.description, certificate_type=d.certificate_type)
+            for d in DataService.objects.filter(tenant=tenant).select_related("provider").order_by("code")]  # fmt: skip

@@ -5,7 +5,6 @@ logged before the data is returned, refused ones too (in the audit log)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -22,18 +21,9 @@ from onestop.core.models import AuditOutcome
 from onestop.exchange.error_codes import ExchangeErrorCode
 from onestop.exchange.models import Consent, DataQuery, DataService
 from onestop.exchange.providers import data_provider
+from onestop.exchange.specs import DataServiceSpec
 from onestop.identity.models import User
 from onestop.tenancy.models import Department, Tenant
-
-
-@dataclass(frozen=True, slots=True)
-class DataServiceSpec:
-    code: str
-    name: str
-    provider_code: str
-    name_en: str = ""
-    description: str = ""
-    certificate_type: str = ""
 
 
 def do_publish_data_services(

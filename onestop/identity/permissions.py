@@ -19,6 +19,7 @@ class Permission(StrEnum):
     VIEW_SMS = "sms.view"
     VIEW_AUDIT = "audit.view"
     MANAGE_PARTNERS = "partners.manage"
+    VIEW_DASHBOARD = "dashboard.view"
 
 
 _DEPARTMENT_WORK = {Permission.CONSOLE, Permission.HANDLE_CASES}
@@ -34,6 +35,7 @@ GRANTS: dict[str, frozenset[Permission]] = {
             Permission.VIEW_SMS,
             Permission.VIEW_AUDIT,
             Permission.MANAGE_PARTNERS,
+            Permission.VIEW_DASHBOARD,
         }
     ),
     RoleKind.PLATFORM_OPERATOR: frozenset(Permission),
@@ -67,3 +69,12 @@ def has_permission(
 
 def departments_of(user: User, tenant: Tenant) -> list[Department]:
     return [r.department for r in roles_of(user) if r.tenant_id == tenant.id and r.department]
+
+
+def is_platform_operator(user: User) -> bool:
+    """Whether the account operates the whole platform (every tenant)."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and any(role.kind == RoleKind.PLATFORM_OPERATOR for role in roles_of(user))
+    )

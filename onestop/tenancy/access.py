@@ -6,12 +6,15 @@ the same error code and message, so that nobody can probe another tenant's data.
 
 from __future__ import annotations
 
+import time
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import NotFound
 from onestop.tenancy.error_codes import TenancyErrorCode
-from onestop.tenancy.models import Department, Region, Tenant
+from onestop.tenancy.models import Department, Region, RegionLevel, Tenant
+from onestop.tenancy.specs import DepartmentSpec, RegionSpec
 
 
 def access_tenant_by_code(code: str, *, public_only: bool = True) -> Tenant:
@@ -22,8 +25,28 @@ def access_tenant_by_code(code: str, *, public_only: bool = True) -> Tenant:
     return tenant
 
 
+def all_tenants() -> QuerySet[Tenant]:
+    """Every tenant, public or not: for the platform's operators and commands."""
+    return Tenant.objects.order_by("code")
+
+
 def public_tenants() -> QuerySet[Tenant]:
     return Tenant.objects.filter(is_public=True).order_by("code")
+
+
+_TENANT_IDS: dict[str, int] = {}
+_TENANT_IDS_AT = [0.0]
+
+
+def tenant_ids(max_age: float = 60.0) -> dict[str, int]:
+    """Tenant codes to ids, read again at most once a minute (for per-request work that
+    must not query for them)."""
+    now = time.monotonic()
+    if now - _TENANT_IDS_AT[0] > max_age or not _TENANT_IDS:
+        _TENANT_IDS.clear()
+        _TENANT_IDS.update(Tenant.objects.values_list("code", "id"))
+        _TENANT_IDS_AT[0] = now
+    return _TENANT_IDS
 
 
 def regions_for_tenant(tenant: Tenant) -> QuerySet[Region]:
@@ -39,3 +62,30 @@ def access_department_by_code(tenant: Tenant, code: str) -> Department:
     if department is None:
         raise NotFound(TenancyErrorCode.DEPARTMENT_NOT_FOUND, _("No such department."))
     return department
+
+
+# --- a tenant as a template: what another tenant is provisioned from ------------------------
+
+
+def region_specs(tenant: Tenant) -> list[RegionSpec]:
+    """The tenant's regions, parents first, as the import takes them."""
+    order: dict[str, int] = {RegionLevel.PROVINCE: 0, RegionLevel.CITY: 1, RegionLevel.COUNTY: 2}
+    regions = sorted(Region.objects.filter(tenant=tenant).select_related("parent"),
+                     key=lambda r: (order.get(r.level, 3), r.code))  # fmt: skip
+    return [RegionSpec(code=r.code, name=r.name, level=r.level, name_en=r.name_en,
+                       parent_code=r.parent.code if r.parent else None) for r in regions]  # fmt: skip
+
+
+def department_specs(tenant: Tenant) -> list[DepartmentSpec]:
+    return [
+        DepartmentSpec(code=d.code, name=d.name, line=d.line, region_code=d.region.code, name_en=d.name_en,
+                       short_name=d.short_name, phone=d.phone, address=d.address)
+        for d in Department.objects.filter(tenant=tenant).select_related("region").order_by("order", "code")
+    ]  # fmt: skip
+
+
+def department_names(tenant: Tenant, codes: list[str]) -> dict[str, str]:
+    """Display names of the tenant's departments by code."""
+    return {
+        d.code: d.display_name for d in Department.objects.filter(tenant=tenant, code__in=codes)
+    }

@@ -90,6 +90,7 @@ def test_kpis_match_the_database(client_zh: Client) -> None:
     tenant = access_tenant_by_code("gd")
     make_partner_app(0)
     make_partner_app(1)
+    _some_traffic(tenant)
     kpis = client_zh.get("/api/v1/tenants/gd/kpis").json()
     items = ServiceItem.objects.filter(tenant=tenant, status="published")
     citizens = User.objects.filter(tenant=tenant, kind="citizen")
@@ -103,9 +104,15 @@ def test_kpis_match_the_database(client_zh: Client) -> None:
         "users_by_level": {f"L{n}": citizens.filter(trust_level=n).count() for n in range(1, 6)},
         **_case_figures(tenant),
         **_partner_figures(tenant),
+        **_traffic_figures(tenant),
     }
     assert kpis["services_total"] >= 700 and kpis["services_zero_trip"] >= 617
     assert (kpis["partners_total"], kpis["partner_apps_total"]) == (2, 2)
+    assert (
+        kpis["page_views_today"],
+        kpis["unique_visitors_today"],
+        kpis["page_views_peak_day"],
+    ) == (5, 3, 31_000_000)
 
 
 def _partner_figures(tenant) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -210,3 +217,43 @@ def test_kpis_take_a_fixed_number_of_queries(
 ) -> None:
     with django_assert_max_num_queries(20):  # type: ignore[operator]
         assert client_zh.get("/api/v1/tenants/gd/kpis").status_code == 200
+
+
+def _some_traffic(tenant) -> None:  # type: ignore[no-untyped-def]
+    """Page views today (counted, written, rolled up) and a busy day in the past."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from onestop.analytics.actions import DayTraffic, do_import_traffic_history
+    from onestop.analytics.recorder import View, recorder
+    from onestop.analytics.rollup import roll_up
+    from onestop.core.actors import Actor
+
+    recorder.discard()
+    now = timezone.localtime().replace(
+        hour=12, minute=0, second=0, microsecond=0
+    )  # mid-day, whenever it runs
+    for n in range(5):
+        recorder.record(View(tenant_id=tenant.pk, at=now - timedelta(seconds=61 + n), page="portal:home", item="",
+                             department="", visitor=f"t{n % 3}"))  # fmt: skip
+    recorder.flush()
+    roll_up(now=now)
+    do_import_traffic_history(actor=Actor.system("test"), tenant=tenant, days=[
+        DayTraffic(day=timezone.localdate() - timedelta(days=400), views=31_000_000, visitors=4_000_000)])  # fmt: skip
+
+
+def _traffic_figures(tenant) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """Today's page views and visitors counted from the raw views themselves."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from onestop.analytics.models import PageView, TrafficRollup
+
+    today = PageView.objects.filter(tenant=tenant, at__date=timezone.localdate())
+    days = TrafficRollup.objects.filter(tenant=tenant, period="day", dimension="all")
+    return {
+        "page_views_today": today.count(),
+        "unique_visitors_today": today.values("visitor").distinct().count(),
+        "page_views_peak_day": days.aggregate(top=Max("views"))["top"],
+    }

@@ -7,11 +7,25 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 from tqdm import tqdm
 
+from onestop.analytics.actions import do_import_traffic_history
 from onestop.demo.accounts import DEMO_PASSWORD, demo_accounts, sample_residents
 from onestop.demo.generator import DEFAULT_SEED, build_province
-from onestop.demo.loader import SANDBOX_CITIZENS, demo_is_loaded, load_province, load_sandbox
+from onestop.demo.loader import (
+    DEMO_ACTOR,
+    SANDBOX_CITIZENS,
+    demo_is_loaded,
+    load_province,
+    load_sandbox,
+)
+from onestop.demo.traffic import build_traffic
+from onestop.provisioning.replicate import replicate_tenant
+from onestop.tenancy.access import access_tenant_by_code
+
+# Two more provinces provisioned from the demo province, side by side with it.
+REPLICAS = (("nl", "南岭省", "Nanling Province"), ("dh", "东海省", "Donghai Province"))
 
 
 class Command(BaseCommand):
@@ -30,24 +44,37 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo tenant '{province.code}' is already loaded; leaving it as it is."
             )
-            return
-        with tqdm(total=len(province.items), desc="service items", unit="item",
-                  disable=options["verbosity"] == 0, file=sys.stderr) as bar:  # fmt: skip
-            last = 0
+        else:
+            with tqdm(total=len(province.items), desc="service items", unit="item",
+                      disable=options["verbosity"] == 0, file=sys.stderr) as bar:  # fmt: skip
+                last = 0
 
-            def advance(done: int) -> None:
-                nonlocal last
-                bar.update(done - last)
-                last = done
+                def advance(done: int) -> None:
+                    nonlocal last
+                    bar.update(done - last)
+                    last = done
 
-            tenant = load_province(province, progress=advance)
-        self.stdout.write(
-            self.style.SUCCESS(
+                tenant = load_province(province, progress=advance)
+            self.stdout.write(self.style.SUCCESS(
                 f"Loaded demo tenant '{tenant.code}': {len(province.items)} service items, "
                 f"{len(province.departments)} departments, {len(province.regions)} regions, "
-                f"10000 sandbox residents."
-            )
-        )
+                f"10000 sandbox residents."))  # fmt: skip
+        for code, name, name_en in REPLICAS:
+            if not demo_is_loaded(code):
+                replicate_tenant(
+                    actor=DEMO_ACTOR, template=province.code, code=code, name=name, name_en=name_en
+                )
+                self.stdout.write(
+                    f"Provisioned '{code}' ({name}) from the template '{province.code}'."
+                )
+        today = timezone.localdate()
+        for code, scale in (
+            (province.code, 1.0),
+            *((c, 0.3 / (n + 1)) for n, (c, _name, _en) in enumerate(REPLICAS)),
+        ):
+            tenant = access_tenant_by_code(code)
+            do_import_traffic_history(actor=DEMO_ACTOR, tenant=tenant,
+                                      days=build_traffic(province.items, today=today, scale=scale, seed=options["seed"]))  # fmt: skip
         self.print_accounts(province.code)
 
     def print_accounts(self, tenant: str) -> None:

@@ -1,6 +1,6 @@
 """``onestop worker``: the background worker (django-tasks, database backend).
 
-It makes sure the case clock is scheduled, relays whatever the outbox holds from while no
+It makes sure the recurring tasks (the case clock, the page-view roll-up) are scheduled, relays whatever the outbox holds from while no
 worker ran, then works the task queue until stopped.
 """
 
@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.module_loading import import_string
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from onestop.notifications.tasks import case_clock, relay_outbox
+from onestop.notifications.tasks import relay_outbox
 
 
 class Command(BaseCommand):
@@ -25,11 +27,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        clock_path = f"{case_clock.func.__module__}.{case_clock.func.__name__}"
-        if not DBTaskResult.objects.filter(
-            task_path=clock_path, status=TaskResultStatus.READY
-        ).exists():
-            case_clock.enqueue()
+        for path in settings.ONESTOP_RECURRING_TASKS:
+            recurring = import_string(path)
+            if not DBTaskResult.objects.filter(
+                task_path=recurring.module_path, status=TaskResultStatus.READY
+            ).exists():
+                recurring.enqueue()
         relay_outbox.enqueue()
         call_command(
             "db_worker",

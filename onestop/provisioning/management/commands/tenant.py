@@ -1,0 +1,65 @@
+"""``onestop tenant``: provision and list tenants.
+
+``onestop tenant create --from-template gd --code hn --name 海南省`` makes a new province
+with the template's regions, departments and catalogue in one step.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from onestop.core.actors import Actor
+from onestop.core.errors import OnestopError
+from onestop.provisioning.replicate import replicate_tenant
+from onestop.tenancy.access import all_tenants
+
+
+class Command(BaseCommand):
+    help = "Provision a tenant from a template tenant, or list the tenants."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        commands = parser.add_subparsers(dest="subcommand", required=True)
+        create = commands.add_parser("create", help="a new tenant from a template tenant")
+        create.add_argument(
+            "--from-template", required=True, dest="template", help="the template tenant's code"
+        )
+        create.add_argument(
+            "--code", required=True, help="the new tenant's code (the first segment of its URLs)"
+        )
+        create.add_argument("--name", required=True, help="the new tenant's official name")
+        create.add_argument("--name-en", default="", help="its English name")
+        create.add_argument(
+            "--kind", default="province", choices=["province", "city", "enterprise", "sandbox"]
+        )
+        commands.add_parser("list", help="every tenant with its kind")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "list":
+            for tenant in all_tenants():
+                self.stdout.write(f"{tenant.code}\t{tenant.kind}\t{tenant.name}")
+            return
+        started = time.monotonic()
+        with tqdm(
+            desc="service items", unit="item", disable=options["verbosity"] == 0, file=sys.stderr
+        ) as bar:
+            last = 0
+
+            def advance(done: int) -> None:
+                nonlocal last
+                bar.update(done - last)
+                last = done
+
+            try:
+                tenant = replicate_tenant(actor=Actor.system("onestop tenant create"), template=options["template"],
+                                          code=options["code"], name=options["name"], name_en=options["name_en"],
+                                          kind=options["kind"], progress=advance)  # fmt: skip
+            except OnestopError as error:
+                raise CommandError(f"{error.message} ({error.code})") from None
+        self.stdout.write(self.style.SUCCESS(
+            f"Created tenant '{tenant.code}' from '{options['template']}' in {time.monotonic() - started:.1f} s: "
+            f"its portal is /{tenant.code}/."))  # fmt: skip
