@@ -168,3 +168,13 @@ def phone(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
     page = context.new_page()
     yield page
     context.close()
+
+
+def browser_log_in(page, server_url: str, phone: str, next_path: str) -> None:  # type: ignore[no-untyped-def]
+    """Log a demo account in through the login page of the demo province."""
+    from onestop.demo.accounts import DEMO_PASSWORD
+
+    page.goto(f"{server_url}/gd/accounts/login/?next={next_path}")
+    page.get_by_label("手机号码").fill(phone)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()

@@ -6,17 +6,9 @@ from __future__ import annotations
 import pytest
 
 from onestop.cases.tests.helpers import CITIZEN, OFFICER, PDF, PROVINCE, rs_person_item
-from onestop.conftest import ARTIFACTS
-from onestop.demo.accounts import DEMO_PASSWORD
+from onestop.conftest import ARTIFACTS, browser_log_in
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(page, server_url: str, phone: str, next_path: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{server_url}/gd/accounts/login/?next={next_path}")
-    page.get_by_label("手机号码").fill(phone)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
 
 
 def test_apply_accept_approve_conclude_and_rate(server_url: str, browser, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -34,7 +26,7 @@ def test_apply_accept_approve_conclude_and_rate(server_url: str, browser, tmp_pa
     ).new_page()
 
     # The citizen finds the guide and applies.
-    _log_in(citizen, server_url, CITIZEN, f"/gd/services/{item.code}/")
+    browser_log_in(citizen, server_url, CITIZEN, f"/gd/services/{item.code}/")
     expect(citizen.get_by_text("零跑动：全程网上办理")).to_be_visible()
     citizen.get_by_role("link", name="在线申请").click()
     expect(citizen.get_by_text("第 1 步")).to_be_visible()
@@ -54,7 +46,7 @@ def test_apply_accept_approve_conclude_and_rate(server_url: str, browser, tmp_pa
     assert number.startswith("GD")
 
     # The officer of the department finds it in the queue, accepts and approves.
-    _log_in(officer, server_url, OFFICER, "/console/gd/cases/")
+    browser_log_in(officer, server_url, OFFICER, "/console/gd/cases/")
     officer.get_by_role("link", name=number).click()
     for action, comment, decision in (("accept", "材料齐全，予以受理", None), ("decide", "符合条件，准予", "approved"),
                                       ("conclude", "办结", None)):  # fmt: skip

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from onestop.conftest import ARTIFACTS
-from onestop.demo.accounts import DEMO_PASSWORD
+from onestop.conftest import ARTIFACTS, browser_log_in
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(page, server_url: str, phone: str, next_path: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{server_url}/gd/accounts/login/?next={next_path}")
-    page.get_by_label("手机号码").fill(phone)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
 
 
 def test_the_operator_sees_the_dashboard_with_charts(server_url: str, browser) -> None:  # type: ignore[no-untyped-def]
@@ -22,7 +14,7 @@ def test_the_operator_sees_the_dashboard_with_charts(server_url: str, browser) -
 
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
-    _log_in(page, server_url, "13900139003", "/console/gd/dashboard/?days=90")
+    browser_log_in(page, server_url, "13900139003", "/console/gd/dashboard/?days=90")
     expect(page.get_by_role("heading", level=1)).to_have_text("运营看板")
     expect(page.locator("html")).to_have_attribute("data-charts-drawn", "4")
     for chart in ("#chart-traffic", "#chart-cases", "#chart-states", "#chart-board"):
@@ -50,7 +42,7 @@ def test_the_platform_operator_sees_every_tenant(server_url: str, browser) -> No
 
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
-    _log_in(page, server_url, "13900139009", "/platform/")
+    browser_log_in(page, server_url, "13900139009", "/platform/")
     expect(page.get_by_role("heading", level=1)).to_have_text("平台总览")
     expect(page.locator("html")).to_have_attribute("data-charts-drawn", "1")
     rows = page.locator("tbody tr")
