@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -9,6 +12,7 @@ from django.test import Client
 from onestop.catalogue.models import LifeEvent, Material, ServiceForm, ServiceItem, Theme
 from onestop.certificates.models import CertificateType
 from onestop.exchange.models import DataService
+from onestop.identity.tests.helpers import login
 from onestop.tenancy.models import Department, Region, Tenant
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +55,19 @@ def test_a_province_from_the_template_in_one_command() -> None:
     assert ServiceItem.objects.get(tenant__code="gd", code=code).name != "海南自己的名称"
     Department.objects.filter(tenant__code="gd").update(phone="020-00000000")
     assert not Department.objects.filter(tenant__code="hn", phone="020-00000000").exists()
+
+
+def test_the_new_tenants_operator_can_log_in_and_see_the_dashboard() -> None:
+    out = io.StringIO()
+    call_command("tenant", "create", "--from-template", "xq", "--code", "op", "--name", "运营测试省",
+                 "--operator-phone", "13900139555", stdout=out, verbosity=0)  # fmt: skip
+    password = re.search(r"password (\S+) ", out.getvalue()).group(1)  # type: ignore[union-attr]
+    operator = Client()
+    assert login(operator, "13900139555", password, tenant="op").status_code == 302
+    assert operator.get("/console/op/dashboard/").status_code == 200
+    assert (
+        operator.get("/console/gd/dashboard/").status_code == 302
+    )  # not gd's staff: log in there first
 
 
 def test_refusals_leave_nothing_half_made() -> None:

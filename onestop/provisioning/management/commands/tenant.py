@@ -6,6 +6,7 @@ with the template's regions, departments and catalogue in one step.
 
 from __future__ import annotations
 
+import secrets
 import sys
 import time
 from typing import Any
@@ -15,6 +16,7 @@ from tqdm import tqdm
 
 from onestop.core.actors import Actor
 from onestop.core.errors import OnestopError
+from onestop.identity.actions import AccountSpec, do_provision_account
 from onestop.provisioning.replicate import replicate_tenant
 from onestop.tenancy.access import all_tenants
 
@@ -36,6 +38,8 @@ class Command(BaseCommand):
         create.add_argument(
             "--kind", default="province", choices=["province", "city", "enterprise", "sandbox"]
         )
+        create.add_argument("--operator-phone", default="",
+                            help="a mobile number: its tenant operator account, with a password shown once")  # fmt: skip
         commands.add_parser("list", help="every tenant with its kind")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -60,6 +64,18 @@ class Command(BaseCommand):
                                           kind=options["kind"], progress=advance)  # fmt: skip
             except OnestopError as error:
                 raise CommandError(f"{error.message} ({error.code})") from None
+        if phone := options["operator_phone"]:
+            password = secrets.token_urlsafe(12)
+            try:
+                do_provision_account(actor=Actor.system("onestop tenant create"), tenant=tenant, spec=AccountSpec(
+                    phone=phone, password=password, kind="staff", display_name="运营",
+                    roles=(("tenant_operator", ""),)))  # fmt: skip
+            except OnestopError as error:
+                raise CommandError(
+                    f"The tenant is there; its operator is not: {error.message} ({error.code})"
+                ) from None
+            self.stdout.write(f"Tenant operator {phone}, password {password} (shown once: change it after logging in "
+                              f"at /{tenant.code}/accounts/login/).")  # fmt: skip
         self.stdout.write(self.style.SUCCESS(
             f"Created tenant '{tenant.code}' from '{options['template']}' in {time.monotonic() - started:.1f} s: "
             f"its portal is /{tenant.code}/."))  # fmt: skip
