@@ -9,7 +9,7 @@ ONESTOP := $(VENV)/bin/onestop
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := onestop.settings
 
-.PHONY: help demo setup serve test lint format openapi messages makemessages system-packages clean
+.PHONY: help demo setup serve test test-postgres prod lint format openapi messages makemessages system-packages clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -59,6 +59,12 @@ system-packages:  ## install the Debian packages the tests need, if missing
 
 test: system-packages lint  ## lint plus the whole suite, browser tests included
 	$(VENV)/bin/pytest
+
+test-postgres: system-packages $(VENV)/.dev node_modules/.installed messages  ## the suite again on PostgreSQL 15 (a local cluster), browser tests aside
+	DATABASE_URL="$$(scripts/postgres)" $(VENV)/bin/pytest -m "not browser"
+
+prod: setup  ## production mode here: PostgreSQL and Redis from Debian's packages, the demo, one worker per core
+	scripts/prod
 
 format: $(VENV)/.dev  ## rewrite code to the project's style
 	$(VENV)/bin/ruff check --fix .

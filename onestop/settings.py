@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "onestop.portal.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -133,6 +135,20 @@ DATABASES = {
         "TEST": {"NAME": None},
     }
 }
+
+# Production: PostgreSQL through psycopg 3 with a connection pool per process, when
+# DATABASE_URL is set (postgres://user:password@host:port/name). Every commit is durable
+# (synchronous_commit stays on).
+if DATABASE_URL := os.environ.get("DATABASE_URL", ""):
+    import dj_database_url
+
+    production: dict[str, Any] = dict(dj_database_url.parse(DATABASE_URL))
+    production["OPTIONS"] = {
+        "pool": {"min_size": int(os.environ.get("ONESTOP_DB_POOL_MIN", "2")),
+                 "max_size": int(os.environ.get("ONESTOP_DB_POOL_MAX", "16")), "timeout": 10},
+        "options": "-c synchronous_commit=on",
+    }  # fmt: skip
+    DATABASES = {"default": production}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -267,6 +283,10 @@ ONESTOP_DEFAULT_TENANT = os.environ.get("ONESTOP_DEFAULT_TENANT", "")
 # database otherwise. Webhooks go to https URLs; plain http to this machine's loopback is
 # allowed for development (ONESTOP_WEBHOOK_ALLOW_LOOPBACK=0 in production).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:  # shared by every process: the cache, rate limits
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 ONESTOP_RATE_LIMIT_BACKEND = os.environ.get(
     "ONESTOP_RATE_LIMIT_BACKEND", "redis" if REDIS_URL else "database"
 )

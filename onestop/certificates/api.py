@@ -30,7 +30,7 @@ class VerificationOut(Schema):
 
 @router.post(
     "/certificates/verify",
-    response={200: VerificationOut, 400: ErrorOut, 413: ErrorOut, **TOKEN_ERRORS},
+    response={200: VerificationOut, 400: ErrorOut, 413: ErrorOut, 422: ErrorOut, **TOKEN_ERRORS},
     summary="Verify a certificate (post the credential JSON as the body)",
     auth=VERIFY["auth"],
     openapi_extra={

@@ -471,7 +471,7 @@ def refresh_tokens(*, actor: Actor, app: App, refresh_token: str) -> dict[str, o
     refusal, body = "", {}
     with transaction.atomic():
         old = (
-            Token.objects.select_for_update()
+            Token.objects.select_for_update(of=("self",))
             .filter(refresh_digest=secrets.digest(refresh_token), app=app)
             .select_related("consent", "tenant")
             .first()

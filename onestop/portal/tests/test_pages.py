@@ -190,3 +190,21 @@ def test_the_app_page_of_a_developer_is_labelled_in_both_languages() -> None:
         parser.feed(html)
         for control in parser.controls:
             assert control.get("id") in parser.labelled or control.get("aria-label"), control
+
+
+def test_nul_characters_are_refused_with_a_clear_error(client_en: Client) -> None:
+    page = client_en.get("/gd/services/?q=a%00b")
+    assert page.status_code == 422 and "invalid_characters" in page.content.decode()
+    api = client_en.get("/api/v1/tenants/gd/services?q=%00")
+    assert api.status_code == 422 and api.json()["code"] == "invalid_characters"
+    body = client_en.post(
+        "/api/v1/certificates/verify", '{"a": "\\u0000"}', content_type="application/json"
+    )
+    assert (
+        body.status_code == 422
+        and body.json()["message"] == "The request contains characters that are not allowed."
+    )
+    form = client_en.post(
+        "/gd/accounts/login/", "phone=1%00", content_type="application/x-www-form-urlencoded"
+    )
+    assert form.status_code == 422
