@@ -306,3 +306,7 @@ ONESTOP_RECURRING_TASKS = [
     "onestop.notifications.tasks.case_clock",
     "onestop.analytics.tasks.roll_up_traffic",
 ]
+
+# An Idempotency-Key claimed this long ago by a request that never finished is taken over
+# by the next request with it (the first one died before committing anything).
+ONESTOP_IDEMPOTENCY_STALE_SECONDS = int(os.environ.get("ONESTOP_IDEMPOTENCY_STALE_SECONDS", "30"))

@@ -11,9 +11,10 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -611,7 +612,8 @@ def begin_idempotent(
     """Claim a key for a new request, or give the first answer of a finished one.
 
     The same key with another payload is refused (422); while the first request with the
-    key still runs, a second one is refused (409).
+    key still runs, a second one is refused (409). The caller commits the request's work
+    and ``finish_idempotent`` in one transaction.
     """
     try:
         with transaction.atomic():
@@ -625,6 +627,13 @@ def begin_idempotent(
         raise ValidationFailed(CaseErrorCode.IDEMPOTENCY_KEY_REUSED,
                                _("This Idempotency-Key was used for another request."), field="Idempotency-Key")  # fmt: skip
     if record.status is None:
+        # The submission and its answer commit together, so a claim left unfinished for
+        # long belongs to a request that died before committing anything: take it over.
+        stale = timezone.now() - timedelta(seconds=settings.ONESTOP_IDEMPOTENCY_STALE_SECONDS)
+        if IdempotencyRecord.objects.filter(
+            pk=record.pk, status__isnull=True, created_at__lt=stale
+        ).update(created_at=timezone.now()):
+            return record
         raise Conflict(
             CaseErrorCode.IDEMPOTENCY_IN_PROGRESS,
             _("A request with this Idempotency-Key is still running."),

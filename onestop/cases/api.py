@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Router, Schema
@@ -135,11 +136,16 @@ def submit(request: HttpRequest, tenant: str, payload: ApplicationIn) -> Any:
             return HttpResponse(_json(body), status=status, content_type="application/json")
         record = started
     try:
-        status, text = 201, _json(case_out(_submit(who, payload)))
+        # The case and the answer kept for its key commit together: a crash in between
+        # leaves neither, and a retry with the key takes the claim over.
+        with transaction.atomic():
+            status, text = 201, _json(case_out(_submit(who, payload)))
+            if record is not None:
+                actions.finish_idempotent(record, status, json.loads(text))
     except OnestopError as error:
         status, text = error.status, _json(error.as_dict())
-    if record is not None:
-        actions.finish_idempotent(record, status, json.loads(text))  # exactly what was answered
+        if record is not None:
+            actions.finish_idempotent(record, status, json.loads(text))  # exactly what was answered
     return HttpResponse(text, status=status, content_type="application/json")
 
 

@@ -72,6 +72,18 @@ def test_a_concurrent_duplicate_gets_409() -> None:
     response = _post(client, payload, "key-3")
     assert response.status_code == 409 and response.json()["code"] == "idempotency_in_progress"
 
+    # A claim that nobody finished for longer than the stale period belonged to a request
+    # that died before committing: the retry takes it over and is answered once.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    IdempotencyRecord.objects.filter(key="key-3").update(created_at=timezone.now() - timedelta(minutes=5))
+    taken_over = _post(client, payload, "key-3")
+    assert taken_over.status_code == 201, taken_over.content
+    assert _post(client, payload, "key-3").json() == taken_over.json()
+    assert Case.objects.filter(number=taken_over.json()["number"]).count() == 1
+
 
 def test_refusals_are_answered_again_on_retry_and_cases_need_a_login() -> None:
     client = logged_in(CITIZEN)
