@@ -78,7 +78,9 @@ def test_a_concurrent_duplicate_gets_409() -> None:
 
     from django.utils import timezone
 
-    IdempotencyRecord.objects.filter(key="key-3").update(created_at=timezone.now() - timedelta(minutes=5))
+    IdempotencyRecord.objects.filter(key="key-3").update(
+        created_at=timezone.now() - timedelta(minutes=5)
+    )
     taken_over = _post(client, payload, "key-3")
     assert taken_over.status_code == 201, taken_over.content
     assert _post(client, payload, "key-3").json() == taken_over.json()
