@@ -16,6 +16,7 @@ from django.db.models import Count, DateTimeField, Min
 from django.db.models.functions import Trunc
 from django.utils import timezone
 
+from onestop.analytics.access import day_start
 from onestop.analytics.models import Dimension, PageView, Period, RollupMark, TrafficRollup
 
 FIELDS = {
@@ -40,7 +41,7 @@ def _next(start: datetime, period: str) -> datetime:
         return start + timedelta(minutes=1)
     if period == Period.HOUR:
         return start + timedelta(hours=1)
-    return (start + timedelta(days=1, hours=2)).replace(hour=0)  # whole local days
+    return day_start(start.date() + timedelta(days=1))  # the next local midnight
 
 
 def _recompute(period: str, start: datetime, end: datetime) -> int:

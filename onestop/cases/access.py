@@ -63,12 +63,14 @@ def access_draft(tenant: Tenant, user: User, application_id: int | str) -> Appli
 
 def _officer_scope(tenant: Tenant, officer: User) -> Q | None:
     """The cases an officer may see: their departments' (department roles), the whole
-    tenant (platform operators); None when they may see none."""
+    tenant (platform operators); None when they may see none. Cases a partner app's back
+    office handles are never the console's."""
+    console = Q(handled_by_app="")
     scope = Q(pk__in=[])
     found = False
     for role in roles_of(officer):
         if role.kind == RoleKind.PLATFORM_OPERATOR:
-            return Q()
+            return console
         if (
             role.tenant_id == tenant.id
             and role.department_id
@@ -76,7 +78,7 @@ def _officer_scope(tenant: Tenant, officer: User) -> Q | None:
         ):
             scope |= Q(department_id=role.department_id)
             found = True
-    return scope if found else None
+    return (scope & console) if found else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +94,7 @@ def department_queue(
     tenant: Tenant, officer: User, filters: QueueFilter, on: date
 ) -> QuerySet[Case]:
     scope = _officer_scope(tenant, officer)
-    cases = Case.objects.filter(tenant=tenant, handled_by_app="").select_related(
-        "item", "department", "claimed_by"
-    )
+    cases = Case.objects.filter(tenant=tenant).select_related("item", "department", "claimed_by")
     if scope is None:
         return cases.none()
     cases = cases.filter(scope)
@@ -127,7 +127,7 @@ def access_case_for_officer(tenant: Tenant, officer: User, number: str) -> Case:
     scope = _officer_scope(tenant, officer)
     case = None
     if scope is not None:
-        case = (Case.objects.filter(tenant=tenant, number=number, handled_by_app="").filter(scope)
+        case = (Case.objects.filter(tenant=tenant, number=number).filter(scope)
                 .select_related("item", "department", "applicant", "claimed_by").first())  # fmt: skip
     if case is None:
         raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))

@@ -47,7 +47,7 @@ from onestop.catalogue.models import ServiceItem
 from onestop.certificates.actions import certificate_type_for_item, do_issue_certificate
 from onestop.core.actors import Actor, ActorKind
 from onestop.core.audit import Event, record_action
-from onestop.core.errors import NotFound, OnestopError, ValidationFailed
+from onestop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from onestop.core.models import AuditOutcome
 from onestop.identity.models import User
 from onestop.identity.permissions import Permission, has_permission
@@ -59,14 +59,6 @@ OFFICER_TRANSITIONS = frozenset(
     {Transition.ACCEPT, Transition.NOT_ACCEPT, Transition.REQUEST_CORRECTION, Transition.START_REVIEW,
      Transition.SUSPEND, Transition.RESUME, Transition.EXTEND, Transition.DECIDE, Transition.CONCLUDE}
 )  # fmt: skip
-
-
-class Conflict(OnestopError):
-    status = 409
-
-
-class Forbidden(OnestopError):
-    status = 403
 
 
 def today() -> date:

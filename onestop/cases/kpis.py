@@ -66,24 +66,23 @@ def department_leaderboard(
                   days=Avg("processing_days"), limit=Avg("limit_days"))
         .order_by("-decided", "department__name")[:limit]
     )  # fmt: skip
-    scores = dict(
-        Rating.objects.filter(tenant=tenant, department_id__in=[r["department_id"] for r in rows])
+    ratings = {
+        r["department_id"]: (r["good"], r["n"])
+        for r in Rating.objects.filter(tenant=tenant, department_id__in=[r["department_id"] for r in rows])
         .values("department_id").annotate(good=Count("id", filter=Q(score__gte=4)), n=Count("id"))
-        .values_list("department_id", "good")
-    )  # fmt: skip
-    counts = dict(
-        Rating.objects.filter(tenant=tenant, department_id__in=[r["department_id"] for r in rows])
-        .values("department_id").annotate(n=Count("id")).values_list("department_id", "n")
-    )  # fmt: skip
+    }  # fmt: skip
     return [
         {"department": r["department__name"], "department_en": r["department__name_en"], "decided": r["decided"],
          "on_time_rate": round(r["on_time"] / r["decided"], 4),
          "avg_processing_days": round(float(r["days"]), 2) if r["days"] is not None else None,
          "avg_limit_days": round(float(r["limit"]), 2) if r["limit"] is not None else None,
-         "satisfaction": round(scores.get(r["department_id"], 0) / counts[r["department_id"]], 4)
-         if counts.get(r["department_id"]) else None}
+         "satisfaction": _share(*ratings.get(r["department_id"], (0, 0)))}
         for r in rows
     ]  # fmt: skip
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
 
 
 def daily_cases(tenant: Tenant, first: date, last: date) -> dict[date, tuple[int, int]]:

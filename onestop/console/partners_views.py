@@ -18,6 +18,7 @@ from onestop.identity.access import actor_for
 from onestop.identity.permissions import Permission
 from onestop.partners import actions
 from onestop.partners.access import access_admission, access_grant, admissions_of, grants_of
+from onestop.partners.error_codes import PartnerErrorCode
 from onestop.partners.forms import DecisionForm, LimitsForm, ModuleForm
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ def decide(request: HttpRequest, tenant: Tenant, user: User, admission_id: int) 
         return _done(
             request,
             tenant,
-            OnestopError(actions.PartnerErrorCode.SCOPE_INVALID, _("Choose a decision.")),
+            OnestopError(PartnerErrorCode.DECISION_INVALID, _("Choose a decision.")),
         )
     try:
         actions.do_decide_admission(actor=actor_for(user, request), operator=user, admission=admission,
@@ -71,14 +72,14 @@ def app_settings(request: HttpRequest, tenant: Tenant, user: User, client_id: st
             form = LimitsForm(request.POST)
             if not form.is_valid():
                 raise OnestopError(
-                    actions.PartnerErrorCode.SCOPE_INVALID, _("Enter limits of at least 1.")
+                    PartnerErrorCode.LIMITS_INVALID, _("Enter limits of at least 1.")
                 )
             actions.do_set_limits(actor=actor, operator=user, grant=grant, **form.cleaned_data)
         else:
             module_form = ModuleForm(request.POST)
             if not module_form.is_valid():
                 raise OnestopError(
-                    actions.PartnerErrorCode.SCOPE_INVALID, _("List the service item codes.")
+                    PartnerErrorCode.ITEMS_REQUIRED, _("List the service item codes.")
                 )
             install = request.POST.get("do") == "install"
             act = actions.do_install_module if install else actions.do_uninstall_module

@@ -66,6 +66,12 @@ class NotAuthenticated(OnestopError):
     status = 401
 
 
+class Conflict(OnestopError):
+    """The request does not fit the object's present state."""
+
+    status = 409
+
+
 class Forbidden(OnestopError):
     """Valid credentials that do not allow this."""
 

@@ -3,10 +3,12 @@ else. `onestop demo` prints them."""
 
 from __future__ import annotations
 
+from onestop.core.actors import Actor
 from onestop.demo.residents import build_residents
 from onestop.identity.actions import AccountSpec
 
 DEMO_PASSWORD = "Onestop-Demo-2019"  # noqa: S105 - the documented demo password
+DEMO_ACTOR = Actor.system("demo loader")  # who writes every piece of the demo
 
 
 def demo_accounts() -> list[tuple[str, AccountSpec]]:

@@ -18,9 +18,8 @@ from onestop.catalogue.actions import (
 )
 from onestop.certificates.access import certificate_types_of
 from onestop.certificates.actions import do_define_certificate_types, do_import_certificate
-from onestop.core.actors import Actor
 from onestop.core.errors import NotFound
-from onestop.demo.accounts import DEMO_PASSWORD, demo_accounts
+from onestop.demo.accounts import DEMO_ACTOR, DEMO_PASSWORD, demo_accounts
 from onestop.demo.certificates import build_certificate_types
 from onestop.demo.exchange import SERVICES
 from onestop.demo.forms import build_forms
@@ -36,7 +35,6 @@ from onestop.tenancy.actions import do_create_tenant, do_import_departments, do_
 if TYPE_CHECKING:
     from onestop.tenancy.models import Tenant
 
-DEMO_ACTOR = Actor.system("demo loader")
 HISTORY_APPLICANTS = 200
 
 

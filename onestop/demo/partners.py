@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
-from onestop.core.actors import Actor
 from onestop.core.errors import NotFound
+from onestop.demo.accounts import DEMO_ACTOR
 from onestop.partners.actions import (
     do_create_app,
     do_grant_app,
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from onestop.partners.models import App
     from onestop.tenancy.models import Tenant
 
-DEMO_ACTOR = Actor.system("demo loader")
 DEMO_PARTNER = ("示例伙伴科技有限公司", "91440101MA5D000019")
 DEMO_REDIRECT_URI = "http://127.0.0.1:8765/callback"
 SANDBOX_SCOPES = (

@@ -45,8 +45,9 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 View = Callable[..., HttpResponseBase]
 
 
-def _refused(form: forms.Form, error: OnestopError) -> None:
-    """Show a domain error on the form, on its field when the form has one."""
+def show_refusal(form: forms.Form, error: OnestopError) -> None:
+    """Show a domain error on the form, on its field when the form has one (every page
+    with forms uses this)."""
     if not hasattr(form, "cleaned_data"):
         form.cleaned_data = {}  # an unbound form (a refused code request) can carry errors too
     field = error.field if error.field in form.fields else None
@@ -82,7 +83,7 @@ def citizen_required(view: View) -> View:
     return wrapper
 
 
-def _start_session(request: HttpRequest, user: User) -> None:
+def start_session(request: HttpRequest, user: User) -> None:
     login(request, user, backend=BACKEND)  # a new session key at every login
 
 
@@ -95,7 +96,7 @@ def code_step(request: HttpRequest, tenant: Tenant) -> tuple[PhoneForm, str | No
             actions.request_code(actor=actor_for(None, request), tenant=tenant,
                                  phone=phone_form.cleaned_data["phone"], purpose=CodePurpose.REGISTER)  # fmt: skip
         except OnestopError as error:
-            _refused(phone_form, error)
+            show_refusal(phone_form, error)
             return phone_form, None
         messages.info(request, _("If the number can register, a code is on its way by SMS."))
         return phone_form, phone_form.cleaned_data["phone"]
@@ -118,13 +119,13 @@ def register(request: HttpRequest, tenant: str) -> HttpResponse:
                     code=form.cleaned_data["code"], password=form.cleaned_data["password"],
                     language=request.LANGUAGE_CODE,
                 )  # fmt: skip
-                _start_session(request, user)
+                start_session(request, user)
                 messages.success(
                     request, _("Welcome! Verify your identity to use online services.")
                 )
                 return redirect("identity:verify", owner.code)
             except OnestopError as error:
-                _refused(form, error)
+                show_refusal(form, error)
     context = {"tenant": owner, "phone_form": phone_form, "form": form, "nav": "me"}
     return _render(request, "identity/register.html", context, [f for f in (phone_form, form) if f])
 
@@ -138,9 +139,9 @@ def _log_in_with(
     try:
         user = authenticate(actor=actor_for(None, request), tenant=tenant, **form.cleaned_data)
     except OnestopError as error:
-        _refused(form, error)
+        show_refusal(form, error)
         return None
-    _start_session(request, user)
+    start_session(request, user)
     return redirect(_next_url(request, reverse("identity:me", args=[tenant.code])))
 
 
@@ -163,7 +164,7 @@ def login_view(request: HttpRequest, tenant: str) -> HttpResponse:
                     request, _("If the number has an account, a code is on its way by SMS.")
                 )
             except OnestopError as error:
-                _refused(code_form, error)
+                show_refusal(code_form, error)
         else:
             code_form = CodeLoginForm(request.POST)
             code_form.is_valid()
@@ -199,7 +200,7 @@ def me(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("identity:me", tenant.code)
         except OnestopError as error:
-            _refused(contact, error)
+            show_refusal(contact, error)
     context = {"tenant": tenant, "account": user, "contact": contact, "nav": "me"}
     return _render(request, "identity/me.html", context, [contact])
 
@@ -222,7 +223,7 @@ def verify(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
                 "this name and ID number. Check them and try again."))  # fmt: skip
             return redirect("identity:me", tenant.code)
         except OnestopError as error:
-            _refused(form, error)
+            show_refusal(form, error)
     return _render(
         request,
         "identity/verify.html",
@@ -243,7 +244,7 @@ def face_check(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse
             messages.success(request, _("Face check passed: level L4."))
             return redirect("identity:me", tenant.code)
         except OnestopError as error:
-            _refused(submitted, error)
+            show_refusal(submitted, error)
     try:
         # Every showing of the page is a new challenge: a failed one is never reused.
         session = actions.start_face_check(actor=actor_for(user, request), user=user)
@@ -272,7 +273,7 @@ def my_data(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
             response["Cache-Control"] = "no-store"
             return response
         except OnestopError as error:
-            _refused(form, error)
+            show_refusal(form, error)
     context = {"tenant": tenant, "data": personal_data(user), "form": form, "nav": "me"}
     return _render(request, "identity/my_data.html", context, [form])
 
@@ -292,7 +293,7 @@ def change_password(request: HttpRequest, tenant: Tenant, user: User) -> HttpRes
             )
             return redirect("identity:login", tenant.code)
         except OnestopError as error:
-            _refused(form, error)
+            show_refusal(form, error)
     return _render(
         request, "identity/password.html", {"tenant": tenant, "form": form, "nav": "me"}, [form]
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -70,10 +70,7 @@ def access_app(user: User, client_id: str) -> App:
 
 
 def live_secrets(app: App) -> QuerySet[ClientSecret]:
-    now = timezone.now()
-    return app.secrets.filter(revoked_at__isnull=True).filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-    )
+    return app.secrets.filter(ClientSecret.live())
 
 
 def access_secret(app: App, secret_id: int | str) -> ClientSecret:

@@ -22,7 +22,7 @@ from onestop.catalogue.actions import do_set_back_office
 from onestop.core.actors import Actor, ActorKind
 from onestop.core.audit import record_action
 from onestop.core.crypto import encrypt
-from onestop.core.errors import Forbidden, NotFound, OnestopError, ValidationFailed
+from onestop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from onestop.core.scopes import CITIZEN_SCOPES, Scope
 from onestop.identity.models import User
 from onestop.identity.permissions import Permission, has_permission
@@ -43,6 +43,7 @@ from onestop.partners.models import (
     WebhookDelivery,
 )
 from onestop.partners.pkce import verifier_matches
+from onestop.partners.webhooks import address_is_public
 from onestop.tenancy.models import Tenant, TenantKind
 
 ACCESS_TOKEN_LIFETIME = timedelta(hours=1)
@@ -55,10 +56,6 @@ ALL_SCOPES = frozenset(Scope.values)
 # GB 32100-2015: 18 characters from this alphabet, the last a check character.
 _CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-
-
-class Conflict(OnestopError):
-    status = 409
 
 
 def app_actor(app: App, address: str | None = None) -> Actor:
@@ -153,7 +150,7 @@ def do_decide_admission(*, actor: Actor, operator: User, admission: Admission, s
     _check_operator(operator, tenant)
     if state not in {AdmissionState.APPROVED, AdmissionState.REJECTED, AdmissionState.SUSPENDED}:
         raise ValidationFailed(
-            PartnerErrorCode.SCOPE_INVALID, _("Choose a decision."), field="state"
+            PartnerErrorCode.DECISION_INVALID, _("Choose a decision."), field="state"
         )
     allowed = _scopes(scopes) if state == AdmissionState.APPROVED else []
     now = timezone.now()
@@ -261,11 +258,7 @@ def do_revoke_secret(*, actor: Actor, user: User, app: App, secret: ClientSecret
     now = timezone.now()
     with transaction.atomic():
         App.objects.select_for_update().filter(pk=app.pk).first()
-        others = (
-            app.secrets.filter(revoked_at__isnull=True)
-            .exclude(pk=secret.pk)
-            .exclude(expires_at__lte=now)
-        )
+        others = app.secrets.filter(ClientSecret.live()).exclude(pk=secret.pk)
         if not others.exists():
             raise Conflict(PartnerErrorCode.LAST_SECRET,
                            _("Create a new secret before revoking the last one."))  # fmt: skip
@@ -278,16 +271,13 @@ def authenticate_client(client_id: str, client_secret: str) -> App | None:
     """The app whose id and (live) secret these are; None for anything else."""
     if not client_id or not client_secret.startswith(secrets.CLIENT_SECRET):
         return None
-    now = timezone.now()
     found = (
-        ClientSecret.objects.filter(digest=secrets.digest(client_secret), app__client_id=client_id,
-                                    revoked_at__isnull=True)
+        ClientSecret.objects.filter(ClientSecret.live(), digest=secrets.digest(client_secret),
+                                    app__client_id=client_id)
         .select_related("app", "app__partner")
         .first()
     )  # fmt: skip
-    if found is None or (found.expires_at is not None and found.expires_at <= now):
-        return None
-    return found.app
+    return found.app if found is not None else None
 
 
 def do_grant_app(
@@ -322,7 +312,7 @@ def do_set_limits(*, actor: Actor, operator: User, grant: AppGrant, rate_per_min
     """The tenant operator's limits for one app."""
     _check_operator(operator, grant.tenant)
     if not (1 <= rate_per_minute <= 1_000_000 and 1 <= quota_per_day <= 1_000_000_000):
-        raise ValidationFailed(PartnerErrorCode.SCOPE_INVALID, _("Enter limits of at least 1."),
+        raise ValidationFailed(PartnerErrorCode.LIMITS_INVALID, _("Enter limits of at least 1."),
                                field="rate_per_minute")  # fmt: skip
     with transaction.atomic():
         AppGrant.objects.filter(pk=grant.pk).update(
@@ -546,10 +536,11 @@ def _webhook_url(url: str) -> str:
         and not parts.password
     )
     if ok and not allowed_loopback:
-        ok = parts.scheme == "https" and not loopback
-        if address is not None and (address.is_private or address.is_loopback or address.is_link_local
-                                    or address.is_reserved or address.is_multicast):  # fmt: skip
-            ok = False
+        ok = (
+            parts.scheme == "https"
+            and not loopback
+            and (address is None or address_is_public(address))
+        )
     if not ok or len(url) > 500:
         raise ValidationFailed(PartnerErrorCode.WEBHOOK_URL_INVALID,
                                _("Webhooks go to a public https URL."), field="url")  # fmt: skip

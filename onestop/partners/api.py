@@ -16,6 +16,7 @@ from onestop.cases.access import access_case_for_module, cases_of_module
 from onestop.cases.actions import OFFICER_TRANSITIONS, do_module_transition
 from onestop.cases.api import CaseOut, case_out
 from onestop.cases.lifecycle import Transition
+from onestop.core.actors import Actor
 from onestop.core.api import ErrorOut
 from onestop.core.apiauth import partner_route
 from onestop.core.errors import ValidationFailed
@@ -157,7 +158,7 @@ def replay(request: HttpRequest, tenant: str, delivery_id: int) -> Status[dict[s
     return Status(202, _delivery_out(actions.do_replay(actor=_actor(request), delivery=delivery)))
 
 
-def _actor(request: HttpRequest) -> Any:
+def _actor(request: HttpRequest) -> Actor:
     caller = caller_of(request)
     return actions.app_actor(caller.app, client_address(request))
 

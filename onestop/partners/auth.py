@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.apiauth import Delegation
-from onestop.core.errors import Forbidden, NotFound, TooManyRequests
+from onestop.core.errors import CoreErrorCode, Forbidden, NotFound, TooManyRequests
 from onestop.partners import ratelimit
 from onestop.partners.access import Caller, resolve_token
 from onestop.partners.error_codes import PartnerErrorCode
@@ -22,7 +22,7 @@ def authenticate(
     tenant = match.kwargs.get("tenant") if match is not None else None
     if tenant is not None and tenant != caller.tenant.code:
         # A token of another tenant: that tenant's objects do not exist for it.
-        raise NotFound(PartnerErrorCode.TOKEN_INVALID, _("Not found."))
+        raise NotFound(CoreErrorCode.NOT_FOUND, _("Not found."))
     meter(caller)
     if missing := sorted(scopes - caller.scopes):
         error = Forbidden(PartnerErrorCode.INSUFFICIENT_SCOPE,

@@ -98,6 +98,13 @@ class ClientSecret(models.Model):
     def __str__(self) -> str:
         return f"{self.hint}…"
 
+    @staticmethod
+    def live() -> models.Q:
+        """Secrets that work now: not revoked, not past the end of a rotation's overlap."""
+        return models.Q(revoked_at__isnull=True) & (
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now())
+        )
+
 
 class AppGrant(TenantOwned):
     """An app's scopes and limits in one tenant."""

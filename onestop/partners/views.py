@@ -14,7 +14,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -22,13 +21,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onestop.core.errors import NotFound, OnestopError
+from onestop.core.errors import CoreErrorCode, NotFound, OnestopError
 from onestop.core.scopes import Scope
 from onestop.identity import actions as identity_actions
 from onestop.identity.access import actor_for, current_user
 from onestop.identity.forms import PhoneForm
 from onestop.identity.models import AccountKind, User
-from onestop.identity.views import code_step
+from onestop.identity.views import code_step, show_refusal, start_session
 from onestop.partners import actions
 from onestop.partners.access import (
     access_app,
@@ -60,14 +59,6 @@ from onestop.tenancy.access import access_tenant_by_code, public_tenants
 from onestop.tenancy.models import Tenant
 
 View = Callable[..., HttpResponseBase]
-BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def _refused(form: forms.Form, error: OnestopError) -> None:
-    if not hasattr(form, "cleaned_data"):
-        form.cleaned_data = {}
-    form.add_error(error.field if error.field in form.fields else None, f"{error.message}")
-    form.error_code = str(error.code)  # type: ignore[attr-defined]
 
 
 def _sandbox() -> Tenant | None:
@@ -121,7 +112,7 @@ def home(request: HttpRequest) -> HttpResponse:
         partners = list(partners_of(user))
         context["partners"] = [(p, list(admissions_of_partner(p))) for p in partners]
         context["apps"] = list(apps_of(user))
-        asked = {a.tenant_id for p in partners for a in p.admissions.all()}
+        asked = {a.tenant_id for _partner, admissions in context["partners"] for a in admissions}
         tenants = [(t.code, t.display_name) for t in public_tenants() if t.pk not in asked]
         if partners and tenants:
             context["admission_form"] = AdmissionRequestForm(tenants=tenants)
@@ -133,7 +124,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     logged in only names the organisation."""
     user, sandbox = _developer(request), _sandbox()
     if sandbox is None:
-        raise NotFound(PartnerErrorCode.PARTNER_NOT_FOUND, _("No tenant is set up yet."))
+        raise NotFound(CoreErrorCode.NOT_FOUND, _("No tenant is set up yet."))
     phone_form: PhoneForm | None = None if user else PhoneForm()
     form: forms.Form | None = PartnerForm() if user else None
     if request.method == "POST" and request.POST.get("step") == "code" and user is None:
@@ -149,7 +140,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                     user = identity_actions.do_register_partner_developer(
                         actor=actor_for(None, request), tenant=sandbox, phone=data["phone"], code=data["code"],
                         password=data["password"], language=request.LANGUAGE_CODE)  # fmt: skip
-                    login(request, user, backend=BACKEND)
+                    start_session(request, user)
                 actions.do_register_partner(actor=actor_for(user, request), user=user, name=data["name"],
                                             credit_code=data["credit_code"], contact_email=data["contact_email"])  # fmt: skip
                 messages.success(
@@ -157,7 +148,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("partners:developers")
             except OnestopError as error:
-                _refused(form, error)
+                show_refusal(form, error)
     context = {"phone_form": phone_form, "form": form, "developer": user}
     return render(
         request, "partners/developers/signup.html", context, status=_status([phone_form, form])
@@ -197,7 +188,7 @@ def new_app(request: HttpRequest, user: User) -> HttpResponse:
                                                 is_service_module=data["is_service_module"])  # fmt: skip
             return _app_page(request, user, app.client_id, new_secret=secret)
         except OnestopError as error:
-            _refused(form, error)
+            show_refusal(form, error)
     return render(request, "partners/developers/new_app.html", {"form": form, "developer": user},
                   status=_status([form]))  # fmt: skip
 
@@ -284,7 +275,7 @@ def _subscribe(
         _subscription, secret = actions.do_subscribe(actor=actor_for(user, request), grant=grant,
                                                      url=form.cleaned_data["url"], events=form.cleaned_data["events"])  # fmt: skip
     except OnestopError as error:
-        _refused(form, error)
+        show_refusal(form, error)
         return _app_page(request, user, app.client_id, forms_={"subscription": form})
     return _app_page(request, user, app.client_id, new_webhook_secret=secret)
 

@@ -91,6 +91,13 @@ def fan_out(event: OutboxEvent) -> bool:
     return True
 
 
+def address_is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether webhooks may go to this address: not private, loopback, link-local,
+    reserved or multicast (the cloud metadata address is link-local)."""
+    return not (address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
+                or address.is_multicast)  # fmt: skip
+
+
 def _address_allowed(url: str) -> bool:
     """Checked again at delivery: the host's addresses now, not when subscribing."""
     host = urlsplit(url).hostname or ""
@@ -102,12 +109,7 @@ def _address_allowed(url: str) -> bool:
         address = ipaddress.ip_address(info[4][0])
         if address.is_loopback and settings.ONESTOP_WEBHOOK_ALLOW_LOOPBACK:
             continue
-        if (
-            address.is_private
-            or address.is_loopback
-            or address.is_link_local
-            or address.is_reserved
-        ):
+        if not address_is_public(address):
             return False
     return True
 

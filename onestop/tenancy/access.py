@@ -86,6 +86,4 @@ def department_specs(tenant: Tenant) -> list[DepartmentSpec]:
 
 def department_names(tenant: Tenant, codes: list[str]) -> dict[str, str]:
     """Display names of the tenant's departments by code."""
-    return {
-        d.code: d.display_name for d in Department.objects.filter(tenant=tenant, code__in=codes)
-    }
+    return {d.code: d.display_name for d in departments_for_tenant(tenant).filter(code__in=codes)}

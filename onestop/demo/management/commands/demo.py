@@ -11,10 +11,9 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from onestop.analytics.actions import do_import_traffic_history
-from onestop.demo.accounts import DEMO_PASSWORD, demo_accounts, sample_residents
+from onestop.demo.accounts import DEMO_ACTOR, DEMO_PASSWORD, demo_accounts, sample_residents
 from onestop.demo.generator import DEFAULT_SEED, build_province
 from onestop.demo.loader import (
-    DEMO_ACTOR,
     SANDBOX_CITIZENS,
     demo_is_loaded,
     load_province,
