@@ -14,6 +14,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import jieba
 from pypinyin import Style, lazy_pinyin
@@ -54,8 +55,29 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower().strip()
 
 
-def _syllables(word: str) -> list[str]:
-    return lazy_pinyin(word, style=Style.NORMAL, errors="ignore")
+@lru_cache(maxsize=65_536)  # words recur across items (登记, 办理, department names)
+def _syllables(word: str) -> tuple[str, ...]:
+    return tuple(lazy_pinyin(word, style=Style.NORMAL, errors="ignore"))
+
+
+@lru_cache(maxsize=16_384)  # keywords and department names recur across items
+def _chinese_terms(text: str, weight: int) -> tuple[tuple[str, int], ...]:
+    terms: list[tuple[str, int]] = []
+    for run in HAN_RUN.findall(normalize(text)):
+        for word in jieba.cut_for_search(run):
+            if word in CHINESE_STOPWORDS:
+                continue
+            syllables = _syllables(word)
+            terms += [(word, weight), ("".join(syllables), weight - 1)]
+            if len(syllables) >= 2:
+                terms.append(("".join(s[0] for s in syllables), WEIGHT_INITIALS))
+        syllables = _syllables(run)
+        if len(syllables) > 2:
+            # Typing a whole name in pinyin or initials: shehuibaozhangka, shbzk.
+            terms.append(("".join(syllables)[:MAX_TERM_LENGTH], WEIGHT_WHOLE_PINYIN))
+            terms.append(("".join(s[0] for s in syllables), WEIGHT_INITIALS))
+        terms += [(character, WEIGHT_CHARACTER) for character in run]
+    return tuple(terms)
 
 
 class _Terms:
@@ -67,22 +89,8 @@ class _Terms:
             self.weights[term] = weight
 
     def add_chinese(self, text: str, weight: int) -> None:
-        for run in HAN_RUN.findall(normalize(text)):
-            for word in jieba.cut_for_search(run):
-                if word in CHINESE_STOPWORDS:
-                    continue
-                syllables = _syllables(word)
-                self.add(word, weight)
-                self.add("".join(syllables), weight - 1)
-                if len(syllables) >= 2:
-                    self.add("".join(s[0] for s in syllables), WEIGHT_INITIALS)
-            syllables = _syllables(run)
-            if len(syllables) > 2:
-                # Typing a whole name in pinyin or initials: shehuibaozhangka, shbzk.
-                self.add("".join(syllables)[:MAX_TERM_LENGTH], WEIGHT_WHOLE_PINYIN)
-                self.add("".join(s[0] for s in syllables), WEIGHT_INITIALS)
-            for character in run:
-                self.add(character, WEIGHT_CHARACTER)
+        for term, term_weight in _chinese_terms(text, weight):
+            self.add(term, term_weight)
 
     def add_english(self, text: str, weight: int) -> None:
         for word in LATIN_WORD.findall(normalize(text)):
