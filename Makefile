@@ -9,7 +9,7 @@ ONESTOP := $(VENV)/bin/onestop
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := onestop.settings
 
-.PHONY: help demo setup serve test test-postgres prod lint format openapi messages makemessages system-packages clean
+.PHONY: help demo setup serve test test-postgres prod bench bench-postgres loadgen lint format openapi messages makemessages system-packages clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -65,6 +65,15 @@ test-postgres: system-packages $(VENV)/.dev node_modules/.installed messages  ##
 
 prod: setup  ## production mode here: PostgreSQL and Redis from Debian's packages, the demo, one worker per core
 	scripts/prod
+
+BENCH_ARGS ?=
+bench: $(VENV)/.base node_modules/.installed messages  ## the benchmark (not part of test): seed-scale data, wrk against the server, nginx ceiling
+	scripts/system-packages bench
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+bench-postgres: $(VENV)/.base node_modules/.installed messages  ## the benchmark on the local PostgreSQL 15 cluster
+	scripts/system-packages bench
+	url="$$(scripts/postgres)" && DATABASE_URL="$$url" $(PY) bench/run.py $(BENCH_ARGS)
 
 format: $(VENV)/.dev  ## rewrite code to the project's style
 	$(VENV)/bin/ruff check --fix .

@@ -1,0 +1,157 @@
+"""Loading millions of synthetic rows fast, for `onestop loadgen` and the benchmark.
+
+Rows are plain tuples in a given column order: SQLite takes them through ``executemany``
+on its own connection, PostgreSQL through ``COPY``; each batch is its own transaction, so
+a load that stops keeps what it committed. Ids are reserved up front (the next free ones)
+so that rows can refer to each other without reading them back; PostgreSQL's sequences are
+moved past them at the end. Rows are built in worker processes (forked, so they share
+whatever the parent prepared), two cores' worth of encryption and hashing while the parent
+writes. Nothing here checks or audits anything: it is for synthetic data only.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any
+
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.db.models import Max
+
+Row = tuple[Any, ...]
+
+
+def next_id(model: type[models.Model]) -> int:
+    return int(model._default_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
+
+
+def reset_sequences(*model_classes: type[models.Model]) -> None:
+    """After rows with explicit ids: the database's own counter continues past them."""
+    statements = connection.ops.sequence_reset_sql(no_style(), list(model_classes))
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def db_datetime(value: datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def db_date(value: date | None) -> Any:
+    return None if value is None else connection.ops.adapt_datefield_value(value)
+
+
+@contextmanager
+def tuned_for_loading() -> Iterator[None]:
+    """SQLite: a large page cache, WAL-safe NORMAL sync and no foreign key checks for this
+    connection while loading (a crash loses at most the last batches, never the database). Inside a
+    transaction (tests) SQLite refuses the change: nothing is tuned there."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous")
+        (previous,) = cursor.fetchone()
+        cursor.execute(
+            "PRAGMA cache_size = -4000000"
+        )  # about 4 GB: the indexes being filled stay in memory
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = OFF")  # the loader's references are made valid
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA synchronous = {int(previous)}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA cache_size = -2000")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+@contextmanager
+def indexes_set_aside(model: type[models.Model]) -> Iterator[None]:
+    """Drop the table's secondary indexes for the load and build them again afterwards,
+    as pg_restore does: one sort per index instead of millions of scattered inserts. The
+    primary key and the indexes behind constraints stay. Run loads while the platform is
+    not serving: its queries would miss the indexes meanwhile."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master"
+                " WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+                [table],
+            )
+        else:
+            cursor.execute(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i"
+                " WHERE i.tablename = %s AND i.schemaname = current_schema()"
+                " AND NOT EXISTS (SELECT 1 FROM pg_constraint c"
+                " WHERE c.conindid = to_regclass(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname)))",
+                [table],
+            )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql" and connection.in_atomic_block:
+                # Inside a transaction (tests), deferred foreign key checks must run first.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for _name, definition in indexes:
+                cursor.execute(definition)
+
+
+def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Sequence[Row]) -> None:
+    """Insert ``rows`` (tuples in ``columns`` order, values ready for the database) in one
+    transaction."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                raw = cursor.cursor  # psycopg's own cursor
+                with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+        else:
+            connection.ensure_connection()
+            marks = ", ".join("?" for _ in columns)
+            raw_connection = connection.connection
+            assert raw_connection is not None
+            insert = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 (quoted model names)
+            raw_connection.executemany(insert, rows)
+
+
+_built: Callable[[int, int], list[Row]] | None = None
+
+
+def _build(chunk: tuple[int, int]) -> list[Row]:
+    assert _built is not None
+    return _built(*chunk)
+
+
+def build_in_parallel(
+    build: Callable[[int, int], list[Row]], total: int, chunk_size: int, workers: int | None = None
+) -> Iterable[list[Row]]:
+    """Yield ``build(start, count)`` for consecutive chunks of ``range(total)``, in order,
+    computed by forked worker processes (``workers`` 0: in this process)."""
+    global _built
+    chunks = [(start, min(chunk_size, total - start)) for start in range(0, total, chunk_size)]
+    workers = (os.cpu_count() or 1) if workers is None else workers
+    if workers == 0 or len(chunks) <= 1:
+        for chunk in chunks:
+            yield build(*chunk)
+        return
+    _built = build
+    # The children inherit the parent's database connection but never use it, and leave
+    # through os._exit, so they do not close it either.
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        yield from pool.imap(_build, chunks)
+    _built = None

@@ -1,0 +1,105 @@
+"""Synthetic real-name citizens in bulk, for `onestop loadgen` (never for real people).
+
+Each citizen is stored exactly as registration and verification store one: phone, name
+and ID number encrypted, keyed hashes to find them, masked forms to show, trust level L3.
+Everything is derived from the account's id and the seed, so a citizen is the same on
+every run and no two collide: the phone number is 199 followed by the id in eight digits,
+the ID number a well-formed GB 11643 number of a county of the tenant, its birth day and
+sequence taken from the id. They have no usable password (a password starting with "!": they cannot log in).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from onestop.core import bulkload
+from onestop.core.crypto import encrypt, keyed_hash
+from onestop.core.trust import TrustLevel
+from onestop.identity.idnumber import make_id_number, mask_id_number, mask_name
+from onestop.identity.models import AccountKind, User
+from onestop.messaging.phones import mask_phone, phone_hash
+from onestop.tenancy.models import Region, Tenant
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂华玉兰萍鹏辉建国红梅志飞宇浩晨欣怡子轩雨涵梓萱思远嘉俊佳琪婷晓东海燕文博泽宁慧颖"
+MAX_ID = 99_999_999  # the phone number has eight digits for it
+BIRTH_DAYS = 20_000  # birth days from 1950 on: about 55 years
+FIRST_BIRTH_DAY = date(1950, 1, 1)
+
+COLUMNS = (
+    "id", "password", "tenant_id", "login_key", "kind", "display_name", "phone_encrypted",
+    "phone_hash", "phone_masked", "real_name_encrypted", "real_name_masked",
+    "id_number_encrypted", "id_number_hash", "id_number_masked", "email_encrypted",
+    "email_masked", "language", "trust_level", "verified_at", "is_active", "date_joined",
+    "session_generation",
+)  # fmt: skip
+
+
+def synthetic_phone(user_id: int) -> str:
+    return f"199{user_id:08d}"
+
+
+def synthetic_id_number(user_id: int, counties: list[str]) -> str:
+    sequence, rest = user_id % 1000, user_id // 1000
+    birth = FIRST_BIRTH_DAY + timedelta(days=rest % BIRTH_DAYS)
+    return make_id_number(counties[(rest // BIRTH_DAYS) % len(counties)], birth, sequence)
+
+
+@dataclass(frozen=True)
+class CitizenPlan:
+    tenant_id: int
+    tenant_code: str
+    first_id: int
+    counties: list[str]
+    seed: int
+    joined: list[object]  # date_joined values, ready for the database
+
+    def rows(self, start: int, count: int) -> list[bulkload.Row]:
+        rows = []
+        rng = random.Random(self.seed * 1_000_003 + self.first_id + start)
+        for user_id in range(self.first_id + start, self.first_id + start + count):
+            phone = synthetic_phone(user_id)
+            number = synthetic_id_number(user_id, self.counties)
+            name = rng.choice(SURNAMES) + "".join(
+                rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))
+            )
+            hashed = phone_hash(phone)
+            joined = self.joined[user_id % len(self.joined)]
+            rows.append((
+                user_id, f"!{user_id}", self.tenant_id, f"{self.tenant_code}:{hashed}",
+                AccountKind.CITIZEN.value, "", encrypt(phone), hashed, mask_phone(phone),
+                encrypt(name), mask_name(name), encrypt(number), keyed_hash("id-number", number),
+                mask_id_number(number), "", "", "zh-hans", int(TrustLevel.L3), joined, True, joined, 0,
+            ))  # fmt: skip
+        return rows
+
+
+def add_citizens(
+    tenant: Tenant, count: int, *, seed: int = 2019, chunk_size: int = 20_000,
+    workers: int | None = None, progress: Callable[[int], None] | None = None,
+) -> range:  # fmt: skip
+    """Add ``count`` synthetic L3 citizens to ``tenant``; returns their ids."""
+    first_id = bulkload.next_id(User)
+    if first_id + count - 1 > MAX_ID:
+        raise ValueError(f"at most {MAX_ID} accounts in all")
+    counties = list(
+        Region.objects.filter(Q(tenant=tenant), level="county").order_by("code").values_list("code", flat=True)
+    )  # fmt: skip
+    if not counties:
+        raise ValueError(f"tenant {tenant.code} has no counties")
+    now = timezone.now()
+    joined = [bulkload.db_datetime(now - timedelta(minutes=7 * k)) for k in range(1, 150_000)]
+    plan = CitizenPlan(tenant.pk, tenant.code, first_id, counties, seed, joined)
+    with bulkload.tuned_for_loading(), bulkload.indexes_set_aside(User):
+        for rows in bulkload.build_in_parallel(plan.rows, count, chunk_size, workers):
+            bulkload.insert_rows(User, COLUMNS, rows)
+            if progress:
+                progress(len(rows))
+    bulkload.reset_sequences(User)
+    return range(first_id, first_id + count)
