@@ -141,10 +141,15 @@ def add_cases(
         calendar=WorkCalendar(),
     )  # fmt: skip
     with bulkload.tuned_for_loading(), bulkload.indexes_set_aside(Case):
-        for rows in bulkload.build_in_parallel(plan.rows, count, chunk_size, workers):
-            bulkload.insert_rows(Case, COLUMNS, rows)
-            if progress:
-                progress(len(rows))
+        bulkload.load(
+            Case,
+            COLUMNS,
+            plan.rows,
+            count,
+            chunk_size=chunk_size,
+            workers=workers,
+            progress=progress,
+        )
     bulkload.reset_sequences(Case)
     for position, day in enumerate(days):
         added = count // len(days) + (position < count % len(days))

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.db.models import Max
 
 Row = tuple[Any, ...]
@@ -61,6 +61,7 @@ def tuned_for_loading() -> Iterator[None]:
         )  # about 4 GB: the indexes being filled stay in memory
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = OFF")  # the loader's references are made valid
+        cursor.execute(f"PRAGMA threads = {os.cpu_count() or 1}")  # sorting to build indexes
     try:
         yield
     finally:
@@ -155,3 +156,55 @@ def build_in_parallel(
     with context.Pool(workers) as pool:
         yield from pool.imap(_build, chunks)
     _built = None
+
+
+_job: tuple[type[models.Model], Sequence[str], Callable[[int, int], list[Row]]] | None = None
+
+
+def _open_for_loading() -> None:
+    with connection.cursor() as cursor:  # the worker's own connection, opened here
+        cursor.execute("PRAGMA cache_size = -1000000")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = OFF")
+
+
+def _build_and_insert(chunk: tuple[int, int]) -> int:
+    assert _job is not None
+    model, columns, build = _job
+    rows = build(*chunk)
+    insert_rows(model, columns, rows)
+    return len(rows)
+
+
+def load(
+    model: type[models.Model], columns: Sequence[str], build: Callable[[int, int], list[Row]],
+    total: int, *, chunk_size: int, workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> None:  # fmt: skip
+    """Insert ``build(start, count)`` for consecutive chunks of ``range(total)``.
+
+    On SQLite, outside a transaction, each worker process builds and writes its own
+    batches, the workers taking turns at the database's single write lock: no row
+    crosses between processes and both cores stay busy. Otherwise (PostgreSQL, whose
+    server writes in a process of its own, or inside a transaction) the workers build
+    and this process writes."""
+    global _job
+    workers = (os.cpu_count() or 1) if workers is None else workers
+    direct = connection.vendor == "sqlite" and not connection.in_atomic_block and workers > 0
+    if not direct or total <= chunk_size:
+        for rows in build_in_parallel(build, total, chunk_size, workers):
+            insert_rows(model, columns, rows)
+            if progress:
+                progress(len(rows))
+        return
+    chunks = [(start, min(chunk_size, total - start)) for start in range(0, total, chunk_size)]
+    _job = (model, columns, build)
+    connections.close_all()  # each worker opens its own connection
+    context = multiprocessing.get_context("fork")
+    try:
+        with context.Pool(workers, initializer=_open_for_loading) as pool:
+            for count in pool.imap_unordered(_build_and_insert, chunks):
+                if progress:
+                    progress(count)
+    finally:
+        _job = None

@@ -69,12 +69,16 @@ def grow_catalogue(tenant: Tenant, total: int, progress: Progress | None = None)
 
 
 def load(tenant: Tenant, *, users: int, cases: int, today: date, seed: int, workers: int | None,
-         progress: Callable[[str, int], Progress]) -> None:  # fmt: skip
-    applicants = add_citizens(tenant, users, seed=seed, workers=workers, progress=progress("citizens", users)) if users else None  # fmt: skip
+         batch: int, progress: Callable[[str, int], Progress]) -> None:  # fmt: skip
+    applicants = None
+    if users:
+        applicants = add_citizens(tenant, users, seed=seed, workers=workers, chunk_size=batch,
+                                  progress=progress("citizens", users))  # fmt: skip
     if cases:
         pool = (
             applicants
             if applicants is not None
             else list(citizens_of(tenant).values_list("id", flat=True))
         )
-        add_cases(tenant, cases, pool, seed=seed, today=today, workers=workers, progress=progress("cases", cases))  # fmt: skip
+        add_cases(tenant, cases, pool, seed=seed, today=today, workers=workers, chunk_size=batch,
+                  progress=progress("cases", cases))  # fmt: skip

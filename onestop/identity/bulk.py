@@ -97,9 +97,14 @@ def add_citizens(
     joined = [bulkload.db_datetime(now - timedelta(minutes=7 * k)) for k in range(1, 150_000)]
     plan = CitizenPlan(tenant.pk, tenant.code, first_id, counties, seed, joined)
     with bulkload.tuned_for_loading(), bulkload.indexes_set_aside(User):
-        for rows in bulkload.build_in_parallel(plan.rows, count, chunk_size, workers):
-            bulkload.insert_rows(User, COLUMNS, rows)
-            if progress:
-                progress(len(rows))
+        bulkload.load(
+            User,
+            COLUMNS,
+            plan.rows,
+            count,
+            chunk_size=chunk_size,
+            workers=workers,
+            progress=progress,
+        )
     bulkload.reset_sequences(User)
     return range(first_id, first_id + count)

@@ -4,8 +4,13 @@ local implementations that search finds."""
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import subprocess
+import sys
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -107,3 +112,40 @@ def test_the_catalogue_grows_by_local_implementations_that_search_finds() -> Non
 def test_an_unknown_tenant_is_a_clear_error() -> None:
     with pytest.raises(CommandError, match="No tenant 'nowhere'"):
         call_command("loadgen", tenant="nowhere", users=1, cases=0, verbosity=0)
+
+
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="SQLite's own path: workers write")
+def test_on_sqlite_the_workers_write_their_own_batches(tmp_path: Path) -> None:
+    """Outside a transaction the workers take turns at SQLite's write lock: a real run in
+    its own database file, checked afterwards with SQLite itself."""
+    env = {**os.environ, "ONESTOP_VAR_DIR": str(tmp_path), "ONESTOP_ANALYTICS_BACKGROUND": "0"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    cli = str(Path(sys.executable).with_name("onestop"))
+    subprocess.run([cli, "migrate", "--no-input", "-v", "0"], env=env, check=True)
+    subprocess.run([cli, "shell", "-c", "from onestop.demo.loader import load_sandbox; load_sandbox()"],
+                   env=env, check=True)  # fmt: skip
+    subprocess.run([cli, "loadgen", "--tenant", "sandbox", "--users", "4500", "--cases", "5200",
+                    "--batch", "1000", "--workers", "2", "-v", "0"], env=env, check=True)  # fmt: skip
+
+    database = sqlite3.connect(tmp_path / "onestop.sqlite3")
+    (tenant,) = database.execute("select id from tenancy_tenant where code = 'sandbox'").fetchone()
+    citizens = database.execute(
+        "select count(*), count(distinct id_number_hash) from identity_user"
+        " where tenant_id = ? and phone_masked like '199%' and trust_level = 3", (tenant,)
+    ).fetchone()  # fmt: skip
+    assert citizens == (4500, 4500)
+    cases = database.execute(
+        "select count(*), count(distinct number) from cases_case where tenant_id = ?", (tenant,)
+    ).fetchone()
+    assert cases == (5200, 5200)
+    assert database.execute("pragma integrity_check").fetchone() == ("ok",)
+    assert database.execute("pragma foreign_key_check").fetchall() == []
+    indexes = {
+        name for (name,) in database.execute("select name from sqlite_master where type = 'index'")
+    }
+    assert {
+        "case_applicant_idx",
+        "case_queue_idx",
+        "user_trust_idx",
+        "one_account_per_person_per_tenant",
+    } <= indexes

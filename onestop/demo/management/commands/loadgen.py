@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -45,6 +46,12 @@ class Command(BaseCommand):
             help="Grow the catalogue to this many published items (default: leave it).",
         )
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Same seed, same data.")
+        parser.add_argument(
+            "--batch",
+            type=_count,
+            default=20_000,
+            help="Rows per transaction (default %(default)s).",
+        )
         parser.add_argument("--workers", type=int, default=None,
                             help="Processes building rows (default: one per core; 0: none).")  # fmt: skip
 
@@ -55,6 +62,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"No tenant '{options['tenant']}': load the demo (onestop demo) or create one."
             ) from None
+        # Stopped with SIGTERM like with Ctrl-C: what was loaded stays, the indexes set
+        # aside for the load are built again on the way out.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         quiet = options["verbosity"] == 0
         started = time.monotonic()
         bars: list[tqdm[Any]] = []
@@ -79,7 +89,8 @@ class Command(BaseCommand):
                 bars[-1].total = added
                 bars[-1].refresh()
             load(tenant, users=options["users"], cases=options["cases"], today=timezone.localdate(),
-                 seed=options["seed"], workers=options["workers"], progress=progress)  # fmt: skip
+                 seed=options["seed"], workers=options["workers"], batch=max(1, options["batch"]),
+                 progress=progress)  # fmt: skip
         except ValueError as error:
             raise CommandError(str(error)) from None
         finally:
