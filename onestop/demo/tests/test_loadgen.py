@@ -22,7 +22,7 @@ from onestop.cases.models import Case, CaseSequence
 from onestop.catalogue.access import ServiceQuery, published_items, search_service_items
 from onestop.core import bulkload
 from onestop.core.crypto import decrypt, keyed_hash
-from onestop.identity.bulk import CitizenPlan
+from onestop.identity.bulk import CitizenPlan, synthetic_id_number
 from onestop.identity.idnumber import parse_id_number
 from onestop.identity.models import AccountKind, User
 from onestop.messaging.phones import phone_hash
@@ -84,7 +84,7 @@ def test_the_same_rows_whether_built_by_workers_or_not() -> None:
     # Encryption is randomised (Fernet): compare what the rows say, not their ciphertext.
     plain = [[decrypt(v) if i in (6, 9, 11) else v for i, v in enumerate(r)] for r in parallel]
     assert plain == [[decrypt(v) if i in (6, 9, 11) else v for i, v in enumerate(r)] for r in alone]
-    assert [r[0] for r in parallel] == list(range(10_000, 10_090))
+    assert sorted(r[0] for r in parallel) == list(range(10_000, 10_090))
 
 
 def test_case_numbers_continue_the_days_sequence() -> None:
@@ -149,3 +149,13 @@ def test_on_sqlite_the_workers_write_their_own_batches(tmp_path: Path) -> None:
         "user_trust_idx",
         "one_account_per_person_per_tenant",
     } <= indexes
+
+
+def test_a_synthetic_id_number_somebody_has_is_moved_to_another_county() -> None:
+    now = bulkload.db_datetime(timezone.now())
+    counties = ["440103", "440104", "440105"]
+    taken = frozenset({keyed_hash("id-number", synthetic_id_number(500, counties))})
+    plan = CitizenPlan(1, "gd", 500, counties, 7, [now], taken)
+    (row,) = plan.rows(0, 1)
+    assert row[12] not in taken
+    assert decrypt(row[11]) == synthetic_id_number(500, counties, shift=1)
