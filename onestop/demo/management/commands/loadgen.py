@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
+from onestop.core.bulkload import analyze
 from onestop.core.errors import NotFound
 from onestop.demo.generator import DEFAULT_SEED
 from onestop.demo.loadgen import grow_catalogue, load
@@ -91,6 +92,8 @@ class Command(BaseCommand):
             load(tenant, users=options["users"], cases=options["cases"], today=timezone.localdate(),
                  seed=options["seed"], workers=options["workers"], batch=max(1, options["batch"]),
                  progress=progress)  # fmt: skip
+            if options["items"] or options["users"] or options["cases"]:
+                analyze()  # the planner's statistics, for tables many times larger
         except ValueError as error:
             raise CommandError(str(error)) from None
         finally:
