@@ -53,6 +53,14 @@ def fast_password_hashing() -> None:
     settings.ONESTOP_ANALYTICS_BACKGROUND = False
 
 
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with an empty cache: what a rolled-back test cached is gone."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
     province = build_province()

@@ -6,9 +6,14 @@ exist. Lists are built with a fixed number of queries whatever their length.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar, cast
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +42,7 @@ from onestop.core.errors import NotFound, ValidationFailed
 from onestop.tenancy.access import departments_for_tenant
 from onestop.tenancy.models import Department, Tenant
 
+T = TypeVar("T")
 MAX_QUERY_LENGTH = 100
 MAX_PAGE_SIZE = 100
 
@@ -134,16 +140,24 @@ def search_service_items(tenant: Tenant, query: ServiceQuery) -> ServicePage:
 
     start = (query.page - 1) * query.page_size
     words = search.analyse_query(query.q)
+    filtered_by = f"{query.department}|{query.theme}|{query.zero_trip}|{query.audience}"
     if not words:
         matching = published_items(tenant).filter(filters)
-        count = matching.count()
+        count = cached_until_changed(tenant, f"count:{filtered_by}", matching.count)
         page_ids = list(
             matching.order_by("-popularity", "code").values_list("id", flat=True)[
                 start : start + query.page_size
             ]
         )
     else:
-        ranked = search.rank(words, _matching_terms(tenant, words, filters))
+        # Portal queries repeat (社保, 公积金, 营业执照): a query's ranking is cached like
+        # the counts, until the catalogue changes.
+        asked = hashlib.sha256(repr((words, filtered_by)).encode()).hexdigest()[:32]
+        ranked = cached_until_changed(
+            tenant,
+            f"search:{asked}",
+            lambda: search.rank(words, _matching_terms(tenant, words, filters)),
+        )
         count = len(ranked)
         page_ids = ranked[start : start + query.page_size]
     items = {item.id: item for item in _list_items().filter(tenant=tenant, id__in=page_ids)}
@@ -167,12 +181,14 @@ def _matching_terms(
             term_match |= Q(term__gte=word.text, term__lt=word.text + "\uffff")
         else:
             term_match |= Q(term=word.text)
-    item_scope = published_items(tenant).filter(item_filters).values("id")
-    return (
-        SearchTerm.objects.filter(tenant=tenant)
-        .filter(term_match, item__in=item_scope)
-        .values_list("item_id", "term", "weight", "item__popularity")
-    )
+    terms = SearchTerm.objects.filter(tenant=tenant).filter(term_match)
+    if item_filters:
+        terms = terms.filter(item__in=published_items(tenant).filter(item_filters).values("id"))
+    else:
+        # Joined rather than a subquery of every published item, so that the planner
+        # starts from the term index whatever the catalogue's size.
+        terms = terms.filter(item__status=ItemStatus.PUBLISHED)
+    return terms.values_list("item_id", "term", "weight", "item__popularity")
 
 
 def _list_items() -> QuerySet[ServiceItem]:
@@ -184,30 +200,76 @@ def hot_items(tenant: Tenant, limit: int = 10) -> list[ServiceItem]:
                 .order_by("-popularity", "code")[:limit])  # fmt: skip
 
 
+# --- counts behind the catalogue's filters, cached --------------------------------------
+# They change only when the catalogue does, and counting a large catalogue on every page
+# is the portal's dearest read: they are cached per tenant and catalogue generation for a
+# minute. Catalogue actions move the generation when they commit: at once in every
+# process when the cache is Redis; a process with its own memory cache sees it within
+# the minute.
+FACETS_SECONDS = 60
+
+
+def _generation_key(tenant: Tenant) -> str:
+    return f"catalogue:{tenant.pk}:generation"
+
+
+def _next_generation(tenant: Tenant) -> None:
+    try:
+        cache.incr(_generation_key(tenant))
+    except ValueError:
+        cache.set(_generation_key(tenant), 1, None)
+
+
+def catalogue_changed(tenant: Tenant) -> None:
+    """Called by a catalogue action inside its transaction: the generation moves now (its
+    own reads see the change) and again when the transaction commits (nothing cached
+    from before the commit outlives it)."""
+    _next_generation(tenant)
+    transaction.on_commit(partial(_next_generation, tenant))
+
+
+def cached_until_changed(tenant: Tenant, name: str, compute: Callable[[], T]) -> T:
+    generation = cache.get_or_set(_generation_key(tenant), 0, None)
+    key = f"catalogue:{tenant.pk}:{generation}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, FACETS_SECONDS)
+    return cast(T, value)
+
+
 def themes_with_counts(tenant: Tenant, audience: str | None = None) -> list[Theme]:
     """The tenant's themes, each annotated with ``item_count`` of published items."""
-    themes = Theme.objects.filter(tenant=tenant)
-    if audience:
-        themes = themes.filter(audience=audience)
-    return list(
-        themes.annotate(
-            item_count=Count("items", filter=Q(items__status=ItemStatus.PUBLISHED))
-        ).order_by("audience", "order")
-    )
+
+    def count() -> list[Theme]:
+        themes = Theme.objects.filter(tenant=tenant)
+        if audience:
+            themes = themes.filter(audience=audience)
+        return list(
+            themes.annotate(
+                item_count=Count("items", filter=Q(items__status=ItemStatus.PUBLISHED))
+            ).order_by("audience", "order")
+        )
+
+    return cached_until_changed(tenant, f"themes:{audience or ''}", count)
 
 
 def departments_with_counts(tenant: Tenant) -> list[Department]:
     """Departments that implement at least one published item, annotated ``item_count``."""
-    counts = dict(
-        published_items(tenant)
-        .values("department")
-        .annotate(n=Count("id"))
-        .values_list("department", "n")
-    )
-    departments = list(departments_for_tenant(tenant).filter(id__in=list(counts)))
-    for department in departments:
-        department.item_count = counts[department.id]  # type: ignore[attr-defined]
-    return departments
+
+    def count() -> list[Department]:
+        counts = dict(
+            published_items(tenant)
+            .values("department")
+            .annotate(n=Count("id"))
+            .values_list("department", "n")
+        )
+        departments = list(departments_for_tenant(tenant).filter(id__in=list(counts)))
+        for department in departments:
+            department.item_count = counts[department.id]  # type: ignore[attr-defined]
+        return departments
+
+    return cached_until_changed(tenant, "departments", count)
 
 
 def life_events_for_tenant(tenant: Tenant) -> list[LifeEvent]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.catalogue import search
+from onestop.catalogue.access import catalogue_changed
 from onestop.catalogue.error_codes import CatalogueErrorCode
 from onestop.catalogue.models import (
     Audience,
@@ -158,6 +159,7 @@ def do_define_themes(*, actor: Actor, tenant: Tenant, themes: Sequence[ThemeSpec
             theme.name, theme.name_en = spec.name, spec.name_en
             theme.audience, theme.order = spec.audience, order
             theme.save()
+        catalogue_changed(tenant)
         record_action(
             actor=actor,
             action="catalogue.define_themes",
@@ -255,6 +257,7 @@ def do_publish_service_items(
         ProcessStep.objects.bulk_create(steps, batch_size=1000)
         SearchTerm.objects.bulk_create(terms, batch_size=2000)
         ServiceItem.themes.through.objects.bulk_create(links, batch_size=1000)
+        catalogue_changed(tenant)
         record_action(
             actor=actor,
             action="catalogue.publish_service_items",
@@ -312,6 +315,7 @@ def do_withdraw_service_item(
         item.status = ItemStatus.WITHDRAWN
         item.updated_at = timezone.now()
         item.save(update_fields=["status", "updated_at"])
+        catalogue_changed(tenant)
         record_action(
             actor=actor,
             action="catalogue.withdraw_service_item",
@@ -343,6 +347,7 @@ def do_set_back_office(
                 field="items",
             )
         changed = items.update(back_office_app=app_client_id, updated_at=timezone.now())
+        catalogue_changed(tenant)
         record_action(actor=actor, action="catalogue.set_back_office", tenant_code=tenant.code,
                       object_type="service_item", object_id=",".join(sorted(found)),
                       detail={"app": app_client_id})  # fmt: skip
@@ -374,6 +379,7 @@ def do_define_life_events(
             event.audience, event.description, event.order = spec.audience, spec.description, order
             event.save()
             event.items.set([items[code] for code in spec.item_codes])
+        catalogue_changed(tenant)
         record_action(
             actor=actor,
             action="catalogue.define_life_events",

@@ -134,3 +134,30 @@ def test_search_runs_in_a_fixed_number_of_queries(
         with django_assert_max_num_queries(3):  # type: ignore[operator]
             page = search_service_items(tenant, ServiceQuery(q="社保", page_size=page_size))
             [item.department.name for item in page.items]
+
+
+@pytest.mark.django_db
+def test_filter_counts_are_cached_until_the_catalogue_changes(
+    django_assert_num_queries, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from onestop.catalogue.access import departments_with_counts, themes_with_counts
+    from onestop.catalogue.actions import do_withdraw_service_item
+    from onestop.catalogue.models import ServiceItem
+    from onestop.core.actors import Actor
+    from onestop.tenancy.models import Tenant
+
+    tenant = Tenant.objects.get(code="gd")
+    before = {d.code: d.item_count for d in departments_with_counts(tenant)}
+    themes_with_counts(tenant)
+    with django_assert_num_queries(0):
+        assert {d.code: d.item_count for d in departments_with_counts(tenant)} == before
+        themes_with_counts(tenant)
+    item = (
+        ServiceItem.objects.filter(tenant=tenant, status="published")
+        .select_related("department")
+        .first()
+    )
+    assert item is not None
+    do_withdraw_service_item(actor=Actor.system(), tenant=tenant, code=item.code, reason="test")
+    after = {d.code: d.item_count for d in departments_with_counts(tenant)}
+    assert after.get(item.department.code, 0) == before[item.department.code] - 1
