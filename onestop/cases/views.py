@@ -34,6 +34,9 @@ from onestop.identity.views import citizen_required
 from onestop.tenancy.models import Tenant
 from onestop.workdays.calendar import WorkCalendar
 
+CASES_PER_PAGE = 20  # "my applications", newest first
+MAX_PAGE = 10_000
+
 WITHDRAWABLE = {
     State.RECEIVED,
     State.CORRECTION_REQUESTED,
@@ -178,9 +181,15 @@ def _review_step(
 @citizen_required
 def my_cases(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
     calendar, today = WorkCalendar(), actions.today()
-    cases = list(cases_of_applicant(tenant, user)[:100])
-    rows = [{"case": c, "sla": sla_of(c, today, calendar)} for c in cases]
-    return render(request, "cases/my_cases.html", {"tenant": tenant, "rows": rows, "nav": "me"})
+    page = request.GET.get("page", "1")
+    number = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
+    start = (number - 1) * CASES_PER_PAGE
+    cases = list(cases_of_applicant(tenant, user)[start : start + CASES_PER_PAGE + 1])
+    rows = [{"case": c, "sla": sla_of(c, today, calendar)} for c in cases[:CASES_PER_PAGE]]
+    return render(request, "cases/my_cases.html", {
+        "tenant": tenant, "rows": rows, "nav": "me", "page": number,
+        "has_previous": number > 1, "has_next": len(cases) > CASES_PER_PAGE,
+    })  # fmt: skip
 
 
 @citizen_required

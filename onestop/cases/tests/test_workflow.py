@@ -3,6 +3,7 @@ decide, conclude, rate; with permissions, uploads, notifications and the clock."
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from django.utils import timezone
 from onestop.cases.actions import deem_late_acceptances, escalate_overdue
 from onestop.cases.models import Case, RectificationTicket, Upload
 from onestop.cases.tests.helpers import (
+    CITIZEN,
     HEAD,
     PDF,
     act,
@@ -21,6 +23,7 @@ from onestop.cases.tests.helpers import (
 )
 from onestop.core.actors import Actor
 from onestop.identity.tests.helpers import register
+from onestop.messaging.phones import phone_hash
 from onestop.workdays.calendar import WorkCalendar
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +215,25 @@ def test_late_answers_deem_acceptance_and_overdue_cases_escalate(citizen: Client
     assert escalate_overdue(actor=Actor.system("clock")) >= 1
     head = logged_in(HEAD)
     assert number in head.get("/console/gd/cases/", {"escalated": "1"}).content.decode()
+
+
+def test_my_applications_come_twenty_to_a_page(citizen: Client) -> None:
+    from onestop.cases.bulk import add_cases
+    from onestop.identity.models import User
+
+    def numbers(query: str) -> list[bytes]:
+        response = citizen.get(f"/gd/me/cases/{query}")
+        assert response.status_code == 200
+        return re.findall(rb'href="/gd/me/cases/([A-Z0-9]+)/"', response.content)
+
+    user = User.objects.get(tenant__code="gd", phone_hash=phone_hash(CITIZEN))
+    before = Case.objects.filter(applicant=user).count()
+    assert before < 45
+    add_cases(user.tenant, 45 - before, [user.pk], today=timezone.localdate(), workers=0)  # type: ignore[arg-type]
+    pages = [numbers(f"?page={page}") for page in (1, 2, 3)]
+    assert [len(page) for page in pages] == [20, 20, 5]
+    assert len({n for page in pages for n in page}) == 45  # every case once, none twice
+    first = citizen.get("/gd/me/cases/").content
+    assert b'rel="next"' in first and b'rel="prev"' not in first
+    assert b'rel="next"' not in citizen.get("/gd/me/cases/?page=3").content
+    assert numbers("?page=abc") == pages[0]  # a page that is not a number: the first
