@@ -140,17 +140,9 @@ def add_cases(
         cumulative=list(accumulate(i[5] for i in items)), today=today, seed=seed,
         calendar=WorkCalendar(),
     )  # fmt: skip
-    with bulkload.tuned_for_loading(), bulkload.indexes_set_aside(Case):
-        bulkload.load(
-            Case,
-            COLUMNS,
-            plan.rows,
-            count,
-            chunk_size=chunk_size,
-            workers=workers,
-            progress=progress,
-        )
-    bulkload.reset_sequences(Case)
+    bulkload.load_table(
+        Case, COLUMNS, plan.rows, count, chunk_size=chunk_size, workers=workers, progress=progress
+    )
     for position, day in enumerate(days):
         added = count // len(days) + (position < count % len(days))
         if added:

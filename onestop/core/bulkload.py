@@ -187,6 +187,20 @@ def _build_and_insert(chunk: tuple[int, int]) -> int:
     return len(rows)
 
 
+def load_table(
+    model: type[models.Model], columns: Sequence[str], build: Callable[[int, int], list[Row]],
+    total: int, *, chunk_size: int, workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> None:  # fmt: skip
+    """A whole load of one table: tuned, its secondary indexes set aside and rebuilt, the
+    rows written by ``load``, and the table's id sequence moved past them."""
+    with tuned_for_loading(), indexes_set_aside(model):
+        load(
+            model, columns, build, total, chunk_size=chunk_size, workers=workers, progress=progress
+        )
+    reset_sequences(model)
+
+
 def load(
     model: type[models.Model], columns: Sequence[str], build: Callable[[int, int], list[Row]],
     total: int, *, chunk_size: int, workers: int | None = None,

@@ -109,15 +109,7 @@ def add_citizens(
         User.objects.filter(tenant=tenant).exclude(id_number_hash="").values_list("id_number_hash", flat=True)
     )  # fmt: skip
     plan = CitizenPlan(tenant.pk, tenant.code, first_id, counties, seed, joined, taken)
-    with bulkload.tuned_for_loading(), bulkload.indexes_set_aside(User):
-        bulkload.load(
-            User,
-            COLUMNS,
-            plan.rows,
-            count,
-            chunk_size=chunk_size,
-            workers=workers,
-            progress=progress,
-        )
-    bulkload.reset_sequences(User)
+    bulkload.load_table(
+        User, COLUMNS, plan.rows, count, chunk_size=chunk_size, workers=workers, progress=progress
+    )
     return range(first_id, first_id + count)
