@@ -18,11 +18,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
 
-from django.db.models import Max
-
 from onestop.cases.lifecycle import PUBLIC, State
 from onestop.cases.models import Case, CaseSequence
-from onestop.catalogue.models import ItemStatus, ServiceForm, ServiceItem
+from onestop.catalogue.access import current_form_versions, published_items
 from onestop.core import bulkload
 from onestop.tenancy.models import Tenant
 from onestop.workdays.calendar import WorkCalendar
@@ -124,13 +122,10 @@ def add_cases(
     base = dict(CaseSequence.objects.filter(tenant=tenant, day__in=days).values_list("day", "last"))
     if max(base.values(), default=0) + -(-count // len(days)) > MAX_PER_DAY:
         raise ValueError(f"at most {MAX_PER_DAY} cases a day: {count} is too many")
-    forms = dict(
-        ServiceForm.objects.filter(tenant=tenant).values("item_id").annotate(v=Max("version"))
-        .values_list("item_id", "v")
-    )  # fmt: skip
+    forms = current_form_versions(tenant)
     items = [
         (i.pk, i.department_id, i.version, forms.get(i.pk, 1), i.committed_limit_days, max(1, i.popularity))
-        for i in ServiceItem.objects.filter(tenant=tenant, status=ItemStatus.PUBLISHED).order_by("pk")
+        for i in published_items(tenant).order_by("pk")
     ]  # fmt: skip
     if not items or not applicants:
         raise ValueError(f"tenant {tenant.code} needs published items and applicants")

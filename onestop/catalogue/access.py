@@ -14,7 +14,7 @@ from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from onestop.catalogue import search
@@ -289,6 +289,14 @@ def access_life_event(tenant: Tenant, code: str) -> tuple[LifeEvent, list[Servic
         .order_by("-popularity", "code")
     )  # fmt: skip
     return event, items
+
+
+def current_form_versions(tenant: Tenant) -> dict[int, int]:
+    """The newest form version of each of the tenant's items that has a form, by item id."""
+    return dict(
+        ServiceForm.objects.filter(tenant=tenant).values("item_id").annotate(v=Max("version"))
+        .values_list("item_id", "v")
+    )  # fmt: skip
 
 
 def current_form(item: ServiceItem) -> ServiceForm:

@@ -5,8 +5,8 @@ on its own connection, PostgreSQL through ``COPY``; each batch is its own transa
 a load that stops keeps what it committed. Ids are reserved up front (the next free ones)
 so that rows can refer to each other without reading them back; PostgreSQL's sequences are
 moved past them at the end. Rows are built in worker processes (forked, so they share
-whatever the parent prepared), two cores' worth of encryption and hashing while the parent
-writes. Nothing here checks or audits anything: it is for synthetic data only.
+whatever the parent prepared); on SQLite the workers also write them (see ``load``).
+Nothing here checks or audits anything: it is for synthetic data only.
 """
 
 from __future__ import annotations
@@ -46,31 +46,35 @@ def db_date(value: date | None) -> Any:
     return None if value is None else connection.ops.adapt_datefield_value(value)
 
 
+def _tune_for_loading() -> None:
+    """SQLite, this connection: a large page cache and a mapped file (another worker's
+    commit empties the cache; mapped pages are read again without copying), WAL-safe
+    NORMAL sync (a crash loses at most the last batches, never the database), no foreign
+    key checks (the loader's references are made valid) and helper threads to sort
+    while indexes are built."""
+    with connection.cursor() as cursor:
+        for pragma in (
+            "cache_size = -1000000", f"mmap_size = {MMAP_BYTES}", "synchronous = NORMAL",
+            "foreign_keys = OFF", f"threads = {os.cpu_count() or 1}",
+        ):  # fmt: skip
+            cursor.execute(f"PRAGMA {pragma}")
+
+
 @contextmanager
 def tuned_for_loading() -> Iterator[None]:
-    """SQLite: a large page cache, WAL-safe NORMAL sync and no foreign key checks for this
-    connection while loading (a crash loses at most the last batches, never the database). Inside a
-    transaction (tests) SQLite refuses the change: nothing is tuned there."""
+    """The connection tuned for loading (SQLite), then closed, so that the next use opens
+    it again with the settings' own pragmas. Inside a transaction (tests) SQLite refuses
+    the change: nothing is tuned there."""
     if connection.vendor != "sqlite" or connection.in_atomic_block:
         yield
         return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA synchronous")
-        (previous,) = cursor.fetchone()
-        cursor.execute(
-            "PRAGMA cache_size = -4000000"
-        )  # about 4 GB: the indexes being filled stay in memory
-        cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.execute("PRAGMA foreign_keys = OFF")  # the loader's references are made valid
-        cursor.execute(f"PRAGMA threads = {os.cpu_count() or 1}")  # sorting to build indexes
+    _tune_for_loading()
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA synchronous = {int(previous)}")
-            cursor.execute("PRAGMA foreign_keys = ON")
-            cursor.execute("PRAGMA cache_size = -2000")
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.close()
 
 
 @contextmanager
@@ -137,6 +141,14 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Sequenc
             raw_connection.executemany(insert, rows)
 
 
+def _chunks(total: int, size: int) -> list[tuple[int, int]]:
+    return [(start, min(size, total - start)) for start in range(0, total, size)]
+
+
+def _workers(workers: int | None) -> int:
+    return (os.cpu_count() or 1) if workers is None else workers
+
+
 _built: Callable[[int, int], list[Row]] | None = None
 
 
@@ -151,8 +163,7 @@ def build_in_parallel(
     """Yield ``build(start, count)`` for consecutive chunks of ``range(total)``, in order,
     computed by forked worker processes (``workers`` 0: in this process)."""
     global _built
-    chunks = [(start, min(chunk_size, total - start)) for start in range(0, total, chunk_size)]
-    workers = (os.cpu_count() or 1) if workers is None else workers
+    chunks, workers = _chunks(total, chunk_size), _workers(workers)
     if workers == 0 or len(chunks) <= 1:
         for chunk in chunks:
             yield build(*chunk)
@@ -167,16 +178,6 @@ def build_in_parallel(
 
 
 _job: tuple[type[models.Model], Sequence[str], Callable[[int, int], list[Row]]] | None = None
-
-
-def _open_for_loading() -> None:
-    with connection.cursor() as cursor:  # the worker's own connection, opened here
-        cursor.execute("PRAGMA cache_size = -1000000")
-        # Another worker's commit empties this connection's page cache; pages mapped from
-        # the file are read again without copying.
-        cursor.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
-        cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.execute("PRAGMA foreign_keys = OFF")
 
 
 def _build_and_insert(chunk: tuple[int, int]) -> int:
@@ -214,7 +215,7 @@ def load(
     server writes in a process of its own, or inside a transaction) the workers build
     and this process writes."""
     global _job
-    workers = (os.cpu_count() or 1) if workers is None else workers
+    workers = _workers(workers)
     direct = connection.vendor == "sqlite" and not connection.in_atomic_block and workers > 0
     if not direct or total <= chunk_size:
         for rows in build_in_parallel(build, total, chunk_size, workers):
@@ -222,14 +223,15 @@ def load(
             if progress:
                 progress(len(rows))
         return
-    chunks = [(start, min(chunk_size, total - start)) for start in range(0, total, chunk_size)]
+    chunks = _chunks(total, chunk_size)
     _job = (model, columns, build)
     connections.close_all()  # each worker opens its own connection
     context = multiprocessing.get_context("fork")
     try:
-        with context.Pool(workers, initializer=_open_for_loading) as pool:
+        with context.Pool(workers, initializer=_tune_for_loading) as pool:
             for count in pool.imap_unordered(_build_and_insert, chunks):
                 if progress:
                     progress(count)
     finally:
         _job = None
+        _tune_for_loading()  # this process's new connection, for the indexes built next

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 
 from onestop.core import bulkload
@@ -24,7 +23,8 @@ from onestop.core.trust import TrustLevel
 from onestop.identity.idnumber import make_id_number, mask_id_number, mask_name
 from onestop.identity.models import AccountKind, User
 from onestop.messaging.phones import mask_phone, phone_hash
-from onestop.tenancy.models import Region, Tenant
+from onestop.tenancy.access import regions_for_tenant
+from onestop.tenancy.models import Tenant
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂华玉兰萍鹏辉建国红梅志飞宇浩晨欣怡子轩雨涵梓萱思远嘉俊佳琪婷晓东海燕文博泽宁慧颖"
@@ -99,7 +99,7 @@ def add_citizens(
     if first_id + count - 1 > MAX_ID:
         raise ValueError(f"at most {MAX_ID} accounts in all")
     counties = list(
-        Region.objects.filter(Q(tenant=tenant), level="county").order_by("code").values_list("code", flat=True)
+        regions_for_tenant(tenant).filter(level="county").order_by("code").values_list("code", flat=True)
     )  # fmt: skip
     if not counties:
         raise ValueError(f"tenant {tenant.code} has no counties")
