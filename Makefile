@@ -58,10 +58,10 @@ system-packages:  ## install the Debian packages the tests need, if missing
 	scripts/system-packages
 
 test: system-packages lint  ## lint plus the whole suite, browser tests included
-	$(VENV)/bin/pytest
+	DJANGO_SETTINGS_MODULE=onestop.test_settings $(VENV)/bin/pytest
 
 test-postgres: system-packages $(VENV)/.dev node_modules/.installed messages  ## the suite again on PostgreSQL 15 (a local cluster), browser tests aside
-	url="$$(scripts/postgres)" && DATABASE_URL="$$url" $(VENV)/bin/pytest -m "not browser and not crash"
+	url="$$(scripts/postgres)" && DATABASE_URL="$$url" DJANGO_SETTINGS_MODULE=onestop.test_settings $(VENV)/bin/pytest -m "not browser and not crash"
 
 prod: setup  ## production mode here: PostgreSQL and Redis from Debian's packages, the demo, one worker per core
 	scripts/prod

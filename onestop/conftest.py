@@ -42,6 +42,18 @@ def other_province_items() -> list[ServiceItemSpec]:
     return items
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that uses the database may use all of them: the worker's tasks and the
+    platform's commands go through every database in turn, tenants or not."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and "databases" not in marker.kwargs:
+            item.add_marker(
+                pytest.mark.django_db(*marker.args, **marker.kwargs, databases="__all__"),
+                append=False,
+            )
+
+
 @pytest.fixture(scope="session", autouse=True)
 def fast_password_hashing() -> None:
     """PBKDF2 at Django's production cost takes most of a second per hash; tests check

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from onestop.core.databases import add_databases
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ONESTOP_VAR_DIR", BASE_DIR / "var"))
 
@@ -81,6 +83,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "onestop.tenancy.middleware.TenantDatabaseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -150,9 +153,25 @@ if DATABASE_URL := os.environ.get("DATABASE_URL", ""):
     }  # fmt: skip
     DATABASES = {"default": production}
 
+# Tenants can live on databases of their own (see onestop.core.databases): a JSON object
+# {"alias": {"url": "...", "block": 1}, ...}. Each is tuned like the default database.
+add_databases(DATABASES, os.environ.get("ONESTOP_DATABASES", ""))
+DATABASE_ROUTERS = ["onestop.core.databases.DatabaseRouter"]
+# The platform's own models, on the default database whatever tenant the work is for.
+ONESTOP_PLATFORM_MODELS = [
+    "sessions.session",
+    "partners.partner",
+    "partners.partner_members",
+    "partners.app",
+    "partners.clientsecret",
+    "workdays.calendarday",
+    "workdays.calendaryear",
+]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "identity.User"
+AUTHENTICATION_BACKENDS = ["onestop.identity.backends.AccountBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",

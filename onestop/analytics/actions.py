@@ -7,10 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
-
 from onestop.analytics.access import day_start
 from onestop.analytics.models import Dimension, Period, TrafficRollup
+from onestop.core import databases
 from onestop.core.actors import Actor
 from onestop.core.audit import record_action
 from onestop.tenancy.models import Tenant
@@ -26,7 +25,7 @@ class DayTraffic:
 
 def do_import_traffic_history(*, actor: Actor, tenant: Tenant, days: Sequence[DayTraffic]) -> int:
     """Day roll-ups for days before the platform counted; days already counted stay."""
-    with transaction.atomic():
+    with databases.atomic():
         counted = set(
             TrafficRollup.objects.filter(
                 tenant=tenant, period=Period.DAY, dimension=Dimension.ALL

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from onestop.analytics.recorder import View, recorder
+from onestop.core import databases
 from onestop.core.crypto import keyed_hash
 from onestop.tenancy.access import tenant_ids
 
@@ -54,6 +55,6 @@ class PageViewMiddleware:
             response.set_cookie(COOKIE, cookie, max_age=365 * 86400, httponly=True, samesite="Lax",
                                 secure=settings.SESSION_COOKIE_SECURE)  # fmt: skip
         subject: dict[str, str] = getattr(request, "page_subject", {})
-        recorder.record(View(tenant_id=tenant_id, at=timezone.now(), page=f"{match.namespace}:{match.url_name}"[:48],
+        recorder.record(View(tenant_id=tenant_id, database=databases.current(), at=timezone.now(), page=f"{match.namespace}:{match.url_name}"[:48],
                              item=subject.get("item", "")[:40], department=subject.get("department", "")[:40],
                              visitor=keyed_hash("visitor", cookie)[:16]))  # fmt: skip

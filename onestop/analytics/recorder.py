@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
+
+from onestop.core import databases
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +27,7 @@ class View:
     item: str
     department: str
     visitor: str
+    database: str = databases.PLATFORM  # where the tenant lives
 
 
 class Recorder:
@@ -63,14 +66,21 @@ class Recorder:
             taken, self._views = self._views, []
         if not taken:
             return 0
+        by_database: dict[str, list[View]] = {}
+        for view in taken:
+            by_database.setdefault(view.database, []).append(view)
+        written: set[str] = set()
         try:
-            with transaction.atomic():
-                PageView.objects.bulk_create(
-                    (PageView(tenant_id=v.tenant_id, at=v.at, page=v.page, item=v.item,
-                              department=v.department, visitor=v.visitor) for v in taken),
-                    batch_size=1000,
-                )  # fmt: skip
+            for alias, views in by_database.items():
+                with databases.using(alias), databases.atomic():
+                    PageView.objects.bulk_create(
+                        (PageView(tenant_id=v.tenant_id, at=v.at, page=v.page, item=v.item,
+                                  department=v.department, visitor=v.visitor) for v in views),
+                        batch_size=1000,
+                    )  # fmt: skip
+                written.add(alias)
         except Exception:
+            taken = [v for v in taken if v.database not in written]
             with self._lock:
                 kept = (taken + self._views)[-self.bound :]
                 self.dropped += len(taken) + len(self._views) - len(kept)

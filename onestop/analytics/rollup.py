@@ -11,13 +11,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Count, DateTimeField, Min
 from django.db.models.functions import Trunc
 from django.utils import timezone
 
 from onestop.analytics.access import day_start
 from onestop.analytics.models import Dimension, PageView, Period, RollupMark, TrafficRollup
+from onestop.core import databases
 
 FIELDS = {
     Dimension.ALL: None,
@@ -67,7 +67,7 @@ def _recompute(period: str, start: datetime, end: datetime) -> int:
 def roll_up(now: datetime | None = None) -> int:
     """Roll up every minute closed since the last run; the number of roll-up rows written."""
     until = _floor(now or timezone.now(), Period.MINUTE)
-    with transaction.atomic():
+    with databases.atomic():
         mark = RollupMark.objects.select_for_update().first()
         since = mark.until if mark else None
         if since is None:

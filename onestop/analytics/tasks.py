@@ -7,6 +7,8 @@ from datetime import timedelta
 from django.utils import timezone
 from django_tasks import task
 
+from onestop.core import databases
+
 ROLLUP_INTERVAL = timedelta(minutes=1)
 
 
@@ -14,6 +16,6 @@ ROLLUP_INTERVAL = timedelta(minutes=1)
 def roll_up_traffic() -> int:
     from onestop.analytics.rollup import roll_up
 
-    written = roll_up()
+    written = sum(databases.on_each(roll_up))
     roll_up_traffic.using(run_after=timezone.now() + ROLLUP_INTERVAL).enqueue()
     return written

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +45,7 @@ from onestop.cases.models import (
 from onestop.catalogue.access import current_form, form_version
 from onestop.catalogue.models import ServiceItem
 from onestop.certificates.actions import certificate_type_for_item, do_issue_certificate
+from onestop.core import databases
 from onestop.core.actors import Actor, ActorKind
 from onestop.core.audit import Event, record_action
 from onestop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -78,7 +79,7 @@ def start_application(
     if draft is not None:
         return draft
     form = current_form(item)
-    with transaction.atomic():
+    with databases.atomic():
         draft = Application.objects.create(
             tenant=tenant, applicant=user, item=item, form_version=form.version
         )
@@ -91,7 +92,7 @@ def do_save_answers(
     *, actor: Actor, application: Application, answers: dict[str, Any]
 ) -> Application:
     """Keep a step's answers in the draft (already checked by that step's form)."""
-    with transaction.atomic():
+    with databases.atomic():
         draft = Application.objects.select_for_update().get(
             pk=application.pk, submitted_at__isnull=True
         )
@@ -121,7 +122,7 @@ def do_attach_upload(*, actor: Actor, owner: User, tenant: Tenant, content: byte
         raise ValidationFailed(
             CaseErrorCode.UPLOAD_INVALID, _("Upload a PDF, JPEG or PNG file."), field="file"
         )
-    with transaction.atomic():
+    with databases.atomic():
         upload = Upload.objects.create(
             tenant=tenant, owner=owner, application=application, material_order=material_order,
             storage_name=uploads.store(tenant.code, checked), original_name=original_name[:200],
@@ -135,7 +136,7 @@ def do_attach_upload(*, actor: Actor, owner: User, tenant: Tenant, content: byte
 def do_claim_uploads(*, actor: Actor, application: Application, upload_ids: list[int]) -> int:
     """Files the applicant uploaded before the draft existed (through the API) join it;
     another person's uploads are left alone."""
-    with transaction.atomic():
+    with databases.atomic():
         claimed = Upload.objects.filter(
             tenant=application.tenant, owner=application.applicant, pk__in=upload_ids
         ).update(application=application)
@@ -254,7 +255,7 @@ def do_submit_application(*, actor: Actor, application: Application) -> Case:
         county = Region.objects.filter(tenant=tenant, code=code).select_related("parent").first()
     calendar = WorkCalendar()
     on = today()
-    with transaction.atomic():
+    with databases.atomic():
         draft = Application.objects.select_for_update().get(pk=application.pk)
         if draft.submitted_at is not None:
             raise Conflict(
@@ -296,7 +297,7 @@ def do_submit_application(*, actor: Actor, application: Application) -> Case:
 def _transition(case: Case, transition: Transition, *, actor: Actor, by: User | None, comment: str,
                 decision: str = "", detail: dict[str, Any] | None = None) -> Case:  # fmt: skip
     calendar = WorkCalendar()
-    with transaction.atomic():
+    with databases.atomic():
         locked = Case.objects.select_for_update().select_related("item", "tenant").get(pk=case.pk)
         before = locked.state
         try:
@@ -381,7 +382,7 @@ def _step(*, actor: Actor, by: User | None, case: Case, transition: Transition, 
         detail["missing"] = list(missing)
     if transition == Transition.NOT_ACCEPT:
         detail["redirect_to"] = redirect_to.strip()
-    with transaction.atomic():
+    with databases.atomic():
         case = _transition(case, transition, actor=actor, by=by, comment=comment.strip(), decision=decision,
                            detail=detail)  # fmt: skip
         if transition == Transition.CONCLUDE and case.decision == Decision.APPROVED:
@@ -398,7 +399,7 @@ def _step(*, actor: Actor, by: User | None, case: Case, transition: Transition, 
 
 def do_claim(*, actor: Actor, officer: User, case: Case) -> Case:
     _check_officer(officer, case, actor)
-    with transaction.atomic():
+    with databases.atomic():
         Case.objects.filter(pk=case.pk).update(claimed_by=officer, updated_at=timezone.now())
         record_action(actor=actor, action="cases.claim", tenant_code=case.tenant.code, object_type="case",
                       object_id=case.number)  # fmt: skip
@@ -410,7 +411,7 @@ def do_bulk_accept(
     *, actor: Actor, officer: User, cases: Sequence[Case], comment: str
 ) -> list[Case]:
     """Accept several received cases at once; all or none."""
-    with transaction.atomic():
+    with databases.atomic():
         return [
             do_officer_transition(
                 actor=actor,
@@ -434,7 +435,7 @@ def do_use_wallet_certificate(
 ) -> Application:
     """Meet a material with a certificate from the applicant's wallet instead of an upload
     (the caller has checked that the certificate is the applicant's and valid)."""
-    with transaction.atomic():
+    with databases.atomic():
         draft = Application.objects.select_for_update().get(
             pk=application.pk, submitted_at__isnull=True
         )
@@ -451,7 +452,7 @@ def do_consent_to_fetch(
 ) -> Application:
     """Let the department fetch a material from the department that issues it, instead
     of an upload; the consent is part of the application and of its audit record."""
-    with transaction.atomic():
+    with databases.atomic():
         draft = Application.objects.select_for_update().get(
             pk=application.pk, submitted_at__isnull=True
         )
@@ -471,7 +472,7 @@ def do_resubmit(
     """The applicant answers a request for correction: the case is received again."""
     if case.applicant_id != applicant.pk:
         raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
-    with transaction.atomic():
+    with databases.atomic():
         for order, upload in new_uploads.items():
             CaseMaterial.objects.filter(case=case, order=order).update(upload=upload)
         return _transition(case, Transition.RESUBMIT, actor=actor, by=applicant, comment=comment,
@@ -508,7 +509,7 @@ def escalate_overdue(*, actor: Actor, on: date | None = None) -> int:
     overdue = Case.objects.filter(
         state__in=[State.ACCEPTED, State.UNDER_REVIEW], due_on__lt=day, escalated_at__isnull=True
     )
-    with transaction.atomic():
+    with databases.atomic():
         numbers = list(overdue.values_list("number", "tenant__code"))
         overdue.update(escalated_at=timezone.now())
         for number, tenant_code in numbers:
@@ -542,9 +543,9 @@ def do_rate(
             field="score",
         )
     calendar = WorkCalendar()
-    with transaction.atomic():
+    with databases.atomic():
         try:
-            with transaction.atomic():
+            with databases.atomic():
                 rating = Rating.objects.create(tenant=case.tenant, case=case, department=case.department,
                                                item=case.item, score=score, tags=list(tags), comment=comment[:500])  # fmt: skip
         except IntegrityError:
@@ -581,7 +582,7 @@ def do_answer_rectification(
         raise ValidationFailed(
             CaseErrorCode.COMMENT_REQUIRED, _("Every step needs a comment."), field="answer"
         )
-    with transaction.atomic():
+    with databases.atomic():
         ticket.answer, ticket.answered_at = answer.strip(), timezone.now()
         ticket.save(update_fields=["answer", "answered_at"])
         record_action(actor=actor, action="cases.answer_rectification", tenant_code=ticket.case.tenant.code,
@@ -608,7 +609,7 @@ def begin_idempotent(
     and ``finish_idempotent`` in one transaction.
     """
     try:
-        with transaction.atomic():
+        with databases.atomic():
             return IdempotencyRecord.objects.create(
                 tenant=tenant, user=user, key=key, request_hash=fingerprint
             )
@@ -667,7 +668,7 @@ def do_import_case_history(
     materials = {}
     for item in items.values():
         materials[item.pk] = list(item.materials.all())
-    with transaction.atomic():
+    with databases.atomic():
         for history in histories:
             item = items[history.item_code]
             flow = CaseFlow(limit_days=item.committed_limit_days, received_on=history.received_on)

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Router, Schema
@@ -21,6 +20,7 @@ from onestop.cases import actions, uploads
 from onestop.cases.access import access_case_for_applicant, cases_of_applicant
 from onestop.cases.models import Upload
 from onestop.catalogue.access import access_service_item
+from onestop.core import databases
 from onestop.core.actors import Actor
 from onestop.core.api import ErrorOut
 from onestop.core.apiauth import delegation_of, partner_route
@@ -138,7 +138,7 @@ def submit(request: HttpRequest, tenant: str, payload: ApplicationIn) -> Any:
     try:
         # The case and the answer kept for its key commit together: a crash in between
         # leaves neither, and a retry with the key takes the claim over.
-        with transaction.atomic():
+        with databases.atomic():
             status, text = 201, _json(case_out(_submit(who, payload)))
             if record is not None:
                 actions.finish_idempotent(record, status, json.loads(text))

@@ -13,7 +13,6 @@ from functools import partial
 from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +37,7 @@ from onestop.catalogue.specs import (
     StepSpec,
     ThemeSpec,
 )
+from onestop.core import databases
 from onestop.core.errors import NotFound, ValidationFailed
 from onestop.tenancy.access import departments_for_tenant
 from onestop.tenancy.models import Department, Tenant
@@ -225,7 +225,7 @@ def catalogue_changed(tenant: Tenant) -> None:
     own reads see the change) and again when the transaction commits (nothing cached
     from before the commit outlives it)."""
     _next_generation(tenant)
-    transaction.on_commit(partial(_next_generation, tenant))
+    databases.on_commit(partial(_next_generation, tenant))
 
 
 def cached_until_changed(tenant: Tenant, name: str, compute: Callable[[], T]) -> T:

@@ -10,7 +10,6 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +32,7 @@ from onestop.catalogue.models import (
     Theme,
 )
 from onestop.catalogue.specs import LifeEventSpec, ServiceItemSpec, ThemeSpec
+from onestop.core import databases
 from onestop.core.actors import Actor
 from onestop.core.audit import Event, record_action
 from onestop.core.errors import NotFound, ValidationFailed
@@ -152,7 +152,7 @@ def do_define_themes(*, actor: Actor, tenant: Tenant, themes: Sequence[ThemeSpec
             raise ValidationFailed(
                 CatalogueErrorCode.ITEM_FIELD_INVALID, _("Unknown audience."), field="audience"
             )
-    with transaction.atomic():
+    with databases.atomic():
         existing = {t.code: t for t in Theme.objects.filter(tenant=tenant)}
         for order, spec in enumerate(themes):
             theme = existing.get(spec.code) or Theme(tenant=tenant, code=spec.code)
@@ -198,7 +198,7 @@ def do_publish_service_items(
         seen.add(spec.code)
 
     now = timezone.now()
-    with transaction.atomic():
+    with databases.atomic():
         existing = {i.code: i for i in ServiceItem.objects.filter(tenant=tenant, code__in=seen)}
         rows: list[ServiceItem] = []
         for spec in items:
@@ -304,7 +304,7 @@ def do_withdraw_service_item(
     *, actor: Actor, tenant: Tenant, code: str, reason: str
 ) -> ServiceItem:
     """Take an item out of the catalogue; its record stays for the cases that cite it."""
-    with transaction.atomic():
+    with databases.atomic():
         item = (
             ServiceItem.objects.select_for_update()
             .filter(tenant=tenant, code=code, status=ItemStatus.PUBLISHED)
@@ -335,7 +335,7 @@ def do_set_back_office(
 ) -> int:
     """Hand the cases of these items to a partner app's back office (``app_client_id``), or
     back to the console (empty). Cases already filed stay where they are."""
-    with transaction.atomic():
+    with databases.atomic():
         items = ServiceItem.objects.select_for_update().filter(
             tenant=tenant, code__in=list(codes), status=ItemStatus.PUBLISHED
         )
@@ -371,7 +371,7 @@ def do_define_life_events(
                 field="item_codes",
                 params={"items": sorted(missing)},
             )
-    with transaction.atomic():
+    with databases.atomic():
         existing = {e.code: e for e in LifeEvent.objects.filter(tenant=tenant)}
         for order, spec in enumerate(life_events):
             event = existing.get(spec.code) or LifeEvent(tenant=tenant, code=spec.code)
@@ -422,7 +422,7 @@ def do_publish_service_forms(
             raise ValidationFailed(CatalogueErrorCode.FORM_INVALID,
                                    _("Every field of the form belongs to exactly one step."),
                                    field="schema", params={"item": code})  # fmt: skip
-    with transaction.atomic():
+    with databases.atomic():
         current = {
             f.item_id: f
             for f in ServiceForm.objects.filter(item__in=items.values()).order_by(

@@ -16,6 +16,7 @@ from onestop.certificates.specs import CertificateTypeSpec
 from onestop.core.crypto import decrypt
 from onestop.core.errors import NotFound
 from onestop.identity.models import User
+from onestop.tenancy.access import tenant_database
 from onestop.tenancy.models import Tenant
 
 
@@ -63,9 +64,10 @@ def labelled_subject(credential: dict[str, Any]) -> list[tuple[str, Any]]:
         return []
     issuer_id = str(issuer.get("id", "")) if isinstance(issuer, dict) else ""
     tenant_code = issuer_id.rstrip("/").split("/")[-2] if issuer_id.count("/") >= 2 else ""
-    kind = CertificateType.objects.filter(
-        tenant__code=tenant_code, code=subject.get("certificateType")
-    ).first()
+    with tenant_database(tenant_code):
+        kind = CertificateType.objects.filter(
+            tenant__code=tenant_code, code=subject.get("certificateType")
+        ).first()
     english = (get_language() or "").startswith("en")
     titles: dict[str, str] = {}
     for spec in kind.fields if kind else []:

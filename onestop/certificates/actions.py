@@ -14,7 +14,6 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +30,7 @@ from onestop.certificates.models import (
 from onestop.certificates.proofs import CRYPTOSUITE, SM2_CRYPTOSUITE, sign_with
 from onestop.certificates.specs import CertificateTypeSpec
 from onestop.certificates.verification import VC_CONTEXT, public_base
+from onestop.core import databases
 from onestop.core.actors import Actor
 from onestop.core.audit import Event, record_action
 from onestop.core.crypto import decrypt, encrypt
@@ -48,7 +48,7 @@ def do_define_certificate_types(
             raise ValidationFailed(
                 CertificateErrorCode.TYPE_UNKNOWN, _("Unknown department."), field="issuer"
             )
-    with transaction.atomic():
+    with databases.atomic():
         for spec in types:
             CertificateType.objects.update_or_create(
                 tenant=tenant, code=spec.code,
@@ -76,7 +76,7 @@ def do_set_signing_algorithm(*, actor: Actor, tenant: Tenant, algorithm: str) ->
         raise ValidationFailed(
             CertificateErrorCode.CREDENTIAL_INVALID, _("Choose Ed25519 or SM2."), field="algorithm"
         )
-    with transaction.atomic():
+    with databases.atomic():
         SigningPolicy.objects.update_or_create(tenant=tenant, defaults={"algorithm": algorithm})
         record_action(actor=actor, action="certificates.set_signing_algorithm", tenant_code=tenant.code,
                       object_type="tenant", object_id=tenant.code, detail={"algorithm": algorithm})  # fmt: skip
@@ -110,7 +110,7 @@ def _active_key(tenant: Tenant, department: Department) -> IssuerKey:
 
 def do_rotate_issuer_key(*, actor: Actor, tenant: Tenant, department: Department) -> IssuerKey:
     """A new signing key for the department; earlier certificates keep verifying."""
-    with transaction.atomic():
+    with databases.atomic():
         IssuerKey.objects.filter(
             tenant=tenant, department=department, retired_at__isnull=True
         ).update(retired_at=timezone.now())
@@ -131,7 +131,7 @@ def do_import_issuer_key(
         raise ValidationFailed(
             CertificateErrorCode.CREDENTIAL_INVALID, _("Not an SM2 public key."), field="pem"
         ) from None
-    with transaction.atomic():
+    with databases.atomic():
         key = IssuerKey.objects.create(tenant=tenant, department=department, key_id=secrets.token_hex(8),
                                        algorithm="SM2", public_key=public_hex)  # fmt: skip
         record_action(actor=actor, action="certificates.import_key", tenant_code=tenant.code, object_type="issuer_key",
@@ -244,7 +244,7 @@ def do_issue_certificate(
     *, actor: Actor, kind: CertificateType, holder: User, answers: dict[str, Any], case_number: str
 ) -> Certificate:
     """Issue a certificate into the holder's wallet (the last step of an approved case)."""
-    with transaction.atomic():
+    with databases.atomic():
         return _issue(
             actor=actor, kind=kind, holder=holder, answers=answers, case_number=case_number
         )
@@ -254,7 +254,7 @@ def do_import_certificate(
     *, actor: Actor, kind: CertificateType, holder: User, answers: dict[str, Any]
 ) -> Certificate:
     """A certificate the department's registry already holds, issued into the wallet."""
-    with transaction.atomic():
+    with databases.atomic():
         return _issue(actor=actor, kind=kind, holder=holder, answers=answers, case_number="")
 
 
@@ -263,7 +263,7 @@ def do_revoke(*, actor: Actor, certificate: Certificate, reason: str) -> Certifi
         raise ValidationFailed(
             CertificateErrorCode.CREDENTIAL_INVALID, _("Give the reason."), field="reason"
         )
-    with transaction.atomic():
+    with databases.atomic():
         locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if locked.revoked_at is not None:
             raise OnestopError(

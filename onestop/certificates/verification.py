@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.certificates.models import IssuerKey, StatusList
 from onestop.certificates.proofs import ProofError, verify, verify_sm2
+from onestop.tenancy.access import tenant_database
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 MAX_BYTES = 64 * 1024
@@ -75,6 +76,19 @@ def verify_credential(credential: Any, *, now: datetime | None = None) -> Verdic
     method = proof.get("verificationMethod")
     if not isinstance(method, str) or not method.startswith(issuer["id"] + "#"):
         return Verdict(False, "unknown_issuer")
+    # The issuer's keys and status lists live where its tenant lives.
+    with tenant_database(issuer_tenant_code(issuer["id"])):
+        return _verify_issued(credential, issuer, proof, status, method, now)
+
+
+def issuer_tenant_code(issuer_id: str) -> str:
+    """The tenant of an issuer id (``<public base>/issuers/<tenant>/<department>``)."""
+    parts = issuer_id.rstrip("/").split("/")
+    return parts[-2] if len(parts) >= 2 and len(parts[-2]) <= 32 else ""
+
+
+def _verify_issued(credential: dict[str, Any], issuer: dict[str, Any], proof: dict[str, Any],
+                   status: dict[str, Any], method: str, now: datetime | None) -> Verdict:  # fmt: skip
     key = (
         IssuerKey.objects.filter(key_id=method.rsplit("#", 1)[1])
         .select_related("department", "tenant")

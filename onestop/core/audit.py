@@ -13,10 +13,10 @@ from datetime import UTC, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from onestop.core import databases
 from onestop.core.actors import Actor
 from onestop.core.crypto import audit_mac
 from onestop.core.merkle import Frontier, leaf_hash
@@ -80,14 +80,14 @@ def record_action(
 ) -> AuditEntry:
     """Append the audit entry of an action, and write its outbox events.
 
-    A successful action must call this inside its own ``transaction.atomic()`` block: the
+    A successful action must call this inside its own ``databases.atomic()`` block: the
     record and the events are only true if the write they describe commits with them.
     Refusals and failures (``outcome`` denied or failed) may be recorded on their own.
     Nothing personal goes into ``detail``: masked values only.
     """
-    if outcome == AuditOutcome.SUCCESS and not connection.in_atomic_block:
+    if outcome == AuditOutcome.SUCCESS and not databases.connection().in_atomic_block:
         raise RuntimeError("record_action() must be called inside the action's transaction")
-    with transaction.atomic():
+    with databases.atomic():
         head = _locked_head()
         frontier = Frontier.from_json(head.frontier)
         entry = AuditEntry(
@@ -125,7 +125,7 @@ def record_action(
         )
         if written and settings.ONESTOP_OUTBOX_WAKE:
             # After commit, and only then: the relay must not see events that may roll back.
-            transaction.on_commit(import_string(settings.ONESTOP_OUTBOX_WAKE))
+            databases.on_commit(import_string(settings.ONESTOP_OUTBOX_WAKE))
     return entry
 
 
@@ -187,7 +187,7 @@ def prune_audit_log(*, older_than_days: int | None = None) -> int:
     frontier at the first retained entry is kept, under the audit key."""
     days = older_than_days if older_than_days is not None else settings.ONESTOP_AUDIT_RETENTION_DAYS
     cutoff = timezone.now() - timedelta(days=days)
-    with transaction.atomic():
+    with databases.atomic():
         head = _locked_head()
         expired = AuditEntry.objects.filter(
             sequence__gte=head.base_sequence, occurred_at__lt=cutoff

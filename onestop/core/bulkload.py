@@ -19,8 +19,10 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.management.color import no_style
-from django.db import connection, connections, models, transaction
+from django.db import connections, models
 from django.db.models import Max
+
+from onestop.core import databases
 
 Row = tuple[Any, ...]
 MMAP_BYTES = 64 << 30
@@ -32,18 +34,18 @@ def next_id(model: type[models.Model]) -> int:
 
 def reset_sequences(*model_classes: type[models.Model]) -> None:
     """After rows with explicit ids: the database's own counter continues past them."""
-    statements = connection.ops.sequence_reset_sql(no_style(), list(model_classes))
-    with connection.cursor() as cursor:
+    statements = databases.connection().ops.sequence_reset_sql(no_style(), list(model_classes))
+    with databases.connection().cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
 
 
 def db_datetime(value: datetime) -> Any:
-    return connection.ops.adapt_datetimefield_value(value)
+    return databases.connection().ops.adapt_datetimefield_value(value)
 
 
 def db_date(value: date | None) -> Any:
-    return None if value is None else connection.ops.adapt_datefield_value(value)
+    return None if value is None else databases.connection().ops.adapt_datefield_value(value)
 
 
 def _tune_for_loading() -> None:
@@ -52,7 +54,7 @@ def _tune_for_loading() -> None:
     NORMAL sync (a crash loses at most the last batches, never the database), no foreign
     key checks (the loader's references are made valid) and helper threads to sort
     while indexes are built."""
-    with connection.cursor() as cursor:
+    with databases.connection().cursor() as cursor:
         for pragma in (
             "cache_size = -1000000", f"mmap_size = {MMAP_BYTES}", "synchronous = NORMAL",
             "foreign_keys = OFF", f"threads = {os.cpu_count() or 1}",
@@ -65,16 +67,16 @@ def tuned_for_loading() -> Iterator[None]:
     """The connection tuned for loading (SQLite), then closed, so that the next use opens
     it again with the settings' own pragmas. Inside a transaction (tests) SQLite refuses
     the change: nothing is tuned there."""
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
+    if databases.connection().vendor != "sqlite" or databases.connection().in_atomic_block:
         yield
         return
     _tune_for_loading()
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
+        with databases.connection().cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        connection.close()
+        databases.connection().close()
 
 
 @contextmanager
@@ -84,8 +86,8 @@ def indexes_set_aside(model: type[models.Model]) -> Iterator[None]:
     primary key and the indexes behind constraints stay. Run loads while the platform is
     not serving: its queries would miss the indexes meanwhile."""
     table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
+    with databases.connection().cursor() as cursor:
+        if databases.connection().vendor == "sqlite":
             cursor.execute(
                 "SELECT name, sql FROM sqlite_master"
                 " WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
@@ -101,12 +103,15 @@ def indexes_set_aside(model: type[models.Model]) -> Iterator[None]:
             )
         indexes = cursor.fetchall()
         for name, _definition in indexes:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+            cursor.execute(f"DROP INDEX {databases.connection().ops.quote_name(name)}")
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with databases.connection().cursor() as cursor:
+            if (
+                databases.connection().vendor == "postgresql"
+                and databases.connection().in_atomic_block
+            ):
                 # Inside a transaction (tests), deferred foreign key checks must run first.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for _name, definition in indexes:
@@ -116,26 +121,26 @@ def indexes_set_aside(model: type[models.Model]) -> Iterator[None]:
 def analyze() -> None:
     """Refresh the planner's statistics after a large load: without them SQLite may scan
     a hundred thousand items where an index would find twenty."""
-    with connection.cursor() as cursor:
+    with databases.connection().cursor() as cursor:
         cursor.execute("ANALYZE")
 
 
 def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Sequence[Row]) -> None:
     """Insert ``rows`` (tuples in ``columns`` order, values ready for the database) in one
     transaction."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
+    table = databases.connection().ops.quote_name(model._meta.db_table)
+    names = ", ".join(databases.connection().ops.quote_name(c) for c in columns)
+    with databases.atomic():
+        if databases.connection().vendor == "postgresql":
+            with databases.connection().cursor() as cursor:
                 raw = cursor.cursor  # psycopg's own cursor
                 with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
         else:
-            connection.ensure_connection()
+            databases.connection().ensure_connection()
             marks = ", ".join("?" for _ in columns)
-            raw_connection = connection.connection
+            raw_connection = databases.connection().connection
             assert raw_connection is not None
             insert = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 (quoted model names)
             raw_connection.executemany(insert, rows)
@@ -216,7 +221,11 @@ def load(
     and this process writes."""
     global _job
     workers = _workers(workers)
-    direct = connection.vendor == "sqlite" and not connection.in_atomic_block and workers > 0
+    direct = (
+        databases.connection().vendor == "sqlite"
+        and not databases.connection().in_atomic_block
+        and workers > 0
+    )
     if not direct or total <= chunk_size:
         for rows in build_in_parallel(build, total, chunk_size, workers):
             insert_rows(model, columns, rows)

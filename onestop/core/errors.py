@@ -87,3 +87,14 @@ class TooManyRequests(OnestopError):
         super().__init__(code, message)
         self.retry_after = max(1, retry_after)
         self.headers = {"Retry-After": str(self.retry_after)}
+
+
+class Unavailable(OnestopError):
+    """For a moment only (maintenance, a tenant being moved); ``Retry-After`` says when to
+    come back."""
+
+    status = 503
+
+    def __init__(self, code: StrEnum, message: str | Promise, *, retry_after: int) -> None:
+        super().__init__(code, message)
+        self.headers = {"Retry-After": str(max(1, retry_after))}

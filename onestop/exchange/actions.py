@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.access import OPEN_STATES, can_handle
 from onestop.cases.error_codes import CaseErrorCode
 from onestop.cases.models import Case
+from onestop.core import databases
 from onestop.core.actors import Actor
 from onestop.core.audit import record_action
 from onestop.core.errors import NotFound, OnestopError, ValidationFailed
@@ -30,7 +30,7 @@ def do_publish_data_services(
     *, actor: Actor, tenant: Tenant, services: Sequence[DataServiceSpec]
 ) -> int:
     departments = {d.code: d for d in Department.objects.filter(tenant=tenant)}
-    with transaction.atomic():
+    with databases.atomic():
         for spec in services:
             DataService.objects.update_or_create(
                 tenant=tenant, code=spec.code,
@@ -57,7 +57,7 @@ def do_set_consent(
     if case.applicant_id != holder.pk:
         raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
     service = _service(case.tenant, service_code)
-    with transaction.atomic():
+    with databases.atomic():
         if granted:
             Consent.objects.update_or_create(tenant=case.tenant, case_number=case.number, service=service,
                                              defaults={"holder": holder, "granted_at": timezone.now(), "withdrawn_at": None})  # fmt: skip
@@ -109,7 +109,7 @@ def do_query(*, actor: Actor, officer: User, case: Case, service_code: str, purp
                       outcome=AuditOutcome.DENIED)  # fmt: skip
         raise refusal
     basis = "consent" if consented else "legal"
-    with transaction.atomic():
+    with databases.atomic():
         DataQuery.objects.create(tenant=case.tenant, service=service, subject=case.applicant, case_number=case.number,
                                  department=case.department, officer=officer, purpose=purpose.strip()[:200],
                                  basis=basis, legal_basis=legal_basis.strip()[:200])  # fmt: skip

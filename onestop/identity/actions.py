@@ -14,10 +14,11 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onestop.core import databases
 from onestop.core.actors import Actor, ActorKind
 from onestop.core.audit import Event, record_action
 from onestop.core.crypto import decrypt, encrypt, keyed_hash, reencrypt
@@ -110,7 +111,7 @@ def request_code(*, actor: Actor, tenant: Tenant, phone: str, purpose: CodePurpo
         )
     exists = User.objects.filter(login_key=login_key(tenant, number)).exists()
     code = f"{secrets.randbelow(1_000_000):06d}"
-    with transaction.atomic():
+    with databases.atomic():
         OneTimeCode.objects.create(
             tenant=tenant,
             phone_hash=hashed,
@@ -182,15 +183,15 @@ def _register(actor: Actor, tenant: Tenant, phone: str, code: str, password: str
     number = _phone(phone)
     account_tenant = tenant if kind == AccountKind.CITIZEN else None
     _check_password(password)
-    with transaction.atomic():  # committed on its own: a wrong try must count
+    with databases.atomic():  # committed on its own: a wrong try must count
         code_ok = _use_code(tenant, number, CodePurpose.REGISTER, code)
     if not code_ok:
         raise ValidationFailed(
             IdentityErrorCode.CODE_INVALID, _("The code is wrong or has expired."), field="code"
         )
-    with transaction.atomic():
+    with databases.atomic():
         try:
-            with transaction.atomic():
+            with databases.atomic():
                 user = User.objects.create_user(
                     login_key=login_key(account_tenant, number),
                     password=password,
@@ -254,12 +255,11 @@ def _login(actor: Actor, tenant: Tenant, phone: str, how: str, secret_ok: Any) -
     if is_mobile(number):
         # The tenant's own account first; platform accounts (operators, partner developers)
         # log in through any tenant's portal.
-        candidates = {u.login_key: u for u in User.objects.filter(
-            login_key__in=[login_key(tenant, number), login_key(None, number)])}  # fmt: skip
-        user = candidates.get(login_key(tenant, number)) or candidates.get(login_key(None, number))
+        user = (User.objects.filter(login_key=login_key(tenant, number)).first()
+                or User.objects.using(databases.PLATFORM).filter(login_key=login_key(None, number)).first())  # fmt: skip
     if not secret_ok(user, number) or user is None or not user.is_active:
         raise _login_refused(actor, tenant, keys, masked, how)
-    with transaction.atomic():
+    with databases.atomic():
         record_action(actor=actor, action="identity.login", tenant_code=tenant.code, object_type="user",
                       object_id=str(user.pk), detail={"method": how})  # fmt: skip
     return user
@@ -279,7 +279,7 @@ def authenticate_password(*, actor: Actor, tenant: Tenant, phone: str, password:
 
 def authenticate_code(*, actor: Actor, tenant: Tenant, phone: str, code: str) -> User:
     def code_ok(user: User | None, number: str) -> bool:
-        with transaction.atomic():
+        with databases.atomic():
             return (
                 _use_code(tenant, number, CodePurpose.LOGIN, code) if is_mobile(number) else False
             )
@@ -294,7 +294,7 @@ def _end_sessions(user: User) -> None:
 
 def do_logout(*, actor: Actor, user: User) -> None:
     """End every session of the account, on every device."""
-    with transaction.atomic():
+    with databases.atomic():
         _end_sessions(user)
         record_action(actor=actor, action="identity.logout", tenant_code=user.tenant.code if user.tenant else "",
                       object_type="user", object_id=str(user.pk))  # fmt: skip
@@ -308,7 +308,7 @@ def do_change_password(*, actor: Actor, user: User, old_password: str, new_passw
             field="old_password",
         )
     _check_password(new_password, user)
-    with transaction.atomic():
+    with databases.atomic():
         user.set_password(new_password)
         user.session_generation += 1
         user.save(update_fields=["password", "session_generation"])
@@ -348,7 +348,7 @@ def do_verify_identity(
         )  # fmt: skip
     result = population_registry().match(tenant=tenant, name=clean_name, id_number=parsed.value)
     level = TrustLevel.L3 if result.answer == RegistryAnswer.MATCH else TrustLevel.L2
-    with transaction.atomic():
+    with databases.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         user.real_name_encrypted, user.real_name_masked = encrypt(clean_name), mask_name(clean_name)
         user.id_number_encrypted, user.id_number_hash = encrypt(parsed.value), id_hash
@@ -379,7 +379,7 @@ def start_face_check(*, actor: Actor, user: User) -> FaceCheckSession:
             _("Verify your name and ID number first (level L3)."),
         )
     provider = face_provider()
-    with transaction.atomic():
+    with databases.atomic():
         session = FaceCheckSession.objects.create(
             user=user, provider=provider.name, challenge=provider.new_challenge(),
             expires_at=timezone.now() + FACE_CHECK_LIFETIME,
@@ -393,7 +393,7 @@ def start_face_check(*, actor: Actor, user: User) -> FaceCheckSession:
 def do_complete_face_check(
     *, actor: Actor, user: User, session_id: int, answer: str, photo: bytes
 ) -> User:
-    with transaction.atomic():
+    with databases.atomic():
         session = (
             FaceCheckSession.objects.select_for_update()
             .filter(pk=session_id, user=user, completed_at__isnull=True)
@@ -462,7 +462,7 @@ def do_create_staff(*, actor: Actor, operator: User, tenant: Tenant, phone: str,
             _("Enter the staff member's name."),
             field="display_name",
         )
-    with transaction.atomic():
+    with databases.atomic():
         if User.objects.filter(login_key=login_key(tenant, number)).exists():
             raise ValidationFailed(
                 IdentityErrorCode.PHONE_TAKEN,
@@ -486,7 +486,7 @@ def do_set_account_active(
     require(operator, Permission.MANAGE_STAFF, tenant=tenant, actor=actor, what="set_active")
     if user.tenant_id != tenant.id:
         raise ValidationFailed(IdentityErrorCode.USER_NOT_FOUND, _("No such account."))
-    with transaction.atomic():
+    with databases.atomic():
         user.is_active = active
         if not active:
             user.session_generation += 1  # disabling ends every session at once
@@ -514,7 +514,7 @@ def reveal_personal_data(
     if user.tenant_id != tenant.id or field not in REVEALABLE:
         raise ValidationFailed(IdentityErrorCode.USER_NOT_FOUND, _("No such account."))
     stored = getattr(user, REVEALABLE[field])
-    with transaction.atomic():
+    with databases.atomic():
         record_action(actor=actor, action="identity.reveal", tenant_code=tenant.code, object_type="user",
                       object_id=str(user.pk), detail={"field": field})  # fmt: skip
     return decrypt(stored) if stored else ""
@@ -533,7 +533,7 @@ def export_personal_data(*, actor: Actor, user: User, password: str) -> dict[str
         real_name=decrypt(user.real_name_encrypted) if user.real_name_encrypted else "",
         id_number=decrypt(user.id_number_encrypted) if user.id_number_encrypted else "",
     )
-    with transaction.atomic():
+    with databases.atomic():
         record_action(actor=actor, action="identity.export", tenant_code=user.tenant.code if user.tenant else "",
                       object_type="user", object_id=str(user.pk))  # fmt: skip
     return data
@@ -558,7 +558,7 @@ def do_load_sandbox_residents(
         id_hash, name_hash = resident_hashes(resident.name, resident.id_number)
         rows.append(SandboxResident(tenant=tenant, id_number_hash=id_hash, name_hash=name_hash,
                                     status=resident.status))  # fmt: skip
-    with transaction.atomic():
+    with databases.atomic():
         SandboxResident.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
         record_action(actor=actor, action="identity.load_sandbox_residents", tenant_code=tenant.code,
                       object_type="sandbox_resident", detail={"count": len(rows)})  # fmt: skip
@@ -584,7 +584,7 @@ def do_provision_account(*, actor: Actor, tenant: Tenant | None, spec: AccountSp
         )
     number = _phone(spec.phone)
     account_tenant = tenant if spec.kind in {AccountKind.CITIZEN, AccountKind.STAFF} else None
-    with transaction.atomic():
+    with databases.atomic():
         user = User.objects.create_user(
             login_key=login_key(account_tenant, number), password=spec.password, tenant=account_tenant,
             kind=spec.kind, display_name=spec.display_name, phone_encrypted=encrypt(number),
@@ -611,7 +611,7 @@ def do_provision_account(*, actor: Actor, tenant: Tenant | None, spec: AccountSp
 def do_reencrypt_personal_data(*, actor: Actor) -> int:
     """Re-encrypt every protected value with the newest data key (after adding a key)."""
     fields = ["phone_encrypted", "real_name_encrypted", "id_number_encrypted"]
-    with transaction.atomic():
+    with databases.atomic():
         users = list(User.objects.select_for_update().only("id", *fields))
         for user in users:
             for field in fields:
@@ -631,7 +631,7 @@ def do_set_contact(*, actor: Actor, user: User, email: str, language: str) -> Us
         raise ValidationFailed(
             IdentityErrorCode.EMAIL_INVALID, _("Enter a valid email address."), field="email"
         )
-    with transaction.atomic():
+    with databases.atomic():
         user.email_encrypted = encrypt(address) if address else ""
         user.email_masked = mask_email(address) if address else ""
         user.language = language if language in {"zh-hans", "en"} else user.language

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from onestop.core import databases
 from onestop.core.crypto import keyed_hash
 from onestop.identity.models import ThrottleCounter
 
@@ -39,7 +39,7 @@ def is_throttled(keys: list[str], limit: int = LIMIT) -> bool:
 
 def count_failure(keys: list[str]) -> None:
     current = _window(timezone.now())
-    with transaction.atomic():
+    with databases.atomic():
         for key in keys:
             counter, created = ThrottleCounter.objects.get_or_create(
                 key=key, window_start=current, defaults={"count": 1}

@@ -41,7 +41,7 @@ from onestop.identity.providers.face import face_provider
 from onestop.tenancy.access import access_tenant_by_code
 from onestop.tenancy.models import Tenant
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "onestop.identity.backends.AccountBackend"
 View = Callable[..., HttpResponseBase]
 
 

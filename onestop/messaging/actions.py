@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
+from onestop.core import databases
 from onestop.core.actors import Actor
 from onestop.core.audit import record_action
 from onestop.core.crypto import reencrypt
@@ -12,7 +11,7 @@ from onestop.messaging.models import SandboxSms
 
 def do_reencrypt_messages(*, actor: Actor) -> int:
     """Re-encrypt stored phone numbers with the newest data key."""
-    with transaction.atomic():
+    with databases.atomic():
         rows = list(SandboxSms.objects.select_for_update().only("id", "phone_encrypted"))
         for row in rows:
             row.phone_encrypted = reencrypt(row.phone_encrypted)

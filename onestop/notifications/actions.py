@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
 
+from onestop.core import databases
 from onestop.core.actors import Actor
 from onestop.core.audit import record_action
 from onestop.identity.models import User
@@ -16,7 +16,7 @@ def do_mark_read(*, actor: Actor, tenant: Tenant, user: User, ids: list[int]) ->
     """Mark the given messages of this person read; someone else's ids change nothing."""
     if not ids:
         return 0
-    with transaction.atomic():
+    with databases.atomic():
         marked = (
             messages_of(tenant, user)
             .filter(pk__in=ids, read_at__isnull=True)

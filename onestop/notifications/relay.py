@@ -14,10 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from onestop.core import databases
 from onestop.core.crypto import decrypt
 from onestop.core.errors import OnestopError
 from onestop.core.models import OutboxEvent
@@ -116,7 +117,7 @@ def _notify_applicant(event: OutboxEvent) -> bool:
         return True
     message = case_message(payload, user.language)
     try:
-        with transaction.atomic():
+        with databases.atomic():
             Notification.objects.create(tenant=tenant, user=user, event_id=event.event_id,
                                         case_number=str(payload.get("case", "")), title=message.title,
                                         body=message.body)  # fmt: skip

@@ -1,5 +1,6 @@
 """Background tasks (django-tasks, database backend): the outbox relay and the case
-clock. `onestop worker` runs them."""
+clock. `onestop worker` runs them. The queue is the platform's; each task does its work
+on every database in turn."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django_tasks import task
 
+from onestop.core import databases
 from onestop.core.actors import Actor
 from onestop.partners.webhooks import next_due
 
@@ -22,10 +24,12 @@ def relay_outbox() -> int:
     """Relay everything pending; come back later for deliveries waiting to be retried."""
     from onestop.notifications.relay import relay_pending, waiting_for_retry
 
-    relayed = relay_pending()
-    if waiting_for_retry():
+    # Every database keeps its own outbox.
+    done = databases.on_each(lambda: (relay_pending(), waiting_for_retry(), next_due() is not None))
+    relayed, retry, due = sum(d[0] for d in done), any(d[1] for d in done), any(d[2] for d in done)
+    if retry:
         relay_outbox.using(run_after=timezone.now() + RETRY_DELAY).enqueue()
-    if next_due() is not None and not _deliveries_scheduled():
+    if due and not _deliveries_scheduled():
         deliver_webhooks.enqueue()
     return relayed
 
@@ -44,9 +48,12 @@ def deliver_webhooks() -> int:
     """Post due webhook deliveries to partners; come back while any wait for a retry."""
     from onestop.partners.webhooks import deliver_due
 
-    delivered = deliver_due()
-    if (due := next_due()) is not None and not _deliveries_scheduled():
-        deliver_webhooks.using(run_after=max(due, timezone.now() + timedelta(seconds=1))).enqueue()
+    done = databases.on_each(lambda: (deliver_due(), next_due()))
+    delivered, dues = sum(d[0] for d in done), [d[1] for d in done if d[1] is not None]
+    if dues and not _deliveries_scheduled():
+        deliver_webhooks.using(
+            run_after=max(min(dues), timezone.now() + timedelta(seconds=1))
+        ).enqueue()
     return delivered
 
 
@@ -64,11 +71,11 @@ def case_clock() -> dict[str, int]:
     from onestop.partners.ratelimit import forget_old_windows
 
     actor = Actor.system("case clock")
-    result = {
-        "deemed": deem_late_acceptances(actor=actor),
-        "escalated": escalate_overdue(actor=actor),
-        "counters_forgotten": forget_old_counters(),
-        "rate_windows_forgotten": forget_old_windows(),
-    }
+    done = databases.on_each(lambda: {"deemed": deem_late_acceptances(actor=actor),
+                                      "escalated": escalate_overdue(actor=actor),
+                                      "counters_forgotten": forget_old_counters(),
+                                      "rate_windows_forgotten": forget_old_windows()})  # fmt: skip
+    result = {key: sum(d[key] for d in done) for key in ("deemed", "escalated", "counters_forgotten",
+                                                          "rate_windows_forgotten")}  # fmt: skip
     case_clock.using(run_after=timezone.now() + CLOCK_INTERVAL).enqueue()
     return result

@@ -4,13 +4,15 @@ consents. Anything else answers like a missing object."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onestop.core import databases
 from onestop.core.errors import NotAuthenticated, NotFound
 from onestop.identity.models import User
 from onestop.partners import secrets
@@ -81,12 +83,23 @@ def access_secret(app: App, secret_id: int | str) -> ClientSecret:
     )
 
 
-def admissions_of_partner(partner: Partner) -> QuerySet[Admission]:
-    return partner.admissions.select_related("tenant").order_by("tenant__code")
+def admissions_of_partner(partner: Partner) -> list[Admission]:
+    """The partner's admissions in every tenant, on whichever database each lives."""
+    return _on_every_database(lambda: Admission.objects.filter(partner_id=partner.pk))
 
 
-def grants_of_app(app: App) -> QuerySet[AppGrant]:
-    return app.grants.select_related("tenant").order_by("tenant__code")
+def grants_of_app(app: App) -> list[AppGrant]:
+    return _on_every_database(lambda: AppGrant.objects.filter(app_id=app.pk))
+
+
+def _on_every_database(rows: Callable[[], QuerySet[Any]]) -> list[Any]:
+    """Rows of every tenant, read on each database (the partner's side of the platform
+    spans them all), by tenant; a copy left behind by a move is not counted twice."""
+    found: list[Any] = []
+    for alias in databases.aliases():
+        with databases.using(alias):
+            found.extend(r for r in rows().select_related("tenant") if r.tenant.database == alias)
+    return sorted(found, key=lambda r: r.tenant.code)
 
 
 def admission_for(partner: Partner, tenant: Tenant) -> Admission | None:
@@ -99,7 +112,8 @@ def admission_for(partner: Partner, tenant: Tenant) -> Admission | None:
 def admissions_of(tenant: Tenant) -> QuerySet[Admission]:
     return (
         Admission.objects.filter(tenant=tenant)
-        .select_related("partner", "decided_by")
+        .select_related("decided_by")
+        .prefetch_related("partner")
         .order_by("state", "-requested_at")
     )
 
@@ -113,17 +127,25 @@ def access_admission(tenant: Tenant, admission_id: int | str) -> Admission:
 
 
 def grants_of(tenant: Tenant) -> QuerySet[AppGrant]:
-    """The apps granted in a tenant whose partner stands approved there."""
+    """The apps granted in a tenant whose partner stands approved there, in the order
+    they were granted. Partners and apps are the platform's, on the default database:
+    they are fetched beside the tenant's grants, never joined to them."""
     approved = Admission.objects.filter(tenant=tenant, state=AdmissionState.APPROVED)
+    apps = App.objects.filter(partner_id__in=list(approved.values_list("partner_id", flat=True)))
     return (
-        AppGrant.objects.filter(tenant=tenant, app__partner__in=approved.values("partner"))
-        .select_related("app", "app__partner")
-        .order_by("app__partner__name", "app__name")
+        AppGrant.objects.filter(tenant=tenant, app_id__in=list(apps.values_list("id", flat=True)))
+        .prefetch_related("app__partner")
+        .order_by("id")
     )
 
 
+def app_by_client_id(client_id: str) -> App | None:
+    return App.objects.filter(client_id=client_id).select_related("partner").first()
+
+
 def access_grant(tenant: Tenant, client_id: str) -> AppGrant:
-    grant = grants_of(tenant).filter(app__client_id=client_id).first()
+    app = app_by_client_id(client_id)
+    grant = grants_of(tenant).filter(app=app).first() if app else None
     if grant is None:
         raise NotFound(PartnerErrorCode.APP_NOT_FOUND, _("No such app."))
     return grant
@@ -140,7 +162,7 @@ def grant_for(app: App, tenant: Tenant) -> AppGrant | None:
 def consents_of(tenant: Tenant, user: User) -> QuerySet[Consent]:
     return (
         Consent.objects.filter(tenant=tenant, user=user, revoked_at__isnull=True)
-        .select_related("app", "app__partner")
+        .prefetch_related("app__partner")
         .order_by("-granted_at")
     )
 
@@ -155,7 +177,8 @@ def access_consent(tenant: Tenant, user: User, consent_id: int | str) -> Consent
 
 def access_app_for_authorization(tenant: Tenant, client_id: str) -> tuple[App, AppGrant]:
     """An app a citizen of this tenant may authorise: granted there, partner approved."""
-    grant = grants_of(tenant).filter(app__client_id=client_id).first()
+    app = app_by_client_id(client_id)
+    grant = grants_of(tenant).filter(app=app).first() if app else None
     if grant is None:
         raise NotFound(PartnerErrorCode.APP_NOT_FOUND, _("No such app."))
     return grant.app, grant
@@ -186,7 +209,8 @@ def resolve_token(raw: str) -> Caller:
     token = (
         Token.objects.filter(access_digest=secrets.digest(raw), revoked_at__isnull=True,
                              expires_at__gt=timezone.now())
-        .select_related("app", "app__partner", "tenant", "consent", "consent__user")
+        .select_related("tenant", "consent", "consent__user")
+        .prefetch_related("app__partner")
         .first()
     )  # fmt: skip
     if token is None:
@@ -231,12 +255,26 @@ def access_delivery(tenant: Tenant, app: App, delivery_id: int | str) -> Webhook
     )
 
 
-def all_deliveries_of_app(app: App) -> QuerySet[WebhookDelivery]:
-    """Every delivery of the app in every tenant, for its developers' delivery log."""
-    return WebhookDelivery.objects.filter(subscription__app=app).select_related(
-        "subscription", "tenant"
+def all_deliveries_of_app(app: App, *, limit: int = 50) -> list[WebhookDelivery]:
+    """The app's latest deliveries in every tenant, for its developers' delivery log."""
+    found = _on_every_database(
+        lambda: WebhookDelivery.objects.filter(subscription__app=app).select_related(
+            "subscription"
+        )[:limit]
     )
+    return sorted(found, key=lambda d: (d.created_at, d.pk), reverse=True)[:limit]
 
 
-def subscriptions_of_app(app: App) -> QuerySet[Subscription]:
-    return Subscription.objects.filter(app=app, active=True).select_related("tenant")
+def access_delivery_of_app(app: App, delivery_id: int) -> WebhookDelivery:
+    """One of the app's deliveries, in whichever tenant (ids are unique across databases)."""
+    for alias in databases.aliases():
+        with databases.using(alias):
+            found = (WebhookDelivery.objects.filter(subscription__app=app, pk=delivery_id)
+                     .select_related("subscription", "tenant").first())  # fmt: skip
+        if found is not None and found.tenant.database == alias:
+            return found
+    raise NotFound(PartnerErrorCode.DELIVERY_NOT_FOUND, _("No such delivery."))
+
+
+def subscriptions_of_app(app: App) -> list[Subscription]:
+    return _on_every_database(lambda: Subscription.objects.filter(app=app, active=True))

@@ -13,12 +13,13 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.catalogue.actions import do_set_back_office
+from onestop.core import databases
 from onestop.core.actors import Actor, ActorKind
 from onestop.core.audit import record_action
 from onestop.core.crypto import encrypt
@@ -44,6 +45,7 @@ from onestop.partners.models import (
 )
 from onestop.partners.pkce import verifier_matches
 from onestop.partners.webhooks import address_is_public
+from onestop.tenancy.access import directory, tenant_database
 from onestop.tenancy.models import Tenant, TenantKind
 
 ACCESS_TOKEN_LIFETIME = timedelta(hours=1)
@@ -106,15 +108,16 @@ def do_register_partner(
         raise ValidationFailed(PartnerErrorCode.CREDIT_CODE_INVALID,
                                _("This is not a valid unified social credit code."), field="credit_code")  # fmt: skip
     try:
-        with transaction.atomic():
+        with databases.atomic():
             partner = Partner.objects.create(
                 name=name, credit_code=code, contact_email=contact_email
             )
             partner.members.add(user)
-            for sandbox in Tenant.objects.filter(kind=TenantKind.SANDBOX):
-                Admission.objects.create(tenant=sandbox, partner=partner, state=AdmissionState.APPROVED,
-                                         scopes=sorted(ALL_SCOPES), decided_at=timezone.now(),
-                                         note="sandbox")  # fmt: skip
+            for sandbox in directory().filter(kind=TenantKind.SANDBOX):
+                with tenant_database(sandbox.code):
+                    Admission.objects.create(tenant=sandbox, partner=partner, state=AdmissionState.APPROVED,
+                                             scopes=sorted(ALL_SCOPES), decided_at=timezone.now(),
+                                             note="sandbox")  # fmt: skip
             record_action(actor=actor, action="partners.register", object_type="partner",
                           object_id=str(partner.pk), detail={"name": name})  # fmt: skip
     except IntegrityError:
@@ -129,7 +132,7 @@ def do_request_admission(
 ) -> Admission:
     _check_member(user, partner)
     try:
-        with transaction.atomic():
+        with databases.atomic():
             admission = Admission.objects.create(
                 tenant=tenant, partner=partner, state=AdmissionState.PENDING
             )
@@ -154,20 +157,21 @@ def do_decide_admission(*, actor: Actor, operator: User, admission: Admission, s
         )
     allowed = _scopes(scopes) if state == AdmissionState.APPROVED else []
     now = timezone.now()
-    with transaction.atomic():
+    with databases.atomic():
         admission = Admission.objects.select_for_update().get(pk=admission.pk)
         admission.state, admission.scopes, admission.note = state, allowed, note.strip()[:500]
         admission.decided_at, admission.decided_by = now, operator
         admission.save()
-        for grant in AppGrant.objects.select_for_update().filter(
-            tenant=tenant, app__partner=admission.partner
-        ):
+        apps = list(
+            App.objects.filter(partner_id=admission.partner_id).values_list("id", flat=True)
+        )
+        for grant in AppGrant.objects.select_for_update().filter(tenant=tenant, app_id__in=apps):
             grant.scopes = sorted(set(grant.scopes) & set(allowed))
             grant.save(update_fields=["scopes"])
         if state != AdmissionState.APPROVED:
-            Token.objects.filter(
-                tenant=tenant, app__partner=admission.partner, revoked_at__isnull=True
-            ).update(revoked_at=now)
+            Token.objects.filter(tenant=tenant, app_id__in=apps, revoked_at__isnull=True).update(
+                revoked_at=now
+            )
         record_action(actor=actor, action=f"partners.admission.{state}", tenant_code=tenant.code,
                       object_type="partner", object_id=str(admission.partner_id),
                       detail={"scopes": allowed})  # fmt: skip
@@ -204,7 +208,7 @@ def do_create_app(*, actor: Actor, user: User, partner: Partner, name: str, desc
     if not name.strip():
         raise ValidationFailed(PartnerErrorCode.NAME_REQUIRED, _("Enter a name."), field="name")
     uris = _redirect_uris(redirect_uris)
-    with transaction.atomic():
+    with databases.atomic():
         app = App.objects.create(partner=partner, name=name.strip()[:64], description=description.strip()[:500],
                                  client_id=secrets.new_client_id(), redirect_uris=uris,
                                  is_service_module=is_service_module)  # fmt: skip
@@ -221,7 +225,7 @@ def do_update_app(*, actor: Actor, user: User, app: App, name: str, description:
         raise ValidationFailed(PartnerErrorCode.NAME_REQUIRED, _("Enter a name."), field="name")
     app.name, app.description = name.strip()[:64], description.strip()[:500]
     app.redirect_uris = _redirect_uris(redirect_uris)
-    with transaction.atomic():
+    with databases.atomic():
         app.save(update_fields=["name", "description", "redirect_uris"])
         record_action(
             actor=actor, action="partners.update_app", object_type="app", object_id=app.client_id
@@ -240,7 +244,7 @@ def do_rotate_secret(*, actor: Actor, user: User, app: App) -> str:
     can move over without downtime."""
     _check_member(user, app.partner)
     now = timezone.now()
-    with transaction.atomic():
+    with databases.atomic():
         App.objects.select_for_update().filter(pk=app.pk).first()
         app.secrets.filter(revoked_at__isnull=True, expires_at__isnull=True).update(
             expires_at=now + SECRET_OVERLAP
@@ -256,7 +260,7 @@ def do_revoke_secret(*, actor: Actor, user: User, app: App, secret: ClientSecret
     """End a secret at once (it leaked); the app's last working secret cannot go."""
     _check_member(user, app.partner)
     now = timezone.now()
-    with transaction.atomic():
+    with databases.atomic():
         App.objects.select_for_update().filter(pk=app.pk).first()
         others = app.secrets.filter(ClientSecret.live()).exclude(pk=secret.pk)
         if not others.exists():
@@ -274,7 +278,7 @@ def authenticate_client(client_id: str, client_secret: str) -> App | None:
     found = (
         ClientSecret.objects.filter(ClientSecret.live(), digest=secrets.digest(client_secret),
                                     app__client_id=client_id)
-        .select_related("app", "app__partner")
+        .select_related("app", "app__partner")  # all three the platform's: one database
         .first()
     )  # fmt: skip
     return found.app if found is not None else None
@@ -298,7 +302,7 @@ def do_grant_app(
         raise Forbidden(PartnerErrorCode.SCOPE_NOT_ALLOWED,
                         _("The tenant does not allow the scope %(scope)s.") % {"scope": extra[0]},
                         field="scopes")  # fmt: skip
-    with transaction.atomic():
+    with databases.atomic():
         grant, _created = AppGrant.objects.select_for_update().get_or_create(tenant=tenant, app=app)
         grant.scopes = chosen
         grant.save(update_fields=["scopes"])
@@ -314,7 +318,7 @@ def do_set_limits(*, actor: Actor, operator: User, grant: AppGrant, rate_per_min
     if not (1 <= rate_per_minute <= 1_000_000 and 1 <= quota_per_day <= 1_000_000_000):
         raise ValidationFailed(PartnerErrorCode.LIMITS_INVALID, _("Enter limits of at least 1."),
                                field="rate_per_minute")  # fmt: skip
-    with transaction.atomic():
+    with databases.atomic():
         AppGrant.objects.filter(pk=grant.pk).update(
             rate_per_minute=rate_per_minute, quota_per_day=quota_per_day
         )
@@ -377,7 +381,7 @@ def issue_client_token(
         raise ValidationFailed(
             PartnerErrorCode.SCOPE_NOT_ALLOWED, _("The app is not granted these scopes.")
         )
-    with transaction.atomic():
+    with databases.atomic():
         body = _new_token(app=app, tenant=grant.tenant, scopes=sorted(asked), consent=None)
         record_action(actor=actor, action="partners.token.client_credentials", tenant_code=grant.tenant.code,
                       object_type="app", object_id=app.client_id, detail={"scopes": sorted(asked)})  # fmt: skip
@@ -394,7 +398,7 @@ def do_authorize(*, actor: Actor, user: User, app: App, grant: AppGrant, scopes:
             PartnerErrorCode.SCOPE_NOT_ALLOWED, _("The app asks for scopes it cannot have.")
         )
     code = secrets.generate(secrets.AUTHORIZATION_CODE)
-    with transaction.atomic():
+    with databases.atomic():
         consent, _created = Consent.objects.select_for_update().get_or_create(
             tenant=grant.tenant, app=app, user=user, defaults={"scopes": sorted(chosen)}
         )
@@ -420,7 +424,7 @@ def exchange_code(
     right or wrong; a code tried again ends every token issued from it (RFC 6749 4.1.2)."""
     now = timezone.now()
     refusal, body = "", {}
-    with transaction.atomic():
+    with databases.atomic():
         found = (
             AuthorizationCode.objects.select_for_update()
             .filter(digest=secrets.digest(code), app=app)
@@ -459,7 +463,7 @@ def refresh_tokens(*, actor: Actor, app: App, refresh_token: str) -> dict[str, o
     refresh token used after its rotation was copied: every token of the consent ends."""
     now = timezone.now()
     refusal, body = "", {}
-    with transaction.atomic():
+    with databases.atomic():
         old = (
             Token.objects.select_for_update(of=("self",))
             .filter(refresh_digest=secrets.digest(refresh_token), app=app)
@@ -490,7 +494,7 @@ def refresh_tokens(*, actor: Actor, app: App, refresh_token: str) -> dict[str, o
 def revoke_token(*, actor: Actor, app: App, token: str) -> None:
     """RFC 7009: end an access or refresh token of this app; unknown tokens are ignored."""
     digest = secrets.digest(token)
-    with transaction.atomic():
+    with databases.atomic():
         changed = (
             Token.objects.filter(app=app, revoked_at__isnull=True)
             .filter(Q(access_digest=digest) | Q(refresh_digest=digest))
@@ -510,7 +514,7 @@ def do_revoke_consent(*, actor: Actor, user: User, consent: Consent) -> None:
     if consent.user_id != user.pk:
         raise NotFound(PartnerErrorCode.CONSENT_NOT_FOUND, _("No such authorisation."))
     now = timezone.now()
-    with transaction.atomic():
+    with databases.atomic():
         Consent.objects.filter(pk=consent.pk).update(revoked_at=now)
         Token.objects.filter(consent=consent, revoked_at__isnull=True).update(revoked_at=now)
         record_action(actor=actor, action="partners.revoke_consent", tenant_code=consent.tenant.code,
@@ -562,7 +566,7 @@ def do_subscribe(
     """A webhook subscription of the app in the grant's tenant, with its signing secret."""
     target, chosen = _webhook_url(url), _events(events)
     secret = secrets.generate(secrets.WEBHOOK_SECRET, 24)
-    with transaction.atomic():
+    with databases.atomic():
         subscription = Subscription.objects.create(tenant=grant.tenant, app=grant.app, url=target, events=chosen,
                                                    secret_encrypted=encrypt(secret))  # fmt: skip
         record_action(actor=actor, action="partners.subscribe", tenant_code=grant.tenant.code,
@@ -572,7 +576,7 @@ def do_subscribe(
 
 
 def do_unsubscribe(*, actor: Actor, subscription: Subscription) -> None:
-    with transaction.atomic():
+    with databases.atomic():
         Subscription.objects.filter(pk=subscription.pk).update(active=False)
         WebhookDelivery.objects.filter(subscription=subscription, state="pending").update(
             state="failed", last_error="unsubscribed"
@@ -585,7 +589,7 @@ def do_replay(*, actor: Actor, delivery: WebhookDelivery) -> WebhookDelivery:
     """Send an event again: a new delivery with the same event id and body."""
     if not delivery.subscription.active:
         raise NotFound(PartnerErrorCode.SUBSCRIPTION_NOT_FOUND, _("No such subscription."))
-    with transaction.atomic():
+    with databases.atomic():
         replay = WebhookDelivery.objects.create(tenant=delivery.tenant, subscription=delivery.subscription,
                                                 event_id=delivery.event_id, event_type=delivery.event_type,
                                                 payload=delivery.payload, replay_of=delivery)  # fmt: skip

@@ -44,9 +44,15 @@ class AdmissionState(models.TextChoices):
 
 class Admission(TenantOwned):
     """A partner's standing in one tenant, decided by the tenant's operator, with the
-    scopes its apps may be granted there."""
+    scopes its apps may be granted there.
 
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="admissions")
+    Partners and their apps are the platform's (on the default database) while a tenant's
+    rows live on its own database: the references to them carry no database constraint,
+    and queries never join the two."""
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, db_constraint=False, related_name="admissions"
+    )
     state = models.CharField(max_length=16, choices=AdmissionState.choices)
     scopes = models.JSONField(default=list)
     note = models.CharField(max_length=500, blank=True)
@@ -109,7 +115,9 @@ class ClientSecret(models.Model):
 class AppGrant(TenantOwned):
     """An app's scopes and limits in one tenant."""
 
-    app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="grants")
+    app = models.ForeignKey(
+        App, on_delete=models.CASCADE, db_constraint=False, related_name="grants"
+    )
     scopes = models.JSONField(default=list)
     rate_per_minute = models.PositiveIntegerField(default=600)
     quota_per_day = models.PositiveIntegerField(default=100_000)
@@ -125,7 +133,7 @@ class Consent(TenantOwned):
     """A citizen's consent to an app acting for them with some scopes; revoking it ends
     every token issued under it."""
 
-    app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="+")
+    app = models.ForeignKey(App, on_delete=models.CASCADE, db_constraint=False, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     scopes = models.JSONField(default=list)
     granted_at = models.DateTimeField(default=timezone.now)
@@ -139,7 +147,7 @@ class Consent(TenantOwned):
 
 class AuthorizationCode(TenantOwned):
     digest = models.CharField(max_length=64, unique=True)
-    app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="+")
+    app = models.ForeignKey(App, on_delete=models.CASCADE, db_constraint=False, related_name="+")
     consent = models.ForeignKey(Consent, on_delete=models.CASCADE, related_name="+")
     scopes = models.JSONField(default=list)
     redirect_uri = models.CharField(max_length=500)
@@ -153,7 +161,7 @@ class Token(TenantOwned):
 
     access_digest = models.CharField(max_length=64, unique=True)
     refresh_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
-    app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="+")
+    app = models.ForeignKey(App, on_delete=models.CASCADE, db_constraint=False, related_name="+")
     consent = models.ForeignKey(
         Consent, null=True, blank=True, on_delete=models.CASCADE, related_name="tokens"
     )
@@ -167,7 +175,9 @@ class Token(TenantOwned):
 class Subscription(TenantOwned):
     """A webhook: where to send which events of one tenant, signed with its own secret."""
 
-    app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="subscriptions")
+    app = models.ForeignKey(
+        App, on_delete=models.CASCADE, db_constraint=False, related_name="subscriptions"
+    )
     url = models.URLField(max_length=500)
     events = models.JSONField(default=list)
     secret_encrypted = models.TextField()

@@ -13,9 +13,10 @@ from functools import cache
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import F
 
+from onestop.core import databases
 from onestop.core.plugins import Registry
 from onestop.partners.models import RateWindow
 
@@ -42,7 +43,7 @@ class DatabaseCounter:
     name = "database"
 
     def hit(self, key: str, window: int, limit: int, ttl: int) -> bool:
-        with transaction.atomic():
+        with databases.atomic():
             counted = RateWindow.objects.filter(key=key, window=window, count__lt=limit).update(
                 count=F("count") + 1
             )
@@ -51,7 +52,7 @@ class DatabaseCounter:
             if RateWindow.objects.filter(key=key, window=window).exists():
                 return False  # full
             try:
-                with transaction.atomic():
+                with databases.atomic():
                     RateWindow.objects.create(key=key, window=window, count=1)
                 return limit >= 1
             except IntegrityError:  # another request opened the window first

@@ -32,6 +32,7 @@ from onestop.partners import actions
 from onestop.partners.access import (
     access_app,
     access_consent,
+    access_delivery_of_app,
     access_partner,
     access_secret,
     admissions_of_partner,
@@ -55,7 +56,7 @@ from onestop.partners.forms import (
     SubscriptionForm,
 )
 from onestop.partners.models import AdmissionState, App
-from onestop.tenancy.access import access_tenant_by_code, public_tenants
+from onestop.tenancy.access import access_tenant_by_code, public_tenants, tenant_database
 from onestop.tenancy.models import Tenant
 
 View = Callable[..., HttpResponseBase]
@@ -164,9 +165,10 @@ def request_admission(request: HttpRequest, user: User, partner_id: int) -> Http
     if form.is_valid():
         tenant = access_tenant_by_code(form.cleaned_data["tenant"])
         try:
-            actions.do_request_admission(
-                actor=actor_for(user, request), user=user, partner=partner, tenant=tenant
-            )
+            with tenant_database(tenant.code):
+                actions.do_request_admission(
+                    actor=actor_for(user, request), user=user, partner=partner, tenant=tenant
+                )
             messages.success(request, _("Asked. The tenant's operator decides."))
         except OnestopError as error:
             messages.error(request, f"{error.message} ({error.code})")
@@ -207,7 +209,7 @@ def _app_page(request: HttpRequest, user: User, client_id: str, *, new_secret: s
     context = {
         "developer": user, "app": app, "new_secret": new_secret, "new_webhook_secret": new_webhook_secret,
         "secrets": list(live_secrets(app)), "grants": list(grants_of_app(app)),
-        "subscriptions": list(subscriptions_of_app(app)), "deliveries": list(all_deliveries_of_app(app)[:50]),
+        "subscriptions": list(subscriptions_of_app(app)), "deliveries": all_deliveries_of_app(app),
         "edit_form": given.get("edit") or AppForm(initial={"name": app.name, "description": app.description,
                                                            "redirect_uris": "\n".join(app.redirect_uris)}),
         "grant_form": given.get("grant") or GrantForm(tenants=tenants),
@@ -249,8 +251,9 @@ def app_action(request: HttpRequest, user: User, client_id: str) -> HttpResponse
             if not grant_form.is_valid():
                 return _app_page(request, user, client_id, forms_={"grant": grant_form})
             tenant = access_tenant_by_code(grant_form.cleaned_data["tenant"], public_only=False)
-            actions.do_grant_app(actor=actor, user=user, app=app, tenant=tenant,
-                                 scopes=grant_form.cleaned_data["scopes"])  # fmt: skip
+            with tenant_database(tenant.code):
+                actions.do_grant_app(actor=actor, user=user, app=app, tenant=tenant,
+                                     scopes=grant_form.cleaned_data["scopes"])  # fmt: skip
         elif what == "subscribe":
             return _subscribe(request, user, app, tenants)
         elif what in {"unsubscribe", "replay"}:
@@ -267,13 +270,14 @@ def _subscribe(
     if not form.is_valid():
         return _app_page(request, user, app.client_id, forms_={"subscription": form})
     tenant = access_tenant_by_code(form.cleaned_data["tenant"], public_only=False)
-    grant = grant_for(app, tenant)
-    if grant is None:
-        form.add_error("tenant", _("Enable the app in this tenant first."))
-        return _app_page(request, user, app.client_id, forms_={"subscription": form})
     try:
-        _subscription, secret = actions.do_subscribe(actor=actor_for(user, request), grant=grant,
-                                                     url=form.cleaned_data["url"], events=form.cleaned_data["events"])  # fmt: skip
+        with tenant_database(tenant.code):
+            grant = grant_for(app, tenant)
+            if grant is None:
+                form.add_error("tenant", _("Enable the app in this tenant first."))
+                return _app_page(request, user, app.client_id, forms_={"subscription": form})
+            _subscription, secret = actions.do_subscribe(actor=actor_for(user, request), grant=grant,
+                                                         url=form.cleaned_data["url"], events=form.cleaned_data["events"])  # fmt: skip
     except OnestopError as error:
         show_refusal(form, error)
         return _app_page(request, user, app.client_id, forms_={"subscription": form})
@@ -283,15 +287,16 @@ def _subscribe(
 def _webhook_action(request: HttpRequest, user: User, app: App, what: str) -> HttpResponse:
     actor = actor_for(user, request)
     if what == "unsubscribe":
-        found = subscriptions_of_app(app).filter(pk=_int(request.POST.get("subscription"))).first()
+        wanted = _int(request.POST.get("subscription"))
+        found = next((s for s in subscriptions_of_app(app) if s.pk == wanted), None)
         if found is None:
             raise NotFound(PartnerErrorCode.SUBSCRIPTION_NOT_FOUND, _("No such subscription."))
-        actions.do_unsubscribe(actor=actor, subscription=found)
+        with tenant_database(found.tenant.code):
+            actions.do_unsubscribe(actor=actor, subscription=found)
     else:
-        delivery = all_deliveries_of_app(app).filter(pk=_int(request.POST.get("delivery"))).first()
-        if delivery is None:
-            raise NotFound(PartnerErrorCode.DELIVERY_NOT_FOUND, _("No such delivery."))
-        actions.do_replay(actor=actor, delivery=delivery)
+        delivery = access_delivery_of_app(app, _int(request.POST.get("delivery")))
+        with tenant_database(delivery.tenant.code):
+            actions.do_replay(actor=actor, delivery=delivery)
         messages.success(request, _("The event is queued to be sent again."))
     return redirect("partners:app", app.client_id)
 

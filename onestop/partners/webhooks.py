@@ -28,13 +28,14 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
+from onestop.core import databases
 from onestop.core.crypto import decrypt
 from onestop.core.models import OutboxEvent
 from onestop.partners.events import audience, partner_events
-from onestop.partners.models import DeliveryState, Subscription, WebhookDelivery
+from onestop.partners.models import App, DeliveryState, Subscription, WebhookDelivery
 from onestop.tenancy.models import Tenant
 
 logger = logging.getLogger(__name__)
@@ -73,7 +74,8 @@ def fan_out(event: OutboxEvent) -> bool:
     tenant = Tenant.objects.filter(code=event.tenant_code).first()
     if tenant is None:
         return True
-    subscriptions = Subscription.objects.filter(tenant=tenant, active=True, app__client_id__in=apps)
+    app_ids = list(App.objects.filter(client_id__in=apps).values_list("id", flat=True))
+    subscriptions = Subscription.objects.filter(tenant=tenant, active=True, app_id__in=app_ids)
     for subscription in subscriptions:
         for index, (event_type, data) in enumerate(made):
             if event_type not in subscription.events:
@@ -83,7 +85,7 @@ def fan_out(event: OutboxEvent) -> bool:
             payload = {"id": str(event_id), "type": event_type, "tenant": tenant.code,
                        "created_at": event.created_at.isoformat(), "data": data}  # fmt: skip
             try:
-                with transaction.atomic():
+                with databases.atomic():
                     WebhookDelivery.objects.create(tenant=tenant, subscription=subscription, event_id=event_id,
                                                    event_type=event_type, payload=payload)  # fmt: skip
             except IntegrityError:

@@ -20,9 +20,12 @@ class OnestopErrorMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, OnestopError):
-            return render_error(
+            response = render_error(
                 request, str(exception.code), str(exception.message), exception.status
             )
+            for header, value in exception.headers.items():  # Retry-After, WWW-Authenticate
+                response[header] = value
+            return response
         return None
 
 

@@ -7,31 +7,99 @@ the same error code and message, so that nobody can probe another tenant's data.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import NotFound
+from onestop.core import databases
+from onestop.core.errors import NotFound, Unavailable
 from onestop.tenancy.error_codes import TenancyErrorCode
 from onestop.tenancy.models import Department, Region, RegionLevel, Tenant
 from onestop.tenancy.specs import DepartmentSpec, RegionSpec
 
 
+def directory() -> QuerySet[Tenant]:
+    """The tenant directory: every tenant's row on the default database, whichever
+    database the tenant lives on (its home keeps a copy for its rows to refer to)."""
+    return Tenant.objects.using(databases.PLATFORM)
+
+
 def access_tenant_by_code(code: str, *, public_only: bool = True) -> Tenant:
     filters = {"is_public": True} if public_only else {}
-    tenant = Tenant.objects.filter(code=code, **filters).first()
+    tenant = directory().filter(code=code, **filters).first()
     if tenant is None:
         raise NotFound(TenancyErrorCode.TENANT_NOT_FOUND, _("No such tenant."))
+    if tenant.moving_to or (_routed_for.get() == code and tenant.database != databases.current()):
+        # Being moved, or just moved while this process still routes to the old database.
+        forget_placements()
+        raise Unavailable(TenancyErrorCode.TENANT_MOVING,
+                          _("This service is moving to new servers. Please try again in a minute."),
+                          retry_after=30)  # fmt: skip
     return tenant
 
 
 def all_tenants() -> QuerySet[Tenant]:
     """Every tenant, public or not: for the platform's operators and commands."""
-    return Tenant.objects.order_by("code")
+    return directory().order_by("code")
 
 
 def public_tenants() -> QuerySet[Tenant]:
-    return Tenant.objects.filter(is_public=True).order_by("code")
+    return directory().filter(is_public=True).order_by("code")
+
+
+_PLACEMENT: dict[str, tuple[str, str]] = {}
+_PLACEMENT_AT = [0.0]
+PLACEMENT_MAX_AGE = 5.0
+
+
+def placement(code: str) -> tuple[str, str] | None:
+    """Where a tenant lives and where it is being moved to ("" when it is not), read
+    from the directory again at most every few seconds; None for no such tenant."""
+    now = time.monotonic()
+    if now - _PLACEMENT_AT[0] > PLACEMENT_MAX_AGE or code not in _PLACEMENT:
+        _PLACEMENT.clear()
+        _PLACEMENT.update(
+            (c, (db, moving))
+            for c, db, moving in directory().values_list("code", "database", "moving_to")
+        )
+        _PLACEMENT_AT[0] = now
+    return _PLACEMENT.get(code)
+
+
+def forget_placements() -> None:
+    """Read placements from the directory again at the next request (after a move)."""
+    _PLACEMENT.clear()
+    _TENANT_IDS.clear()
+
+
+_routed_for: ContextVar[str | None] = ContextVar("onestop_routed_tenant", default=None)
+
+
+def enter_tenant_database(code: str) -> Callable[[], None] | None:
+    """Make the tenant's database the current one for a request whose URL names it; the
+    function returned ends that. None for no such tenant."""
+    found = placement(code)
+    if found is None:
+        return None
+    tokens = databases.enter(found[0]), _routed_for.set(code)
+
+    def leave() -> None:
+        _routed_for.reset(tokens[1])
+        databases.leave(tokens[0])
+
+    return leave
+
+
+@contextmanager
+def tenant_database(code: str) -> Iterator[str]:
+    """Run the block on the database the tenant ``code`` lives on (the default database
+    for no such tenant, where nothing of it will be found)."""
+    found = placement(code)
+    with databases.using(found[0] if found else databases.PLATFORM) as alias:
+        yield alias
 
 
 _TENANT_IDS: dict[str, int] = {}
@@ -44,7 +112,7 @@ def tenant_ids(max_age: float = 60.0) -> dict[str, int]:
     now = time.monotonic()
     if now - _TENANT_IDS_AT[0] > max_age or not _TENANT_IDS:
         _TENANT_IDS.clear()
-        _TENANT_IDS.update(Tenant.objects.values_list("code", "id"))
+        _TENANT_IDS.update(directory().values_list("code", "id"))
         _TENANT_IDS_AT[0] = now
     return _TENANT_IDS
 

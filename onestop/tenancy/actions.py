@@ -7,14 +7,15 @@ Each action takes a keyword-only ``actor``, runs in one transaction and records 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from onestop.core import databases
 from onestop.core.actors import Actor
 from onestop.core.audit import Event, record_action
 from onestop.core.errors import ValidationFailed
+from onestop.tenancy import moving
 from onestop.tenancy.error_codes import TenancyErrorCode
 from onestop.tenancy.models import Department, Region, RegionLevel, Tenant, TenantKind
 from onestop.tenancy.specs import DepartmentSpec, RegionSpec
@@ -52,7 +53,7 @@ def do_create_tenant(
         raise ValidationFailed(
             TenancyErrorCode.TENANT_CODE_INVALID, _("Unknown tenant kind."), field="kind"
         )
-    with transaction.atomic():
+    with databases.atomic():
         if Tenant.objects.filter(code=code).exists():
             raise ValidationFailed(
                 TenancyErrorCode.TENANT_CODE_TAKEN, _("This tenant code is taken."), field="code"
@@ -74,7 +75,7 @@ def do_create_tenant(
 
 def do_import_regions(*, actor: Actor, tenant: Tenant, regions: Sequence[RegionSpec]) -> int:
     """Create or update regions; parents must come before their children or exist."""
-    with transaction.atomic():
+    with databases.atomic():
         known = {r.code: r for r in Region.objects.filter(tenant=tenant)}
         written = 0
         for spec in regions:
@@ -119,7 +120,7 @@ def do_import_departments(
     *, actor: Actor, tenant: Tenant, departments: Sequence[DepartmentSpec]
 ) -> int:
     """Create or update departments by code, each attached to one of the tenant's regions."""
-    with transaction.atomic():
+    with databases.atomic():
         regions = {r.code: r for r in Region.objects.filter(tenant=tenant)}
         existing = {d.code: d for d in Department.objects.filter(tenant=tenant)}
         seen: set[str] = set()
@@ -164,3 +165,12 @@ def do_import_departments(
             events=[Event("tenancy.departments.imported", {"tenant": tenant.code, "count": count})],
         )
     return count
+
+
+def do_move_tenant(*, actor: Actor, code: str, target: str, settle: float | None = None,
+                   report: Callable[[str, int], None] | None = None) -> Tenant:  # fmt: skip
+    """Move a tenant with all its rows to the database ``target`` (see ``moving``): not
+    one transaction but three (copy, switch, delete), each whole, recorded on both
+    databases' audit chains."""
+    return moving.move_tenant(actor=actor, code=code, target=target, report=report,
+                              settle=moving.SETTLE if settle is None else settle)  # fmt: skip

@@ -37,6 +37,10 @@ class Tenant(Bilingual, models.Model):
     kind = models.CharField(max_length=16, choices=TenantKind.choices)
     is_public = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Placement, read from the directory (the default database's copy of this row): the
+    # database the tenant's rows live on, and the one it is being moved to, if any.
+    database = models.CharField(max_length=32, default="default")
+    moving_to = models.CharField(max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("tenant")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onestop.core import databases
 from onestop.core.actors import Actor
 from onestop.core.audit import record_action
 from onestop.core.errors import ValidationFailed
@@ -28,7 +28,7 @@ def do_set_calendar_day(*, actor: Actor, day: date, kind: str, name: str = "") -
             _("A make-up working day falls on a weekend."),
             field="day",
         )
-    with transaction.atomic():
+    with databases.using(databases.PLATFORM), databases.atomic():  # the calendar is the platform's
         entry, _created = CalendarDay.objects.update_or_create(
             day=day, defaults={"kind": kind, "name": name, "updated_at": timezone.now()}
         )
@@ -38,7 +38,7 @@ def do_set_calendar_day(*, actor: Actor, day: date, kind: str, name: str = "") -
 
 
 def do_remove_calendar_day(*, actor: Actor, day: date) -> None:
-    with transaction.atomic():
+    with databases.using(databases.PLATFORM), databases.atomic():  # the calendar is the platform's
         CalendarDay.objects.filter(day=day).delete()
         record_action(actor=actor, action="workdays.remove_day", object_type="calendar_day",
                       object_id=day.isoformat())  # fmt: skip
@@ -46,7 +46,7 @@ def do_remove_calendar_day(*, actor: Actor, day: date) -> None:
 
 def do_mark_year_entered(*, actor: Actor, year: int) -> CalendarYear:
     """Say that every holiday and make-up day of the year is in the table."""
-    with transaction.atomic():
+    with databases.using(databases.PLATFORM), databases.atomic():  # the calendar is the platform's
         entry, _created = CalendarYear.objects.update_or_create(
             year=year, defaults={"entered_at": timezone.now(), "entered_by": actor.label}
         )

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from onestop.core import databases
 from onestop.core.audit import prune_audit_log, verify_audit_log
 
 PROBLEMS = {
@@ -33,18 +34,24 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "prune" and options["days"] < 180:
+            raise CommandError("audit entries are kept for at least 180 days")
+        for alias in databases.aliases():  # every database keeps its own chain
+            with databases.using(alias):
+                self._handle(alias, options)
+
+    def _handle(self, alias: str, options: dict[str, Any]) -> None:
+        label = "audit log" if alias == databases.PLATFORM else f"audit log of database {alias}"
         result = verify_audit_log()
         if not result.ok:
             message = PROBLEMS.get(result.problem, result.problem).format(sequence=result.sequence)
             raise CommandError(
-                f"audit log verification FAILED: {message} ({result.entries} entries verified before it)"
+                f"{label} verification FAILED: {message} ({result.entries} entries verified before it)"
             )
         if options["action"] == "verify":
-            self.stdout.write(
-                f"audit log OK: {result.entries} entries verified, root {result.root}"
-            )
+            self.stdout.write(f"{label} OK: {result.entries} entries verified, root {result.root}")
             return
-        if options["days"] < 180:
-            raise CommandError("audit entries are kept for at least 180 days")
         deleted = prune_audit_log(older_than_days=options["days"])
-        self.stdout.write(f"pruned {deleted} audit entries older than {options['days']} days")
+        self.stdout.write(
+            f"{label}: pruned {deleted} audit entries older than {options['days']} days"
+        )

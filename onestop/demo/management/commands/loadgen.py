@@ -6,6 +6,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -16,7 +17,7 @@ from onestop.core.bulkload import analyze
 from onestop.core.errors import NotFound
 from onestop.demo.generator import DEFAULT_SEED
 from onestop.demo.loadgen import grow_catalogue, load
-from onestop.tenancy.access import access_tenant_by_code
+from onestop.tenancy.access import access_tenant_by_code, tenant_database
 
 
 def _count(value: str) -> int:
@@ -82,6 +83,8 @@ class Command(BaseCommand):
             bars.append(bar)
             return bar.update
 
+        placed = ExitStack()  # the load runs on the database the tenant lives on
+        placed.enter_context(tenant_database(tenant.code))
         try:
             if options["items"]:
                 added = grow_catalogue(
@@ -97,6 +100,7 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from None
         finally:
+            placed.close()
             for bar in bars:
                 bar.close()
         self.stdout.write(self.style.SUCCESS(

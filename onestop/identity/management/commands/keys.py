@@ -11,6 +11,7 @@ from typing import Any
 from cryptography.fernet import Fernet
 from django.core.management.base import BaseCommand, CommandParser
 
+from onestop.core import databases
 from onestop.core.actors import Actor
 from onestop.identity.actions import do_reencrypt_personal_data
 from onestop.messaging.actions import do_reencrypt_messages
@@ -27,8 +28,11 @@ class Command(BaseCommand):
             self.stdout.write(Fernet.generate_key().decode())
             return
         actor = Actor.system("keys rotate")
-        accounts = do_reencrypt_personal_data(actor=actor)
-        messages = do_reencrypt_messages(actor=actor)
+        accounts = messages = 0
+        for alias in databases.aliases():  # accounts live where their tenant lives
+            with databases.using(alias):
+                accounts += do_reencrypt_personal_data(actor=actor)
+                messages += do_reencrypt_messages(actor=actor)
         if options["verbosity"]:
             self.stdout.write(
                 f"re-encrypted {accounts} accounts and {messages} messages with the newest key"

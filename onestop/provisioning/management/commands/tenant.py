@@ -19,6 +19,7 @@ from onestop.core.errors import OnestopError
 from onestop.identity.actions import AccountSpec, do_provision_account
 from onestop.provisioning.replicate import replicate_tenant
 from onestop.tenancy.access import all_tenants
+from onestop.tenancy.actions import do_move_tenant
 
 
 class Command(BaseCommand):
@@ -40,12 +41,26 @@ class Command(BaseCommand):
         )
         create.add_argument("--operator-phone", default="",
                             help="a mobile number: its tenant operator account, with a password shown once")  # fmt: skip
-        commands.add_parser("list", help="every tenant with its kind")
+        commands.add_parser("list", help="every tenant with its kind and database")
+        move = commands.add_parser("move", help="move a tenant, all its rows, to another database")
+        move.add_argument("code", help="the tenant's code")
+        move.add_argument(
+            "--to", required=True, dest="target", help="the database's alias (ONESTOP_DATABASES)"
+        )
+        move.add_argument(
+            "--settle",
+            type=float,
+            default=None,
+            help="seconds to wait, the tenant marked as moving, before copying (default 10)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "list":
             for tenant in all_tenants():
-                self.stdout.write(f"{tenant.code}\t{tenant.kind}\t{tenant.name}")
+                self.stdout.write(f"{tenant.code}\t{tenant.kind}\t{tenant.database}\t{tenant.name}")
+            return
+        if options["subcommand"] == "move":
+            self._move(options)
             return
         started = time.monotonic()
         with tqdm(
@@ -79,3 +94,18 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Created tenant '{tenant.code}' from '{options['template']}' in {time.monotonic() - started:.1f} s: "
             f"its portal is /{tenant.code}/."))  # fmt: skip
+
+    def _move(self, options: dict[str, Any]) -> None:
+        started = time.monotonic()
+
+        def report(table: str, rows: int) -> None:
+            if options["verbosity"] > 0:
+                self.stderr.write(f"  {table}: {rows} rows")
+
+        try:
+            tenant = do_move_tenant(actor=Actor.system("onestop tenant move"), code=options["code"],
+                                 target=options["target"], settle=options["settle"], report=report)  # fmt: skip
+        except OnestopError as error:
+            raise CommandError(f"{error.message} ({error.code})") from None
+        self.stdout.write(self.style.SUCCESS(
+            f"Moved tenant '{tenant.code}' to database '{tenant.database}' in {time.monotonic() - started:.1f} s."))  # fmt: skip

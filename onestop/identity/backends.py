@@ -1,0 +1,26 @@
+"""Finding the account behind a session, on the database it lives on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+
+from onestop.core import databases
+from onestop.identity.models import User
+
+
+class AccountBackend(ModelBackend):
+    """Sessions are the platform's; the account a session names lives on its tenant's
+    database (the request's) or, for platform accounts, on the default one. Ids are
+    unique across databases (each numbers its rows in its own block)."""
+
+    def get_user(self, user_id: Any) -> User | None:
+        user = User._default_manager.filter(pk=user_id).first()
+        if user is None and databases.current() != databases.PLATFORM:
+            user = (
+                User._default_manager.using(databases.PLATFORM)
+                .filter(pk=user_id, tenant__isnull=True)
+                .first()
+            )
+        return user if user is not None and self.user_can_authenticate(user) else None

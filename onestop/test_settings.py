@@ -1,0 +1,19 @@
+"""The settings of the test suite: the project's own, plus a second database (``cell1``)
+beside the default one, of the same engine, for the tests of tenants on databases of
+their own. On PostgreSQL it is another database of the same cluster."""
+
+from __future__ import annotations
+
+import json
+
+from onestop.settings import *  # noqa: F403
+from onestop.settings import DATABASES, VAR_DIR
+
+if "cell1" not in DATABASES:
+    _default = DATABASES["default"]
+    if str(_default["ENGINE"]).endswith("sqlite3"):
+        _url = f"sqlite:///{VAR_DIR / 'cell1.sqlite3'}"
+    else:
+        _url = (f"postgres://{_default['USER']}:{_default['PASSWORD']}@{_default['HOST']}:{_default['PORT']}/"
+                f"{_default['NAME']}_cell1")  # fmt: skip
+    add_databases(DATABASES, json.dumps({"cell1": {"url": _url, "block": 1}}))  # noqa: F405
