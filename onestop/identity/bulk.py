@@ -3,15 +3,18 @@
 Each citizen is stored exactly as registration and verification store one: phone, name
 and ID number encrypted, keyed hashes to find them, masked forms to show, trust level L3.
 Everything is derived from the account's id and the seed, so a citizen is the same on
-every run and no two collide: the phone number is 199 followed by the id in eight digits,
-the ID number a well-formed GB 11643 number of a county of the tenant, its birth day and
-sequence taken from the id. They have no usable password (a password starting with "!": they cannot log in).
+every run and no two collide: the phone numbers of a load are 199 followed by the load's
+ids in eight digits, handed out in the order of the login keys they make (so that the
+unique login-key index grows at its end, like the table, instead of everywhere at once);
+the ID number is a well-formed GB 11643 number of a county of the tenant, its birth day
+and sequence taken from the id. They have no usable password (a password starting with "!": they cannot log in).
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -62,12 +65,15 @@ class CitizenPlan:
     seed: int
     joined: list[object]  # date_joined values, ready for the database
     taken: frozenset[str] = frozenset()  # ID number hashes the tenant's accounts already have
+    phones: Sequence[int] = ()  # the phone number of each account of the load (else its id)
 
     def rows(self, start: int, count: int) -> list[bulkload.Row]:
         rows = []
         rng = random.Random(self.seed * 1_000_003 + self.first_id + start)
         for user_id in range(self.first_id + start, self.first_id + start + count):
-            phone = synthetic_phone(user_id)
+            phone = synthetic_phone(
+                self.phones[user_id - self.first_id] if self.phones else user_id
+            )
             number, shift = synthetic_id_number(user_id, self.counties), 0
             id_hash = keyed_hash("id-number", number)
             while id_hash in self.taken:
@@ -85,9 +91,24 @@ class CitizenPlan:
                 encrypt(name), mask_name(name), encrypt(number), id_hash,
                 mask_id_number(number), "", "", "zh-hans", int(TrustLevel.L3), joined, True, joined, 0,
             ))  # fmt: skip
-        # In the order of the unique login key's index: neighbours share its pages.
-        rows.sort(key=lambda row: row[3])
         return rows
+
+
+def phones_in_key_order(first_id: int, count: int, workers: int | None = None) -> array[int]:
+    """The numbers (as in ``synthetic_phone``) of ``range(first_id, first_id + count)``
+    sorted by the login key each makes: given to consecutive ids, they make ids and login
+    keys grow together, and every batch writes to the end of both indexes."""
+
+    def keys(start: int, n: int) -> list[int]:
+        # The first 64 bits of the key's hash, then the position: ties keep their order.
+        return [(int(phone_hash(synthetic_phone(first_id + k))[:16], 16) << 32) | k
+                for k in range(start, start + n)]  # fmt: skip
+
+    ordered: list[int] = []
+    for part in bulkload.build_in_parallel(keys, count, 250_000, workers):  # type: ignore[arg-type]
+        ordered.extend(part)  # type: ignore[arg-type]
+    ordered.sort()
+    return array("Q", (first_id + (key & 0xFFFFFFFF) for key in ordered))
 
 
 def add_citizens(
@@ -108,7 +129,8 @@ def add_citizens(
     taken = frozenset(
         User.objects.filter(tenant=tenant).exclude(id_number_hash="").values_list("id_number_hash", flat=True)
     )  # fmt: skip
-    plan = CitizenPlan(tenant.pk, tenant.code, first_id, counties, seed, joined, taken)
+    phones = phones_in_key_order(first_id, count, workers)
+    plan = CitizenPlan(tenant.pk, tenant.code, first_id, counties, seed, joined, taken, phones)
     bulkload.load_table(
         User, COLUMNS, plan.rows, count, chunk_size=chunk_size, workers=workers, progress=progress
     )

@@ -22,7 +22,7 @@ from onestop.cases.models import Case, CaseSequence
 from onestop.catalogue.access import ServiceQuery, published_items, search_service_items
 from onestop.core import bulkload
 from onestop.core.crypto import decrypt, keyed_hash
-from onestop.identity.bulk import CitizenPlan, synthetic_id_number
+from onestop.identity.bulk import CitizenPlan, phones_in_key_order, synthetic_id_number
 from onestop.identity.idnumber import parse_id_number
 from onestop.identity.models import AccountKind, User
 from onestop.messaging.phones import phone_hash
@@ -40,11 +40,11 @@ def test_loadgen_adds_real_name_citizens_and_their_cases() -> None:
 
     citizens = list(User.objects.filter(pk__gte=first_id).order_by("pk"))
     assert len(citizens) == 300 and User.objects.count() == users_before + 300
-    id_hashes = set()
+    id_hashes, phones = set(), set()
     for user in citizens:
         phone = decrypt(user.phone_encrypted)
         number = decrypt(user.id_number_encrypted)
-        assert phone == f"199{user.pk:08d}"
+        phones.add(phone)
         assert user.login_key == f"gd:{phone_hash(phone)}" and user.phone_hash == phone_hash(phone)
         assert parse_id_number(number).value == number  # a well-formed GB 11643 number
         assert user.id_number_hash == keyed_hash("id-number", number)
@@ -54,6 +54,9 @@ def test_loadgen_adds_real_name_citizens_and_their_cases() -> None:
         assert not user.has_usable_password()
         id_hashes.add(user.id_number_hash)
     assert len(id_hashes) == 300
+    # The load's own numbers, handed out so that login keys grow with ids.
+    assert phones == {f"199{user.pk:08d}" for user in citizens}
+    assert [u.login_key for u in citizens] == sorted(u.login_key for u in citizens)
 
     cases = list(Case.objects.filter(tenant=tenant).order_by("-pk")[:700])
     assert Case.objects.count() == cases_before + 700
@@ -74,7 +77,10 @@ def test_loadgen_adds_real_name_citizens_and_their_cases() -> None:
 
 def test_the_same_rows_whether_built_by_workers_or_not() -> None:
     now = bulkload.db_datetime(timezone.now())
-    citizens = CitizenPlan(1, "gd", 10_000, ["440103", "440104"], 7, [now])
+    phones = phones_in_key_order(10_000, 90, workers=2)
+    assert phones == phones_in_key_order(10_000, 90, workers=0)
+    assert sorted(phones) == list(range(10_000, 10_090))
+    citizens = CitizenPlan(1, "gd", 10_000, ["440103", "440104"], 7, [now], phones=phones)
     parallel = [
         row for rows in bulkload.build_in_parallel(citizens.rows, 90, 25, workers=2) for row in rows
     ]
