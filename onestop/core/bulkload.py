@@ -118,6 +118,40 @@ def indexes_set_aside(model: type[models.Model]) -> Iterator[None]:
                 cursor.execute(definition)
 
 
+@contextmanager
+def foreign_keys_set_aside(model: type[models.Model]) -> Iterator[None]:
+    """PostgreSQL: drop the table's foreign keys for the load and add them again
+    afterwards, as pg_restore does. Checked row by row, each key locks the row it points
+    to (FOR KEY SHARE), which writes to that row: ten million cases would rewrite pages of
+    the accounts and items they point to all over. Added again, each key is checked in
+    one pass over the table, and a row the loader got wrong fails the load. (SQLite's
+    loading connection checks no foreign keys at all: ``foreign_keys = OFF``.)"""
+    connection = databases.connection()
+    if connection.vendor != "postgresql":
+        yield
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.in_atomic_block:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks on the table
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = %s::regclass AND contype = 'f'",
+            [model._meta.db_table],
+        )
+        keys = cursor.fetchall()
+        for name, _definition in keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for name, definition in keys:
+                cursor.execute(
+                    f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}"
+                )
+
+
 def analyze() -> None:
     """Refresh the planner's statistics after a large load: without them SQLite may scan
     a hundred thousand items where an index would find twenty."""
@@ -198,9 +232,10 @@ def load_table(
     total: int, *, chunk_size: int, workers: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> None:  # fmt: skip
-    """A whole load of one table: tuned, its secondary indexes set aside and rebuilt, the
-    rows written by ``load``, and the table's id sequence moved past them."""
-    with tuned_for_loading(), indexes_set_aside(model):
+    """A whole load of one table: tuned, its secondary indexes and (PostgreSQL) foreign
+    keys set aside and made again, the rows written by ``load``, and the table's id
+    sequence moved past them."""
+    with tuned_for_loading(), indexes_set_aside(model), foreign_keys_set_aside(model):
         load(
             model, columns, build, total, chunk_size=chunk_size, workers=workers, progress=progress
         )
