@@ -49,12 +49,17 @@ def db_date(value: date | None) -> Any:
 
 
 def _tune_for_loading() -> None:
-    """SQLite, this connection: a large page cache and a mapped file (another worker's
-    commit empties the cache; mapped pages are read again without copying), WAL-safe
-    NORMAL sync (a crash loses at most the last batches, never the database), no foreign
-    key checks (the loader's references are made valid) and helper threads to sort
-    while indexes are built."""
-    with databases.connection().cursor() as cursor:
+    """This connection, for loading. SQLite: a large page cache and a mapped file
+    (another worker's commit empties the cache; mapped pages are read again without
+    copying), WAL-safe NORMAL sync, no foreign key checks (the loader's references are
+    made valid) and helper threads to sort while indexes are built. PostgreSQL: commits
+    that do not wait for the disk. Either way a crash loses at most the last batches,
+    never the database's consistency."""
+    connection = databases.connection()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET synchronous_commit = off")
+            return
         for pragma in (
             "cache_size = -1000000", f"mmap_size = {MMAP_BYTES}", "synchronous = NORMAL",
             "foreign_keys = OFF", f"threads = {os.cpu_count() or 1}",
@@ -64,19 +69,24 @@ def _tune_for_loading() -> None:
 
 @contextmanager
 def tuned_for_loading() -> Iterator[None]:
-    """The connection tuned for loading (SQLite), then closed, so that the next use opens
-    it again with the settings' own pragmas. Inside a transaction (tests) SQLite refuses
-    the change: nothing is tuned there."""
-    if databases.connection().vendor != "sqlite" or databases.connection().in_atomic_block:
+    """The connection tuned for loading, then given back untuned (SQLite: closed, so that
+    the next use opens it with the settings' own pragmas; PostgreSQL: its setting reset
+    before the connection returns to the pool). Inside a transaction (tests) nothing is
+    tuned."""
+    if databases.connection().in_atomic_block:
         yield
         return
     _tune_for_loading()
     try:
         yield
     finally:
-        with databases.connection().cursor() as cursor:
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        databases.connection().close()
+        connection = databases.connection()
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("RESET synchronous_commit")
+            else:
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.close()
 
 
 @contextmanager
@@ -249,18 +259,13 @@ def load(
 ) -> None:  # fmt: skip
     """Insert ``build(start, count)`` for consecutive chunks of ``range(total)``.
 
-    On SQLite, outside a transaction, each worker process builds and writes its own
-    batches, the workers taking turns at the database's single write lock: no row
-    crosses between processes and both cores stay busy. Otherwise (PostgreSQL, whose
-    server writes in a process of its own, or inside a transaction) the workers build
-    and this process writes."""
+    Outside a transaction each worker process builds and writes its own batches on a
+    connection of its own (SQLite: taking turns at the single write lock; PostgreSQL:
+    COPY side by side): no row crosses between processes. Inside a transaction (tests)
+    the workers build and this process writes."""
     global _job
     workers = _workers(workers)
-    direct = (
-        databases.connection().vendor == "sqlite"
-        and not databases.connection().in_atomic_block
-        and workers > 0
-    )
+    direct = not databases.connection().in_atomic_block and workers > 0
     if not direct or total <= chunk_size:
         for rows in build_in_parallel(build, total, chunk_size, workers):
             insert_rows(model, columns, rows)
@@ -270,6 +275,9 @@ def load(
     chunks = _chunks(total, chunk_size)
     _job = (model, columns, build)
     connections.close_all()  # each worker opens its own connection
+    for connection in connections.all(initialized_only=True):
+        if hasattr(connection, "close_pool"):
+            connection.close_pool()  # a pool's sockets and threads do not survive a fork
     context = multiprocessing.get_context("fork")
     try:
         with context.Pool(workers, initializer=_tune_for_loading) as pool:

@@ -124,15 +124,7 @@ def test_an_unknown_tenant_is_a_clear_error() -> None:
 def test_on_sqlite_the_workers_write_their_own_batches(tmp_path: Path) -> None:
     """Outside a transaction the workers take turns at SQLite's write lock: a real run in
     its own database file, checked afterwards with SQLite itself."""
-    env = {**os.environ, "ONESTOP_VAR_DIR": str(tmp_path), "ONESTOP_ANALYTICS_BACKGROUND": "0"}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    cli = str(Path(sys.executable).with_name("onestop"))
-    subprocess.run([cli, "migrate", "--no-input", "-v", "0"], env=env, check=True)
-    subprocess.run([cli, "shell", "-c", "from onestop.demo.loader import load_sandbox; load_sandbox()"],
-                   env=env, check=True)  # fmt: skip
-    subprocess.run([cli, "loadgen", "--tenant", "sandbox", "--users", "4500", "--cases", "5200",
-                    "--batch", "1000", "--workers", "2", "-v", "0"], env=env, check=True)  # fmt: skip
-
+    _load_in_a_subprocess(tmp_path)
     database = sqlite3.connect(tmp_path / "onestop.sqlite3")
     (tenant,) = database.execute("select id from tenancy_tenant where code = 'sandbox'").fetchone()
     citizens = database.execute(
@@ -155,6 +147,57 @@ def test_on_sqlite_the_workers_write_their_own_batches(tmp_path: Path) -> None:
         "user_trust_idx",
         "one_account_per_person_per_tenant",
     } <= indexes
+
+
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL"), reason="PostgreSQL's own path")
+def test_on_postgresql_the_workers_copy_their_own_batches(tmp_path: Path) -> None:
+    """Outside a transaction each worker COPYs its batches on its own connection: a real
+    run into a database of its own, its foreign keys and indexes made again after."""
+    import psycopg
+
+    base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+    name = f"onestop_loadgen_{os.getpid()}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        admin.execute(f"CREATE DATABASE {name}")
+    try:
+        _load_in_a_subprocess(tmp_path, database_url=f"{base}/{name}")
+        with psycopg.connect(f"{base}/{name}") as database:
+            (tenant,) = database.execute(
+                "select id from tenancy_tenant where code = 'sandbox'"
+            ).fetchone()  # type: ignore[misc]
+            citizens = database.execute(
+                "select count(*), count(distinct id_number_hash) from identity_user"
+                " where tenant_id = %s and phone_masked like '199%%' and trust_level = 3", (tenant,)
+            ).fetchone()  # fmt: skip
+            assert citizens == (4500, 4500)
+            cases = database.execute(
+                "select count(*), count(distinct number) from cases_case where tenant_id = %s",
+                (tenant,),
+            ).fetchone()
+            assert cases == (5200, 5200)
+            keys = database.execute(
+                "select count(*) from pg_constraint where conrelid = 'cases_case'::regclass and contype = 'f'"
+            ).fetchone()
+            assert keys is not None and keys[0] >= 4  # tenant, item, department, applicant, ...
+            indexes = {name for (name,) in database.execute("select indexname from pg_indexes")}
+            assert {"case_applicant_idx", "case_queue_idx", "user_trust_idx",
+                    "one_account_per_person_per_tenant"} <= indexes  # fmt: skip
+    finally:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _load_in_a_subprocess(var: Path, *, database_url: str = "") -> None:
+    env = {**os.environ, "ONESTOP_VAR_DIR": str(var), "ONESTOP_ANALYTICS_BACKGROUND": "0",
+           "DATABASE_URL": database_url}  # fmt: skip
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    cli = str(Path(sys.executable).with_name("onestop"))
+    subprocess.run([cli, "migrate", "--no-input", "-v", "0"], env=env, check=True)
+    subprocess.run([cli, "shell", "-c", "from onestop.demo.loader import load_sandbox; load_sandbox()"],
+                   env=env, check=True)  # fmt: skip
+    subprocess.run([cli, "loadgen", "--tenant", "sandbox", "--users", "4500", "--cases", "5200",
+                    "--batch", "1000", "--workers", "2", "-v", "0"], env=env, check=True)  # fmt: skip
 
 
 def test_a_synthetic_id_number_somebody_has_is_moved_to_another_county() -> None:
