@@ -33,7 +33,6 @@ from onestop.core.errors import Conflict, NotFound
 from onestop.core.models import OutboxEvent
 from onestop.tenancy.access import (
     PLACEMENT_MAX_AGE,
-    access_tenant_by_code,
     directory,
     forget_placements,
 )
@@ -89,7 +88,11 @@ def _tenant_field(model: type[Model]) -> ForeignKey[Tenant, Tenant] | None:
 def move_tenant(*, actor: Actor, code: str, target: str, settle: float = SETTLE,
                 report: Callable[[str, int], None] | None = None) -> Tenant:  # fmt: skip
     """Move the tenant ``code`` to the database ``target``; its directory row afterwards."""
-    tenant = access_tenant_by_code(code, public_only=False)
+    # Not access_tenant_by_code: a move that was cut short leaves the tenant marked, and
+    # running the command again must finish it.
+    tenant = directory().filter(code=code).first()
+    if tenant is None:
+        raise NotFound(TenancyErrorCode.TENANT_NOT_FOUND, _("No such tenant."))
     source = tenant.database
     if target not in databases.aliases():
         raise NotFound(TenancyErrorCode.DATABASE_UNKNOWN, _("There is no database of that name."))
@@ -103,6 +106,7 @@ def move_tenant(*, actor: Actor, code: str, target: str, settle: float = SETTLE,
     try:
         time.sleep(settle)  # every process sees the mark; requests under way finish
         databases.start_ids_in_block(target)
+        _delete(tenant, target)  # what a move cut short after its copy may have left there
         _copy(tenant, source, target, report)
     except BaseException:
         directory().filter(pk=tenant.pk).update(moving_to="")

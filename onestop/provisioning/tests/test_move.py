@@ -23,6 +23,9 @@ from onestop.core import databases
 from onestop.core.audit import verify_audit_log
 from onestop.core.models import AuditEntry
 from onestop.identity.models import User
+from onestop.identity.tests.helpers import login
+from onestop.partners.models import Token
+from onestop.partners.tests.helpers import make_partner_app
 from onestop.tenancy.access import forget_placements
 from onestop.tenancy.models import Tenant
 from onestop.tenancy.moving import tenant_parts
@@ -126,3 +129,31 @@ def test_a_tenant_being_moved_answers_503_with_retry_after() -> None:
     api = Client().get("/api/v1/tenants/xq/services")
     assert api.status_code == 503 and api.json()["code"] == "tenant_moving"
     assert Client().get("/gd/").status_code == 200  # others are not touched
+    # A move cut short (the mark left behind) is finished by running the command again.
+    _move("xq", "cell1")
+    assert Tenant.objects.using("default").get(code="xq").moving_to == ""
+    assert Client().get("/xq/").status_code == 200
+
+
+def test_partners_work_with_a_tenant_on_another_database() -> None:
+    """The partner registry stays on the platform's database; admissions, grants, tokens
+    and consents move with the tenant, and nothing joins the two."""
+    partner = make_partner_app(scopes=["catalogue:read", "cases:read", "cases:write"])
+    _move("gd", "cell1")
+    assert Token.objects.using("cell1").count() == 0  # none issued yet
+    token = partner.token(scope="catalogue:read")["access_token"]
+    assert Token.objects.using("cell1").filter(tenant__code="gd").count() == 1
+    info = partner.call("get", "/tenants/gd/partner/token", token).json()
+    assert info["scopes"] == ["catalogue:read"]
+    assert partner.call("get", "/tenants/gd/services?q=社保", token).status_code == 200
+    # A citizen of the moved province authorises the app, which then acts for them.
+    citizen = logged_in("13800138000")
+    acting = partner.consent_of(citizen)["access_token"]
+    mine = partner.call("get", "/tenants/gd/partner/token", acting).json()
+    assert mine["acting_for_citizen"] is True
+    assert partner.app.name in citizen.get("/gd/me/apps/").content.decode()
+    # Its developers still see the app enabled in gd, read from gd's database.
+    developer = Client()
+    assert login(developer, "13700137100", "Partner-Test-2019", tenant="xq").status_code == 302
+    page = developer.get(f"/developers/apps/{partner.app.client_id}/").content.decode()
+    assert "gd" in page and "catalogue:read" in page
