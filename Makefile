@@ -60,8 +60,8 @@ system-packages:  ## install the Debian packages the tests need, if missing
 test: system-packages lint  ## lint plus the whole suite, browser tests included
 	DJANGO_SETTINGS_MODULE=onestop.test_settings $(VENV)/bin/pytest
 
-test-postgres: system-packages $(VENV)/.dev node_modules/.installed messages  ## the suite again on PostgreSQL 15 (a local cluster), browser tests aside
-	url="$$(scripts/postgres)" && DATABASE_URL="$$url" DJANGO_SETTINGS_MODULE=onestop.test_settings $(VENV)/bin/pytest -m "not browser and not crash"
+test-postgres: system-packages $(VENV)/.dev node_modules/.installed messages  ## the suite again on PostgreSQL 15 (a local cluster), browser tests included
+	url="$$(scripts/postgres)" && DATABASE_URL="$$url" DJANGO_SETTINGS_MODULE=onestop.test_settings $(VENV)/bin/pytest -m "not crash"
 
 prod: setup  ## production mode here: PostgreSQL and Redis from Debian's packages, the demo, one worker per core
 	scripts/prod
