@@ -95,37 +95,17 @@ def indexes_set_aside(model: type[models.Model]) -> Iterator[None]:
     as pg_restore does: one sort per index instead of millions of scattered inserts. The
     primary key and the indexes behind constraints stay. Run loads while the platform is
     not serving: its queries would miss the indexes meanwhile."""
-    table = model._meta.db_table
-    with databases.connection().cursor() as cursor:
-        if databases.connection().vendor == "sqlite":
-            cursor.execute(
-                "SELECT name, sql FROM sqlite_master"
-                " WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
-                [table],
-            )
-        else:
-            cursor.execute(
-                "SELECT i.indexname, i.indexdef FROM pg_indexes i"
-                " WHERE i.tablename = %s AND i.schemaname = current_schema()"
-                " AND NOT EXISTS (SELECT 1 FROM pg_constraint c"
-                " WHERE c.conindid = to_regclass(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname)))",
-                [table],
-            )
-        indexes = cursor.fetchall()
-        for name, _definition in indexes:
-            cursor.execute(f"DROP INDEX {databases.connection().ops.quote_name(name)}")
-    try:
+    connection = databases.connection()
+    if connection.vendor == "sqlite":
+        found = ("SELECT name, sql FROM sqlite_master"
+                 " WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL")  # fmt: skip
+    else:
+        found = ("SELECT i.indexname, i.indexdef FROM pg_indexes i"
+                 " WHERE i.tablename = %s AND i.schemaname = current_schema()"
+                 " AND NOT EXISTS (SELECT 1 FROM pg_constraint c"
+                 " WHERE c.conindid = to_regclass(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname)))")  # fmt: skip
+    with _set_aside(model, found, drop="DROP INDEX {name}", again="{definition}"):
         yield
-    finally:
-        with databases.connection().cursor() as cursor:
-            if (
-                databases.connection().vendor == "postgresql"
-                and databases.connection().in_atomic_block
-            ):
-                # Inside a transaction (tests), deferred foreign key checks must run first.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            for _name, definition in indexes:
-                cursor.execute(definition)
 
 
 @contextmanager
@@ -136,30 +116,37 @@ def foreign_keys_set_aside(model: type[models.Model]) -> Iterator[None]:
     the accounts and items they point to all over. Added again, each key is checked in
     one pass over the table, and a row the loader got wrong fails the load. (SQLite's
     loading connection checks no foreign keys at all: ``foreign_keys = OFF``.)"""
-    connection = databases.connection()
-    if connection.vendor != "postgresql":
+    if databases.connection().vendor != "postgresql":
         yield
         return
-    table = connection.ops.quote_name(model._meta.db_table)
+    found = "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'"
+    with _set_aside(model, found, drop="ALTER TABLE {table} DROP CONSTRAINT {name}",
+                    again="ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"):  # fmt: skip
+        yield
+
+
+@contextmanager
+def _set_aside(model: type[models.Model], found: str, *, drop: str, again: str) -> Iterator[None]:
+    """Drop what ``found`` lists of the table (names and definitions) and make it again
+    afterwards from the definitions."""
+    connection = databases.connection()
+    quote, table = connection.ops.quote_name, connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
-        if connection.in_atomic_block:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks on the table
-        cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
-            " WHERE conrelid = %s::regclass AND contype = 'f'",
-            [model._meta.db_table],
-        )
-        keys = cursor.fetchall()
-        for name, _definition in keys:
-            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+        if connection.vendor == "postgresql" and connection.in_atomic_block:
+            # Inside a transaction (tests), deferred foreign key checks must run first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(found, [model._meta.db_table])
+        things = cursor.fetchall()
+        for name, _definition in things:
+            cursor.execute(drop.format(table=table, name=quote(name)))
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            for name, definition in keys:
-                cursor.execute(
-                    f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}"
-                )
+            if connection.vendor == "postgresql" and connection.in_atomic_block:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for name, definition in things:
+                cursor.execute(again.format(table=table, name=quote(name), definition=definition))
 
 
 def analyze() -> None:

@@ -9,8 +9,10 @@ import sqlite3
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -126,27 +128,29 @@ def test_on_sqlite_the_workers_write_their_own_batches(tmp_path: Path) -> None:
     its own database file, checked afterwards with SQLite itself."""
     _load_in_a_subprocess(tmp_path)
     database = sqlite3.connect(tmp_path / "onestop.sqlite3")
-    (tenant,) = database.execute("select id from tenancy_tenant where code = 'sandbox'").fetchone()
-    citizens = database.execute(
-        "select count(*), count(distinct id_number_hash) from identity_user"
-        " where tenant_id = ? and phone_masked like '199%' and trust_level = 3", (tenant,)
-    ).fetchone()  # fmt: skip
-    assert citizens == (4500, 4500)
-    cases = database.execute(
-        "select count(*), count(distinct number) from cases_case where tenant_id = ?", (tenant,)
-    ).fetchone()
-    assert cases == (5200, 5200)
-    assert database.execute("pragma integrity_check").fetchone() == ("ok",)
-    assert database.execute("pragma foreign_key_check").fetchall() == []
     indexes = {
         name for (name,) in database.execute("select name from sqlite_master where type = 'index'")
     }
-    assert {
-        "case_applicant_idx",
-        "case_queue_idx",
-        "user_trust_idx",
-        "one_account_per_person_per_tenant",
-    } <= indexes
+    _check_the_load(
+        lambda sql, *params: database.execute(sql.replace("%s", "?"), params).fetchone(), indexes
+    )
+    assert database.execute("pragma integrity_check").fetchone() == ("ok",)
+    assert database.execute("pragma foreign_key_check").fetchall() == []
+
+
+def _check_the_load(one: Callable[..., Any], indexes: set[str]) -> None:
+    """What both databases must hold after the subprocess load: every citizen and case,
+    distinct, and the indexes set aside for the load made again."""
+    (tenant,) = one("select id from tenancy_tenant where code = 'sandbox'")
+    citizens = one("select count(*), count(distinct id_number_hash) from identity_user"
+                   " where tenant_id = %s and phone_masked like %s and trust_level = 3", tenant, "199%")  # fmt: skip
+    assert tuple(citizens) == (4500, 4500)
+    cases = one(
+        "select count(*), count(distinct number) from cases_case where tenant_id = %s", tenant
+    )
+    assert tuple(cases) == (5200, 5200)
+    assert {"case_applicant_idx", "case_queue_idx", "user_trust_idx",
+            "one_account_per_person_per_tenant"} <= indexes  # fmt: skip
 
 
 @pytest.mark.skipif(not os.environ.get("DATABASE_URL"), reason="PostgreSQL's own path")
@@ -163,26 +167,12 @@ def test_on_postgresql_the_workers_copy_their_own_batches(tmp_path: Path) -> Non
     try:
         _load_in_a_subprocess(tmp_path, database_url=f"{base}/{name}")
         with psycopg.connect(f"{base}/{name}") as database:
-            (tenant,) = database.execute(
-                "select id from tenancy_tenant where code = 'sandbox'"
-            ).fetchone()  # type: ignore[misc]
-            citizens = database.execute(
-                "select count(*), count(distinct id_number_hash) from identity_user"
-                " where tenant_id = %s and phone_masked like '199%%' and trust_level = 3", (tenant,)
-            ).fetchone()  # fmt: skip
-            assert citizens == (4500, 4500)
-            cases = database.execute(
-                "select count(*), count(distinct number) from cases_case where tenant_id = %s",
-                (tenant,),
-            ).fetchone()
-            assert cases == (5200, 5200)
+            indexes = {name for (name,) in database.execute("select indexname from pg_indexes")}
+            _check_the_load(lambda sql, *params: database.execute(sql, params).fetchone(), indexes)
             keys = database.execute(
                 "select count(*) from pg_constraint where conrelid = 'cases_case'::regclass and contype = 'f'"
             ).fetchone()
             assert keys is not None and keys[0] >= 4  # tenant, item, department, applicant, ...
-            indexes = {name for (name,) in database.execute("select indexname from pg_indexes")}
-            assert {"case_applicant_idx", "case_queue_idx", "user_trust_idx",
-                    "one_account_per_person_per_tenant"} <= indexes  # fmt: skip
     finally:
         with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
