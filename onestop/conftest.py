@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -67,10 +68,14 @@ def fast_password_hashing() -> None:
 
 @pytest.fixture(autouse=True)
 def empty_cache() -> None:
-    """Each test starts with an empty cache: what a rolled-back test cached is gone."""
+    """Each test starts with an empty cache: what a rolled-back test cached is gone (the
+    tenants' placements too: a rolled-back move leaves every tenant where it was)."""
     from django.core.cache import cache
 
+    from onestop.tenancy.access import forget_placements
+
     cache.clear()
+    forget_placements()
 
 
 @pytest.fixture(scope="session")
@@ -138,6 +143,34 @@ def server_url(server_var: Path) -> Iterator[str]:
     cli = str(Path(sys.executable).with_name("onestop"))
     env = {**os.environ, "ONESTOP_VAR_DIR": str(server_var)}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    with _database_of_its_own(env):
+        yield from _serve(cli, env, server_var)
+
+
+@contextmanager
+def _database_of_its_own(env: dict[str, str]) -> Iterator[None]:
+    """On PostgreSQL the served instance gets a database made for the session and dropped
+    after it, as on SQLite it gets files of its own (not the cluster's shared one, which
+    other runs may have filled under other keys)."""
+    url = env.get("DATABASE_URL", "")
+    if not url:
+        yield
+        return
+    import psycopg
+
+    base, name = url.rsplit("/", 1)[0], f"onestop_served_{os.getpid()}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {name}")
+    env["DATABASE_URL"] = f"{base}/{name}"
+    try:
+        yield
+    finally:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _serve(cli: str, env: dict[str, str], server_var: Path) -> Iterator[str]:
     for command in (
         ["migrate", "--no-input", "-v", "0"],
         ["collectstatic", "--no-input", "-v", "0"],
