@@ -10,8 +10,8 @@ deleted in one more transaction. A failure before the switch leaves the tenant w
 was, serving again; the target keeps nothing of it.
 
 What stays behind, on purpose: audit entries (an append-only chain cannot lose any; the
-move itself is recorded on both databases' chains) and sessions (people sign in again).
-Outbox events not yet relayed move with the tenant.
+move itself is recorded on both databases' chains). Outbox events not yet relayed move
+with the tenant. Sessions are the platform's and stay valid: accounts keep their ids.
 """
 
 from __future__ import annotations
