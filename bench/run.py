@@ -92,6 +92,8 @@ def prepare(env: dict[str, str], var: Path, scale: dict[str, int], postgres: boo
     stamp = var / "prepared.json"
     if stamp.exists() and json.loads(stamp.read_text()) == scale:
         print(f"Using the prepared data in {var} ({scale}).", flush=True)
+        # Prepared by an older version, maybe: its schema brought up to date (quick).
+        run([str(BIN / "onestop"), "migrate", "--no-input", "-v", "0"], env)
         return
     if postgres:
         shell("""
