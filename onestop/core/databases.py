@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
+from functools import cache
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -154,14 +155,12 @@ def _platform_model(model: type[Model]) -> bool:
 
 
 _PLATFORM_APPS = frozenset({"django_tasks_database"})
-_PLATFORM_LABELS: list[frozenset[str]] = []
 
 
+@cache
 def platform_labels() -> frozenset[str]:
     """The models that always live on the default database (``ONESTOP_PLATFORM_MODELS``)."""
-    if not _PLATFORM_LABELS:
-        _PLATFORM_LABELS.append(frozenset(getattr(settings, "ONESTOP_PLATFORM_MODELS", ())))
-    return _PLATFORM_LABELS[0]
+    return frozenset(getattr(settings, "ONESTOP_PLATFORM_MODELS", ()))
 
 
 def _route(model: type[Model], hints: dict[str, Any]) -> str:

@@ -50,29 +50,43 @@ def public_tenants() -> QuerySet[Tenant]:
     return directory().filter(is_public=True).order_by("code")
 
 
-_PLACEMENT: dict[str, tuple[str, str]] = {}
-_PLACEMENT_AT = [0.0]
 PLACEMENT_MAX_AGE = 5.0
+_PLACEMENT: dict[str, tuple[str, str]] = {}  # code: (database, moving to)
+_TENANT_IDS: dict[str, int] = {}
+_DIRECTORY_READ_AT = [float("-inf")]
+
+
+def _read_directory() -> None:
+    """The directory's codes, ids and placements, read again at most every few seconds
+    (for per-request work that must not query for them)."""
+    now = time.monotonic()
+    if now - _DIRECTORY_READ_AT[0] <= PLACEMENT_MAX_AGE:
+        return
+    rows = list(directory().values_list("code", "id", "database", "moving_to"))
+    _PLACEMENT.clear()
+    _PLACEMENT.update((code, (database, moving)) for code, _id, database, moving in rows)
+    _TENANT_IDS.clear()
+    _TENANT_IDS.update((code, pk) for code, pk, _database, _moving in rows)
+    _DIRECTORY_READ_AT[0] = now
 
 
 def placement(code: str) -> tuple[str, str] | None:
-    """Where a tenant lives and where it is being moved to ("" when it is not), read
-    from the directory again at most every few seconds; None for no such tenant."""
-    now = time.monotonic()
-    if now - _PLACEMENT_AT[0] > PLACEMENT_MAX_AGE or code not in _PLACEMENT:
-        _PLACEMENT.clear()
-        _PLACEMENT.update(
-            (c, (db, moving))
-            for c, db, moving in directory().values_list("code", "database", "moving_to")
-        )
-        _PLACEMENT_AT[0] = now
+    """Where a tenant lives and where it is being moved to ("" when it is not); None for
+    no such tenant (a tenant made in the last seconds lives on the default database,
+    where an unknown code is looked for anyway)."""
+    _read_directory()
     return _PLACEMENT.get(code)
 
 
+def tenant_ids() -> dict[str, int]:
+    """Tenant codes to ids."""
+    _read_directory()
+    return _TENANT_IDS
+
+
 def forget_placements() -> None:
-    """Read placements from the directory again at the next request (after a move)."""
-    _PLACEMENT.clear()
-    _TENANT_IDS.clear()
+    """Read the directory again at the next request (after a move)."""
+    _DIRECTORY_READ_AT[0] = float("-inf")
 
 
 _routed_for: ContextVar[str | None] = ContextVar("onestop_routed_tenant", default=None)
@@ -100,21 +114,6 @@ def tenant_database(code: str) -> Iterator[str]:
     found = placement(code)
     with databases.using(found[0] if found else databases.PLATFORM) as alias:
         yield alias
-
-
-_TENANT_IDS: dict[str, int] = {}
-_TENANT_IDS_AT = [0.0]
-
-
-def tenant_ids(max_age: float = 60.0) -> dict[str, int]:
-    """Tenant codes to ids, read again at most once a minute (for per-request work that
-    must not query for them)."""
-    now = time.monotonic()
-    if now - _TENANT_IDS_AT[0] > max_age or not _TENANT_IDS:
-        _TENANT_IDS.clear()
-        _TENANT_IDS.update(directory().values_list("code", "id"))
-        _TENANT_IDS_AT[0] = now
-    return _TENANT_IDS
 
 
 def regions_for_tenant(tenant: Tenant) -> QuerySet[Region]:
