@@ -141,7 +141,7 @@ def server_url(server_var: Path) -> Iterator[str]:
     """The operator's path, as `make demo` takes it: migrate, collect static files, load the
     demo, serve with granian. Its output goes to server.log in its folder."""
     cli = str(Path(sys.executable).with_name("onestop"))
-    env = {**os.environ, "ONESTOP_VAR_DIR": str(server_var)}
+    env = {**os.environ, "ONESTOP_VAR_DIR": str(server_var), "ONESTOP_DEMO": "1"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     with _database_of_its_own(env):
         yield from _serve(cli, env, server_var)

@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "onestop.core.context_processors.sandboxes",
             ],
         },
     },
@@ -187,6 +188,17 @@ SESSION_COOKIE_AGE = 4 * 60 * 60
 SESSION_COOKIE_NAME = "onestop_session"
 CSRF_COOKIE_HTTPONLY = True
 LOGIN_URL = "/"
+
+# A demonstration or development installation (`make demo`, the tests): sandbox plugins
+# may run. Without it the server refuses to start while any integration is a sandbox,
+# except those named in ONESTOP_SANDBOX_ALLOWED (comma-separated: sms, email, registry,
+# face, data), and then every page says which ones are.
+ONESTOP_DEMO = _env_bool("ONESTOP_DEMO", False)
+ONESTOP_SANDBOX_ALLOWED = [
+    kind.strip()
+    for kind in os.environ.get("ONESTOP_SANDBOX_ALLOWED", "").split(",")
+    if kind.strip()
+]
 
 # Integrations, each a plugin chosen by name; "sandbox" ones say plainly that they are.
 ONESTOP_SMS_BACKEND = os.environ.get("ONESTOP_SMS_BACKEND", "sandbox")

@@ -87,7 +87,10 @@ class Command(BaseCommand):
             "Demo residents of the sandbox population registry, to verify a new account to L3:"
         )
         lines += [f"  {name}  {number}" for name, number in sample_residents()]
-        lines.append(f"Sandbox SMS (codes sent by the demo): /{tenant}/dev/sms/")
+        lines.append(
+            f"Sandbox SMS: a code shows on the page that asked for it; staff read the "
+            f"outbox at /{tenant}/dev/sms/ (codes blotted out but their own)"
+        )
         lines.append(
             f"Developer portal: /developers/ (log in as the partner developer); the sandbox "
             f"tenant '{settings.ONESTOP_SANDBOX_TENANT}' has test citizens "
