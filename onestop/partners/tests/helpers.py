@@ -1,12 +1,15 @@
 """Partners, apps and tokens for tests, made through the actions and the OAuth endpoints
-as a real partner would get them; and a webhook receiver on 127.0.0.1."""
+as a real partner would get them; a webhook receiver on 127.0.0.1; and a name resolver
+for tests that keeps every lookup and connection on this machine."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import ipaddress
 import json
 import secrets
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -14,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import pytest
 from django.test import Client
 
 from onestop.cases.tests.helpers import OPERATOR
@@ -160,3 +164,47 @@ class Receiver:
 
     def events(self) -> list[dict[str, Any]]:
         return [json.loads(r["body"]) for r in self.received]
+
+
+class Resolver:
+    """Name lookups of this process answered from ``answers``: a name's lists of addresses
+    in turn, the last one again once the others are used. Addresses and localhost go to the
+    system's resolver, any other name is not found: no lookup leaves the machine. And no
+    connection does either: one to an address outside loopback fails here (a test of
+    where webhooks go must never reach the internet, even when the code is wrong)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.answers: dict[str, list[list[str]]] = {}
+        self.asked: list[str] = []
+        real_getaddrinfo, real_connect = socket.getaddrinfo, socket.socket.connect
+
+        def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
+            name = host.decode() if isinstance(host, bytes) else str(host)
+            if name not in self.answers:
+                if name == "localhost" or _is_address(name):
+                    return real_getaddrinfo(host, port, *args, **kwargs)
+                raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+            self.asked.append(name)
+            turns = self.answers[name]
+            found = turns.pop(0) if len(turns) > 1 else turns[0]
+            return [(socket.AF_INET6, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (a, port, 0, 0)) if ":" in a
+                    else (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (a, port)) for a in found]  # fmt: skip
+
+        def connect(sock: socket.socket, address: Any) -> None:
+            host = address[0] if isinstance(address, tuple) else "localhost"
+            if host != "localhost" and not (
+                _is_address(host) and ipaddress.ip_address(host).is_loopback
+            ):
+                raise ConnectionRefusedError(f"test guard: no connection to {host}")
+            real_connect(sock, address)
+
+        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+        monkeypatch.setattr(socket.socket, "connect", connect)
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
