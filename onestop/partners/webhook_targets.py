@@ -13,14 +13,21 @@ cloud metadata service, by address or by name. Development may post to this mach
 loopback under ``ONESTOP_WEBHOOK_ALLOW_LOOPBACK`` (plain http too); nothing else
 non-public is allowed then either.
 
-``resolve`` looks a name up and checks every address it has.
+The check holds only for the address actually connected to: ``resolve`` looks the name
+up once and checks every address it has, and the connections below open their socket to
+those checked addresses, while the Host header, TLS SNI and the certificate check stay on
+the name. A second lookup, which a rebinding DNS server could answer differently, never
+happens.
 """
 
 from __future__ import annotations
 
+import http.client
 import ipaddress
 import re
 import socket
+import ssl
+import sys
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 from urllib.parse import quote, unquote, urlsplit
@@ -251,3 +258,63 @@ def subscription_url(url: str) -> str:
     if len(target.url) > 500:
         raise TargetRefused(MESSAGE_URL)
     return target.url
+
+
+def _open_socket(addresses: list[Address], port: int, timeout: float | None) -> socket.socket:
+    """A TCP connection to the first of the checked addresses that answers. Connecting to
+    an address literal never asks the resolver."""
+    error: OSError = OSError("no address")
+    for address in addresses:
+        family = socket.AF_INET6 if isinstance(address, IPv6Address) else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            sock.settimeout(timeout)
+            sock.connect((str(address), port))
+        except OSError as failed:
+            sock.close()
+            error = failed
+        else:
+            return sock
+    raise error
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Plain HTTP for ``host`` over a socket to the checked addresses."""
+
+    def __init__(self, target: Target, addresses: list[Address], *, timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout)
+        self.addresses = addresses
+
+    def connect(self) -> None:
+        sys.audit("http.client.connect", self, self.host, self.port)
+        self.sock = _open_socket(self.addresses, self.port, self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """TLS for ``host`` over a socket to the checked addresses: SNI, the certificate's
+    check and the Host header are the URL's host; the address is the one checked."""
+
+    def __init__(
+        self, target: Target, addresses: list[Address], *, timeout: float, context: ssl.SSLContext
+    ) -> None:
+        super().__init__(target.host, target.port, timeout=timeout, context=context)
+        self.addresses, self.tls = addresses, context
+
+    def connect(self) -> None:
+        sys.audit("http.client.connect", self, self.host, self.port)
+        sock = _open_socket(self.addresses, self.port, self.timeout)
+        try:
+            self.sock = self.tls.wrap_socket(sock, server_hostname=self.host)
+        except BaseException:
+            sock.close()
+            raise
+
+
+def connection(
+    target: Target, addresses: list[Address], *, timeout: float, context: ssl.SSLContext
+) -> http.client.HTTPConnection:
+    """An HTTP(S) connection to ``target`` that connects to ``addresses`` (from
+    ``resolve``) only. It follows no redirect: it is http.client, which never does."""
+    if target.scheme == "https":
+        return _PinnedHTTPSConnection(target, addresses, timeout=timeout, context=context)
+    return _PinnedHTTPConnection(target, addresses, timeout=timeout)

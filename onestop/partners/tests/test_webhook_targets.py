@@ -1,18 +1,26 @@
 """Where webhooks may go. Subscribing refuses every way of writing a non-public target,
-through the API and the developer page alike, and writes nothing.
+through the API and the developer page alike, and writes nothing; a delivery connects to
+the very address it checked, whatever a second lookup of the name would answer.
 
 Every lookup and connection stays on this machine (``Resolver``): public names are
-answered from a table.
+answered from a table, and the only servers are receivers on loopback addresses.
 """
 
 from __future__ import annotations
 
+import ssl
+import uuid
+from pathlib import Path
+
 import pytest
+import trustme
 from django.test import Client, override_settings
 
+from onestop.core.models import OutboxEvent
 from onestop.identity.tests.helpers import login
-from onestop.partners.models import Subscription
-from onestop.partners.tests.helpers import PartnerApp, Resolver, make_partner_app
+from onestop.partners import actions, webhooks
+from onestop.partners.models import Subscription, WebhookDelivery
+from onestop.partners.tests.helpers import SYSTEM, PartnerApp, Receiver, Resolver, make_partner_app
 
 pytestmark = pytest.mark.django_db
 PUBLIC = "93.184.215.14"  # answered by the table only: never connected to (Resolver)
@@ -142,3 +150,96 @@ def test_a_public_target_is_accepted_in_canonical_form(resolver: Resolver) -> No
     assert by_number.status_code == 201 and by_number.json()["url"] == "https://8.8.8.8/hook"
     stored = set(Subscription.objects.filter(app=partner.app).values_list("url", flat=True))
     assert stored == {"https://hooks.partner.example:8443/wh?x=1", "https://8.8.8.8/hook"}
+
+
+# --- delivery ------------------------------------------------------------------------------------
+
+
+def _subscribe(partner: PartnerApp, url: str) -> None:
+    grant = partner.app.grants.get(tenant__code="gd")
+    actions.do_subscribe(actor=SYSTEM, grant=grant, url=url, events=["case.state_changed"])
+
+
+def _deliver_an_event(partner: PartnerApp) -> WebhookDelivery:
+    event = OutboxEvent.objects.create(topic="cases.case.state_changed", tenant_code="gd", event_id=uuid.uuid4(),
+                                       payload={"case": "GD1", "item_code": "X", "state": "accepted",
+                                                "action": "accept", "via_app": partner.app.client_id})  # fmt: skip
+    webhooks.fan_out(event)
+    webhooks.deliver_due()
+    return WebhookDelivery.objects.get(subscription__app=partner.app)
+
+
+@pytest.fixture
+def ca(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> trustme.CA:
+    """A certificate authority the deliveries trust (as a partner's public CA would be)."""
+    authority = trustme.CA()
+    authority.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    return authority
+
+
+def _tls(ca: trustme.CA, name: str) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(name).configure_cert(context)
+    return context
+
+
+@override_settings(ONESTOP_WEBHOOK_ALLOW_LOOPBACK=True)
+def test_a_delivery_connects_to_the_address_it_checked(resolver: Resolver, ca: trustme.CA) -> None:
+    name = "hooks.partner.example"
+    partner = make_partner_app()
+    with (
+        Receiver(tls=_tls(ca, name), name=name) as checked,
+        Receiver(
+            tls=_tls(ca, name), name=name, address="127.0.0.2", port=checked.port
+        ) as elsewhere,
+    ):
+        resolver.answers = {name: [["127.0.0.1"]]}
+        _subscribe(partner, checked.url)
+        # At delivery the name's first answer is checked; a second lookup would lead elsewhere.
+        resolver.answers, resolver.asked = {name: [["127.0.0.1"], ["127.0.0.2"]]}, []
+        delivery = _deliver_an_event(partner)
+    assert (delivery.state, delivery.response_status) == ("delivered", 200), delivery.last_error
+    assert len(checked.received) == 1 and elsewhere.received == []
+    assert resolver.asked == [name]  # looked up once
+    # TLS and HTTP still speak to the name: SNI, the certificate's check, the Host header.
+    assert checked.server_names == [name]
+    assert checked.received[0]["headers"]["Host"] == f"{name}:{checked.port}"
+
+
+@override_settings(ONESTOP_WEBHOOK_ALLOW_LOOPBACK=True)
+def test_the_certificate_is_still_checked_against_the_name(
+    resolver: Resolver, ca: trustme.CA
+) -> None:
+    name = "hooks.partner.example"
+    partner = make_partner_app()
+    with Receiver(tls=_tls(ca, "other.partner.example"), name=name) as receiver:
+        resolver.answers = {name: [["127.0.0.1"]]}
+        _subscribe(partner, receiver.url)
+        delivery = _deliver_an_event(partner)
+    assert delivery.state == "pending" and delivery.response_status is None
+    assert "certificate" in delivery.last_error.lower() and receiver.received == []
+
+
+@override_settings(ONESTOP_WEBHOOK_ALLOW_LOOPBACK=False)
+def test_a_delivery_goes_nowhere_when_any_address_of_the_name_is_not_public(
+    resolver: Resolver,
+) -> None:
+    resolver.answers = {"hooks.partner.example": [[PUBLIC], [PUBLIC, "127.0.0.1"]]}
+    partner = make_partner_app()
+    _subscribe(partner, "https://hooks.partner.example/hook")  # public then: accepted
+    delivery = _deliver_an_event(partner)
+    assert (delivery.state, delivery.attempts, delivery.last_error) == (
+        "pending",
+        1,
+        "address not allowed",
+    )
+
+
+def test_a_redirect_is_not_followed(resolver: Resolver) -> None:
+    partner = make_partner_app()
+    with Receiver() as target, Receiver(status=302, headers={"Location": target.url}) as receiver:
+        _subscribe(partner, receiver.url)
+        delivery = _deliver_an_event(partner)
+    assert (delivery.state, delivery.response_status) == ("pending", 302)
+    assert len(receiver.received) == 1 and target.received == []
