@@ -40,7 +40,8 @@ setup: $(VENV)/.base node_modules/.installed messages  ## install, migrate, coll
 	$(ONESTOP) collectstatic --no-input -v 0
 
 demo: setup  ## set up from nothing, load the demo once and serve on http://127.0.0.1:$(PORT)
-	$(ONESTOP) demo
+	@# The demo's certificates name the address they will be served at.
+	PORT=$(PORT) $(ONESTOP) demo
 	ONESTOP_DEMO=1 $(ONESTOP) serve --port $(PORT)
 
 serve: setup  ## serve without loading the demo (a development installation: sandboxes allowed)

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "onestop.tenancy.middleware.TenantDatabaseMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "onestop.core.public_url.PublicUrlMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -306,9 +307,10 @@ LOGGING = {
 # Audit entries older than this are pruned by `onestop audit prune` (the log stays verifiable).
 ONESTOP_AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("ONESTOP_AUDIT_RETENTION_DAYS", "180")))
 
-# Where this installation is reached from outside: credentials name their issuer and
-# status list under it, so verifiers can find them.
-ONESTOP_PUBLIC_URL = os.environ.get("ONESTOP_PUBLIC_URL", "http://127.0.0.1:8000")
+# Where this installation is reached from outside (credentials name their issuer and
+# status list under it, so verifiers can find them): empty means the address each request
+# came to (see onestop.core.public_url).
+ONESTOP_PUBLIC_URL = os.environ.get("ONESTOP_PUBLIC_URL", "")
 
 # The tenant a bare "/" leads to when more than one is public; empty shows the list.
 ONESTOP_DEFAULT_TENANT = os.environ.get("ONESTOP_DEFAULT_TENANT", "")

@@ -29,12 +29,13 @@ from onestop.certificates.models import (
 )
 from onestop.certificates.proofs import CRYPTOSUITE, SM2_CRYPTOSUITE, sign_with
 from onestop.certificates.specs import CertificateTypeSpec
-from onestop.certificates.verification import VC_CONTEXT, public_base
+from onestop.certificates.verification import VC_CONTEXT
 from onestop.core import databases
 from onestop.core.actors import Actor
 from onestop.core.audit import Event, record_action
 from onestop.core.crypto import decrypt, encrypt
 from onestop.core.errors import OnestopError, ValidationFailed
+from onestop.core.public_url import public_base
 from onestop.identity.models import User
 from onestop.tenancy.models import Department, Tenant
 

@@ -5,12 +5,12 @@ what the credential itself holds."""
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,10 +43,6 @@ class Verdict:
     @property
     def message(self) -> str:
         return str(REASONS[self.reason])
-
-
-def public_base() -> str:
-    return str(settings.ONESTOP_PUBLIC_URL).rstrip("/")
 
 
 def _datetime(value: Any) -> datetime | None:
@@ -94,10 +90,11 @@ def _verify_issued(credential: dict[str, Any], issuer: dict[str, Any], proof: di
         .select_related("department", "tenant")
         .first()
     )
-    expected_issuer = (
-        f"{public_base()}/issuers/{key.tenant.code}/{key.department.code}" if key else None
-    )
-    if key is None or issuer["id"] != expected_issuer:
+    # The issuer id is the department's address under whatever public address the
+    # installation had when it signed (the signature vouches for it); the path names the
+    # issuer, and the status list must live under the same address.
+    origin = _origin(issuer["id"], f"/issuers/{key.tenant.code}/{key.department.code}") if key else None
+    if key is None or origin is None:
         return Verdict(False, "unknown_issuer")
     try:
         if key.algorithm == "SM2":
@@ -115,16 +112,24 @@ def _verify_issued(credential: dict[str, Any], issuer: dict[str, Any], proof: di
     until = _datetime(valid_until)
     if until is not None and moment >= until:
         return Verdict(False, "expired", credential)
-    if _revoked(status, key):
+    if _revoked(status, key, origin):
         return Verdict(False, "revoked", credential)
     return Verdict(True, "valid", credential)
 
 
-def _revoked(status: dict[str, Any], key: IssuerKey) -> bool:
+def _origin(url: str, path: str) -> str | None:
+    """The ``scheme://host`` before ``path`` in ``url``, if ``url`` is exactly that."""
+    origin = url.removesuffix(path)
+    if origin == url or not re.fullmatch(r"https?://[^/?#\s]+", origin):
+        return None
+    return origin
+
+
+def _revoked(status: dict[str, Any], key: IssuerKey, origin: str) -> bool:
     """The status entry must point at the issuing department's own list; a missing list
     or index counts as revoked: nothing vouches for the credential then."""
     url, index = status.get("statusListCredential"), status.get("statusListIndex")
-    prefix = f"{public_base()}/status-lists/{key.tenant.code}/"
+    prefix = f"{origin}/status-lists/{key.tenant.code}/"
     if (
         status.get("type") != "BitstringStatusListEntry"
         or not isinstance(url, str)

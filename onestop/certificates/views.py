@@ -26,7 +26,8 @@ from onestop.certificates.access import (
 )
 from onestop.certificates.actions import status_list_credential
 from onestop.certificates.models import IssuerKey
-from onestop.certificates.verification import MAX_BYTES, public_base, verify_credential
+from onestop.certificates.verification import MAX_BYTES, verify_credential
+from onestop.core.public_url import public_base
 from onestop.identity.models import User
 from onestop.identity.views import citizen_required
 from onestop.tenancy.models import Tenant

@@ -18,7 +18,6 @@ import binascii
 from typing import Any
 from urllib.parse import unquote_plus, urlencode
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onestop.core.errors import NotFound, OnestopError
+from onestop.core.public_url import public_base
 from onestop.core.scopes import CITIZEN_SCOPES, Scope
 from onestop.identity.access import actor_for, client_address, current_user
 from onestop.identity.models import AccountKind
@@ -121,7 +121,7 @@ def revoke(request: HttpRequest, tenant: str) -> HttpResponse:
 @require_GET
 def metadata(request: HttpRequest, tenant: str) -> JsonResponse:
     owner = access_tenant_by_code(tenant, public_only=False)
-    base = settings.ONESTOP_PUBLIC_URL.rstrip("/")
+    base = public_base()
     return JsonResponse({
         "issuer": f"{base}/oauth/{owner.code}",
         "authorization_endpoint": base + reverse("partners:authorize", args=[owner.code]),

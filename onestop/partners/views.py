@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onestop.core.errors import CoreErrorCode, NotFound, OnestopError
+from onestop.core.public_url import public_base
 from onestop.core.scopes import Scope
 from onestop.identity import actions as identity_actions
 from onestop.identity.access import actor_for, current_user
@@ -311,7 +312,7 @@ def _int(value: str | None) -> int:
 def docs(request: HttpRequest) -> HttpResponse:
     sandbox = _sandbox()
     context = {"developer": _developer(request), "sandbox": sandbox, "scopes": Scope,
-               "public_url": settings.ONESTOP_PUBLIC_URL.rstrip("/")}  # fmt: skip
+               "public_url": public_base()}  # fmt: skip
     return render(request, "partners/developers/docs.html", context)
 
 

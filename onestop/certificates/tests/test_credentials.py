@@ -145,12 +145,15 @@ def test_the_verification_api_answers_everything_clearly(
         "/api/v1/certificates/verify", tampered, content_type="application/json"
     ).json()
     assert (answer["valid"], answer["reason"]) == (False, "signature_invalid")
-    for garbage in (b"not json", b"[1,2,3]", b"42", b'{"@context": 5}', "\u00ff".encode("latin-1")):
+    for garbage in (b"not json", b"[1,2,3]", b"42", b'{"@context": 5}'):
         response = client.post(
             "/api/v1/certificates/verify", garbage, content_type="application/json"
         )
         assert response.status_code in {200, 400}
         assert response.status_code == 400 or response.json()["valid"] is False
+    # Bytes that are not UTF-8 are refused at the edge, like every request's.
+    latin = client.post("/api/v1/certificates/verify", "\u00ff".encode("latin-1"), content_type="application/json")
+    assert latin.status_code == 422 and latin.json()["code"] == "invalid_characters"
     huge = client.post(
         "/api/v1/certificates/verify", b"[" + b"1," * 40000 + b"1]", content_type="application/json"
     )
@@ -189,3 +192,37 @@ def test_the_wallet_shows_the_certificate_and_a_qr_code_and_never_a_private_key(
         assert "PRIVATE KEY" not in page
     other = logged_in("13800138001")
     assert other.get(f"/gd/me/wallet/{id_card.number}/").status_code == 404
+
+
+def test_links_use_the_address_being_served(id_card: Certificate) -> None:
+    """`PORT=9000 make demo` linked to port 8000: the QR code, the verifier link and the
+    issuer now follow the request's host (checked against ALLOWED_HOSTS), and a
+    credential signed under one address still verifies under another."""
+    from django.test import override_settings
+
+    from onestop.demo.accounts import DEMO_PASSWORD
+    from onestop.identity.tests.helpers import login
+
+    client = Client(HTTP_HOST="127.0.0.1:9000")
+    assert login(client, "13800138000", DEMO_PASSWORD).status_code == 302
+    page = client.get(f"/gd/me/wallet/{id_card.number}/").content.decode()
+    assert 'href="http://127.0.0.1:9000/verify/?c=' in page
+    assert client.get("/verify/", {"c": pack(credential_of(id_card))}).status_code == 200
+    assert Client(HTTP_HOST="evil.example").get(f"/gd/me/wallet/{id_card.number}/").status_code == 400
+    with override_settings(ONESTOP_PUBLIC_URL="https://hub.example.gov.cn"):
+        fixed = client.get(f"/gd/me/wallet/{id_card.number}/").content.decode()
+        assert 'href="https://hub.example.gov.cn/verify/?c=' in fixed
+        # Signed under the demo's address, verified while the installation has another.
+        assert verify_credential(credential_of(id_card)).valid
+
+
+def test_a_status_list_elsewhere_than_the_issuer_vouches_for_nothing(id_card: Certificate) -> None:
+    """The issuer id may carry any address the installation had when it signed; the status
+    list must live under the same one (a credential pointing elsewhere is not vouched for)."""
+    from onestop.certificates.verification import _revoked
+
+    credential = credential_of(id_card)
+    key = IssuerKey.objects.get(key_id=credential["proof"]["verificationMethod"].rsplit("#", 1)[1])
+    origin = credential["issuer"]["id"].split("/issuers/")[0]
+    assert not _revoked(credential["credentialStatus"], key, origin)
+    assert _revoked(credential["credentialStatus"], key, "https://elsewhere.example")

@@ -215,3 +215,15 @@ def test_whatever_is_sent_the_oauth_endpoints_answer_without_a_server_error(
     assert client.post("/oauth/gd/revoke", form, headers=headers).status_code in (200, 400, 401)
     citizen_page = client.get("/oauth/gd/authorize?" + urlencode(form))
     assert citizen_page.status_code in (200, 302, 400, 422)  # 422: characters no form may hold
+
+
+def test_the_metadata_names_the_address_being_served() -> None:
+    from django.test import override_settings
+
+    served = Client(HTTP_HOST="localhost:9000").get("/.well-known/oauth-authorization-server/oauth/gd").json()
+    assert served["issuer"] == "http://localhost:9000/oauth/gd"
+    assert served["token_endpoint"] == "http://localhost:9000/oauth/gd/token"
+    with override_settings(ONESTOP_PUBLIC_URL="https://hub.example.gov.cn/"):
+        fixed = Client().get("/.well-known/oauth-authorization-server/oauth/gd").json()
+    assert fixed["issuer"] == "https://hub.example.gov.cn/oauth/gd"
+    assert Client(HTTP_HOST="evil.example").get("/.well-known/oauth-authorization-server/oauth/gd").status_code == 400
