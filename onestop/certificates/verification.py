@@ -93,7 +93,9 @@ def _verify_issued(credential: dict[str, Any], issuer: dict[str, Any], proof: di
     # The issuer id is the department's address under whatever public address the
     # installation had when it signed (the signature vouches for it); the path names the
     # issuer, and the status list must live under the same address.
-    origin = _origin(issuer["id"], f"/issuers/{key.tenant.code}/{key.department.code}") if key else None
+    origin = (
+        _origin(issuer["id"], f"/issuers/{key.tenant.code}/{key.department.code}") if key else None
+    )
     if key is None or origin is None:
         return Verdict(False, "unknown_issuer")
     try:

@@ -72,7 +72,9 @@ def test_apply_accept_approve_conclude_and_rate(server_url: str, browser, tmp_pa
     citizen.screenshot(path=str(ARTIFACTS / "wallet-certificate.png"), full_page=True)
     link = citizen.locator("a.verify-link").get_attribute("href") or ""
     verifier = browser.new_context(locale="zh-CN").new_page()
-    assert link.startswith(f"{server_url}/verify/"), link  # the address being served, whatever its port
+    assert link.startswith(f"{server_url}/verify/"), (
+        link
+    )  # the address being served, whatever its port
     verifier.goto(link)
     expect(verifier.get_by_role("status")).to_contain_text("证照有效")
     verifier.close()

@@ -152,7 +152,9 @@ def test_the_verification_api_answers_everything_clearly(
         assert response.status_code in {200, 400}
         assert response.status_code == 400 or response.json()["valid"] is False
     # Bytes that are not UTF-8 are refused at the edge, like every request's.
-    latin = client.post("/api/v1/certificates/verify", "\u00ff".encode("latin-1"), content_type="application/json")
+    latin = client.post(
+        "/api/v1/certificates/verify", "\u00ff".encode("latin-1"), content_type="application/json"
+    )
     assert latin.status_code == 422 and latin.json()["code"] == "invalid_characters"
     huge = client.post(
         "/api/v1/certificates/verify", b"[" + b"1," * 40000 + b"1]", content_type="application/json"
@@ -208,7 +210,9 @@ def test_links_use_the_address_being_served(id_card: Certificate) -> None:
     page = client.get(f"/gd/me/wallet/{id_card.number}/").content.decode()
     assert 'href="http://127.0.0.1:9000/verify/?c=' in page
     assert client.get("/verify/", {"c": pack(credential_of(id_card))}).status_code == 200
-    assert Client(HTTP_HOST="evil.example").get(f"/gd/me/wallet/{id_card.number}/").status_code == 400
+    assert (
+        Client(HTTP_HOST="evil.example").get(f"/gd/me/wallet/{id_card.number}/").status_code == 400
+    )
     with override_settings(ONESTOP_PUBLIC_URL="https://hub.example.gov.cn"):
         fixed = client.get(f"/gd/me/wallet/{id_card.number}/").content.decode()
         assert 'href="https://hub.example.gov.cn/verify/?c=' in fixed

@@ -220,10 +220,19 @@ def test_whatever_is_sent_the_oauth_endpoints_answer_without_a_server_error(
 def test_the_metadata_names_the_address_being_served() -> None:
     from django.test import override_settings
 
-    served = Client(HTTP_HOST="localhost:9000").get("/.well-known/oauth-authorization-server/oauth/gd").json()
+    served = (
+        Client(HTTP_HOST="localhost:9000")
+        .get("/.well-known/oauth-authorization-server/oauth/gd")
+        .json()
+    )
     assert served["issuer"] == "http://localhost:9000/oauth/gd"
     assert served["token_endpoint"] == "http://localhost:9000/oauth/gd/token"
     with override_settings(ONESTOP_PUBLIC_URL="https://hub.example.gov.cn/"):
         fixed = Client().get("/.well-known/oauth-authorization-server/oauth/gd").json()
     assert fixed["issuer"] == "https://hub.example.gov.cn/oauth/gd"
-    assert Client(HTTP_HOST="evil.example").get("/.well-known/oauth-authorization-server/oauth/gd").status_code == 400
+    assert (
+        Client(HTTP_HOST="evil.example")
+        .get("/.well-known/oauth-authorization-server/oauth/gd")
+        .status_code
+        == 400
+    )
