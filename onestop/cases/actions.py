@@ -118,6 +118,10 @@ def do_attach_upload(*, actor: Actor, owner: User, tenant: Tenant, content: byte
         raise ValidationFailed(
             CaseErrorCode.UPLOAD_TOO_LARGE, _("A file may have at most 10 MB."), field="file"
         )
+    if checked == "pixels":
+        raise ValidationFailed(CaseErrorCode.UPLOAD_IMAGE_TOO_LARGE,
+                               _("An image may have at most 10,000 pixels on a side and 40 million in all."),
+                               field="file")  # fmt: skip
     if isinstance(checked, str):
         raise ValidationFailed(
             CaseErrorCode.UPLOAD_INVALID, _("Upload a PDF, JPEG or PNG file."), field="file"

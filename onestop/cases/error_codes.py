@@ -10,6 +10,7 @@ class CaseErrorCode(StrEnum):
     MATERIAL_UNKNOWN = "material_unknown"
     UPLOAD_INVALID = "upload_invalid"
     UPLOAD_TOO_LARGE = "upload_too_large"
+    UPLOAD_IMAGE_TOO_LARGE = "upload_image_too_large"
     TRANSITION_NOT_ALLOWED = "transition_not_allowed"
     COMMENT_REQUIRED = "comment_required"
     CORRECTION_EMPTY = "correction_empty"

@@ -15,6 +15,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from onestop.core.images import ImageProblem, image_problem
+
 MAX_BYTES = 10 * 1024 * 1024
 SIGNATURES = {
     b"%PDF-": ("application/pdf", "pdf"),
@@ -39,7 +41,8 @@ def detect(content: bytes) -> tuple[str, str] | None:
 
 
 def check_file(content: bytes) -> CheckedFile | str:
-    """The checked file, or the reason it is refused: "too_large", "empty" or "type"."""
+    """The checked file, or the reason it is refused: "too_large", "empty", "type" or
+    "pixels" (an image claiming more pixels than anyone should decode)."""
     if not content:
         return "empty"
     if len(content) > MAX_BYTES:
@@ -47,6 +50,12 @@ def check_file(content: bytes) -> CheckedFile | str:
     kind = detect(content)
     if kind is None:
         return "type"
+    if kind[0].startswith("image/"):
+        problem = image_problem(content)
+        if problem == ImageProblem.TOO_MANY_PIXELS:
+            return "pixels"
+        if problem:
+            return "type"
     return CheckedFile(content, kind[0], kind[1], hashlib.sha256(content).hexdigest())
 
 

@@ -23,6 +23,7 @@ from onestop.core.actors import Actor, ActorKind
 from onestop.core.audit import Event, record_action
 from onestop.core.crypto import decrypt, encrypt, keyed_hash, reencrypt
 from onestop.core.errors import OnestopError, ValidationFailed
+from onestop.core.images import ImageProblem, image_problem
 from onestop.core.models import AuditOutcome
 from onestop.core.trust import TrustLevel
 from onestop.identity import throttle
@@ -41,7 +42,7 @@ from onestop.identity.models import (
     VerificationRecord,
 )
 from onestop.identity.permissions import Permission, has_permission
-from onestop.identity.providers.face import face_provider
+from onestop.identity.providers.face import PHOTO_SIGNATURES, face_provider
 from onestop.identity.providers.registry import RegistryAnswer, population_registry, resident_hashes
 from onestop.messaging.phones import is_mobile, mask_phone, normalize_phone, phone_hash
 from onestop.messaging.sms import SmsMessage, SmsReceipt, SmsTemplate, sms_backend
@@ -404,6 +405,11 @@ def start_face_check(*, actor: Actor, user: User) -> FaceCheckSession:
 def do_complete_face_check(
     *, actor: Actor, user: User, session_id: int, answer: str, photo: bytes
 ) -> User:
+    if photo.startswith(PHOTO_SIGNATURES) and image_problem(photo) == ImageProblem.TOO_MANY_PIXELS:
+        # Refused before any provider decodes it (the session stays open for a new photo).
+        raise ValidationFailed(IdentityErrorCode.PHOTO_TOO_LARGE,
+                               _("The photo may have at most 10,000 pixels on a side and 40 million in all."),
+                               field="photo")  # fmt: skip
     with databases.atomic():
         session = (
             FaceCheckSession.objects.select_for_update()

@@ -23,6 +23,7 @@ class IdentityErrorCode(StrEnum):
     TRUST_LEVEL_TOO_LOW = "trust_level_too_low"
     FACE_CHECK_FAILED = "face_check_failed"
     FACE_CHECK_EXPIRED = "face_check_expired"
+    PHOTO_TOO_LARGE = "photo_too_large"
     PERMISSION_DENIED = "permission_denied"
     USER_NOT_FOUND = "user_not_found"
     ROLE_INVALID = "role_invalid"

@@ -237,3 +237,24 @@ def test_my_applications_come_twenty_to_a_page(citizen: Client) -> None:
     assert b'rel="next"' in first and b'rel="prev"' not in first
     assert b'rel="next"' not in citizen.get("/gd/me/cases/?page=3").content
     assert numbers("?page=abc") == pages[0]  # a page that is not a number: the first
+
+
+def test_an_image_claiming_too_many_pixels_is_refused_before_it_is_kept(citizen: Client) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from onestop.core.tests.test_images import png_claiming, real_png
+
+    base = citizen.get(f"/gd/services/{rs_person_item().code}/apply/")["Location"].rsplit("/", 2)[0]
+    before = Upload.objects.count()
+    bomb = SimpleUploadedFile("scan.png", png_claiming(50_000, 50_000), content_type="image/png")
+    refused = citizen.post(f"{base}/3/", {"material-1": bomb})
+    assert refused.status_code == 422 and "upload_image_too_large" in refused.content.decode()
+    api = citizen.post("/api/v1/tenants/gd/uploads", {"material_order": 1,
+                       "file": SimpleUploadedFile("scan.png", png_claiming(50_000, 50_000), content_type="image/png")})  # fmt: skip
+    assert api.status_code == 422 and api.json()["code"] == "upload_image_too_large"
+    assert Upload.objects.count() == before
+    fine = SimpleUploadedFile("scan.png", real_png(), content_type="image/png")
+    assert (
+        citizen.post("/api/v1/tenants/gd/uploads", {"material_order": 1, "file": fine}).status_code
+        == 201
+    )

@@ -153,3 +153,19 @@ def test_guides_show_the_minimum_level(client: Client) -> None:
     item = next(i for i in build_province().items if i.min_trust_level == 4)
     guide = client.get(f"/gd/services/{item.code}/").content.decode()
     assert "L4 · 经人脸核验确认本人" in guide
+
+
+def test_a_photo_claiming_too_many_pixels_is_refused_before_any_check(citizen: Client) -> None:
+    from onestop.core.tests.test_images import png_claiming
+    from onestop.identity.models import VerificationRecord
+
+    name, number = sample_residents()[0]
+    _verify(citizen, name, number)
+    citizen.get("/gd/me/face-check/")
+    session = FaceCheckSession.objects.latest("id")
+    records = VerificationRecord.objects.count()
+    bomb = citizen.post("/gd/me/face-check/", {"session": session.pk, "answer": session.challenge,
+                                               "photo": _photo(png_claiming(50_000, 50_000))})  # fmt: skip
+    assert bomb.status_code == 422 and "photo_too_large" in bomb.content.decode()
+    assert VerificationRecord.objects.count() == records  # nothing checked, nothing written
+    assert FaceCheckSession.objects.get(pk=session.pk).completed_at is None
