@@ -484,7 +484,9 @@ def verify_chain() -> Verification:
         detail = "no head published yet"
     else:
         largest = max((head for head, _ in heads), key=lambda head: head.tree_size)
-        detail = (f"{len(heads)} published heads match it (the largest: {largest.tree_size} "
+        # A head found in the file and in the databases' copies counts once.
+        distinct = len({(head.tree_size, head.timestamp) for head, _ in heads})
+        detail = (f"{distinct} published heads match it (the largest: {largest.tree_size} "
                   f"entries, signed {when(largest)})")  # fmt: skip
     if unreadable := len(published) - len(heads):
         detail += f"; {unreadable} unreadable record(s) of heads skipped"
