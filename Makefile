@@ -41,10 +41,10 @@ setup: $(VENV)/.base node_modules/.installed messages  ## install, migrate, coll
 
 demo: setup  ## set up from nothing, load the demo once and serve on http://127.0.0.1:$(PORT)
 	$(ONESTOP) demo
-	$(ONESTOP) serve --port $(PORT)
+	ONESTOP_DEMO=1 $(ONESTOP) serve --port $(PORT)
 
-serve: setup  ## serve without loading the demo
-	$(ONESTOP) serve --port $(PORT)
+serve: setup  ## serve without loading the demo (a development installation: sandboxes allowed)
+	ONESTOP_DEMO=1 $(ONESTOP) serve --port $(PORT)
 
 lint: $(VENV)/.dev node_modules/.installed messages  ## ruff, mypy, import-linter, migrations and OpenAPI drift
 	$(VENV)/bin/ruff check .

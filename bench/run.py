@@ -417,7 +417,12 @@ def main() -> None:
     postgres = bool(os.environ.get("DATABASE_URL"))
     database = "postgresql" if postgres else "sqlite"
     var = ROOT / "var" / f"bench-{database}"
-    env = {**os.environ, "ONESTOP_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": "onestop.settings"}
+    env = {
+        **os.environ,
+        "ONESTOP_VAR_DIR": str(var),
+        "DJANGO_SETTINGS_MODULE": "onestop.settings",
+        "ONESTOP_DEMO": "1",
+    }  # demo data, served with the demo's sandboxes
     scale = {"users": args.users, "cases": args.cases, "items": args.items, "database": database}
     prepare(env, var, scale, postgres)
 

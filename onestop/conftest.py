@@ -66,6 +66,33 @@ def fast_password_hashing() -> None:
     settings.ONESTOP_ANALYTICS_BACKGROUND = False
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_name_lookups_leave_the_machine() -> Iterator[None]:
+    """Tests talk to 127.0.0.1 only: a name other than localhost is not found here (a test
+    that needs one answers it itself, as the webhook tests' resolver does)."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if name not in ("localhost", "None") and not _is_address(name):
+            raise socket.gaierror(socket.EAI_NONAME, f"test guard: no lookup of {name}")
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket, "getaddrinfo", getaddrinfo)
+        yield
+
+
+def _is_address(name: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(name.strip("[]").split("%")[0])
+    except ValueError:
+        return False
+    return True
+
+
 @pytest.fixture(autouse=True)
 def empty_cache() -> None:
     """Each test starts with an empty cache: what a rolled-back test cached is gone (the
@@ -149,7 +176,7 @@ def server_url(server_var: Path) -> Iterator[str]:
     """The operator's path, as `make demo` takes it: migrate, collect static files, load the
     demo, serve with granian. Its output goes to server.log in its folder."""
     cli = str(Path(sys.executable).with_name("onestop"))
-    env = {**os.environ, "ONESTOP_VAR_DIR": str(server_var)}
+    env = {**os.environ, "ONESTOP_VAR_DIR": str(server_var), "ONESTOP_DEMO": "1"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     with _database_of_its_own(env):
         yield from _serve(cli, env, server_var)

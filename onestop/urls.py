@@ -21,5 +21,4 @@ urlpatterns = [
     path("", include("onestop.cases.urls")),
     path("", include("onestop.notifications.urls")),
     path("", include("onestop.exchange.urls")),
-    path("", include("onestop.messaging.urls")),
 ]

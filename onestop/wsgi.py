@@ -1,4 +1,8 @@
-"""WSGI entry point, served by granian (``onestop serve``)."""
+"""WSGI entry point, served by granian (``onestop serve``).
+
+It refuses to load when the integrations' start-up checks fail (a sandbox SMS backend
+outside the demo, say), however the server was started.
+"""
 
 import os
 
@@ -6,3 +10,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
 application = get_wsgi_application()
+
+from onestop.core.checks import refuse_to_start_unless_safe  # noqa: E402  (needs the apps)
+
+refuse_to_start_unless_safe()

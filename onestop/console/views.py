@@ -8,7 +8,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from onestop.identity.access import (
     staff_of,
 )
 from onestop.identity.permissions import Permission, has_permission
-from onestop.messaging.access import sandbox_messages
+from onestop.messaging.access import sandbox_outbox, sandbox_sms_enabled
 from onestop.messaging.phones import normalize_phone, phone_hash
 from onestop.portal.views import render_error
 from onestop.tenancy.access import access_department_by_code, access_tenant_by_code
@@ -68,6 +68,7 @@ def console_page(permission: Permission) -> Callable[[View], View]:
 
 def _context(request: HttpRequest, tenant: Tenant, user: User, **extra: Any) -> dict[str, Any]:
     allowed = {p.name.lower(): has_permission(user, p, tenant=tenant) for p in Permission}
+    allowed["view_sms"] = allowed["view_sms"] and sandbox_sms_enabled()
     return {"tenant": tenant, "staff_user": user, "can": allowed, "console": True, **extra}
 
 
@@ -151,8 +152,10 @@ def reveal(request: HttpRequest, tenant: Tenant, user: User, user_id: int) -> Ht
 
 @console_page(Permission.VIEW_SMS)
 def sms(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
-    context = _context(request, tenant, user, sms_messages=sandbox_messages(tenant)[:100])
-    return render(request, "console/sms.html", context)
+    if not sandbox_sms_enabled():
+        raise Http404  # a carrier delivers: there is no outbox to show
+    outbox = sandbox_outbox(tenant, viewer_phone_hash=user.phone_hash, limit=100)
+    return render(request, "console/sms.html", _context(request, tenant, user, outbox=outbox))
 
 
 @console_page(Permission.VIEW_AUDIT)

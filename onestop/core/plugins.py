@@ -1,43 +1,114 @@
-"""Typed registries of pluggable integrations (SMS, population registry, face check ...).
+"""Typed registries of pluggable integrations (SMS, email, population registry, face check,
+data providers, rate-limit counters).
 
-Each integration has a base class and a registry; each plugin registers under a name and
-the settings choose one by that name. Every integration ships a sandbox plugin that says
-plainly that it is one and behaves like the real service, so that the demo and the tests
-exercise the same paths as production.
+Each integration has a base class deriving from ``Plugin`` and a ``Registry`` of plugin
+instances, each registered under an identifier; a setting names the one that is enabled.
+Every integration ships a sandbox plugin that says plainly that it is one
+(``is_sandbox``) and behaves like the real service, so that the demo and the tests
+exercise the same paths as production. Outside the demo a sandbox is refused at start-up
+(``onestop.core.checks``) unless the operator allows it by name; every plugin checks its
+own configuration (``check_config``) before the server starts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import Promise
 
-T = TypeVar("T")
+
+class PluginConfigError(Exception):
+    """A plugin's settings are missing or wrong; the message says which, the hint how to
+    fix it."""
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
-class Registry(Generic[T]):
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
-        self._plugins: dict[str, type[T]] = {}
+class Plugin:
+    """One implementation of an integration. Instances are made once, at registration,
+    and shared by every request: they keep no per-request state."""
 
-    def register(self, name: str) -> Callable[[type[T]], type[T]]:
-        def decorator(plugin: type[T]) -> type[T]:
-            if name in self._plugins:
-                raise ImproperlyConfigured(f"{self.kind} plugin {name!r} is registered twice")
-            self._plugins[name] = plugin
+    verbose_name: str | Promise = ""
+    is_sandbox: bool = False
+
+    def __init__(self, identifier: str) -> None:
+        self.identifier = identifier
+
+    def check_config(self) -> None:
+        """Raise ``PluginConfigError`` when the settings this plugin needs are missing or
+        wrong. Called for the enabled plugin before the server starts; it must not reach
+        the network."""
+
+    @property
+    def label(self) -> str:
+        return str(self.verbose_name or self.identifier)
+
+
+P = TypeVar("P", bound=Plugin)
+
+_registries: list[Registry[Plugin]] = []
+
+
+class Registry(Generic[P]):
+    """The plugins of one integration; ``setting`` names the enabled one."""
+
+    def __init__(self, *, kind: str, label: str | Promise, setting: str) -> None:
+        self.kind = kind  # the integration's name in ONESTOP_SANDBOX_ALLOWED
+        self.label = label
+        self.setting = setting
+        self._plugins: dict[str, P] = {}
+        _registries.append(self)  # type: ignore[arg-type]
+
+    def register(self, identifier: str) -> Callable[[type[P]], type[P]]:
+        def decorator(plugin: type[P]) -> type[P]:
+            if identifier in self._plugins:
+                raise ImproperlyConfigured(f"{self.kind} plugin {identifier!r} is registered twice")
+            self._plugins[identifier] = plugin(identifier)
             return plugin
 
         return decorator
 
-    def create(self, name: str) -> T:
+    def get(self, identifier: str) -> P:
         try:
-            return self._plugins[name]()
+            return self._plugins[identifier]
         except KeyError:
             known = ", ".join(sorted(self._plugins)) or "none"
             raise ImproperlyConfigured(
-                f"unknown {self.kind} plugin {name!r} (known: {known})"
+                f"unknown {self.kind} plugin {identifier!r} (known: {known}; set {self.setting})"
             ) from None
+
+    def enabled_identifier(self) -> str:
+        return str(getattr(settings, self.setting))
+
+    def enabled(self) -> P:
+        """The plugin the settings choose."""
+        return self.get(self.enabled_identifier())
+
+    def __iter__(self) -> Iterator[P]:
+        return iter(self._plugins[name] for name in sorted(self._plugins))
 
     def names(self) -> list[str]:
         return sorted(self._plugins)
+
+
+def registries() -> list[Registry[Plugin]]:
+    """Every integration's registry (each app registers its plugins when it is ready)."""
+    return list(_registries)
+
+
+def enabled_sandboxes() -> list[tuple[Registry[Plugin], Plugin]]:
+    """The integrations whose enabled plugin is a sandbox."""
+    found = []
+    for registry in _registries:
+        try:
+            plugin = registry.enabled()
+        except ImproperlyConfigured:
+            continue  # reported by the configuration check
+        if plugin.is_sandbox:
+            found.append((registry, plugin))
+    return found

@@ -6,3 +6,6 @@ class ExchangeConfig(AppConfig):
     name = "onestop.exchange"
     label = "exchange"
     verbose_name = _("Data exchange")
+
+    def ready(self) -> None:
+        from onestop.exchange import providers  # noqa: F401  (registers the data sources)

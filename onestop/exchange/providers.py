@@ -8,25 +8,26 @@ import abc
 import hashlib
 from typing import Any
 
-from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
-from onestop.core.plugins import Registry
+from onestop.core.plugins import Plugin, Registry
 from onestop.identity.models import User
 
 
-class DataProvider(abc.ABC):
-    name: str
-
+class DataProvider(Plugin, abc.ABC):
     @abc.abstractmethod
     def fetch(self, *, service_code: str, subject: User) -> dict[str, Any]: ...
 
 
-data_providers: Registry[DataProvider] = Registry("data provider")
+data_providers: Registry[DataProvider] = Registry(
+    kind="data", label=_("Data exchange sources"), setting="ONESTOP_DATA_PROVIDER"
+)
 
 
 @data_providers.register("sandbox")
 class SandboxDataProvider(DataProvider):
-    name = "sandbox"
+    verbose_name = _("Sandbox data sources (records derived from the account)")
+    is_sandbox = True
 
     def fetch(self, *, service_code: str, subject: User) -> dict[str, Any]:
         seed = int(hashlib.sha256(f"{subject.pk}:{service_code}".encode()).hexdigest()[:8], 16)
@@ -44,4 +45,4 @@ class SandboxDataProvider(DataProvider):
 
 
 def data_provider() -> DataProvider:
-    return data_providers.create(settings.ONESTOP_DATA_PROVIDER)
+    return data_providers.enabled()

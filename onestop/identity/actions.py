@@ -44,7 +44,7 @@ from onestop.identity.permissions import Permission, has_permission
 from onestop.identity.providers.face import face_provider
 from onestop.identity.providers.registry import RegistryAnswer, population_registry, resident_hashes
 from onestop.messaging.phones import is_mobile, mask_phone, normalize_phone, phone_hash
-from onestop.messaging.sms import sms_backend
+from onestop.messaging.sms import SmsMessage, SmsReceipt, SmsTemplate, sms_backend
 from onestop.tenancy.models import Department, Region, Tenant
 
 CODE_LIFETIME = timedelta(minutes=5)
@@ -87,10 +87,13 @@ def _check_password(password: str, user: User | None = None) -> None:
 # --- one-time codes ---------------------------------------------------------------------
 
 
-def request_code(*, actor: Actor, tenant: Tenant, phone: str, purpose: CodePurpose) -> None:
+def request_code(
+    *, actor: Actor, tenant: Tenant, phone: str, purpose: CodePurpose
+) -> SmsReceipt | None:
     """Send a code by SMS. The answer is the same whether or not the number has an account:
     asked to register a known number, the SMS says so instead of carrying a code; asked to
-    log in with an unknown number, nothing is sent."""
+    log in with an unknown number, nothing is sent. Returns the carrier's receipt (None
+    when nothing was sent); only the sandbox's receipt carries the text."""
     number = _phone(phone)
     hashed = phone_hash(number)
     address_key = throttle.throttle_key("code-address", actor.address or "")
@@ -111,6 +114,7 @@ def request_code(*, actor: Actor, tenant: Tenant, phone: str, purpose: CodePurpo
         )
     exists = User.objects.filter(login_key=login_key(tenant, number)).exists()
     code = f"{secrets.randbelow(1_000_000):06d}"
+    receipt = None
     with databases.atomic():
         OneTimeCode.objects.create(
             tenant=tenant,
@@ -120,17 +124,9 @@ def request_code(*, actor: Actor, tenant: Tenant, phone: str, purpose: CodePurpo
             expires_at=timezone.now() + CODE_LIFETIME,
         )
         throttle.count_failure([address_key])  # every request counts against the address
-        text = None
-        if purpose == CodePurpose.REGISTER:
-            text = (
-                f"【{tenant.name}】该手机号已注册，请直接登录。如非本人操作请忽略。"
-                if exists
-                else f"【{tenant.name}】注册验证码 {code}，5分钟内有效。请勿告诉他人。"
-            )
-        elif exists:
-            text = f"【{tenant.name}】登录验证码 {code}，5分钟内有效。请勿告诉他人。"
-        if text:
-            sms_backend().send(tenant=tenant, phone=number, text=text)
+        message = _code_message(tenant, purpose, code, exists=exists)
+        if message is not None:
+            receipt = sms_backend().send(tenant=tenant, phone=number, message=message)
         record_action(
             actor=actor,
             action="identity.request_code",
@@ -139,6 +135,21 @@ def request_code(*, actor: Actor, tenant: Tenant, phone: str, purpose: CodePurpo
             object_id=mask_phone(number),
             detail={"purpose": str(purpose)},
         )
+    return receipt
+
+
+def _code_message(tenant: Tenant, purpose: str, code: str, *, exists: bool) -> SmsMessage | None:
+    """The text a code request sends, if any (SMS texts are the tenant's, in Chinese)."""
+    if purpose == CodePurpose.REGISTER and exists:
+        return SmsMessage(SmsTemplate.ALREADY_REGISTERED,
+                          f"【{tenant.name}】该手机号已注册，请直接登录。如非本人操作请忽略。")  # fmt: skip
+    if purpose == CodePurpose.REGISTER:
+        return SmsMessage(SmsTemplate.REGISTER_CODE,
+                          f"【{tenant.name}】注册验证码 {code}，5分钟内有效。请勿告诉他人。", {"code": code})  # fmt: skip
+    if exists:
+        return SmsMessage(SmsTemplate.LOGIN_CODE,
+                          f"【{tenant.name}】登录验证码 {code}，5分钟内有效。请勿告诉他人。", {"code": code})  # fmt: skip
+    return None
 
 
 def _use_code(tenant: Tenant, phone: str, purpose: str, code: str) -> bool:
@@ -381,7 +392,7 @@ def start_face_check(*, actor: Actor, user: User) -> FaceCheckSession:
     provider = face_provider()
     with databases.atomic():
         session = FaceCheckSession.objects.create(
-            user=user, provider=provider.name, challenge=provider.new_challenge(),
+            user=user, provider=provider.identifier, challenge=provider.new_challenge(),
             expires_at=timezone.now() + FACE_CHECK_LIFETIME,
         )  # fmt: skip
         record_action(actor=actor, action="identity.face_check_started",

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<slug:tenant>/me/face-check/", views.face_check, name="face_check"),
     path("<slug:tenant>/me/data/", views.my_data, name="my_data"),
     path("<slug:tenant>/me/password/", views.change_password, name="password"),
+    path("<slug:tenant>/dev/sms/", views.sandbox_sms, name="sandbox_sms"),
 ]

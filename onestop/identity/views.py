@@ -12,9 +12,10 @@ from functools import wraps
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,7 +38,10 @@ from onestop.identity.forms import (
     VerifyForm,
 )
 from onestop.identity.models import CodePurpose, User
+from onestop.identity.permissions import may_read_sandbox_outbox
 from onestop.identity.providers.face import face_provider
+from onestop.messaging.access import sandbox_outbox, sandbox_sms_enabled
+from onestop.messaging.sms import SmsReceipt
 from onestop.tenancy.access import access_tenant_by_code
 from onestop.tenancy.models import Tenant
 
@@ -93,14 +97,28 @@ def code_step(request: HttpRequest, tenant: Tenant) -> tuple[PhoneForm, str | No
     phone_form = PhoneForm(request.POST)
     if phone_form.is_valid():
         try:
-            actions.request_code(actor=actor_for(None, request), tenant=tenant,
-                                 phone=phone_form.cleaned_data["phone"], purpose=CodePurpose.REGISTER)  # fmt: skip
+            receipt = actions.request_code(actor=actor_for(None, request), tenant=tenant,
+                                           phone=phone_form.cleaned_data["phone"], purpose=CodePurpose.REGISTER)  # fmt: skip
         except OnestopError as error:
             show_refusal(phone_form, error)
             return phone_form, None
         messages.info(request, _("If the number can register, a code is on its way by SMS."))
+        show_sandbox_text(request, receipt, CodePurpose.REGISTER)
         return phone_form, phone_form.cleaned_data["phone"]
     return phone_form, None
+
+
+def show_sandbox_text(request: HttpRequest, receipt: SmsReceipt | None, purpose: str) -> None:
+    """With the sandbox SMS backend nothing reaches a phone, so the text is shown to the
+    browser session that asked for it, and to nobody else. Outside the demo only
+    registration texts are: a login code shown to whoever asks for it would let anyone in
+    as anyone."""
+    if receipt is None or not receipt.sandbox_text:
+        return
+    if purpose != CodePurpose.REGISTER and not settings.ONESTOP_DEMO:
+        return
+    messages.info(request, _("Sandbox SMS, shown here instead of on a phone: %(text)s")
+                  % {"text": receipt.sandbox_text}, extra_tags="sandbox-sms")  # fmt: skip
 
 
 def register(request: HttpRequest, tenant: str) -> HttpResponse:
@@ -158,11 +176,12 @@ def login_view(request: HttpRequest, tenant: str) -> HttpResponse:
         phone_form = PhoneForm(request.POST)
         if phone_form.is_valid():
             try:
-                actions.request_code(actor=actor_for(None, request), tenant=owner,
-                                     phone=phone_form.cleaned_data["phone"], purpose=CodePurpose.LOGIN)  # fmt: skip
+                receipt = actions.request_code(actor=actor_for(None, request), tenant=owner,
+                                               phone=phone_form.cleaned_data["phone"], purpose=CodePurpose.LOGIN)  # fmt: skip
                 messages.info(
                     request, _("If the number has an account, a code is on its way by SMS.")
                 )
+                show_sandbox_text(request, receipt, CodePurpose.LOGIN)
             except OnestopError as error:
                 show_refusal(code_form, error)
         else:
@@ -296,4 +315,23 @@ def change_password(request: HttpRequest, tenant: Tenant, user: User) -> HttpRes
             show_refusal(form, error)
     return _render(
         request, "identity/password.html", {"tenant": tenant, "form": form, "nav": "me"}, [form]
+    )
+
+
+def sandbox_sms(request: HttpRequest, tenant: str) -> HttpResponse:
+    """The sandbox SMS outbox of a tenant, for its staff (in the developer sandbox tenant,
+    for every account: its people are fake). It exists only while the sandbox keeps the
+    texts; anyone else finds no page here."""
+    owner = access_tenant_by_code(tenant)
+    if not sandbox_sms_enabled():
+        raise Http404  # a carrier delivers: there is nothing to show
+    user = current_user(request, owner)
+    if user is None:
+        return redirect(f"{reverse('identity:login', args=[owner.code])}?next={request.path}")
+    if not may_read_sandbox_outbox(user, owner):
+        raise Http404
+    phone = request.GET.get("phone", "")
+    outbox = sandbox_outbox(owner, viewer_phone_hash=user.phone_hash, phone=phone)
+    return render(
+        request, "identity/sandbox_outbox.html", {"tenant": owner, "outbox": outbox, "phone": phone}
     )

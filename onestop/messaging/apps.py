@@ -6,3 +6,6 @@ class MessagingConfig(AppConfig):
     name = "onestop.messaging"
     label = "messaging"
     verbose_name = _("Messaging")
+
+    def ready(self) -> None:
+        from onestop.messaging import email, sms  # noqa: F401  (registers the backends)

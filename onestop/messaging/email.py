@@ -1,4 +1,4 @@
-"""Sending email through the configured backend (ONESTOP_EMAIL_BACKEND, default "sandbox")."""
+"""Sending email through the enabled backend (ONESTOP_EMAIL_BACKEND, "sandbox" in the demo)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ import abc
 import re
 import secrets
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.crypto import encrypt, keyed_hash
 from onestop.core.errors import OnestopError
-from onestop.core.plugins import Registry
+from onestop.core.plugins import Plugin, Registry
 from onestop.messaging.error_codes import MessagingErrorCode
 from onestop.messaging.models import SandboxEmail
 from onestop.tenancy.models import Tenant
@@ -36,10 +35,7 @@ def email_hash(address: str) -> str:
     return keyed_hash("email", address.strip().lower())
 
 
-class EmailBackend(abc.ABC):
-    name: str
-    is_sandbox: bool = False
-
+class EmailBackend(Plugin, abc.ABC):
     def check(self, to: str, subject: str, body: str) -> None:
         if not is_email(to):
             raise EmailRejected(
@@ -56,14 +52,16 @@ class EmailBackend(abc.ABC):
     def send(self, *, tenant: Tenant, to: str, subject: str, body: str) -> str: ...
 
 
-email_backends: Registry[EmailBackend] = Registry("email backend")
+email_backends: Registry[EmailBackend] = Registry(
+    kind="email", label=_("Email"), setting="ONESTOP_EMAIL_BACKEND"
+)
 
 
 @email_backends.register("sandbox")
 class SandboxEmailBackend(EmailBackend):
     """Keeps emails instead of sending them, the address encrypted."""
 
-    name = "sandbox"
+    verbose_name = _("Sandbox email (messages are kept, not sent)")
     is_sandbox = True
 
     def send(self, *, tenant: Tenant, to: str, subject: str, body: str) -> str:
@@ -75,4 +73,4 @@ class SandboxEmailBackend(EmailBackend):
 
 
 def email_backend() -> EmailBackend:
-    return email_backends.create(settings.ONESTOP_EMAIL_BACKEND)
+    return email_backends.enabled()

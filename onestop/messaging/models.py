@@ -15,7 +15,10 @@ class SandboxSms(TenantOwned):
     phone_encrypted = models.TextField()
     phone_hash = models.CharField(max_length=64, db_index=True)
     phone_masked = models.CharField(max_length=16)
+    template = models.CharField(max_length=40, blank=True, default="")
     text = models.CharField(max_length=500)
+    # The text with one-time codes blotted out: what everyone but the recipient sees.
+    text_redacted = models.CharField(max_length=500, blank=True, default="")
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -25,6 +28,12 @@ class SandboxSms(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.phone_masked} {self.sent_at:%Y-%m-%d %H:%M}"
+
+    def text_for(self, viewer_phone_hash: str) -> str:
+        """The whole text for the phone it was sent to, the redacted one for anybody else."""
+        if viewer_phone_hash and viewer_phone_hash == self.phone_hash:
+            return self.text
+        return self.text_redacted or self.text
 
 
 class SandboxEmail(TenantOwned):

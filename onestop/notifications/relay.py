@@ -24,7 +24,7 @@ from onestop.core.errors import OnestopError
 from onestop.core.models import OutboxEvent
 from onestop.identity.models import User
 from onestop.messaging.email import email_backend
-from onestop.messaging.sms import sms_backend
+from onestop.messaging.sms import SmsMessage, SmsTemplate, sms_backend
 from onestop.notifications.models import Delivery, Notification
 from onestop.partners.webhooks import fan_out
 from onestop.tenancy.models import Tenant
@@ -125,11 +125,9 @@ def _notify_applicant(event: OutboxEvent) -> bool:
         pass  # delivered before: the message centre keeps one
 
     def send_sms() -> object:
-        return sms_backend().send(
-            tenant=tenant,
-            phone=decrypt(user.phone_encrypted),
-            text=f"【{tenant.name}】{message.body}",
-        )
+        text = SmsMessage(SmsTemplate.CASE_UPDATE, f"【{tenant.name}】{message.body}",
+                          {"case": str(payload.get("case", "")), "summary": message.body})  # fmt: skip
+        return sms_backend().send(tenant=tenant, phone=decrypt(user.phone_encrypted), message=text)
 
     def send_email() -> bool:
         if not user.email_encrypted:

@@ -7,12 +7,10 @@ are returned once, by the action that makes them, and stored only as digests.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.db import IntegrityError
 from django.db.models import Q
 from django.utils import timezone
@@ -27,7 +25,7 @@ from onestop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from onestop.core.scopes import CITIZEN_SCOPES, Scope
 from onestop.identity.models import User
 from onestop.identity.permissions import Permission, has_permission
-from onestop.partners import secrets
+from onestop.partners import secrets, webhook_targets
 from onestop.partners.error_codes import PartnerErrorCode
 from onestop.partners.events import EVENT_TYPES
 from onestop.partners.models import (
@@ -44,7 +42,6 @@ from onestop.partners.models import (
     WebhookDelivery,
 )
 from onestop.partners.pkce import verifier_matches
-from onestop.partners.webhooks import address_is_public
 from onestop.tenancy.access import directory, tenant_database
 from onestop.tenancy.models import Tenant, TenantKind
 
@@ -524,33 +521,6 @@ def do_revoke_consent(*, actor: Actor, user: User, consent: Consent) -> None:
 # --- webhooks ---------------------------------------------------------------------------------------
 
 
-def _webhook_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    host = parts.hostname or ""
-    loopback = host in {"127.0.0.1", "localhost", "::1"}
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        address = None
-    allowed_loopback = loopback and settings.ONESTOP_WEBHOOK_ALLOW_LOOPBACK
-    ok = (
-        parts.scheme in {"http", "https"}
-        and bool(host)
-        and not parts.username
-        and not parts.password
-    )
-    if ok and not allowed_loopback:
-        ok = (
-            parts.scheme == "https"
-            and not loopback
-            and (address is None or address_is_public(address))
-        )
-    if not ok or len(url) > 500:
-        raise ValidationFailed(PartnerErrorCode.WEBHOOK_URL_INVALID,
-                               _("Webhooks go to a public https URL."), field="url")  # fmt: skip
-    return url.strip()
-
-
 def _events(values: Iterable[str]) -> list[str]:
     chosen = sorted({v.strip() for v in values if v.strip()})
     unknown = [v for v in chosen if v not in EVENT_TYPES]
@@ -564,7 +534,8 @@ def do_subscribe(
     *, actor: Actor, grant: AppGrant, url: str, events: Sequence[str]
 ) -> tuple[Subscription, str]:
     """A webhook subscription of the app in the grant's tenant, with its signing secret."""
-    target, chosen = _webhook_url(url), _events(events)
+    # Refused before any write: a URL that is, or resolves to, an address that is not public.
+    target, chosen = webhook_targets.subscription_url(url), _events(events)
     secret = secrets.generate(secrets.WEBHOOK_SECRET, 24)
     with databases.atomic():
         subscription = Subscription.objects.create(tenant=grant.tenant, app=grant.app, url=target, events=chosen,

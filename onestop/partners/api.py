@@ -66,7 +66,10 @@ MANAGE = partner_route("webhooks:manage", citizen=False)
 
 
 class SubscriptionIn(Schema):
-    url: str = Field(max_length=500, description="A public https URL.")
+    url: str = Field(max_length=500, description=(
+        "A public https URL, without user name or password, whose host is not, and does not resolve to, a "
+        "private, loopback, link-local, unspecified, shared, reserved, multicast or cloud metadata address "
+        "(in any notation); else 422 webhook_url_invalid. Answered in canonical form."))  # fmt: skip
     events: list[str] = Field(description=f"Any of: {', '.join(EVENT_TYPES)}.", max_length=10)
 
 

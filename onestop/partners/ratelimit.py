@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from functools import cache
-from typing import Any, Protocol
+from functools import cached_property
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
 from onestop.core import databases
-from onestop.core.plugins import Registry
+from onestop.core.plugins import Plugin, PluginConfigError, Registry
 from onestop.partners.models import RateWindow
 
 MINUTE, DAY = 60, 86_400
@@ -30,17 +31,20 @@ class Verdict:
     which: str = ""  # "minute" or "day" when refused
 
 
-class Counter(Protocol):
+class Counter(Plugin):
     def hit(self, key: str, window: int, limit: int, ttl: int) -> bool:
         """Count one request in ``window`` if under ``limit``; False when it is full."""
+        raise NotImplementedError
 
 
-counters: Registry[Counter] = Registry("rate limit counter")
+counters: Registry[Counter] = Registry(
+    kind="rate_limit", label=_("Rate-limit counters"), setting="ONESTOP_RATE_LIMIT_BACKEND"
+)
 
 
 @counters.register("database")
-class DatabaseCounter:
-    name = "database"
+class DatabaseCounter(Counter):
+    verbose_name = _("Database rows")
 
     def hit(self, key: str, window: int, limit: int, ttl: int) -> bool:
         with databases.atomic():
@@ -64,15 +68,26 @@ class DatabaseCounter:
 
 
 @counters.register("redis")
-class RedisCounter:
-    name = "redis"
+class RedisCounter(Counter):
+    verbose_name = _("Redis")
 
-    def __init__(self, client: Any = None) -> None:
-        if client is None:
-            import redis
+    def __init__(self, identifier: str = "redis", client: Any = None) -> None:
+        super().__init__(identifier)
+        if client is not None:
+            self.__dict__["client"] = client
 
-            client = redis.Redis.from_url(settings.REDIS_URL)
-        self.client = client
+    @cached_property
+    def client(self) -> Any:
+        import redis
+
+        return redis.Redis.from_url(settings.REDIS_URL)
+
+    def check_config(self) -> None:
+        if not settings.REDIS_URL:
+            raise PluginConfigError(
+                "The Redis rate-limit counter needs REDIS_URL.",
+                hint="Set REDIS_URL, or ONESTOP_RATE_LIMIT_BACKEND=database.",
+            )
 
     def hit(self, key: str, window: int, limit: int, ttl: int) -> bool:
         name = f"onestop:rate:{key}:{window}"
@@ -83,9 +98,8 @@ class RedisCounter:
         return int(count) <= limit
 
 
-@cache
 def counter() -> Counter:
-    return counters.create(settings.ONESTOP_RATE_LIMIT_BACKEND)
+    return counters.enabled()
 
 
 def check(

@@ -9,23 +9,24 @@ backoff up to ``MAX_ATTEMPTS`` times. Each request carries
   duplicates by it);
 - ``Onestop-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`` under the
   subscription's secret. Receivers check the MAC and that ``t`` is recent.
+
+Where a delivery may go is ``webhook_targets``' rule, checked at subscription and again
+at each delivery, on the addresses the connection then uses.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
+import http.client
 import json
 import logging
-import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError
@@ -34,6 +35,7 @@ from django.utils import timezone
 from onestop.core import databases
 from onestop.core.crypto import decrypt
 from onestop.core.models import OutboxEvent
+from onestop.partners import webhook_targets
 from onestop.partners.events import audience, partner_events
 from onestop.partners.models import App, DeliveryState, Subscription, WebhookDelivery
 from onestop.tenancy.models import Tenant
@@ -93,57 +95,37 @@ def fan_out(event: OutboxEvent) -> bool:
     return True
 
 
-def address_is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """Whether webhooks may go to this address: not private, loopback, link-local,
-    reserved or multicast (the cloud metadata address is link-local)."""
-    return not (address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
-                or address.is_multicast)  # fmt: skip
-
-
-def _address_allowed(url: str) -> bool:
-    """Checked again at delivery: the host's addresses now, not when subscribing."""
-    host = urlsplit(url).hostname or ""
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except OSError:
-        return False
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if address.is_loopback and settings.ONESTOP_WEBHOOK_ALLOW_LOOPBACK:
-            continue
-        if not address_is_public(address):
-            return False
-    return True
-
-
-def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
+def _post(delivery: WebhookDelivery, context: ssl.SSLContext) -> tuple[int | None, str]:
     subscription = delivery.subscription
     body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
-    if not _address_allowed(subscription.url):
+    # Checked again at delivery: the host's addresses now, not when subscribing; and the
+    # connection goes to exactly the addresses checked.
+    try:
+        target = webhook_targets.parse(subscription.url)
+        addresses = webhook_targets.resolve(target)
+    except webhook_targets.TargetRefused:
         return None, "address not allowed"
+    except OSError:
+        return None, "host not found"
     timestamp = int(time.time())
-    # The URL was checked to be http(s) when subscribing.
-    request = urllib.request.Request(subscription.url, data=body, method="POST", headers={  # noqa: S310
-        "Content-Type": "application/json", "User-Agent": "onestop-webhooks/1",
+    headers = {
+        "Content-Type": "application/json", "User-Agent": "onestop-webhooks/1", "Connection": "close",
         "Onestop-Event-Id": str(delivery.event_id), "Onestop-Event-Type": delivery.event_type,
         "Onestop-Delivery": str(delivery.pk),
         "Onestop-Signature": sign(decrypt(subscription.secret_encrypted), timestamp, body),
-    })  # fmt: skip
-    opener = urllib.request.build_opener(_NoRedirect)
+    }  # fmt: skip
+    connection = webhook_targets.connection(target, addresses, context=context,
+                                            timeout=settings.ONESTOP_WEBHOOK_TIMEOUT_SECONDS)  # fmt: skip
     try:
-        with opener.open(request, timeout=settings.ONESTOP_WEBHOOK_TIMEOUT_SECONDS) as response:
-            return response.status, ""
-    except urllib.error.HTTPError as error:
-        return error.code, f"HTTP {error.code}"
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        return None, str(getattr(error, "reason", error))[:200]
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer, not an instruction: it could point anywhere."""
-
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
+        connection.request("POST", target.path, body=body, headers=headers)
+        with connection.getresponse() as response:
+            status = response.status
+    except (OSError, http.client.HTTPException) as error:
+        return None, (str(error) or type(error).__name__)[:200]
+    finally:
+        connection.close()
+    # A redirect is an answer, not an instruction (it could point anywhere): not followed.
+    return status, "" if 200 <= status < 300 else f"HTTP {status}"
 
 
 def deliver_due(limit: int = BATCH) -> int:
@@ -158,9 +140,11 @@ def deliver_due(limit: int = BATCH) -> int:
     )
     if not due:
         return 0
+    # Certificates are checked against the system's trust store (SSL_CERT_FILE, if set).
+    context = ssl.create_default_context()
     # Posting waits on partners' servers: in parallel, so that a slow one delays no other.
     with ThreadPoolExecutor(max_workers=min(PARALLEL, len(due))) as pool:
-        outcomes = list(pool.map(_post, due))
+        outcomes = list(pool.map(partial(_post, context=context), due))
     for delivery, (status, error) in zip(due, outcomes, strict=True):
         delivery.attempts += 1
         delivery.response_status = status

@@ -1,7 +1,13 @@
 """A new tenant from a template tenant, in one step: regions, departments, themes, the
 published catalogue with its forms and life events, certificate types and data services,
 written through the same actions an operator's imports use. Nothing is shared: the new
-tenant's rows are its own from then on, and changes to either tenant stay there."""
+tenant's rows are its own from then on, and changes to either tenant stay there.
+
+With a region (a province's GB/T 2260 code), the new tenant is that province: its cities
+and counties from the official table in the places of the template's, and the template's
+departments, place names and item codes made its own (``renaming``). Without one, it is a
+copy of the template under the template's names (an enterprise's or a sandbox's tenant,
+a test copy)."""
 
 from __future__ import annotations
 
@@ -21,6 +27,8 @@ from onestop.core import databases
 from onestop.core.actors import Actor
 from onestop.exchange.access import data_service_specs
 from onestop.exchange.actions import do_publish_data_services
+from onestop.provisioning.renaming import Renamed, renamed_for_province
+from onestop.provisioning.specs import TenantContent
 from onestop.tenancy.access import (
     access_tenant_by_code,
     department_specs,
@@ -28,30 +36,44 @@ from onestop.tenancy.access import (
     tenant_database,
 )
 from onestop.tenancy.actions import do_create_tenant, do_import_departments, do_import_regions
+from onestop.tenancy.divisions import province_division
 
 if TYPE_CHECKING:
     from onestop.tenancy.models import Tenant
 
 
 def replicate_tenant(*, actor: Actor, template: str, code: str, name: str, name_en: str = "",
-                     kind: str = "province", progress: Callable[[int], None] | None = None) -> Tenant:  # fmt: skip
-    """All or nothing: a failure anywhere leaves no half-made tenant behind."""
+                     kind: str = "province", region: str | None = None,
+                     progress: Callable[[int], None] | None = None,
+                     report: Callable[[Renamed], None] | None = None) -> Tenant:  # fmt: skip
+    """All or nothing: a failure anywhere leaves no half-made tenant behind, and a bad
+    region is refused before anything is written. ``report`` hears what the renaming
+    did (cities, counties, the template's departments left out)."""
+    division = province_division(region) if region is not None else None
     source = access_tenant_by_code(template, public_only=False)
     with tenant_database(source.code):  # the template may live on another database
         themes, items, life_events, forms = catalogue_specs(source)
-        regions, departments = region_specs(source), department_specs(source)
-        certificate_types, data_services = (
-            certificate_type_specs(source),
-            data_service_specs(source),
+        content = TenantContent(
+            regions=region_specs(source), departments=department_specs(source), themes=themes,
+            items=items, life_events=life_events, forms=forms,
+            certificate_types=certificate_type_specs(source), data_services=data_service_specs(source),
+        )  # fmt: skip
+    renamed = None
+    if division is not None:
+        renamed = renamed_for_province(
+            content, province=division, template_code=source.code, code=code
         )
+        content = renamed.content
     with databases.using(databases.PLATFORM), databases.atomic():  # new tenants start there
         tenant = do_create_tenant(actor=actor, code=code, name=name, name_en=name_en, kind=kind)
-        do_import_regions(actor=actor, tenant=tenant, regions=regions)
-        do_import_departments(actor=actor, tenant=tenant, departments=departments)
-        do_define_themes(actor=actor, tenant=tenant, themes=themes)
-        do_publish_service_items(actor=actor, tenant=tenant, items=items, progress=progress)
-        do_define_life_events(actor=actor, tenant=tenant, life_events=life_events)
-        do_publish_service_forms(actor=actor, tenant=tenant, forms=forms)
-        do_define_certificate_types(actor=actor, tenant=tenant, types=certificate_types)
-        do_publish_data_services(actor=actor, tenant=tenant, services=data_services)
+        do_import_regions(actor=actor, tenant=tenant, regions=content.regions)
+        do_import_departments(actor=actor, tenant=tenant, departments=content.departments)
+        do_define_themes(actor=actor, tenant=tenant, themes=content.themes)
+        do_publish_service_items(actor=actor, tenant=tenant, items=content.items, progress=progress)
+        do_define_life_events(actor=actor, tenant=tenant, life_events=content.life_events)
+        do_publish_service_forms(actor=actor, tenant=tenant, forms=content.forms)
+        do_define_certificate_types(actor=actor, tenant=tenant, types=content.certificate_types)
+        do_publish_data_services(actor=actor, tenant=tenant, services=content.data_services)
+    if renamed is not None and report is not None:
+        report(renamed)
     return tenant

@@ -6,3 +6,6 @@ class TenancyConfig(AppConfig):
     name = "onestop.tenancy"
     label = "tenancy"
     verbose_name = _("Tenancy")
+
+    def ready(self) -> None:
+        from onestop.tenancy import checks  # noqa: F401  (registers the system checks)

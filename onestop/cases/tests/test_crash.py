@@ -93,7 +93,7 @@ def crash_var(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _env(var: Path) -> dict[str, str]:
     env = {**os.environ, "ONESTOP_VAR_DIR": str(var), "ONESTOP_ANALYTICS_BACKGROUND": "0",
-           "ONESTOP_IDEMPOTENCY_STALE_SECONDS": str(STALE_SECONDS)}  # fmt: skip
+           "ONESTOP_IDEMPOTENCY_STALE_SECONDS": str(STALE_SECONDS), "ONESTOP_DEMO": "1"}  # fmt: skip
     for name in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL"):
         env.pop(name, None)
     return env

@@ -7,8 +7,10 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
+from onestop.analytics.models import TrafficRollup
+from onestop.catalogue.models import ServiceItem
 from onestop.demo.generator import build_province
-from onestop.tenancy.models import Tenant
+from onestop.tenancy.models import Department, Region, Tenant
 
 PROVINCE = build_province()
 
@@ -55,12 +57,36 @@ def test_life_events_bundle_existing_items() -> None:
 
 
 @pytest.mark.django_db
-def test_demo_command_loads_once(capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_command_loads_once_with_two_real_provinces_beside(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     # The session fixture loaded gd already: a second run must leave it as it is.
     before = Tenant.objects.get(code="gd").created_at
     call_command("demo", verbosity=0)
     assert "already loaded" in capsys.readouterr().out
     assert Tenant.objects.get(code="gd").created_at == before
+    # The provinces provisioned beside it are real ones, named after their own places.
+    template_names = {
+        "广东",
+        *Region.objects.filter(tenant__code="gd").values_list("name", flat=True),
+    }
+    for code, province, prefix in (("nl", "湖南省", "43"), ("dh", "浙江省", "33")):
+        top = Region.objects.get(tenant__code=code, level="province")
+        assert (top.code, top.name) == (f"{prefix}0000", province)
+        names = " ".join(
+            Department.objects.filter(tenant__code=code).values_list("name", flat=True)
+        )
+        assert f"{province}公安厅" in names
+        assert not {name for name in template_names if name in names}
+        codes = ServiceItem.objects.filter(tenant__code=code).values_list("code", flat=True)
+        assert codes and all(c.startswith(prefix) for c in codes)
+        # Its traffic history names its own items.
+        assert TrafficRollup.objects.filter(tenant__code=code, dimension="item").exists()
+        assert (
+            not TrafficRollup.objects.filter(tenant__code=code, dimension="item")
+            .exclude(key__in=list(codes))
+            .exists()
+        )
 
 
 def test_the_sandbox_registry_holds_ten_thousand_valid_residents() -> None:

@@ -7,9 +7,9 @@ import abc
 import secrets
 from dataclasses import dataclass
 
-from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
-from onestop.core.plugins import Registry
+from onestop.core.plugins import Plugin, Registry
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MIN_PHOTO_BYTES = 1024
@@ -22,10 +22,7 @@ class FaceResult:
     reason: str  # passed | photo_invalid | challenge_wrong | no_match
 
 
-class FaceCheckProvider(abc.ABC):
-    name: str
-    is_sandbox: bool = False
-
+class FaceCheckProvider(Plugin, abc.ABC):
     def new_challenge(self) -> str:
         """Digits the person reads aloud on camera, proving a live capture."""
         return f"{secrets.randbelow(10_000):04d}"
@@ -34,7 +31,9 @@ class FaceCheckProvider(abc.ABC):
     def check(self, *, challenge: str, answer: str, photo: bytes) -> FaceResult: ...
 
 
-face_providers: Registry[FaceCheckProvider] = Registry("face check provider")
+face_providers: Registry[FaceCheckProvider] = Registry(
+    kind="face", label=_("Face check"), setting="ONESTOP_FACE_PROVIDER"
+)
 
 
 @face_providers.register("sandbox")
@@ -43,7 +42,7 @@ class SandboxFaceCheck(FaceCheckProvider):
     PNG of a plausible size and that the challenge was answered. It compares no faces; the
     page says so."""
 
-    name = "sandbox"
+    verbose_name = _("Sandbox face check (compares no faces)")
     is_sandbox = True
 
     def check(self, *, challenge: str, answer: str, photo: bytes) -> FaceResult:
@@ -57,4 +56,4 @@ class SandboxFaceCheck(FaceCheckProvider):
 
 
 def face_provider() -> FaceCheckProvider:
-    return face_providers.create(settings.ONESTOP_FACE_PROVIDER)
+    return face_providers.enabled()

@@ -9,10 +9,10 @@ import abc
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from onestop.core.crypto import keyed_hash
-from onestop.core.plugins import Registry
+from onestop.core.plugins import Plugin, Registry
 from onestop.identity.models import SandboxResident
 from onestop.tenancy.models import Tenant
 
@@ -30,15 +30,14 @@ class RegistryResult:
     provider: str
 
 
-class PopulationRegistry(abc.ABC):
-    name: str
-    is_sandbox: bool = False
-
+class PopulationRegistry(Plugin, abc.ABC):
     @abc.abstractmethod
     def match(self, *, tenant: Tenant, name: str, id_number: str) -> RegistryResult: ...
 
 
-population_registries: Registry[PopulationRegistry] = Registry("population registry")
+population_registries: Registry[PopulationRegistry] = Registry(
+    kind="registry", label=_("Population registry"), setting="ONESTOP_REGISTRY_PROVIDER"
+)
 
 
 def resident_hashes(name: str, id_number: str) -> tuple[str, str]:
@@ -50,18 +49,18 @@ class SandboxPopulationRegistry(PopulationRegistry):
     """The demo tenant's synthetic residents (``onestop demo`` loads 10,000). Answers the
     way a matching service does; it is a sandbox and holds no real person."""
 
-    name = "sandbox"
+    verbose_name = _("Sandbox population registry (synthetic residents)")
     is_sandbox = True
 
     def match(self, *, tenant: Tenant, name: str, id_number: str) -> RegistryResult:
         id_hash, name_hash = resident_hashes(name, id_number)
         resident = SandboxResident.objects.filter(tenant=tenant, id_number_hash=id_hash).first()
         if resident is None or resident.name_hash != name_hash:
-            return RegistryResult(RegistryAnswer.NO_MATCH, self.name)
+            return RegistryResult(RegistryAnswer.NO_MATCH, self.identifier)
         if resident.status == "cancelled":
-            return RegistryResult(RegistryAnswer.CANCELLED, self.name)
-        return RegistryResult(RegistryAnswer.MATCH, self.name)
+            return RegistryResult(RegistryAnswer.CANCELLED, self.identifier)
+        return RegistryResult(RegistryAnswer.MATCH, self.identifier)
 
 
 def population_registry() -> PopulationRegistry:
-    return population_registries.create(settings.ONESTOP_REGISTRY_PROVIDER)
+    return population_registries.enabled()

@@ -6,10 +6,14 @@ import pytest
 
 from onestop.messaging.access import sandbox_messages
 from onestop.messaging.phones import mask_phone, normalize_phone
-from onestop.messaging.sms import SmsRejected, sms_backend
+from onestop.messaging.sms import SmsMessage, SmsRejected, SmsTemplate, sms_backend
 from onestop.tenancy.access import access_tenant_by_code
 
 pytestmark = pytest.mark.django_db
+
+
+def _text(text: str) -> SmsMessage:
+    return SmsMessage(SmsTemplate.CASE_UPDATE, text, {"case": "", "summary": text})
 
 
 def test_numbers_are_normalised_and_masked() -> None:
@@ -26,7 +30,7 @@ def test_numbers_are_normalised_and_masked() -> None:
 )  # fmt: skip
 def test_what_a_carrier_refuses_is_refused(phone: str, text: str, code: str) -> None:
     with pytest.raises(SmsRejected) as raised:
-        sms_backend().send(tenant=access_tenant_by_code("gd"), phone=phone, text=text)
+        sms_backend().send(tenant=access_tenant_by_code("gd"), phone=phone, message=_text(text))
     assert raised.value.code == code
 
 
@@ -34,10 +38,10 @@ def test_accepted_messages_are_kept_with_the_number_encrypted(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     tenant = access_tenant_by_code("gd")
-    receipt = sms_backend().send(tenant=tenant, phone="13800138999", text="测试短信")
+    receipt = sms_backend().send(tenant=tenant, phone="13800138999", message=_text("测试短信"))
     message = sandbox_messages(tenant, phone="13800138999").get()
     assert message.message_id == receipt.message_id and message.phone_masked == "138****8999"
     assert "13800138999" not in message.phone_encrypted
     with pytest.raises(SmsRejected) as raised:  # a second one within the second
-        sms_backend().send(tenant=tenant, phone="13800138999", text="again")
+        sms_backend().send(tenant=tenant, phone="13800138999", message=_text("again"))
     assert raised.value.code == "sms_rate_limited"

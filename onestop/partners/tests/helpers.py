@@ -1,12 +1,16 @@
 """Partners, apps and tokens for tests, made through the actions and the OAuth endpoints
-as a real partner would get them; and a webhook receiver on 127.0.0.1."""
+as a real partner would get them; a webhook receiver on 127.0.0.1 (HTTP or HTTPS); and a
+name resolver for tests that keeps every lookup and connection on this machine."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import ipaddress
 import json
 import secrets
+import socket
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -14,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import pytest
 from django.test import Client
 
 from onestop.cases.tests.helpers import OPERATOR
@@ -122,15 +127,24 @@ def admission(partner: Partner, tenant: str = "gd") -> Admission:
 
 
 class Receiver:
-    """An HTTP server on 127.0.0.1 that records what is posted to it."""
+    """An HTTP server on 127.0.0.1 (or another loopback ``address``) that records what is
+    posted to it. With ``tls`` (a server context), HTTPS, remembering the server names
+    clients asked for (SNI); ``name`` is then the host its URL says."""
 
-    def __init__(self, status: int = 200, delay: float = 0.0) -> None:
+    def __init__(self, status: int = 200, delay: float = 0.0, *, address: str = "127.0.0.1", port: int = 0,
+                 tls: ssl.SSLContext | None = None, name: str = "", headers: dict[str, str] | None = None) -> None:  # fmt: skip
         received: list[dict[str, Any]] = []
         self.received = received
-        self.status, self.delay = status, delay
+        self.server_names: list[str | None] = []
+        self.status, self.delay, self.tls, self.name = status, delay, tls, name or address
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
+            def setup(self) -> None:
+                if outer.tls is not None:
+                    self.request.do_handshake()
+                super().setup()
+
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 received.append(
@@ -138,17 +152,38 @@ class Receiver:
                 )
                 time.sleep(outer.delay)
                 self.send_response(outer.status)
+                for header, value in (headers or {}).items():
+                    self.send_header(header, value)
                 self.end_headers()
 
             def log_message(self, *args: object) -> None:
                 return
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def get_request(self) -> tuple[socket.socket, Any]:
+                sock, client = super().get_request()
+                if outer.tls is None:
+                    return sock, client
+                # The handshake happens in the request's thread (Handler.setup).
+                return outer.tls.wrap_socket(
+                    sock, server_side=True, do_handshake_on_connect=False
+                ), client
+
+            def handle_error(self, request: object, client_address: object) -> None:
+                return  # a refused handshake is what some tests expect
+
+        if tls is not None:
+            tls.sni_callback = lambda _sock, name, _context: self.server_names.append(name)  # type: ignore[func-returns-value]
+        self.server = Server((address, port), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
+    def port(self) -> int:
+        return int(self.server.server_address[1])
+
+    @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        return f"{'https' if self.tls else 'http'}://{self.name}:{self.port}/hook"
 
     def __enter__(self) -> Receiver:
         self.thread.start()
@@ -160,3 +195,47 @@ class Receiver:
 
     def events(self) -> list[dict[str, Any]]:
         return [json.loads(r["body"]) for r in self.received]
+
+
+class Resolver:
+    """Name lookups of this process answered from ``answers``: a name's lists of addresses
+    in turn, the last one again once the others are used. Addresses and localhost go to the
+    system's resolver, any other name is not found: no lookup leaves the machine. And no
+    connection does either: one to an address outside loopback fails here (a test of
+    where webhooks go must never reach the internet, even when the code is wrong)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.answers: dict[str, list[list[str]]] = {}
+        self.asked: list[str] = []
+        real_getaddrinfo, real_connect = socket.getaddrinfo, socket.socket.connect
+
+        def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
+            name = host.decode() if isinstance(host, bytes) else str(host)
+            if name not in self.answers:
+                if name == "localhost" or _is_address(name):
+                    return real_getaddrinfo(host, port, *args, **kwargs)
+                raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+            self.asked.append(name)
+            turns = self.answers[name]
+            found = turns.pop(0) if len(turns) > 1 else turns[0]
+            return [(socket.AF_INET6, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (a, port, 0, 0)) if ":" in a
+                    else (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (a, port)) for a in found]  # fmt: skip
+
+        def connect(sock: socket.socket, address: Any) -> None:
+            host = address[0] if isinstance(address, tuple) else "localhost"
+            if host != "localhost" and not (
+                _is_address(host) and ipaddress.ip_address(host).is_loopback
+            ):
+                raise ConnectionRefusedError(f"test guard: no connection to {host}")
+            real_connect(sock, address)
+
+        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+        monkeypatch.setattr(socket.socket, "connect", connect)
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True

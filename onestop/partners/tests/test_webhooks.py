@@ -14,7 +14,7 @@ from onestop.cases.models import Case
 from onestop.cases.tests.helpers import CITIZEN, apply, logged_in, rs_person_item
 from onestop.core.errors import ValidationFailed
 from onestop.core.models import OutboxEvent
-from onestop.partners import actions, webhooks
+from onestop.partners import actions, webhook_targets, webhooks
 from onestop.partners.events import partner_events
 from onestop.partners.models import WebhookDelivery
 from onestop.partners.tests.helpers import SYSTEM, Receiver, make_partner_app, operator
@@ -113,7 +113,8 @@ def test_loopback_is_refused_in_production_even_if_it_was_subscribed_before() ->
         _subscribe(partner, "http://127.0.0.1:9/hook")
     with pytest.raises(ValidationFailed):
         _subscribe(partner, "https://localhost/hook")
-    assert not webhooks._address_allowed("https://127.0.0.1/hook")
+    with pytest.raises(webhook_targets.TargetRefused):  # what a delivery checks
+        webhook_targets.resolve(webhook_targets.parse("https://127.0.0.1/hook"))
 
 
 def test_the_relay_fans_out_a_case_event_once() -> None:

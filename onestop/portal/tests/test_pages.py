@@ -208,3 +208,35 @@ def test_nul_characters_are_refused_with_a_clear_error(client_en: Client) -> Non
         "/gd/accounts/login/", "phone=1%00", content_type="application/x-www-form-urlencoded"
     )
     assert form.status_code == 422
+
+
+def test_text_that_is_not_valid_unicode_is_refused_at_the_edge(citizen: Client) -> None:
+    """A lone surrogate reached the database and the audit entry and answered 500; every
+    way in now answers 422 with one code, and nothing is written."""
+    from onestop.cases.models import Application
+
+    before = Application.objects.count()
+    lone = citizen.post("/api/v1/tenants/gd/applications", '{"item": "\\ud800"}',
+                        content_type="application/json")  # fmt: skip
+    assert lone.status_code == 422 and lone.json()["code"] == "invalid_characters"
+    nested = citizen.post("/api/v1/tenants/gd/applications", '{"item": "x", "answers": {"\\udfff": 1}}',
+                          content_type="application/json")  # fmt: skip
+    assert nested.status_code == 422 and nested.json()["code"] == "invalid_characters"
+    assert Application.objects.count() == before
+    bad_bytes = citizen.post("/api/v1/tenants/gd/applications", b'{"item": "\xed\xa0\x80"}',
+                             content_type="application/json")  # fmt: skip
+    assert bad_bytes.status_code == 422
+    for query in ("q=%ED%A0%80", "q=%FF", "q=a&b=%C0%AF"):
+        page = citizen.get(f"/gd/services/?{query}")
+        assert page.status_code == 422 and "invalid_characters" in page.content.decode(), query
+    form = citizen.post("/gd/accounts/login/", "phone=%ED%A0%80",
+                        content_type="application/x-www-form-urlencoded")  # fmt: skip
+    assert form.status_code == 422 and "invalid_characters" in form.content.decode()
+    key = citizen.post("/api/v1/tenants/gd/applications", '{"item": "x"}', content_type="application/json",
+                       headers={"Idempotency-Key": "key-\u00e9"})  # fmt: skip
+    assert key.status_code == 422 and key.json()["code"] == "invalid_characters"
+    # Real text in every script passes, surrogate pairs in JSON escapes included.
+    assert citizen.get("/gd/services/?q=%E7%A4%BE%E4%BF%9D").status_code == 200
+    emoji = citizen.post("/api/v1/tenants/gd/applications", '{"item": "\\ud83d\\ude00"}',
+                         content_type="application/json")  # fmt: skip
+    assert emoji.status_code != 422 or emoji.json()["code"] != "invalid_characters"

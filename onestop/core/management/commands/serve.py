@@ -12,6 +12,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from onestop.core.checks import INTEGRATIONS
+
 
 class Command(BaseCommand):
     help = "Serve onestop over HTTP with granian (WSGI)."
@@ -38,6 +40,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Fail closed before anything listens: a sandbox integration outside the demo, or a
+        # plugin without its settings, stops the start with the checks' own words.
+        self.check(tags=[INTEGRATIONS], include_deployment_checks=True)
         granian = Path(sys.executable).with_name("granian")
         executable = str(granian) if granian.exists() else shutil.which("granian")
         if not executable:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
@@ -11,6 +11,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from onestop.analytics.actions import do_import_traffic_history
+from onestop.catalogue.access import catalogue_specs
 from onestop.demo.accounts import DEMO_ACTOR, DEMO_PASSWORD, demo_accounts, sample_residents
 from onestop.demo.generator import DEFAULT_SEED, build_province
 from onestop.demo.loader import (
@@ -21,10 +22,20 @@ from onestop.demo.loader import (
 )
 from onestop.demo.traffic import build_traffic
 from onestop.provisioning.replicate import replicate_tenant
-from onestop.tenancy.access import access_tenant_by_code
+from onestop.tenancy.access import access_tenant_by_code, tenant_database
 
-# Two more provinces provisioned from the demo province, side by side with it.
-REPLICAS = (("nl", "南岭省", "Nanling Province"), ("dh", "东海省", "Donghai Province"))
+if TYPE_CHECKING:
+    from onestop.catalogue.specs import ServiceItemSpec
+    from onestop.tenancy.models import Tenant
+
+# Two more provinces provisioned from the demo province, side by side with it: real ones
+# (code, name, English name, GB/T 2260 code), each with its own cities, counties,
+# department names and item codes, in the places of the demo province's. Each must have
+# at least the demo province's six cities (Hainan, with four, could not be one).
+REPLICAS = (
+    ("nl", "湖南省（演示）", "Hunan (demo)", "430000"),
+    ("dh", "浙江省（演示）", "Zhejiang (demo)", "330000"),
+)
 
 
 class Command(BaseCommand):
@@ -58,22 +69,23 @@ class Command(BaseCommand):
                 f"Loaded demo tenant '{tenant.code}': {len(province.items)} service items, "
                 f"{len(province.departments)} departments, {len(province.regions)} regions, "
                 f"10000 sandbox residents."))  # fmt: skip
-        for code, name, name_en in REPLICAS:
+        for code, name, name_en, region in REPLICAS:
             if not demo_is_loaded(code):
-                replicate_tenant(
-                    actor=DEMO_ACTOR, template=province.code, code=code, name=name, name_en=name_en
-                )
+                replicate_tenant(actor=DEMO_ACTOR, template=province.code, code=code, name=name,
+                                 name_en=name_en, region=region)  # fmt: skip
                 self.stdout.write(
                     f"Provisioned '{code}' ({name}) from the template '{province.code}'."
                 )
         today = timezone.localdate()
         for code, scale in (
             (province.code, 1.0),
-            *((c, 0.3 / (n + 1)) for n, (c, _name, _en) in enumerate(REPLICAS)),
+            *((c, 0.3 / (n + 1)) for n, (c, *_rest) in enumerate(REPLICAS)),
         ):
             tenant = access_tenant_by_code(code)
+            # A replica's items and departments have codes of their own: its traffic names them.
+            items = province.items if code == province.code else _published_items(tenant)
             do_import_traffic_history(actor=DEMO_ACTOR, tenant=tenant,
-                                      days=build_traffic(province.items, today=today, scale=scale, seed=options["seed"]))  # fmt: skip
+                                      days=build_traffic(items, today=today, scale=scale, seed=options["seed"]))  # fmt: skip
         self.print_accounts(province.code)
 
     def print_accounts(self, tenant: str) -> None:
@@ -87,10 +99,18 @@ class Command(BaseCommand):
             "Demo residents of the sandbox population registry, to verify a new account to L3:"
         )
         lines += [f"  {name}  {number}" for name, number in sample_residents()]
-        lines.append(f"Sandbox SMS (codes sent by the demo): /{tenant}/dev/sms/")
+        lines.append(
+            f"Sandbox SMS: a code shows on the page that asked for it; staff read the "
+            f"outbox at /{tenant}/dev/sms/ (codes blotted out but their own)"
+        )
         lines.append(
             f"Developer portal: /developers/ (log in as the partner developer); the sandbox "
             f"tenant '{settings.ONESTOP_SANDBOX_TENANT}' has test citizens "
             + ", ".join(phone for phone, _name in SANDBOX_CITIZENS)
         )
         self.stdout.write("\n".join(lines))
+
+
+def _published_items(tenant: Tenant) -> list[ServiceItemSpec]:
+    with tenant_database(tenant.code):
+        return catalogue_specs(tenant)[1]

@@ -15,6 +15,7 @@ from django.utils.module_loading import import_string
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from onestop.core.checks import INTEGRATIONS
 from onestop.notifications.tasks import relay_outbox
 
 
@@ -27,6 +28,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.check(
+            tags=[INTEGRATIONS], include_deployment_checks=True
+        )  # no sandbox SMS in production
         for path in settings.ONESTOP_RECURRING_TASKS:
             recurring = import_string(path)
             if not DBTaskResult.objects.filter(

@@ -1,7 +1,9 @@
 """``onestop tenant``: provision and list tenants.
 
-``onestop tenant create --from-template gd --code hn --name 海南省`` makes a new province
-with the template's regions, departments and catalogue in one step.
+``onestop tenant create --from-template gd --region 430000 --code hn --name 湖南省`` makes
+a new province in one step: its cities and counties from the official table (GB/T 2260),
+the template's departments and catalogue renamed after them. Without ``--region`` the new
+tenant is a copy of the template under the template's names.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from tqdm import tqdm
 from onestop.core.actors import Actor
 from onestop.core.errors import OnestopError
 from onestop.identity.actions import AccountSpec, do_provision_account
+from onestop.provisioning.renaming import Renamed
 from onestop.provisioning.replicate import replicate_tenant
 from onestop.tenancy.access import all_tenants
 from onestop.tenancy.actions import do_move_tenant
@@ -36,6 +39,9 @@ class Command(BaseCommand):
         )
         create.add_argument("--name", required=True, help="the new tenant's official name")
         create.add_argument("--name-en", default="", help="its English name")
+        create.add_argument("--region", default=None,
+                            help="the province's GB/T 2260 code (430000): its cities and counties, and the "
+                                 "template's names and item codes made its own; without it, the template's")  # fmt: skip
         create.add_argument(
             "--kind", default="province", choices=["province", "city", "enterprise", "sandbox"]
         )
@@ -73,10 +79,20 @@ class Command(BaseCommand):
                 bar.update(done - last)
                 last = done
 
+            def renamed(result: Renamed) -> None:
+                regions = result.content.regions
+                self.stdout.write(f"Regions of {regions[0].name} ({regions[0].code}): {result.cities} cities, "
+                                  f"{result.counties} counties in the places of the template's.")  # fmt: skip
+                if result.counties_left_out:
+                    self.stdout.write(f"Left out {len(result.counties_left_out)} of the template's counties, which "
+                                      f"have none in their place, with their {len(result.departments_left_out)} "
+                                      f"departments: {'、'.join(result.counties_left_out)}.")  # fmt: skip
+
             try:
                 tenant = replicate_tenant(actor=Actor.system("onestop tenant create"), template=options["template"],
                                           code=options["code"], name=options["name"], name_en=options["name_en"],
-                                          kind=options["kind"], progress=advance)  # fmt: skip
+                                          kind=options["kind"], region=options["region"], progress=advance,
+                                          report=renamed)  # fmt: skip
             except OnestopError as error:
                 raise CommandError(f"{error.message} ({error.code})") from None
         if phone := options["operator_phone"]:

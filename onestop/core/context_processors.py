@@ -1,0 +1,18 @@
+"""What every page needs to know of the installation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from onestop.core.plugins import enabled_sandboxes
+
+
+def sandboxes(request: HttpRequest) -> dict[str, Any]:
+    """Outside the demo, the integrations an operator allowed to run as sandboxes: every
+    page says so, since what they "deliver" reaches nobody."""
+    if settings.ONESTOP_DEMO:
+        return {}
+    return {"sandbox_integrations": [str(registry.label) for registry, _ in enabled_sandboxes()]}
