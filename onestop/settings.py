@@ -162,6 +162,7 @@ DATABASE_ROUTERS = ["onestop.core.databases.DatabaseRouter"]
 # The platform's own models, on the default database whatever tenant the work is for.
 ONESTOP_PLATFORM_MODELS = [
     "sessions.session",
+    "core.signedtreehead",
     "partners.partner",
     "partners.partner_members",
     "partners.app",
@@ -306,6 +307,19 @@ LOGGING = {
 
 # Audit entries older than this are pruned by `onestop audit prune` (the log stays verifiable).
 ONESTOP_AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("ONESTOP_AUDIT_RETENTION_DAYS", "180")))
+# Signed heads of the audit chains (ADR 4): signed with an Ed25519 key kept in a file,
+# never in a database (generated once when missing), and appended to a file outside the
+# database; also to a second database and a witness's URL when set. The worker publishes
+# every ONESTOP_AUDIT_PUBLISH_MINUTES the chains that grew.
+ONESTOP_AUDIT_HEAD_KEY_PATH = Path(
+    os.environ.get("ONESTOP_AUDIT_HEAD_KEY_PATH", VAR_DIR / "audit-head-key.pem")
+)
+ONESTOP_AUDIT_HEADS_FILE = Path(
+    os.environ.get("ONESTOP_AUDIT_HEADS_FILE", VAR_DIR / "audit-heads.jsonl")
+)
+ONESTOP_AUDIT_HEADS_DATABASE = os.environ.get("ONESTOP_AUDIT_HEADS_DATABASE", "")
+ONESTOP_AUDIT_WITNESS_URL = os.environ.get("ONESTOP_AUDIT_WITNESS_URL", "")
+ONESTOP_AUDIT_PUBLISH_MINUTES = max(1, int(os.environ.get("ONESTOP_AUDIT_PUBLISH_MINUTES", "10")))
 
 # Where this installation is reached from outside (credentials name their issuer and
 # status list under it, so verifiers can find them): empty means the address each request
@@ -341,6 +355,7 @@ ONESTOP_PAGEVIEW_RETENTION_DAYS = int(os.environ.get("ONESTOP_PAGEVIEW_RETENTION
 ONESTOP_RECURRING_TASKS = [
     "onestop.notifications.tasks.case_clock",
     "onestop.analytics.tasks.roll_up_traffic",
+    "onestop.core.tasks.publish_audit_heads",
 ]
 
 # An Idempotency-Key claimed this long ago by a request that never finished is taken over

@@ -5,6 +5,7 @@ their own. On PostgreSQL it is another database of the same cluster."""
 from __future__ import annotations
 
 import json
+import os
 
 from onestop.settings import *  # noqa: F403
 from onestop.settings import DATABASES, VAR_DIR
@@ -19,3 +20,7 @@ if "cell1" not in DATABASES:
         _url = (f"postgres://{_default['USER']}:{_default['PASSWORD']}@{_default['HOST']}:{_default['PORT']}/"
                 f"{_default['NAME']}_cell1")  # fmt: skip
     add_databases(DATABASES, json.dumps({"cell1": {"url": _url, "block": 1}}))  # noqa: F405
+
+# The audit heads a test run publishes are its own, never those of the development
+# database (each test's are removed with its rolled-back database: conftest).
+ONESTOP_AUDIT_HEADS_FILE = VAR_DIR / f"audit-heads-test-{os.getpid()}.jsonl"

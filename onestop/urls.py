@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health", portal_views.health, name="health"),
+    path("", include("onestop.core.urls")),  # before the portal: /audit/ is no tenant
     path("", include("onestop.console.urls")),
     path("", include("onestop.certificates.urls")),  # before the portal: /verify/ is no tenant
     path("", include("onestop.partners.urls")),  # before the portal: /oauth/, /developers/

@@ -7,7 +7,7 @@ import hmac
 import ipaddress
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from typing import Any
@@ -135,18 +135,24 @@ class Verification:
     root: str
     problem: str = ""
     sequence: int | None = None
+    # The log's size (every entry ever appended, pruned ones too) and its root at each
+    # size asked for that the retained entries reach.
+    size: int = 0
+    roots: Mapping[int, bytes] = field(default_factory=dict)
+    detail: str = ""
 
     @property
     def ok(self) -> bool:
         return not self.problem
 
 
-def verify_audit_log() -> Verification:
+def verify_audit_log(*, roots_at: Collection[int] = ()) -> Verification:
     """Recompute every retained entry's leaf hash and the log's root after each entry.
 
     Names the first entry that was changed (its content no longer matches its MAC'd leaf
     hash), removed (a gap in the sequence, or a missing tail) or reordered (an authentic
-    entry at a position whose root does not verify).
+    entry at a position whose root does not verify). Keeps the root at each of the sizes
+    ``roots_at`` (those of published heads), recomputed from the leaves.
     """
     head = AuditLogHead.objects.filter(pk=1).first() or AuditLogHead(pk=1)
     frontier = Frontier.from_json(head.base_frontier) if head.base_sequence else Frontier()
@@ -156,6 +162,8 @@ def verify_audit_log() -> Verification:
         return Verification(
             0, "", "the retained log's starting point was changed", head.base_sequence
         )
+    wanted = set(roots_at)
+    roots = {frontier.size: frontier.root()} if frontier.size in wanted else {}
     expected, checked = head.base_sequence, 0
     entries = AuditEntry.objects.filter(sequence__gte=head.base_sequence).order_by("sequence")
     for entry in entries.iterator(chunk_size=2000):
@@ -171,6 +179,8 @@ def verify_audit_log() -> Verification:
             _root_mac("root", entry.sequence, frontier.root()), entry.root_mac
         ):
             return Verification(checked, frontier.root().hex(), "reordered", entry.sequence)
+        if frontier.size in wanted:
+            roots[frontier.size] = frontier.root()
         expected += 1
         checked += 1
     if expected != head.next_sequence or (
@@ -179,7 +189,40 @@ def verify_audit_log() -> Verification:
     ):
         # The newest entries were cut off (and the head rolled back by hand).
         return Verification(checked, frontier.root().hex(), "removed", expected)
-    return Verification(checked, frontier.root().hex())
+    return Verification(checked, frontier.root().hex(), size=expected, roots=roots)
+
+
+@dataclass(frozen=True, slots=True)
+class LogHead:
+    """The log as its head row holds it: its size, its root, and where the retained
+    entries start (with the frontier of the pruned ones)."""
+
+    size: int
+    root: bytes
+    base: int
+    base_frontier: Frontier
+
+
+def read_log_head() -> LogHead:
+    """The log's head, checked against its MACs (``ValueError`` when they do not hold)."""
+    head = AuditLogHead.objects.filter(pk=1).first() or AuditLogHead(pk=1)
+    frontier = Frontier.from_json(head.frontier) if head.next_sequence else Frontier()
+    base = Frontier.from_json(head.base_frontier) if head.base_sequence else Frontier()
+    if frontier.size != head.next_sequence or (
+        head.next_sequence
+        and not hmac.compare_digest(
+            _root_mac("head", head.next_sequence, frontier.root()), head.head_mac
+        )
+    ):
+        raise ValueError("the audit log's head row does not verify")
+    if head.base_sequence and (
+        base.size != head.base_sequence
+        or not hmac.compare_digest(
+            _root_mac("base", head.base_sequence, base.root()), head.base_mac
+        )
+    ):
+        raise ValueError("the retained log's starting point was changed")
+    return LogHead(head.next_sequence, frontier.root(), head.base_sequence, base)
 
 
 def prune_audit_log(*, older_than_days: int | None = None) -> int:

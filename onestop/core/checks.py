@@ -90,3 +90,35 @@ def refuse_to_start_unless_safe() -> None:
     ]
     if errors:
         raise ImproperlyConfigured("\n".join(f"{m.id}: {m.msg} {m.hint or ''}" for m in errors))
+
+
+@register(Tags.security, deploy=True)
+def check_audit_head_key_set_apart(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    import os
+
+    if os.environ.get("ONESTOP_AUDIT_HEAD_KEY") or os.environ.get("ONESTOP_AUDIT_HEAD_KEY_PATH"):
+        return []
+    return [
+        Warning(
+            "The key that signs the audit log's heads was generated under var/, beside the "
+            "database.",
+            hint="Set ONESTOP_AUDIT_HEAD_KEY_PATH to a file the database's administrators "
+            "cannot reach, and ONESTOP_AUDIT_HEADS_FILE to storage outside the database "
+            "server (or ONESTOP_AUDIT_HEADS_DATABASE, ONESTOP_AUDIT_WITNESS_URL).",
+            id="onestop.W004",
+        )
+    ]
+
+
+@register()
+def check_audit_heads_database(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    alias = settings.ONESTOP_AUDIT_HEADS_DATABASE
+    if not alias or alias in settings.DATABASES:
+        return []
+    return [
+        Error(
+            f"ONESTOP_AUDIT_HEADS_DATABASE names {alias!r}, which is not a configured database.",
+            hint="Name one of ONESTOP_DATABASES (or leave it empty).",
+            id="onestop.E003",
+        )
+    ]

@@ -10,6 +10,12 @@ Keys come from the environment (ONESTOP_DATA_KEYS: comma-separated Fernet keys, 
 first; ONESTOP_HASH_KEY; ONESTOP_AUDIT_KEY). Without them, keys are generated once into
 ``var/keys.json`` (mode 0600), which is right for the demo and wrong for production:
 `onestop check --deploy` says so.
+
+The audit-head signing key (Ed25519, ADR 4) signs the published heads of the audit log.
+It comes from ONESTOP_AUDIT_HEAD_KEY (the base64 of its 32 private bytes) or from the PEM
+file at ONESTOP_AUDIT_HEAD_KEY_PATH, generated once (mode 0600) when missing. Like the
+audit MAC key, it never goes into a database: whoever can rewrite the database must not
+be able to sign a head that matches.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from functools import cache
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 
 
@@ -93,7 +101,47 @@ def audit_mac(message: bytes) -> str:
     return hmac.new(_secret("audit"), message, hashlib.sha256).hexdigest()
 
 
+def audit_head_key() -> Ed25519PrivateKey:
+    """The key that signs the audit log's published heads."""
+    return _audit_head_key(os.environ.get("ONESTOP_AUDIT_HEAD_KEY", ""),
+                           str(settings.ONESTOP_AUDIT_HEAD_KEY_PATH))  # fmt: skip
+
+
+@cache
+def _audit_head_key(configured: str, path: str) -> Ed25519PrivateKey:
+    if configured:
+        return Ed25519PrivateKey.from_private_bytes(base64.b64decode(configured))
+    file = Path(path)
+    if not file.exists():
+        key = Ed25519PrivateKey.generate()
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        file.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole under another name, then linked into place: a process that starts
+        # at the same moment reads either no file or the complete one, and one key wins.
+        draft = file.with_name(f".{file.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(pem)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(draft, file)
+        except FileExistsError:
+            pass  # another process made it first: read theirs
+        finally:
+            draft.unlink()
+    loaded = serialization.load_pem_private_key(file.read_bytes(), password=None)
+    if not isinstance(loaded, Ed25519PrivateKey):
+        raise ValueError(f"{file} does not hold an Ed25519 private key")
+    return loaded
+
+
 def reset_key_cache() -> None:
     """Forget loaded keys (after the environment changed: tests, rotation)."""
     _fernet.cache_clear()
     _secret.cache_clear()
+    _audit_head_key.cache_clear()

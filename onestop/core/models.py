@@ -49,6 +49,8 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         ordering = ["sequence"]
+        # "Who looked at my data": the entries about one account or case.
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
 
     def __str__(self) -> str:
         return (
@@ -74,6 +76,54 @@ class AuditLogHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit log at {self.next_sequence}"
+
+
+class AuditTreeNode(models.Model):
+    """A perfect subtree of the audit log's Merkle tree (``2**level`` leaves, the
+    ``index``-th of that size), kept so that audit paths and consistency proofs read a
+    few dozen rows instead of every leaf. Only complete subtrees of 256 leaves or more are
+    kept; they never change. ``mac`` authenticates the hash under the audit key: a node
+    whose MAC fails is ignored (its leaves are read instead), and every proof is checked
+    against a signed head before it is given out."""
+
+    level = models.PositiveSmallIntegerField()
+    index = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("audit tree node")
+        verbose_name_plural = _("audit tree nodes")
+        constraints = [
+            models.UniqueConstraint(fields=["level", "index"], name="audit_tree_node_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level}/{self.index}"
+
+
+class SignedTreeHead(models.Model):
+    """A signed head of one audit chain (one per database) as it was published: the
+    platform's copy, which the public endpoints and the citizens' proofs read. Heads are
+    appended, never changed. It is not the evidence: the heads file outside the database
+    (and the second store, the witness) is what ``onestop audit verify`` trusts."""
+
+    chain = models.CharField(max_length=32)
+    tree_size = models.BigIntegerField()
+    root_hash = models.CharField(max_length=64)
+    timestamp = models.BigIntegerField()  # milliseconds since the epoch, as RFC 6962 counts
+    signature = models.CharField(max_length=128)  # base64, Ed25519
+    key_id = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("signed tree head")
+        verbose_name_plural = _("signed tree heads")
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "timestamp"], name="signed_tree_head_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chain} at {self.tree_size}"
 
 
 class OutboxEvent(models.Model):

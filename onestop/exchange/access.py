@@ -1,9 +1,15 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from onestop.cases.access import cases_of_applicant
+from onestop.core.errors import NotFound
+from onestop.core.transparency import AuditSubject, ChainEntry, entries_about, entry_about
+from onestop.exchange.error_codes import ExchangeErrorCode
 from onestop.exchange.models import Consent, DataQuery, DataService
 from onestop.exchange.specs import DataServiceSpec
+from onestop.identity.access import reveals_of
 from onestop.identity.models import User
 from onestop.tenancy.models import Tenant
 
@@ -17,6 +23,28 @@ def queries_about(tenant: Tenant, user: User) -> QuerySet[DataQuery]:
     return DataQuery.objects.filter(tenant=tenant, subject=user).select_related(
         "service", "department", "officer"
     )
+
+
+def _audited_looks(tenant: Tenant, user: User) -> list[AuditSubject]:
+    """The audit entries of looks at the person's data: reveals of their personal data,
+    and data-exchange queries (refused ones too) about their cases."""
+    numbers = tuple(cases_of_applicant(tenant, user).values_list("number", flat=True))
+    return [
+        reveals_of(user),
+        AuditSubject(action="exchange.query", object_type="case", object_ids=numbers),
+    ]
+
+
+def audited_looks_at(tenant: Tenant, user: User) -> list[ChainEntry]:
+    """The newest audit entries of looks at the person's data, from every audit chain."""
+    return entries_about(tenant.code, _audited_looks(tenant, user))
+
+
+def access_audited_look(tenant: Tenant, user: User, chain: str, sequence: int) -> None:
+    """Nothing when the entry is a look at the person's data; the same NotFound for an
+    entry about someone else, of another tenant, or that does not exist."""
+    if entry_about(tenant.code, _audited_looks(tenant, user), chain, sequence) is None:
+        raise NotFound(ExchangeErrorCode.AUDIT_ENTRY_NOT_FOUND, _("No such audit entry."))
 
 
 def consents_for_case(tenant: Tenant, case_number: str) -> set[str]:

@@ -6,3 +6,4 @@ class ExchangeErrorCode(StrEnum):
     PURPOSE_REQUIRED = "purpose_required"
     NO_CONSENT_OR_BASIS = "no_consent_or_legal_basis"
     CASE_CLOSED = "case_closed"
+    AUDIT_ENTRY_NOT_FOUND = "audit_entry_not_found"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from onestop.core.actors import Actor, ActorKind
 from onestop.core.errors import NotFound
 from onestop.core.models import AuditEntry
+from onestop.core.transparency import AuditSubject
 from onestop.identity.error_codes import IdentityErrorCode
 from onestop.identity.models import AccountKind, User, VerificationRecord
 from onestop.messaging.access import sandbox_messages
@@ -31,6 +32,11 @@ def actor_for(user: User | None, request: HttpRequest | None = None) -> Actor:
         label=user.display_name or user.phone_masked,
         address=address,
     )
+
+
+def reveals_of(user: User) -> AuditSubject:
+    """The audit entries of the reveals of the account's personal data (by staff)."""
+    return AuditSubject(action="identity.reveal", object_type="user", object_ids=(str(user.pk),))
 
 
 def current_user(request: HttpRequest, tenant: Tenant) -> User | None:

@@ -26,7 +26,7 @@ REGION_CODE_RE = re.compile(r"^[1-8]\d{5}$")
 # Tenant codes are the first segment of portal URLs; these segments belong to the platform.
 RESERVED_TENANT_CODES = frozenset(
     {"api", "static", "media", "admin", "console", "i18n", "accounts", "developers",
-     "dashboard", "platform", "health", "verify", "oauth", "sandbox-admin", "docs", "dev", "issuers", "status-lists", "files"}
+     "dashboard", "platform", "health", "verify", "oauth", "sandbox-admin", "docs", "dev", "issuers", "status-lists", "files", "audit"}
 )  # fmt: skip
 
 _PARENT_LEVEL = {RegionLevel.CITY: RegionLevel.PROVINCE, RegionLevel.COUNTY: RegionLevel.CITY}

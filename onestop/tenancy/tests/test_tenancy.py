@@ -26,6 +26,7 @@ ACTOR = Actor.system("test")
         ("has space", TenancyErrorCode.TENANT_CODE_INVALID),
         ("api", TenancyErrorCode.TENANT_CODE_RESERVED),
         ("static", TenancyErrorCode.TENANT_CODE_RESERVED),
+        ("audit", TenancyErrorCode.TENANT_CODE_RESERVED),  # the audit log's public endpoints
         ("gd", TenancyErrorCode.TENANT_CODE_TAKEN),
     ],
 )
