@@ -70,7 +70,7 @@ class Schedule:
 
 
 # One address guessing one account: five tries, then 1 s, 2 s, 4 s ... up to 15 minutes:
-# about 20 tries in the first hour, fewer after.
+# fewer than 20 tries an hour, however fast it asks.
 PAIR = Schedule(free=5, first_wait=1, longest_wait=15 * 60, cleared_by_success=True)
 # Many addresses guessing one account. Above what one address can try in two hours, so a
 # single guesser never slows the account down for its owner elsewhere.
