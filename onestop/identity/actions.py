@@ -7,6 +7,7 @@ personal goes into the log: masked values and account ids only.
 
 from __future__ import annotations
 
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,17 +17,19 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core import databases
 from onestop.core.actors import Actor, ActorKind
 from onestop.core.audit import Event, record_action
 from onestop.core.crypto import decrypt, encrypt, keyed_hash, reencrypt
-from onestop.core.errors import OnestopError, ValidationFailed
+from onestop.core.errors import OnestopError, TooManyRequests, ValidationFailed
 from onestop.core.images import ImageProblem, image_problem
 from onestop.core.models import AuditOutcome
 from onestop.core.trust import TrustLevel
-from onestop.identity import throttle
+from onestop.identity import devices, throttle
 from onestop.identity.access import personal_data
 from onestop.identity.error_codes import IdentityErrorCode
 from onestop.identity.idnumber import mask_id_number, mask_name, parse_id_number
@@ -51,7 +54,6 @@ from onestop.tenancy.models import Department, Region, Tenant
 CODE_LIFETIME = timedelta(minutes=5)
 CODE_COOLDOWN = timedelta(seconds=60)
 CODE_MAX_ATTEMPTS = 5
-CODES_PER_ADDRESS_HOUR = 30
 FACE_CHECK_LIFETIME = timedelta(minutes=3)
 
 
@@ -76,6 +78,32 @@ def _code_hash(tenant: Tenant, phone: str, purpose: str, code: str) -> str:
     return keyed_hash("one-time-code", f"{tenant.code}:{phone}:{purpose}:{code}")
 
 
+def _wait_in_words(seconds: int) -> str:
+    if seconds < 60:
+        return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
+    minutes = math.ceil(seconds / 60)
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+
+
+def _throttled_text(seconds: int, method: str) -> str:
+    if method == "password":
+        text = gettext("Too many attempts. Try again in %(wait)s, or log in with an SMS code.")
+    else:
+        text = gettext("Too many attempts. Try again in %(wait)s.")
+    return text % {"wait": _wait_in_words(seconds)}
+
+
+# Put into words in the language of whoever reads it (the page's, the API's).
+_throttled_message = lazy(_throttled_text, str)
+
+
+def _throttled(seconds: int, method: str) -> TooManyRequests:
+    """The same answer for every account, known or not: only the wait differs."""
+    return TooManyRequests(
+        IdentityErrorCode.LOGIN_THROTTLED, _throttled_message(seconds, method), retry_after=seconds
+    )
+
+
 def _check_password(password: str, user: User | None = None) -> None:
     try:
         validate_password(password, user)
@@ -97,11 +125,6 @@ def request_code(
     when nothing was sent); only the sandbox's receipt carries the text."""
     number = _phone(phone)
     hashed = phone_hash(number)
-    address_key = throttle.throttle_key("code-address", actor.address or "")
-    if throttle.is_throttled([address_key], limit=CODES_PER_ADDRESS_HOUR):
-        raise OnestopError(
-            IdentityErrorCode.LOGIN_THROTTLED, _("Too many attempts. Please try again later.")
-        )
     last = (
         OneTimeCode.objects.filter(tenant=tenant, phone_hash=hashed, purpose=purpose)
         .order_by("-created_at")
@@ -113,6 +136,10 @@ def request_code(
             IdentityErrorCode.CODE_TOO_SOON,
             _("A code was sent less than a minute ago. Please wait."),
         )
+    # Every request counts against its address (each is an SMS), delayed, never locked.
+    wait = throttle.take_turn(throttle.code_request_counters(tenant, actor.address))
+    if wait:
+        raise _throttled(wait, "sms_code")
     exists = User.objects.filter(login_key=login_key(tenant, number)).exists()
     code = f"{secrets.randbelow(1_000_000):06d}"
     receipt = None
@@ -124,7 +151,6 @@ def request_code(
             code_hash=_code_hash(tenant, number, purpose, code),
             expires_at=timezone.now() + CODE_LIFETIME,
         )
-        throttle.count_failure([address_key])  # every request counts against the address
         message = _code_message(tenant, purpose, code, exists=exists)
         if message is not None:
             receipt = sms_backend().send(tenant=tenant, phone=number, message=message)
@@ -232,10 +258,7 @@ def _register(actor: Actor, tenant: Tenant, phone: str, code: str, password: str
     return user
 
 
-def _login_refused(
-    actor: Actor, tenant: Tenant, keys: list[str], masked: str, how: str
-) -> OnestopError:
-    throttle.count_failure(keys)
+def _login_refused(actor: Actor, tenant: Tenant, masked: str, how: str) -> OnestopError:
     record_action(
         actor=actor,
         action="identity.login",
@@ -251,18 +274,22 @@ def _login_refused(
     )
 
 
-def _login(actor: Actor, tenant: Tenant, phone: str, how: str, secret_ok: Any) -> User:
+def _login(
+    actor: Actor, tenant: Tenant, phone: str, how: str, secret_ok: Any, device_token: str
+) -> User:
     number = normalize_phone(phone)
     masked = mask_phone(number) if is_mobile(number) else "invalid"
-    keys = [throttle.throttle_key("account", f"{tenant.code}:{number}"),
-            throttle.throttle_key("address", actor.address or "")]  # fmt: skip
-    if throttle.is_throttled(keys):
+    device = devices.device_id(device_token, tenant, number)
+    counters = throttle.login_counters(
+        tenant=tenant, number=number, address=actor.address, method=how, device=device
+    )
+    # Counted as a failure before anything is evaluated; a refused turn evaluates nothing.
+    wait = throttle.take_turn(counters)
+    if wait:
         record_action(actor=actor, action="identity.login", tenant_code=tenant.code, object_type="phone",
                       object_id=masked, detail={"method": how, "throttled": True},
                       outcome=AuditOutcome.DENIED)  # fmt: skip
-        raise OnestopError(
-            IdentityErrorCode.LOGIN_THROTTLED, _("Too many attempts. Please try again later.")
-        )
+        raise _throttled(wait, how)
     user = None
     if is_mobile(number):
         # The tenant's own account first; platform accounts (operators, partner developers)
@@ -270,14 +297,20 @@ def _login(actor: Actor, tenant: Tenant, phone: str, how: str, secret_ok: Any) -
         user = (User.objects.filter(login_key=login_key(tenant, number)).first()
                 or User.objects.using(databases.PLATFORM).filter(login_key=login_key(None, number)).first())  # fmt: skip
     if not secret_ok(user, number) or user is None or not user.is_active:
-        raise _login_refused(actor, tenant, keys, masked, how)
+        raise _login_refused(actor, tenant, masked, how)
     with databases.atomic():
+        throttle.login_succeeded(counters, tenant=tenant, number=number, address=actor.address)
         record_action(actor=actor, action="identity.login", tenant_code=tenant.code, object_type="user",
-                      object_id=str(user.pk), detail={"method": how})  # fmt: skip
+                      object_id=str(user.pk), detail={"method": how, "known_device": device is not None})  # fmt: skip
     return user
 
 
-def authenticate_password(*, actor: Actor, tenant: Tenant, phone: str, password: str) -> User:
+def authenticate_password(
+    *, actor: Actor, tenant: Tenant, phone: str, password: str, device_token: str = ""
+) -> User:
+    """``device_token``: the account's device cookie, if the browser sent one
+    (``identity.devices``)."""
+
     def password_ok(user: User | None, number: str) -> bool:
         if user is None:
             # Hash anyway, with the configured hasher: an unknown account takes as long to
@@ -286,17 +319,21 @@ def authenticate_password(*, actor: Actor, tenant: Tenant, phone: str, password:
             return False
         return user.check_password(password)
 
-    return _login(actor, tenant, phone, "password", password_ok)
+    return _login(actor, tenant, phone, "password", password_ok, device_token)
 
 
-def authenticate_code(*, actor: Actor, tenant: Tenant, phone: str, code: str) -> User:
+def authenticate_code(
+    *, actor: Actor, tenant: Tenant, phone: str, code: str, device_token: str = ""
+) -> User:
+    """Codes are held back by code failures only, never by password guesses."""
+
     def code_ok(user: User | None, number: str) -> bool:
         with databases.atomic():
             return (
                 _use_code(tenant, number, CodePurpose.LOGIN, code) if is_mobile(number) else False
             )
 
-    return _login(actor, tenant, phone, "sms_code", code_ok)
+    return _login(actor, tenant, phone, "sms_code", code_ok, device_token)
 
 
 def _end_sessions(user: User) -> None:

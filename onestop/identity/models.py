@@ -157,11 +157,13 @@ class OneTimeCode(TenantOwned):
 
 
 class ThrottleCounter(models.Model):
-    """Failures counted per key (an account's or an address's hash) and hour."""
+    """Failures counted per key (a keyed hash of an account, an address, both, or a
+    device) and hour, with the time of the last one (``identity.throttle``)."""
 
     key = models.CharField(max_length=80)
     window_start = models.DateTimeField()
     count = models.PositiveIntegerField(default=0)
+    last_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("throttle counter")
@@ -172,6 +174,22 @@ class ThrottleCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.count}"
+
+
+class KnownAddress(TenantOwned):
+    """An address an account has logged in from on a tenant's portal (a keyed hash of
+    both), so that the guard against one address trying many accounts never slows that
+    account down there. It moves with its tenant; counters are too short-lived to."""
+
+    key = models.CharField(max_length=80, unique=True)
+    last_login_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("known address")
+        verbose_name_plural = _("known addresses")
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.last_login_at:%Y-%m-%d}"
 
 
 class VerificationRecord(models.Model):

@@ -1,7 +1,8 @@
 """The citizen's account pages: register, log in and out, verify, see and download one's data.
 
 Views parse, call actions and render. A domain error becomes a message on the form, with
-its code; the page answers 422 so that scripts see the refusal too.
+its code; the page answers 422 so that scripts see the refusal too, or 429 with
+Retry-After when it was an attempt too many.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onestop.core.errors import OnestopError
-from onestop.identity import actions
+from onestop.core.errors import OnestopError, TooManyRequests
+from onestop.identity import actions, devices
 from onestop.identity.access import actor_for, current_user, personal_data
 from onestop.identity.forms import (
     CodeLoginForm,
@@ -57,13 +58,23 @@ def show_refusal(form: forms.Form, error: OnestopError) -> None:
     field = error.field if error.field in form.fields else None
     form.add_error(field, f"{error.message}")
     form.error_code = str(error.code)  # type: ignore[attr-defined]
+    form.refusal = error  # type: ignore[attr-defined]
 
 
-def _render(
-    request: HttpRequest, template: str, context: dict[str, Any], forms_: list[forms.Form]
+def render_with_forms(
+    request: HttpRequest, template: str, context: dict[str, Any], forms_: list[forms.Form | None]
 ) -> HttpResponse:
-    status = 422 if any(f.errors for f in forms_) else 200
-    return render(request, template, context, status=status)
+    """Render a page of forms: 429 with Retry-After when a form was refused an attempt too
+    many, 422 when one holds another refusal, else 200."""
+    status = 422 if any(f is not None and f.errors for f in forms_) else 200
+    response = render(request, template, context, status=status)
+    for form in forms_:
+        refusal = getattr(form, "refusal", None)
+        if isinstance(refusal, TooManyRequests):
+            response.status_code = refusal.status
+            for name, value in refusal.headers.items():
+                response[name] = value
+    return response
 
 
 def _next_url(request: HttpRequest, fallback: str) -> str:
@@ -145,22 +156,34 @@ def register(request: HttpRequest, tenant: str) -> HttpResponse:
             except OnestopError as error:
                 show_refusal(form, error)
     context = {"tenant": owner, "phone_form": phone_form, "form": form, "nav": "me"}
-    return _render(request, "identity/register.html", context, [f for f in (phone_form, form) if f])
+    return render_with_forms(
+        request, "identity/register.html", context, [f for f in (phone_form, form) if f]
+    )
 
 
 def _log_in_with(
     request: HttpRequest, tenant: Tenant, form: forms.Form, authenticate: Callable[..., User]
 ) -> HttpResponse | None:
-    """Log in with a password or a code form; None (and the refusal on the form) if not."""
+    """Log in with a password or a code form; None (and the refusal on the form) if not.
+    The account's device cookie goes with the attempt, and a new one with the login."""
     if not form.is_valid():
         return None
+    phone = form.cleaned_data["phone"]
+    token = request.COOKIES.get(devices.cookie_name(tenant, phone), "")
     try:
-        user = authenticate(actor=actor_for(None, request), tenant=tenant, **form.cleaned_data)
+        user = authenticate(actor=actor_for(None, request), tenant=tenant, device_token=token,
+                            **form.cleaned_data)  # fmt: skip
     except OnestopError as error:
         show_refusal(form, error)
         return None
     start_session(request, user)
-    return redirect(_next_url(request, reverse("identity:me", args=[tenant.code])))
+    response = redirect(_next_url(request, reverse("identity:me", args=[tenant.code])))
+    response.set_cookie(
+        devices.cookie_name(tenant, phone), devices.new_token(tenant, phone),
+        max_age=int(devices.LIFETIME.total_seconds()), path=reverse("identity:login", args=[tenant.code]),
+        secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
+    )  # fmt: skip
+    return response
 
 
 def login_view(request: HttpRequest, tenant: str) -> HttpResponse:
@@ -194,7 +217,7 @@ def login_view(request: HttpRequest, tenant: str) -> HttpResponse:
         return logged_in
     context = {"tenant": owner, "method": method, "password_form": password_form, "code_form": code_form,
                "next": _next_url(request, ""), "nav": "me"}  # fmt: skip
-    return _render(request, "identity/login.html", context, [password_form, code_form])
+    return render_with_forms(request, "identity/login.html", context, [password_form, code_form])
 
 
 @require_POST
@@ -221,7 +244,7 @@ def me(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
         except OnestopError as error:
             show_refusal(contact, error)
     context = {"tenant": tenant, "account": user, "contact": contact, "nav": "me"}
-    return _render(request, "identity/me.html", context, [contact])
+    return render_with_forms(request, "identity/me.html", context, [contact])
 
 
 @citizen_required
@@ -243,7 +266,7 @@ def verify(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
             return redirect("identity:me", tenant.code)
         except OnestopError as error:
             show_refusal(form, error)
-    return _render(
+    return render_with_forms(
         request,
         "identity/verify.html",
         {"tenant": tenant, "form": form, "account": user, "nav": "me"},
@@ -274,7 +297,7 @@ def face_check(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse
         "tenant": tenant, "session": session, "form": FaceForm(initial={"session": session.pk}),
         "failed": submitted if submitted.is_bound else None, "sandbox": face_provider().is_sandbox, "nav": "me",
     }  # fmt: skip
-    return _render(request, "identity/face.html", context, [submitted])
+    return render_with_forms(request, "identity/face.html", context, [submitted])
 
 
 @citizen_required
@@ -294,7 +317,7 @@ def my_data(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
         except OnestopError as error:
             show_refusal(form, error)
     context = {"tenant": tenant, "data": personal_data(user), "form": form, "nav": "me"}
-    return _render(request, "identity/my_data.html", context, [form])
+    return render_with_forms(request, "identity/my_data.html", context, [form])
 
 
 @citizen_required
@@ -313,7 +336,7 @@ def change_password(request: HttpRequest, tenant: Tenant, user: User) -> HttpRes
             return redirect("identity:login", tenant.code)
         except OnestopError as error:
             show_refusal(form, error)
-    return _render(
+    return render_with_forms(
         request, "identity/password.html", {"tenant": tenant, "form": form, "nav": "me"}, [form]
     )
 

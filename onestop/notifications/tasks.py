@@ -64,8 +64,8 @@ def wake_relay() -> None:
 
 @task()
 def case_clock() -> dict[str, int]:
-    """Deem late acceptances, escalate overdue cases, forget sign-in failure counters too old
-    to matter, then come back in ten minutes."""
+    """Deem late acceptances, escalate overdue cases, forget sign-in failure counters and
+    known sign-in addresses too old to matter, then come back in ten minutes."""
     from onestop.cases.actions import deem_late_acceptances, escalate_overdue
     from onestop.identity.throttle import forget_old_counters
     from onestop.partners.ratelimit import forget_old_windows

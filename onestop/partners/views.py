@@ -28,7 +28,7 @@ from onestop.identity import actions as identity_actions
 from onestop.identity.access import actor_for, current_user
 from onestop.identity.forms import PhoneForm
 from onestop.identity.models import AccountKind, User
-from onestop.identity.views import code_step, show_refusal, start_session
+from onestop.identity.views import code_step, render_with_forms, show_refusal, start_session
 from onestop.partners import actions
 from onestop.partners.access import (
     access_app,
@@ -152,8 +152,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             except OnestopError as error:
                 show_refusal(form, error)
     context = {"phone_form": phone_form, "form": form, "developer": user}
-    return render(
-        request, "partners/developers/signup.html", context, status=_status([phone_form, form])
+    return render_with_forms(
+        request, "partners/developers/signup.html", context, [phone_form, form]
     )
 
 

@@ -3,13 +3,46 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
+from typing import Any
 
+import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import Client
+from django.utils import timezone
 
 from onestop.messaging.access import sandbox_messages
 from onestop.tenancy.access import access_tenant_by_code
 
 PASSWORD = "Sure-Pass-2026"
+
+
+class Clock:
+    """The time as the code reads it (``django.utils.timezone.now``), stopped, and moved
+    on only by the test."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.now: datetime = timezone.now()
+        monkeypatch.setattr(timezone, "now", lambda: self.now)
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+class CountingHasher(MD5PasswordHasher):
+    """The suite's hasher, counting the passwords it checks against a stored hash."""
+
+    checked = 0
+
+    def verify(self, password: str, encoded: str) -> bool:
+        type(self).checked += 1
+        return super().verify(password, encoded)
+
+
+def retry_after(response: Any) -> int:
+    """The whole seconds of a Retry-After header (a test fails if there is none)."""
+    assert response.has_header("Retry-After"), f"no Retry-After on a {response.status_code}"
+    return int(response["Retry-After"])
 
 
 def last_sms(phone: str, tenant: str = "gd") -> str:
