@@ -20,6 +20,7 @@ from onestop.cases.api import router as cases_router
 from onestop.catalogue.api import router as catalogue_router
 from onestop.certificates.api import router as certificates_router
 from onestop.core.api import NOT_FOUND_OR_INVALID
+from onestop.core.apiauth import SECURITY_KEY
 from onestop.core.errors import CoreErrorCode, OnestopError
 from onestop.identity.api import router as identity_router
 from onestop.partners.api import router as partners_router
@@ -37,13 +38,44 @@ class UnicodeJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+TEXT_RULES = (
+    "Text anywhere in a request (path, query, JSON or form body, the Idempotency-Key "
+    "header) must be valid Unicode: UTF-8 without NUL characters and without lone "
+    "surrogates (`\\ud800` in JSON); anything else answers 422 `invalid_characters` "
+    "before the operation runs."
+)
+
+
+class OnestopAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """ninja's document, with each operation's security exactly as declared (one
+        requirement per way in, never a scope-less token) and the answers every operation
+        may give: 404 for an unknown tenant or object, 422 for text that is not valid
+        Unicode."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        error = {
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                if SECURITY_KEY in operation:
+                    operation["security"] = operation.pop(SECURITY_KEY)
+                answers = operation.setdefault("responses", {})
+                answers.setdefault(404, {**error, "description": "Not found (or not yours)"})
+                answers.setdefault(
+                    422,
+                    {**error, "description": "Invalid input, or text that is not valid Unicode"},
+                )
+        return schema
+
+
+api = OnestopAPI(
     title="onestop API",
     version=API_VERSION,
     description=(
         "The public and partner API of onestop, a one-stop service platform. "
         "Errors answer with a stable `code`, a `message` in the language of the "
-        "request's Accept-Language header (zh-Hans or en), and the offending `field`."
+        "request's Accept-Language header (zh-Hans or en), and the offending `field`. " + TEXT_RULES
     ),
     urls_namespace="api-v1",
     renderer=UnicodeJSONRenderer(),

@@ -232,11 +232,18 @@ def do_submit_application(*, actor: Actor, application: Application) -> Case:
                         _("This service needs identity level L%(level)s: verify your identity first.")
                         % {"level": item.min_trust_level})  # fmt: skip
     schema = form_version(item, application.form_version).schema
+    if unknown := formschema.unknown_fields(schema, application.data):
+        raise ValidationFailed(CaseErrorCode.FORM_UNKNOWN_FIELDS,
+                               _("This form has no field named %(fields)s.") % {"fields": ", ".join(unknown)},
+                               params={"unknown": unknown})  # fmt: skip
     problems = formschema.validation_errors(schema, application.data)
     if problems:
         field, message = next(iter(problems.items()))
-        raise ValidationFailed(CaseErrorCode.FORM_INVALID, _("The form is not complete: %(field)s.") % {"field": field},
-                               field=field, params={"problems": problems, "detail": message})  # fmt: skip
+        label = formschema.field_label(schema, field) if field else ""
+        text = (_("The form is not complete: %(field)s.") % {"field": label} if label
+                else _("The form's answers are not valid: %(detail)s") % {"detail": message})  # fmt: skip
+        raise ValidationFailed(CaseErrorCode.FORM_INVALID, text, field=field or None,
+                               params={"problems": problems, "detail": message})  # fmt: skip
     attached = {u.material_order: u for u in application.uploads.all()}
     from_wallet = {int(order): credential for order, credential in application.wallet.items()}
     fetched = {int(order) for order in application.fetch}

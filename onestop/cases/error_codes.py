@@ -6,6 +6,7 @@ class CaseErrorCode(StrEnum):
     APPLICATION_NOT_FOUND = "application_not_found"
     TRUST_LEVEL_TOO_LOW = "trust_level_too_low"
     FORM_INVALID = "form_invalid"
+    FORM_UNKNOWN_FIELDS = "form_unknown_fields"
     MATERIAL_MISSING = "material_missing"
     MATERIAL_UNKNOWN = "material_unknown"
     UPLOAD_INVALID = "upload_invalid"

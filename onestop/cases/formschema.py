@@ -77,10 +77,27 @@ def to_json(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
+def unknown_fields(schema: dict[str, Any], answers: dict[str, Any]) -> list[str]:
+    """Answers to fields the form does not have (refused where the form says
+    ``additionalProperties: false``)."""
+    if schema.get("additionalProperties", True) is not False:
+        return []
+    known = schema.get("properties", {})
+    return sorted(str(name) for name in answers if name not in known)
+
+
+def field_label(schema: dict[str, Any], name: str) -> str:
+    """The field's title in the language at hand, or its name."""
+    return _text(schema.get("properties", {}).get(name, {})) or name
+
+
 def validation_errors(schema: dict[str, Any], answers: dict[str, Any]) -> dict[str, str]:
-    """Every problem of a complete set of answers, by field ("" for the whole form)."""
+    """Every problem of a complete set of answers, by field ("" for the whole form).
+    Unknown fields are ``unknown_fields``'s to name."""
     problems: dict[str, str] = {}
     for error in Draft202012Validator(schema).iter_errors(answers):
+        if error.validator == "additionalProperties":
+            continue
         field = str(error.path[0]) if error.path else ""
         if error.validator == "required" and not field:
             missing = error.message.split("'")[1] if "'" in error.message else ""

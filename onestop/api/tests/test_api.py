@@ -257,3 +257,21 @@ def _traffic_figures(tenant) -> dict[str, object]:  # type: ignore[no-untyped-de
         "unique_visitors_today": today.values("visitor").distinct().count(),
         "page_views_peak_day": days.aggregate(top=Max("views"))["top"],
     }
+
+
+def test_the_document_declares_exactly_the_ways_in_and_the_answers_every_operation_gives() -> None:
+    """Each operation lists one security requirement per way in: no scope-less token
+    beside the scoped one (which would read as "any token will do"), no duplicates; and
+    every operation documents 404 and 422, with the text rules in the description."""
+    document = Client().get("/api/v1/openapi.json").json()
+    assert "invalid_characters" in document["info"]["description"]
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            security = operation.get("security") or []
+            assert len(security) == len({json.dumps(s, sort_keys=True) for s in security}), (
+                method,
+                path,
+            )
+            scoped = [s for s in security if s.get("PartnerOAuth")]
+            assert not (scoped and {"PartnerOAuth": []} in security), (method, path, security)
+            assert {"404", "422"} <= set(operation["responses"]), (method, path)

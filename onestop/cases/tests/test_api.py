@@ -104,3 +104,17 @@ def test_a_case_of_someone_else_answers_like_a_missing_one() -> None:
     foreign = client.get(f"/api/v1/tenants/gd/cases/{mine.number}")
     missing = client.get("/api/v1/tenants/gd/cases/GD0000")
     assert foreign.status_code == missing.status_code == 404 and foreign.json() == missing.json()
+
+
+def test_an_incomplete_or_unknown_answer_is_named_in_words() -> None:
+    """ "表单未填写完整：。" named nothing: unknown fields are named, missing ones by label."""
+    client = logged_in(CITIZEN)
+    item = rs_person_item()
+    unknown = {"item": item.code, "answers": {"address": "广东省广州市天河区演示路1号", "nickname": "x",
+                                             "shoe_size": 42}, "uploads": {}}  # fmt: skip
+    answer = _post(client, unknown, "key-9")
+    assert answer.status_code == 422 and answer.json()["code"] == "form_unknown_fields"
+    assert "nickname" in answer.json()["message"] and "shoe_size" in answer.json()["message"]
+    missing = _post(client, {"item": item.code, "answers": {}, "uploads": {}}, "key-10").json()
+    assert missing["code"] == "form_invalid" and "：。" not in missing["message"]
+    assert missing["message"].removeprefix("表单未填写完整：").rstrip("。")  # a label, not nothing
