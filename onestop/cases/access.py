@@ -13,8 +13,10 @@ from onestop.cases.error_codes import CaseErrorCode
 from onestop.cases.lifecycle import SlaState, State
 from onestop.cases.models import Application, Case, RectificationTicket, Upload
 from onestop.core.errors import NotFound
+from onestop.identity.access import id_number_hash
 from onestop.identity.models import RoleKind, User
 from onestop.identity.permissions import Permission, has_permission, roles_of
+from onestop.messaging.phones import is_mobile, normalize_phone, phone_hash
 from onestop.tenancy.models import Tenant
 from onestop.workdays.calendar import WorkCalendar
 
@@ -83,11 +85,23 @@ def _officer_scope(tenant: Tenant, officer: User) -> Q | None:
 
 @dataclass(frozen=True, slots=True)
 class QueueFilter:
+    search: str = ""  # a case number, or the applicant's mobile or ID number
     state: str = ""
     sla: str = ""
     item: str = ""
     escalated: bool = False
     mine: bool = False
+
+
+def _search(term: str) -> Q:
+    """A case number, or the applicant's mobile or ID number: people are found through the
+    keyed hashes of their numbers, never by their plaintext."""
+    phone = normalize_phone(term)
+    if is_mobile(phone):
+        return Q(applicant__phone_hash=phone_hash(phone))
+    if len(term) == 18 and term[:17].isdigit():
+        return Q(applicant__id_number_hash=id_number_hash(term))
+    return Q(number__iexact=term)
 
 
 def department_queue(
@@ -98,9 +112,11 @@ def department_queue(
     if scope is None:
         return cases.none()
     cases = cases.filter(scope)
+    if search := filters.search.strip():
+        cases = cases.filter(_search(search))
     if filters.state:
         cases = cases.filter(state=filters.state)
-    else:
+    elif not search:  # a case looked for by number or person is found whatever its state
         cases = cases.filter(state__in=OPEN_STATES)
     if filters.item:
         cases = cases.filter(item__code=filters.item)

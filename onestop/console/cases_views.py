@@ -47,7 +47,7 @@ ACTIONS_BY_STATE = {
 
 @console_page(Permission.HANDLE_CASES)
 def queue(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
-    filters = QueueFilter(state=request.GET.get("state", ""), sla=request.GET.get("sla", ""),
+    filters = QueueFilter(search=request.GET.get("q", "")[:40], state=request.GET.get("state", ""), sla=request.GET.get("sla", ""),
                           item=request.GET.get("item", ""), escalated=request.GET.get("escalated") == "1",
                           mine=request.GET.get("mine") == "1")  # fmt: skip
     today, calendar = actions.today(), WorkCalendar()

@@ -30,7 +30,7 @@ from onestop.core.images import ImageProblem, image_problem
 from onestop.core.models import AuditOutcome
 from onestop.core.trust import TrustLevel
 from onestop.identity import devices, throttle
-from onestop.identity.access import personal_data
+from onestop.identity.access import id_number_hash, personal_data
 from onestop.identity.error_codes import IdentityErrorCode
 from onestop.identity.idnumber import mask_id_number, mask_name, parse_id_number
 from onestop.identity.models import (
@@ -389,7 +389,7 @@ def do_verify_identity(
         )
     cities = Region.objects.filter(tenant=tenant, level="city").values_list("code", flat=True)
     parsed = parse_id_number(id_number, known_city_codes=[code[:4] for code in cities])
-    id_hash = keyed_hash("id-number", parsed.value)
+    id_hash = id_number_hash(parsed.value)
     if User.objects.filter(tenant=tenant, id_number_hash=id_hash).exclude(pk=user.pk).exists():
         raise ValidationFailed(
             IdentityErrorCode.ID_TAKEN, _("This ID number is already verified for another account."),

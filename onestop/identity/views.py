@@ -38,8 +38,8 @@ from onestop.identity.forms import (
     RegisterForm,
     VerifyForm,
 )
-from onestop.identity.models import CodePurpose, User
-from onestop.identity.permissions import may_read_sandbox_outbox
+from onestop.identity.models import AccountKind, CodePurpose, User
+from onestop.identity.permissions import Permission, has_permission, may_read_sandbox_outbox
 from onestop.identity.providers.face import face_provider
 from onestop.messaging.access import sandbox_outbox, sandbox_sms_enabled
 from onestop.messaging.sms import SmsReceipt
@@ -177,13 +177,23 @@ def _log_in_with(
         show_refusal(form, error)
         return None
     start_session(request, user)
-    response = redirect(_next_url(request, reverse("identity:me", args=[tenant.code])))
+    response = redirect(_next_url(request, landing_page(user, tenant)))
     response.set_cookie(
         devices.cookie_name(tenant, phone), devices.new_token(tenant, phone),
         max_age=int(devices.LIFETIME.total_seconds()), path=reverse("identity:login", args=[tenant.code]),
         secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
     )  # fmt: skip
     return response
+
+
+def landing_page(user: User, tenant: Tenant) -> str:
+    """Where an account goes after logging in when no page asked for it: staff to their
+    console, partner developers to the developer portal, citizens to their own page."""
+    if has_permission(user, Permission.CONSOLE, tenant=tenant):
+        return reverse("console:home", args=[tenant.code])
+    if user.kind == AccountKind.PARTNER_DEVELOPER:
+        return reverse("partners:developers")
+    return reverse("identity:me", args=[tenant.code])
 
 
 def login_view(request: HttpRequest, tenant: str) -> HttpResponse:

@@ -258,3 +258,46 @@ def test_an_image_claiming_too_many_pixels_is_refused_before_it_is_kept(citizen:
         citizen.post("/api/v1/tenants/gd/uploads", {"material_order": 1, "file": fine}).status_code
         == 201
     )
+
+
+def test_the_officer_finds_a_case_by_number_mobile_or_id_number(citizen: Client, officer: Client) -> None:
+    from onestop.core.crypto import decrypt
+    from onestop.identity.models import User
+
+    number = apply(citizen, rs_person_item().code)
+    act(officer, number, "not_accept", "请到窗口办理")  # closed: found by search all the same
+    id_number = decrypt(User.objects.get(phone_hash=phone_hash(CITIZEN)).id_number_encrypted)
+
+    link = f'href="/console/gd/cases/{number}/"'
+
+    def found(term: str, client: Client = officer) -> bool:
+        return link in client.get("/console/gd/cases/", {"q": term}).content.decode()
+
+    assert link not in officer.get("/console/gd/cases/").content.decode()  # the open queue
+    assert found(number) and found(number.lower()) and found(CITIZEN) and found(f"+86 {CITIZEN}")
+    assert found(id_number) and found(id_number.lower())
+    assert not found("13812349999") and not found("440106199001011234")
+    # Another department's officer finds nothing by the same numbers.
+    operator = logged_in("13900139003")
+    operator.post("/console/gd/staff/", {"display_name": "外部门", "phone": "13900139202", "role": "officer",
+                                         "department": "gd-crj", "password": "Officer-Pass-2026"})  # fmt: skip
+    other = logged_in_as("13900139202", "Officer-Pass-2026")
+    assert not any(found(term, other) for term in (number, CITIZEN, id_number))
+
+
+def logged_in_as(phone: str, password: str) -> Client:
+    from onestop.identity.tests.helpers import login
+
+    client = Client()
+    assert login(client, phone, password).status_code == 302
+    return client
+
+
+def test_an_instant_item_says_done_on_the_spot_not_zero_working_days(citizen: Client) -> None:
+    from onestop.cases.tests.helpers import PROVINCE
+
+    item = next(i for i in PROVINCE.items if i.committed_limit_days == 0 and i.min_trust_level <= 3
+                and i.audience == "person")  # fmt: skip
+    base = citizen.get(f"/gd/services/{item.code}/apply/")["Location"].rsplit("/", 2)[0]
+    review = citizen.get(f"{base}/4/").content.decode()
+    assert "即办" in review and "0 个工作日" not in review and "0 working days" not in review

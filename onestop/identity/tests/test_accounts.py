@@ -237,3 +237,16 @@ def test_a_refusal_by_the_sms_carrier_is_a_clear_answer(client: Client) -> None:
         "/gd/accounts/login/", {"method": "code", "step": "code", "phone": "13512345698"}
     )
     assert response.status_code == 422 and "sms_rate_limited" in response.content.decode()
+
+
+def test_each_account_lands_where_its_work_is_after_logging_in() -> None:
+    from onestop.demo.accounts import DEMO_PASSWORD
+
+    for phone, landing in (("13800138000", "/gd/me/"), ("13900139001", "/console/gd/"),
+                           ("13900139003", "/console/gd/"), ("13700137001", "/developers/")):  # fmt: skip
+        response = login(Client(), phone, DEMO_PASSWORD)
+        assert response.status_code == 302 and response["Location"] == landing, phone
+    # A page that asked for the login still wins.
+    asked = Client().post("/gd/accounts/login/?next=/gd/me/cases/",
+                          {"method": "password", "phone": "13900139001", "password": DEMO_PASSWORD})  # fmt: skip
+    assert asked["Location"] == "/gd/me/cases/"
