@@ -41,6 +41,7 @@ from onestop.identity.forms import (
 from onestop.identity.models import AccountKind, CodePurpose, User
 from onestop.identity.permissions import Permission, has_permission, may_read_sandbox_outbox
 from onestop.identity.providers.face import face_provider
+from onestop.identity.words import personal_data_in_words
 from onestop.messaging.access import sandbox_outbox, sandbox_sms_enabled
 from onestop.messaging.sms import SmsReceipt
 from onestop.tenancy.access import access_tenant_by_code
@@ -326,7 +327,12 @@ def my_data(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
             return response
         except OnestopError as error:
             show_refusal(form, error)
-    context = {"tenant": tenant, "data": personal_data(user), "form": form, "nav": "me"}
+    context = {
+        "tenant": tenant,
+        "data": personal_data_in_words(personal_data(user)),
+        "form": form,
+        "nav": "me",
+    }
     return render_with_forms(request, "identity/my_data.html", context, [form])
 
 

@@ -95,3 +95,19 @@ def test_the_catalogue_is_valid_for_gnu_gettext() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_big_figures_have_thousands_separators_in_both_languages() -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from onestop.core.templatetags.figures import figure
+
+    assert figure(15_000_000) == "15,000,000" and figure(712) == "712" and figure(2.5) == "2.5"
+    assert figure(None) == "—" and figure(27_000_000.0) == "27,000,000"
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            text = Template("{% load figures %}{{ n|figure }} {{ id }}").render(
+                Context({"n": 183000000, "id": 1099511627776})
+            )
+        assert text == "183,000,000 1099511627776"  # ids stay whole

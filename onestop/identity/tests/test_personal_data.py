@@ -142,3 +142,18 @@ def test_kpis_count_users_by_level(client: Client) -> None:
     assert after["users_by_level"]["L1"] == before["users_by_level"]["L1"] + 1
     assert after["real_name_users"] == citizens.filter(trust_level__gte=3).count() >= 1
     assert set(after["users_by_level"]) == {"L1", "L2", "L3", "L4", "L5"}
+
+
+def test_my_data_page_says_everything_in_words() -> None:
+    """The page showed stored codes (identity.login, sms_code, success, date_joined)."""
+    from onestop.demo.accounts import DEMO_PASSWORD
+    from onestop.identity.tests.helpers import login
+
+    client = Client()
+    login(client, "13800138000", DEMO_PASSWORD)
+    page = client.get("/gd/me/data/").content.decode()
+    table = page.split("<h1>", 1)[1].split("<form", 1)[0]
+    for code in ("identity.login", "sms_code", "population_registry", ">success<", "date_joined",
+                 "trust_level", "T0", "+00:00"):  # fmt: skip
+        assert code not in table, code
+    assert "登录" in table and "人口信息库" in table and "注册时间" in table
