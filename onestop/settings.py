@@ -227,6 +227,19 @@ ONESTOP_SMS_ALIYUN_ENDPOINT = os.environ.get(
     "ONESTOP_SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com"
 )
 
+# Email through an SMTP server (ONESTOP_EMAIL_BACKEND=smtp), under Django's own names.
+# Unset, the host and the sender stay empty, and the smtp plugin refuses to start.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)  # STARTTLS, usually on port 587
+EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL", False)  # TLS from the start, usually on port 465
+EMAIL_PORT = int(
+    os.environ.get("EMAIL_PORT") or (465 if EMAIL_USE_SSL else 587 if EMAIL_USE_TLS else 25)
+)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "")
+
 # Background work: django-tasks with its database backend (`onestop worker` runs it).
 # The outbox relay is woken after every commit that wrote events.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -11,5 +11,6 @@ class MessagingConfig(AppConfig):
         from onestop.messaging import email, sms  # noqa: F401  (registers the backends)
         from onestop.messaging.providers import (  # noqa: F401  (registers the real ones)
             aliyun_sms,
+            smtp_email,
             tencent_sms,
         )
