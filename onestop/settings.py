@@ -209,6 +209,39 @@ ONESTOP_FACE_PROVIDER = os.environ.get("ONESTOP_FACE_PROVIDER", "sandbox")
 ONESTOP_EMAIL_BACKEND = os.environ.get("ONESTOP_EMAIL_BACKEND", "sandbox")
 ONESTOP_DATA_PROVIDER = os.environ.get("ONESTOP_DATA_PROVIDER", "sandbox")
 
+# SMS through a provider (ONESTOP_SMS_BACKEND=tencent or aliyun). Carriers send only
+# templates approved in advance: ONESTOP_SMS_TEMPLATES maps each of the platform's
+# templates to the provider's, as JSON (docs/operations.md). The endpoints can be pointed
+# elsewhere (https, or plain http to this machine for tests).
+ONESTOP_SMS_TEMPLATES = os.environ.get("ONESTOP_SMS_TEMPLATES", "")
+ONESTOP_SMS_SIGN_NAME = os.environ.get("ONESTOP_SMS_SIGN_NAME", "")
+ONESTOP_SMS_TIMEOUT_SECONDS = float(os.environ.get("ONESTOP_SMS_TIMEOUT_SECONDS", "5"))
+ONESTOP_SMS_TENCENT_SECRET_ID = os.environ.get("ONESTOP_SMS_TENCENT_SECRET_ID", "")
+ONESTOP_SMS_TENCENT_SECRET_KEY = os.environ.get("ONESTOP_SMS_TENCENT_SECRET_KEY", "")
+ONESTOP_SMS_TENCENT_SDK_APP_ID = os.environ.get("ONESTOP_SMS_TENCENT_SDK_APP_ID", "")
+ONESTOP_SMS_TENCENT_REGION = os.environ.get("ONESTOP_SMS_TENCENT_REGION", "ap-guangzhou")
+ONESTOP_SMS_TENCENT_ENDPOINT = os.environ.get(
+    "ONESTOP_SMS_TENCENT_ENDPOINT", "https://sms.tencentcloudapi.com"
+)
+ONESTOP_SMS_ALIYUN_ACCESS_KEY_ID = os.environ.get("ONESTOP_SMS_ALIYUN_ACCESS_KEY_ID", "")
+ONESTOP_SMS_ALIYUN_ACCESS_KEY_SECRET = os.environ.get("ONESTOP_SMS_ALIYUN_ACCESS_KEY_SECRET", "")
+ONESTOP_SMS_ALIYUN_ENDPOINT = os.environ.get(
+    "ONESTOP_SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com"
+)
+
+# Email through an SMTP server (ONESTOP_EMAIL_BACKEND=smtp), under Django's own names.
+# Unset, the host and the sender stay empty, and the smtp plugin refuses to start.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)  # STARTTLS, usually on port 587
+EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL", False)  # TLS from the start, usually on port 465
+EMAIL_PORT = int(
+    os.environ.get("EMAIL_PORT") or (465 if EMAIL_USE_SSL else 587 if EMAIL_USE_TLS else 25)
+)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "")
+
 # Background work: django-tasks with its database backend (`onestop worker` runs it).
 # The outbox relay is woken after every commit that wrote events.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -9,3 +9,8 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         from onestop.messaging import email, sms  # noqa: F401  (registers the backends)
+        from onestop.messaging.providers import (  # noqa: F401  (registers the real ones)
+            aliyun_sms,
+            smtp_email,
+            tencent_sms,
+        )

@@ -22,6 +22,13 @@ class EmailRejected(OnestopError):
     status = 422
 
 
+class EmailUnavailable(EmailRejected):
+    """The mail server is out of reach or refuses the platform's own settings; the outbox
+    relay sends again later."""
+
+    status = 503
+
+
 def is_email(address: str) -> bool:
     return bool(ADDRESS.match(address or ""))
 

@@ -4,7 +4,9 @@ Carriers in mainland China send only texts made from templates approved in advan
 message names its template and parameters (``SmsMessage``); the text rendered here is what
 the sandbox keeps and what a person reads. A backend raises ``SmsRejected`` with a stable
 code for what a carrier would refuse: a number that is no mobile number, an empty or
-over-long text, too many messages to one number in a short time.
+over-long text, too many messages to one number in a short time; ``SmsUnavailable`` when
+it cannot send for now. The real providers (``onestop.messaging.providers``) send the
+template's identifier and parameters only: the carrier renders the approved text.
 """
 
 from __future__ import annotations
@@ -71,6 +73,13 @@ class SmsMessage:
 
 class SmsRejected(OnestopError):
     status = 422
+
+
+class SmsUnavailable(SmsRejected):
+    """Nothing the person did: the provider is out of reach, or refuses the platform's own
+    settings. The outbox relay sends again later (it retries every ``OnestopError``)."""
+
+    status = 503
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from onestop.cases.tests.helpers import CITIZEN, act, apply, rs_person_item
 from onestop.core.models import OutboxEvent
@@ -102,3 +103,38 @@ def test_an_email_address_on_the_profile_gets_the_messages_too(
     email = SandboxEmail.objects.get(subject=f"Case {number}")
     assert email.to_masked == "c***@example.org" and "citizen@example.org" not in email.to_encrypted
     assert "was received as case" in email.body  # in the language the citizen chose
+
+
+def test_a_real_sms_provider_out_of_reach_is_tried_again_until_it_answers(
+    citizen: Client, officer: Client, settings: Settings
+) -> None:
+    """With Tencent Cloud SMS enabled and its endpoint down, the texts fail as
+    sms_provider_unavailable and their events stay pending; once it answers, the retry
+    delivers them through the provider's API (its stand-in on 127.0.0.1 checks each
+    request's signature)."""
+    from onestop.messaging.tests.sms_servers import Provider, closed_port_url, serve
+    from onestop.messaging.tests.test_sms_providers import (
+        APP_ID,
+        SECRET_ID,
+        SECRET_KEY,
+        configure_tencent,
+    )
+
+    configure_tencent(settings, closed_port_url())
+    number = apply(citizen, rs_person_item().code)
+    act(officer, number, "accept", "受理")
+    relay_pending()
+    events = OutboxEvent.objects.filter(payload__case=number)
+    sms = Delivery.objects.filter(event_id__in=events.values("event_id"), channel="sms")
+    assert {(d.status, d.last_error) for d in sms} == {("failed", "sms_provider_unavailable")}
+    assert sms.count() == 2 and all(d.retry_at is not None for d in sms)
+    assert events.filter(relayed_at__isnull=True).count() == 2
+    stand_in = Provider(SECRET_ID, SECRET_KEY, {"100004"}, app_id=APP_ID)
+    with serve(stand_in, "tencent") as provider:
+        settings.ONESTOP_SMS_TENCENT_ENDPOINT = provider.url
+        Delivery.objects.update(retry_at=timezone.now() - timedelta(seconds=1))
+        relay_pending()
+    assert {d.status for d in sms.all()} == {"sent"}  # read again: the first read is cached
+    assert not events.filter(relayed_at__isnull=True).exists()
+    assert [sent["PhoneNumberSet"] for sent in provider.received] == [["+86" + CITIZEN]] * 2
+    assert all(number in sent["TemplateParamSet"] for sent in provider.received)
