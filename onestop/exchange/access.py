@@ -29,11 +29,13 @@ def queries_about(tenant: Tenant, user: User) -> QuerySet[DataQuery]:
 
 def _audited_looks(tenant: Tenant, user: User) -> list[AuditSubject]:
     """The audit entries of looks at the person's data: reveals of their personal data,
-    and data-exchange queries (refused ones too) about their cases."""
+    data-exchange queries (refused ones too) about their cases, and their answers read
+    again."""
     numbers = tuple(cases_of_applicant(tenant, user).values_list("number", flat=True))
     return [
         reveals_of(user),
         AuditSubject(action="exchange.query", object_type="case", object_ids=numbers),
+        AuditSubject(action="exchange.open_answer", object_type="case", object_ids=numbers),
     ]
 
 
