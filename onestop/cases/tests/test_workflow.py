@@ -260,7 +260,9 @@ def test_an_image_claiming_too_many_pixels_is_refused_before_it_is_kept(citizen:
     )
 
 
-def test_the_officer_finds_a_case_by_number_mobile_or_id_number(citizen: Client, officer: Client) -> None:
+def test_the_officer_finds_a_case_by_number_mobile_or_id_number(
+    citizen: Client, officer: Client
+) -> None:
     from onestop.core.crypto import decrypt
     from onestop.identity.models import User
 
