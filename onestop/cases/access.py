@@ -11,7 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.error_codes import CaseErrorCode
 from onestop.cases.lifecycle import SlaState, State
-from onestop.cases.models import Application, Case, RectificationTicket, Upload
+from onestop.cases.models import Application, Case, CaseMaterial, RectificationTicket, Upload
+from onestop.certificates.access import access_held_certificate
+from onestop.certificates.error_codes import CertificateErrorCode
+from onestop.certificates.models import Certificate
 from onestop.core.errors import NotFound
 from onestop.identity.access import id_number_hash
 from onestop.identity.models import RoleKind, User
@@ -27,6 +30,11 @@ OPEN_STATES = [
     State.UNDER_REVIEW,
     State.SPECIAL_PROCEDURE,
 ]
+
+
+def is_open(case: Case) -> bool:
+    """Whether the case still takes work: data may be looked up for it only then."""
+    return case.state in OPEN_STATES
 
 
 def cases_of_applicant(tenant: Tenant, user: User, *, via_app: str | None = None) -> QuerySet[Case]:
@@ -148,6 +156,16 @@ def access_case_for_officer(tenant: Tenant, officer: User, number: str) -> Case:
     if case is None:
         raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
     return case
+
+
+def access_material_certificate(case: Case, order: int) -> tuple[CaseMaterial, Certificate]:
+    """The wallet certificate that met a material of a case the caller may already see;
+    a material met otherwise answers like a missing certificate."""
+    material = case.materials.filter(order=order).exclude(certificate_id="").first()
+    if material is None:
+        raise NotFound(CertificateErrorCode.CERTIFICATE_NOT_FOUND, _("No such certificate."))
+    # The certificate must still be the applicant's, in the case's tenant.
+    return material, access_held_certificate(case.tenant, case.applicant, material.certificate_id)
 
 
 def cases_of_module(tenant: Tenant, app_client_id: str) -> QuerySet[Case]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -13,8 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from onestop.certificates.error_codes import CertificateErrorCode
 from onestop.certificates.models import Certificate, CertificateType, IssuerKey, StatusList
 from onestop.certificates.specs import CertificateTypeSpec
+from onestop.certificates.verification import Verdict, verify_credential
 from onestop.core.crypto import decrypt
 from onestop.core.errors import NotFound
+from onestop.core.logging import mask_personal_data
+from onestop.identity.idnumber import mask_name
 from onestop.identity.models import User
 from onestop.tenancy.access import tenant_database
 from onestop.tenancy.models import Tenant
@@ -35,9 +39,39 @@ def access_certificate(tenant: Tenant, user: User, number: str) -> Certificate:
     return certificate
 
 
+def held_certificates(
+    tenant: Tenant, holder: User, credential_ids: Iterable[str]
+) -> dict[str, Certificate]:
+    """The holder's certificates among these credential ids, by id (one query)."""
+    wanted = [c for c in credential_ids if c]
+    if not wanted:
+        return {}
+    found = (
+        wallet_of(tenant, user=holder)
+        .filter(credential_id__in=wanted)
+        .select_related("certificate_type__issuer")
+    )
+    return {c.credential_id: c for c in found}
+
+
+def access_held_certificate(tenant: Tenant, holder: User, credential_id: str) -> Certificate:
+    """A certificate of the holder's wallet by credential id, for whoever may see the case
+    it was given for: another holder's or tenant's certificate answers like a missing one."""
+    certificate = held_certificates(tenant, holder, [credential_id]).get(credential_id)
+    if certificate is None:
+        raise NotFound(CertificateErrorCode.CERTIFICATE_NOT_FOUND, _("No such certificate."))
+    return certificate
+
+
 def credential_of(certificate: Certificate) -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads(decrypt(certificate.credential_encrypted))
     return loaded
+
+
+def verdict_of(certificate: Certificate) -> Verdict:
+    """Whether the certificate verifies now, as any verifier would find: the issuer's key,
+    the signature, the validity period and the issuer's status list."""
+    return verify_credential(credential_of(certificate))
 
 
 def usable_for(tenant: Tenant, user: User, certificate_type_code: str) -> list[Certificate]:
@@ -55,9 +89,10 @@ def certificate_types_of(tenant: Tenant) -> QuerySet[CertificateType]:
     return CertificateType.objects.filter(tenant=tenant).select_related("issuer")
 
 
-def labelled_subject(credential: dict[str, Any]) -> list[tuple[str, Any]]:
+def labelled_subject(credential: dict[str, Any], *, masked: bool = False) -> list[tuple[str, Any]]:
     """The credential's fields under their titles in the active language, as its type
-    defines them; fields the type does not know keep their names."""
+    defines them; fields the type does not know keep their names. ``masked`` shows them as
+    staff see personal data: the holder's name masked, and any ID or mobile number."""
     subject = credential.get("credentialSubject")
     issuer = credential.get("issuer")
     if not isinstance(subject, dict):
@@ -70,17 +105,27 @@ def labelled_subject(credential: dict[str, Any]) -> list[tuple[str, Any]]:
         ).first()
     english = (get_language() or "").startswith("en")
     titles: dict[str, str] = {}
+    sources: dict[str, str] = {}
     for spec in kind.fields if kind else []:
         titles[spec["key"]] = str(
             spec.get("title_en")
             if english and spec.get("title_en")
             else spec.get("title", spec["key"])
         )
+        sources[spec["key"]] = str(spec.get("source", ""))
     return [
-        (titles.get(key, str(key)), value)
+        (titles.get(key, str(key)), _masked(value, sources.get(key, "")) if masked else value)
         for key, value in subject.items()
         if key != "certificateType"
     ]
+
+
+def _masked(value: Any, source: str) -> Any:
+    if not isinstance(value, str):
+        return value
+    if source == "holder.name":
+        return mask_name(value)
+    return mask_personal_data(value)
 
 
 def issuer_keys(tenant_code: str, department_code: str) -> QuerySet[IssuerKey]:

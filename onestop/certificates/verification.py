@@ -33,6 +33,25 @@ REASONS = {
     "revoked": _("The issuer has revoked the certificate."),
 }
 
+# The checks in the order ``verify_credential`` makes them, and the reasons each fails with.
+CHECKS = (
+    ("issuer", _("The issuer's key is known here"), ("unknown_issuer",)),
+    (
+        "signature",
+        _("The signature is the issuer's and nothing changed since"),
+        ("signature_invalid",),
+    ),
+    ("validity", _("Within its validity period"), ("not_yet_valid", "expired")),
+    ("status", _("Not revoked on the issuer's status list"), ("revoked",)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    code: str
+    label: str
+    outcome: str  # passed | failed | not_checked
+
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
@@ -43,6 +62,20 @@ class Verdict:
     @property
     def message(self) -> str:
         return str(REASONS[self.reason])
+
+    @property
+    def checks(self) -> list[Check]:
+        """Each check with its outcome: verification stops at the first that fails, so
+        those before it passed and those after it were not made (none, for a credential
+        that is not one of this platform's)."""
+        outcomes, outcome = [], "not_checked" if self.reason == "malformed" else "passed"
+        for code, label, reasons in CHECKS:
+            if outcome == "passed" and self.reason in reasons:
+                outcomes.append(Check(code, str(label), "failed"))
+                outcome = "not_checked"
+            else:
+                outcomes.append(Check(code, str(label), outcome))
+        return outcomes
 
 
 def _datetime(value: Any) -> datetime | None:

@@ -14,8 +14,10 @@ from onestop.cases import actions, formschema
 from onestop.cases.access import (
     QueueFilter,
     access_case_for_officer,
+    access_material_certificate,
     can_handle,
     department_queue,
+    is_open,
     open_rectifications,
     sla_of,
 )
@@ -23,15 +25,28 @@ from onestop.cases.forms import OfficerActionForm
 from onestop.cases.kpis import ratings_by
 from onestop.cases.lifecycle import State, Transition
 from onestop.catalogue.access import form_version
+from onestop.certificates.access import (
+    credential_of,
+    held_certificates,
+    labelled_subject,
+    verdict_of,
+)
 from onestop.console.views import _context, console_page
 from onestop.core.errors import OnestopError
 from onestop.exchange import actions as exchange
-from onestop.exchange.access import consents_for_case, data_services
+from onestop.exchange.access import (
+    access_query,
+    consents_for_case,
+    data_services,
+    queries_for_case,
+    services_holding,
+)
 from onestop.identity.access import actor_for
 from onestop.identity.permissions import Permission
 from onestop.workdays.calendar import WorkCalendar
 
 if TYPE_CHECKING:
+    from onestop.cases.models import Case
     from onestop.identity.models import User
     from onestop.tenancy.models import Tenant
 
@@ -110,13 +125,79 @@ def case_page(request: HttpRequest, tenant: Tenant, user: User, number: str) -> 
             auto_id=f"{transition.value}-%s",  # one page, several forms: ids must differ
         )
         action_forms.append((transition.value, form))
+    can_act = can_handle(user, case)
     context = _context(request, tenant, user, case=case, events=case.events.all(),
-                       materials=case.materials.select_related("upload"),
+                       materials=_materials(tenant, case),
                        answers=formschema.labelled_answers(schema, case.data), action_forms=action_forms,
-                       can_act=can_handle(user, case),
-                       filled_online={m.order for m in case.item.materials.all() if m.filled_online},
-        services=data_services(tenant), consented=consents_for_case(tenant, case.number), sla=sla_of(case, actions.today(), WorkCalendar()))  # fmt: skip
+                       can_act=can_act, can_look_up=can_act and is_open(case),
+                       services=data_services(tenant), consented=consents_for_case(tenant, case.number),
+                       sla=sla_of(case, actions.today(), WorkCalendar()))  # fmt: skip
     return render(request, "console/case.html", context, status=status)
+
+
+def _materials(tenant: Tenant, case: Case) -> list[dict[str, Any]]:
+    """Each material with what met it: an upload, the form itself, a certificate from the
+    applicant's wallet, or the data service the department may fetch it from with the
+    applicant's consent (given with the application), and the department's looks."""
+    materials = list(case.materials.select_related("upload"))
+    guide = {m.order: m for m in case.item.materials.all()}
+    certificates = held_certificates(tenant, case.applicant, [m.certificate_id for m in materials])
+    fetched = [
+        guide[m.order].certificate_type for m in materials if m.fetch_consented and m.order in guide
+    ]
+    holding = services_holding(tenant, fetched)
+    queries: dict[int, list[Any]] = {}
+    for query in queries_for_case(tenant, case.number) if fetched else []:
+        queries.setdefault(query.service_id, []).append(query)
+    rows = []
+    for material in materials:
+        listed = guide.get(material.order)
+        row: dict[str, Any] = {
+            "material": material,
+            "filled_online": bool(listed and listed.filled_online),
+        }
+        if material.certificate_id:
+            row["certificate"] = certificates.get(material.certificate_id)
+        elif material.fetch_consented and listed is not None:
+            row["fetch"] = [(service, queries.get(service.pk, []))
+                            for service in holding.get(listed.certificate_type, [])]  # fmt: skip
+        rows.append(row)
+    return rows
+
+
+@console_page(Permission.HANDLE_CASES)
+def credential(
+    request: HttpRequest, tenant: Tenant, user: User, number: str, order: int
+) -> HttpResponse:
+    """The certificate from the applicant's wallet that met a material, as staff may see
+    it, and whether it verifies now (signature, issuer key, validity, status list)."""
+    case = access_case_for_officer(tenant, user, number)
+    material, certificate = access_material_certificate(case, order)
+    signed = credential_of(certificate)
+    context = _context(request, tenant, user, case=case, material=material, certificate=certificate,
+                       fields=labelled_subject(signed, masked=True), verdict=verdict_of(certificate),
+                       credential_id=signed.get("id", certificate.credential_id))  # fmt: skip
+    response = render(request, "console/credential.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@console_page(Permission.HANDLE_CASES)
+def logged_answer(
+    request: HttpRequest, tenant: Tenant, user: User, number: str, query_id: int
+) -> HttpResponse:
+    """A data query of the case, and the answer it got as it was kept."""
+    case = access_case_for_officer(tenant, user, number)
+    query = access_query(tenant, case.number, query_id)
+    data = exchange.do_open_logged_answer(
+        actor=actor_for(user, request), officer=user, case=case, query=query
+    )
+    context = _context(
+        request, tenant, user, case=case, data=data, query=query, service=query.service.display_name
+    )
+    response = render(request, "console/data_result.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @console_page(Permission.CONSOLE)

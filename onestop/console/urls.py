@@ -36,4 +36,14 @@ urlpatterns = [
     path(
         "console/<slug:tenant>/cases/<str:number>/data/", cases_views.query_data, name="query_data"
     ),
+    path(
+        "console/<slug:tenant>/cases/<str:number>/data/<int:query_id>/",
+        cases_views.logged_answer,
+        name="logged_answer",
+    ),
+    path(
+        "console/<slug:tenant>/cases/<str:number>/materials/<int:order>/credential/",
+        cases_views.credential,
+        name="credential",
+    ),
 ]

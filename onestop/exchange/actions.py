@@ -4,19 +4,21 @@ logged before the data is returned, refused ones too (in the audit log)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onestop.cases.access import OPEN_STATES, can_handle
+from onestop.cases.access import can_handle, is_open
 from onestop.cases.error_codes import CaseErrorCode
 from onestop.cases.models import Case
 from onestop.core import databases
 from onestop.core.actors import Actor
 from onestop.core.audit import record_action
-from onestop.core.errors import NotFound, OnestopError, ValidationFailed
+from onestop.core.crypto import decrypt, encrypt
+from onestop.core.errors import Conflict, NotFound, OnestopError, ValidationFailed
 from onestop.core.models import AuditOutcome
 from onestop.exchange.error_codes import ExchangeErrorCode
 from onestop.exchange.models import Consent, DataQuery, DataService
@@ -90,8 +92,8 @@ def do_query(*, actor: Actor, officer: User, case: Case, service_code: str, purp
     refusal: OnestopError | None = None
     if not can_handle(officer, case):
         refusal = NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
-    elif case.state not in OPEN_STATES:
-        refusal = OnestopError(
+    elif not is_open(case):
+        refusal = Conflict(
             ExchangeErrorCode.CASE_CLOSED, _("Data may be queried only for an open case.")
         )
     elif not purpose.strip():
@@ -109,10 +111,38 @@ def do_query(*, actor: Actor, officer: User, case: Case, service_code: str, purp
                       outcome=AuditOutcome.DENIED)  # fmt: skip
         raise refusal
     basis = "consent" if consented else "legal"
+    # The look is on record (committed) before the source is asked, so that it stays
+    # logged whatever becomes of the answer; the answer joins it once it came.
     with databases.atomic():
-        DataQuery.objects.create(tenant=case.tenant, service=service, subject=case.applicant, case_number=case.number,
-                                 department=case.department, officer=officer, purpose=purpose.strip()[:200],
-                                 basis=basis, legal_basis=legal_basis.strip()[:200])  # fmt: skip
+        query = DataQuery.objects.create(tenant=case.tenant, service=service, subject=case.applicant,
+                                         case_number=case.number, department=case.department, officer=officer,
+                                         purpose=purpose.strip()[:200], basis=basis,
+                                         legal_basis=legal_basis.strip()[:200])  # fmt: skip
         record_action(actor=actor, action="exchange.query", tenant_code=case.tenant.code, object_type="case",
-                      object_id=case.number, detail={"service": service.code, "basis": basis})  # fmt: skip
-    return data_provider().fetch(service_code=service.code, subject=case.applicant)
+                      object_id=case.number, detail={"service": service.code, "basis": basis, "query": query.pk})  # fmt: skip
+    answer = data_provider().fetch(service_code=service.code, subject=case.applicant)
+    with databases.atomic():
+        DataQuery.objects.filter(pk=query.pk).update(
+            answer_encrypted=encrypt(json.dumps(answer, ensure_ascii=False, default=str))
+        )
+    return answer
+
+
+def do_open_logged_answer(
+    *, actor: Actor, officer: User, case: Case, query: DataQuery
+) -> dict[str, Any]:
+    """The answer a query of the case got, as it was kept: for the case's department, and
+    recorded, since it shows the citizen's data again. Empty when none was kept."""
+    if (
+        not can_handle(officer, case)
+        or query.case_number != case.number
+        or query.tenant_id != case.tenant_id
+    ):
+        raise NotFound(ExchangeErrorCode.QUERY_NOT_FOUND, _("No such data query."))
+    with databases.atomic():
+        record_action(actor=actor, action="exchange.open_answer", tenant_code=case.tenant.code, object_type="case",
+                      object_id=case.number, detail={"service": query.service.code, "query": query.pk})  # fmt: skip
+    if not query.answer_encrypted:
+        return {}
+    answer: dict[str, Any] = json.loads(decrypt(query.answer_encrypted))
+    return answer

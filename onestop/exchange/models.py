@@ -71,6 +71,10 @@ class DataQuery(TenantOwned):
     basis = models.CharField(max_length=16)  # consent | legal
     legal_basis = models.CharField(max_length=200, blank=True)
     at = models.DateTimeField(default=timezone.now)
+    # The answer the source gave, kept (encrypted) so that the department reads it again
+    # without asking the source twice; empty while none came, and for queries logged
+    # before answers were kept.
+    answer_encrypted = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("data query")
