@@ -152,3 +152,22 @@ def test_the_outbox_pages_exist_only_with_the_sandbox_backend() -> None:
             .content.decode()
         )
         assert carrier.sent and not CODE.search(page)  # a real carrier's text is on the phone only
+
+
+def test_the_outbox_shows_local_times_and_no_empty_notices() -> None:
+    """Its list was called ``messages``, which Django's messages framework also reads: 17
+    empty notices stood above the table, with UTC times."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from onestop.messaging.models import SandboxSms
+
+    Client().post("/gd/accounts/register/", {"step": "code", "phone": "13912345640"})
+    # Eight hours from midnight in UTC: local and UTC dates differ.
+    sent = timezone.now().replace(hour=20, minute=30, second=0, microsecond=0) - timedelta(days=1)
+    SandboxSms.objects.filter(phone_masked="139****5640").update(sent_at=sent)
+    page = logged_in(OFFICER).get("/gd/dev/sms/").content.decode()
+    local = timezone.localtime(sent).strftime("%Y-%m-%d %H:%M:%S")
+    assert local in page and sent.strftime("%Y-%m-%d %H:%M:%S") not in page
+    assert 'class="card message' not in page
