@@ -14,6 +14,7 @@ and the clock that the Administrative Licensing Law sets.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -248,3 +249,24 @@ class CaseFlow:
         return max(
             0, calendar.working_days_between(self.accepted_on, self.decided_on) - self.paused_days
         )
+
+
+def progress(
+    states_entered: Iterable[State], *, closed: bool, issues_certificate: bool
+) -> list[tuple[PublicState, bool]]:
+    """The citizen's progress bar: each step and whether the case actually passed it.
+
+    A special procedure is a step only if one happened, the certificate only if the item
+    issues one (or one was issued). A closed case (not accepted, withdrawn, concluded)
+    shows only the steps it passed: a refusal at the counter never passed acceptance.
+    """
+    passed = {PublicState.RECEIVED} | {PUBLIC[state] for state in states_entered}
+    steps = [PublicState.RECEIVED, PublicState.ACCEPTED, PublicState.UNDER_REVIEW]
+    if PublicState.SPECIAL_PROCEDURE in passed:
+        steps.append(PublicState.SPECIAL_PROCEDURE)
+    steps.append(PublicState.CONCLUDED)
+    if issues_certificate or PublicState.CERTIFICATE_ISSUED in passed:
+        steps.append(PublicState.CERTIFICATE_ISSUED)
+    if closed:
+        steps = [step for step in steps if step in passed]
+    return [(step, step in passed) for step in steps]

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onestop.cases import actions, formschema, uploads
+from onestop.cases import actions, formschema, lifecycle, uploads
 from onestop.cases.access import (
     access_case_for_applicant,
     access_draft,
@@ -23,10 +23,11 @@ from onestop.cases.access import (
     sla_of,
 )
 from onestop.cases.forms import RatingForm, WithdrawForm
-from onestop.cases.lifecycle import PublicState, State
+from onestop.cases.lifecycle import State
 from onestop.cases.models import Application, Upload
 from onestop.catalogue.access import access_service_item, form_version
 from onestop.certificates.access import usable_for
+from onestop.certificates.actions import certificate_type_for_item
 from onestop.core.errors import OnestopError
 from onestop.identity.access import actor_for
 from onestop.identity.models import User
@@ -44,8 +45,6 @@ WITHDRAWABLE = {
     State.UNDER_REVIEW,
     State.SPECIAL_PROCEDURE,
 }
-PROGRESS = [PublicState.RECEIVED, PublicState.ACCEPTED, PublicState.UNDER_REVIEW,
-            PublicState.SPECIAL_PROCEDURE, PublicState.CONCLUDED, PublicState.CERTIFICATE_ISSUED]  # fmt: skip
 
 
 def _material_files(request: HttpRequest) -> list[tuple[int, UploadedFile]]:
@@ -200,12 +199,19 @@ def detail(request: HttpRequest, tenant: Tenant, user: User, number: str) -> Htt
     correction = next((e for e in reversed(events) if e.action == "request_correction"), None)
     refusal = next((e for e in reversed(events) if e.action == "not_accept"), None)
     schema = form_version(case.item, case.form_version).schema
-    reached = PROGRESS.index(PublicState(case.public_state))
+    # A certificate is a step ahead while the item issues one and no refusal was decided.
+    certificate_due = (
+        certificate_type_for_item(tenant, case.item.code) is not None and case.decision != "refused"
+    )
     context = {
         "tenant": tenant, "case": case, "events": events, "correction": correction, "refusal": refusal,
         "sla": sla_of(case, actions.today(), calendar), "answers": formschema.labelled_answers(schema, case.data),
         "materials": case.materials.select_related("upload"),
-        "progress": [(state, i <= reached) for i, state in enumerate(PROGRESS)],
+        "progress": lifecycle.progress(
+            (State(e.to_state) for e in events if e.to_state),
+            closed=case.state in lifecycle.TERMINAL or (case.state == State.CONCLUDED and not certificate_due),
+            issues_certificate=certificate_due,
+        ),
         "can_withdraw": case.state in WITHDRAWABLE,
         "can_rate": case.state in (State.CONCLUDED, State.CERTIFICATE_ISSUED, State.NOT_ACCEPTED)
         and not hasattr(case, "rating"),

@@ -303,3 +303,25 @@ def test_an_instant_item_says_done_on_the_spot_not_zero_working_days(citizen: Cl
     base = citizen.get(f"/gd/services/{item.code}/apply/")["Location"].rsplit("/", 2)[0]
     review = citizen.get(f"{base}/4/").content.decode()
     assert "即办" in review and "0 个工作日" not in review and "0 working days" not in review
+
+
+def test_the_progress_bar_marks_only_the_steps_the_case_passed(
+    citizen: Client, officer: Client
+) -> None:
+    def steps(number: str) -> list[tuple[str, bool]]:
+        page = citizen.get(f"/gd/me/cases/{number}/").content.decode()
+        bar = page.split('<ol class="progress"', 1)[1].split("</ol>", 1)[0]
+        return [(re.sub(r"<[^>]+>", "", label).strip(), "reached" in css)
+                for css, label in re.findall(r'<li class="([^"]*)"[^>]*>(.*?)</li>', bar, re.S)]  # fmt: skip
+
+    refused = apply(citizen, rs_person_item().code)
+    act(officer, refused, "not_accept", "请到窗口办理")
+    assert steps(refused) == [("已收件", True), ("已办结", True)]  # never accepted, never reviewed
+    accepted = apply(citizen, rs_person_item().code)
+    act(officer, accepted, "accept")
+    shown = steps(accepted)
+    assert shown[:3] == [("已收件", True), ("已受理", True), ("审查中", False)]
+    assert "特别程序" not in dict(shown)  # only when one happened
+    act(officer, accepted, "start_review")
+    act(officer, accepted, "suspend", "组织专家评审")
+    assert ("特别程序", True) in steps(accepted)
