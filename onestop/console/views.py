@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from onestop.console.forms import LookupForm, StaffForm
@@ -158,11 +159,31 @@ def sms(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
     return render(request, "console/sms.html", _context(request, tenant, user, outbox=outbox))
 
 
+# What ``verify_chain`` found, in words; %(n)s is the entry or published size concerned.
+TAMPERING = {
+    "changed": gettext_lazy("The log was tampered with: entry %(n)s was changed."),
+    "removed": gettext_lazy("The log was tampered with: entries from %(n)s on were removed."),
+    "reordered": gettext_lazy("The log was tampered with: entry %(n)s is out of its place."),
+    "rolled_back": gettext_lazy(
+        "The log was cut back: a head published at %(n)s entries shows it was longer."
+    ),
+    "diverged": gettext_lazy("The log differs from the head published at %(n)s entries."),
+    "bad_signature": gettext_lazy(
+        "A published head's signature does not verify (at %(n)s entries)."
+    ),
+    "": gettext_lazy("The log does not verify (at entry %(n)s)."),
+}
+
+
 @console_page(Permission.VIEW_AUDIT)
 def audit(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
     # Against the published heads too: a log cut back to an older head row verifies alone.
     verification = verify_chain() if request.GET.get("verify") else None
-    context = _context(
-        request, tenant, user, entries=recent_audit(tenant, limit=200), verification=verification
-    )
+    tampering = ""
+    if verification is not None and not verification.ok:
+        tampering = str(TAMPERING.get(verification.problem, TAMPERING[""])) % {
+            "n": verification.sequence
+        }
+    context = _context(request, tenant, user, entries=recent_audit(tenant, limit=200),
+                       verification=verification, tampering=tampering)  # fmt: skip
     return render(request, "console/audit.html", context)

@@ -142,7 +142,10 @@ def request_code(
         raise _throttled(wait, "sms_code")
     exists = User.objects.filter(login_key=login_key(tenant, number)).exists()
     code = f"{secrets.randbelow(1_000_000):06d}"
-    receipt = None
+    # The carrier is asked first, outside any transaction: a call of seconds must not hold
+    # the database's write lock, and a refused text leaves no code behind.
+    message = _code_message(tenant, purpose, code, exists=exists)
+    receipt = sms_backend().send(tenant=tenant, phone=number, message=message) if message else None
     with databases.atomic():
         OneTimeCode.objects.create(
             tenant=tenant,
@@ -151,9 +154,6 @@ def request_code(
             code_hash=_code_hash(tenant, number, purpose, code),
             expires_at=timezone.now() + CODE_LIFETIME,
         )
-        message = _code_message(tenant, purpose, code, exists=exists)
-        if message is not None:
-            receipt = sms_backend().send(tenant=tenant, phone=number, message=message)
         record_action(
             actor=actor,
             action="identity.request_code",

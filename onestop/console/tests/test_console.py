@@ -157,3 +157,12 @@ def test_the_audit_log_shows_times_in_utc() -> None:
     page = operator.get("/console/gd/audit/").content.decode()
     latest = AuditEntry.objects.filter(tenant_code="gd").latest("sequence")
     assert latest.occurred_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") in page
+
+
+def test_a_tampered_log_is_named_in_words_on_the_console() -> None:
+    """The refusal box was empty (the page read a variable no view set)."""
+    entry = AuditEntry.objects.filter(tenant_code="gd").latest("sequence")
+    AuditEntry.objects.filter(pk=entry.pk).update(detail={"forged": True})
+    page = _as(OPERATOR).get("/console/gd/audit/", {"verify": "1"}).content.decode()
+    box = page.split('class="card error-box" role="alert">', 1)[1].split("</p>", 1)[0]
+    assert str(entry.sequence) in box and ("篡改" in box or "tampered" in box)
