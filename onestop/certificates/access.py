@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -11,7 +12,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from onestop.certificates.error_codes import CertificateErrorCode
-from onestop.certificates.models import Certificate, CertificateType, IssuerKey, StatusList
+from onestop.certificates.models import (
+    Certificate,
+    CertificateType,
+    IssuerKey,
+    RevocationReason,
+    StatusList,
+)
 from onestop.certificates.specs import CertificateTypeSpec
 from onestop.core.crypto import decrypt
 from onestop.core.errors import NotFound
@@ -49,6 +56,38 @@ def usable_for(tenant: Tenant, user: User, certificate_type_code: str) -> list[C
         wallet_of(tenant, user).filter(certificate_type__code=certificate_type_code, revoked_at__isnull=True)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
     )  # fmt: skip
+
+
+def usable_choices(tenant: Tenant, user: User, chosen: Mapping[str, str]) -> dict[int, str]:
+    """Of an application's wallet choices (material order -> credential id), those that
+    still meet their material: a certificate revoked or expired since it was chosen no
+    longer does."""
+    if not chosen:
+        return {}
+    now = timezone.now()
+    valid = set(
+        Certificate.objects.filter(tenant=tenant, holder=user, credential_id__in=list(chosen.values()),
+                                   revoked_at__isnull=True)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+        .values_list("credential_id", flat=True)
+    )  # fmt: skip
+    return {int(order): credential for order, credential in chosen.items() if credential in valid}
+
+
+def revocation_reason_label(code: str) -> str:
+    """A revocation reason in words, in the active language."""
+    return str(RevocationReason(code).label) if code in RevocationReason.values else code
+
+
+# --- operators ----------------------------------------------------------------------------
+
+
+def access_certificate_for_operator(tenant: Tenant, number: str) -> Certificate:
+    """Any certificate of the tenant, by number: for the operator's command line."""
+    certificate = Certificate.objects.filter(tenant=tenant, number=number).first()
+    if certificate is None:
+        raise NotFound(CertificateErrorCode.CERTIFICATE_NOT_FOUND, _("No such certificate."))
+    return certificate
 
 
 def certificate_types_of(tenant: Tenant) -> QuerySet[CertificateType]:

@@ -1,14 +1,15 @@
 """Certificate verification in the public API: anyone may ask; nothing beyond what the
-credential itself holds is told."""
+credential itself holds is told, but for the day a revoked one was revoked."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from onestop.certificates.verification import MAX_BYTES, verify_credential
 from onestop.core.api import TOKEN_ERRORS, ErrorOut
@@ -26,6 +27,9 @@ class VerificationOut(Schema):
     type: str | None = None
     issuer: str | None = None
     valid_until: str | None = None
+    revoked_on: date | None = Field(
+        default=None, description="The day the issuer revoked it (reason revoked)."
+    )
 
 
 @router.post(
@@ -58,4 +62,5 @@ def verify(request: HttpRequest) -> Any:
     return VerificationOut(valid=verdict.valid, reason=verdict.reason, message=verdict.message,
                            type=subject.get("certificateType") if isinstance(subject, dict) else None,
                            issuer=issuer.get("name") if isinstance(issuer, dict) else None,
-                           valid_until=verdict.credential.get("validUntil") if verdict.credential else None)  # fmt: skip
+                           valid_until=verdict.credential.get("validUntil") if verdict.credential else None,
+                           revoked_on=verdict.revoked_on)  # fmt: skip

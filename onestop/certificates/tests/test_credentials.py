@@ -110,7 +110,7 @@ def test_revoked_and_expired_certificates_fail_with_the_reason(id_card: Certific
         verify_credential(credential, now=timezone.now() - timedelta(days=1)).reason
         == "not_yet_valid"
     )
-    do_revoke(actor=ACTOR, certificate=id_card, reason="证件遗失作废")
+    do_revoke(actor=ACTOR, certificate=id_card, reason="superseded", note="证件遗失作废")
     assert verify_credential(credential).reason == "revoked"
     household = Certificate.objects.get(
         holder=id_card.holder, certificate_type__code="household_register"

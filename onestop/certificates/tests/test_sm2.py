@@ -146,6 +146,6 @@ def test_the_status_list_is_published_signed_and_shows_revocations(
         return (bits[index // 8] >> (7 - index % 8)) & 1
 
     assert bit() == 0
-    do_revoke(actor=ACTOR, certificate=sm2_certificate, reason="测试撤销")
+    do_revoke(actor=ACTOR, certificate=sm2_certificate, reason="issued_in_error", note="测试撤销")
     assert bit() == 1
     assert verify_credential(credential).reason == "revoked"
