@@ -1,4 +1,6 @@
-"""Reads of certificates: the holder sees their wallet; nobody else reads a credential."""
+"""Reads of certificates: the holder sees their wallet; nobody else reads a credential.
+Staff see the certificates their departments issued or decided; anyone else's certificate
+answers exactly like a missing one."""
 
 from __future__ import annotations
 
@@ -22,7 +24,8 @@ from onestop.certificates.models import (
 from onestop.certificates.specs import CertificateTypeSpec
 from onestop.core.crypto import decrypt
 from onestop.core.errors import NotFound
-from onestop.identity.models import User
+from onestop.identity.models import RoleKind, User
+from onestop.identity.permissions import Permission, has_permission, roles_of
 from onestop.tenancy.access import tenant_database
 from onestop.tenancy.models import Tenant
 
@@ -79,7 +82,61 @@ def revocation_reason_label(code: str) -> str:
     return str(RevocationReason(code).label) if code in RevocationReason.values else code
 
 
-# --- operators ----------------------------------------------------------------------------
+# --- staff ------------------------------------------------------------------------------------
+
+
+def _staff_scope(tenant: Tenant, staff: User) -> Q | None:
+    """The certificates a member of staff may see: those their departments issued (the
+    issuer signs them) or decided (the case that issued them), or the whole tenant's for
+    platform operators; None when they may see none."""
+    scope = Q(pk__in=[])
+    found = False
+    for role in roles_of(staff):
+        if role.kind == RoleKind.PLATFORM_OPERATOR:
+            return Q()
+        if (
+            role.tenant_id == tenant.id
+            and role.department_id
+            and role.kind in (RoleKind.OFFICER, RoleKind.DEPARTMENT_HEAD)
+        ):
+            scope |= Q(certificate_type__issuer_id=role.department_id)
+            scope |= Q(decided_by_id=role.department_id)
+            found = True
+    return scope if found else None
+
+
+def certificates_for_staff(tenant: Tenant, staff: User) -> QuerySet[Certificate]:
+    scope = _staff_scope(tenant, staff)
+    certificates = Certificate.objects.filter(tenant=tenant).select_related(
+        "certificate_type", "certificate_type__issuer", "decided_by", "holder"
+    )
+    if scope is None:
+        return certificates.none()
+    return certificates.filter(scope).order_by("-issued_at")
+
+
+def access_certificate_for_staff(tenant: Tenant, staff: User, number: str) -> Certificate:
+    certificate = certificates_for_staff(tenant, staff).filter(number=number.strip()).first()
+    if certificate is None:
+        raise NotFound(CertificateErrorCode.CERTIFICATE_NOT_FOUND, _("No such certificate."))
+    return certificate
+
+
+def certificates_of_case(tenant: Tenant, staff: User, case_number: str) -> list[Certificate]:
+    """What a case issued, as far as the member of staff may see it."""
+    if not case_number:
+        return []
+    return list(certificates_for_staff(tenant, staff).filter(case_number=case_number))
+
+
+def may_revoke(staff: User, tenant: Tenant, certificate: Certificate) -> bool:
+    """A head of the department that issued it or decided the case that issued it."""
+    departments = [certificate.certificate_type.issuer, certificate.decided_by]
+    return any(
+        has_permission(staff, Permission.REVOKE_CERTIFICATES, tenant=tenant, department=department)
+        for department in departments
+        if department is not None
+    )
 
 
 def access_certificate_for_operator(tenant: Tenant, number: str) -> Certificate:

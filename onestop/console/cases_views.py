@@ -23,6 +23,7 @@ from onestop.cases.forms import OfficerActionForm
 from onestop.cases.kpis import ratings_by
 from onestop.cases.lifecycle import State, Transition
 from onestop.catalogue.access import form_version
+from onestop.certificates.access import certificates_of_case
 from onestop.console.views import _context, console_page
 from onestop.core.errors import OnestopError
 from onestop.exchange import actions as exchange
@@ -115,7 +116,8 @@ def case_page(request: HttpRequest, tenant: Tenant, user: User, number: str) -> 
                        answers=formschema.labelled_answers(schema, case.data), action_forms=action_forms,
                        can_act=can_handle(user, case),
                        filled_online={m.order for m in case.item.materials.all() if m.filled_online},
-        services=data_services(tenant), consented=consents_for_case(tenant, case.number), sla=sla_of(case, actions.today(), WorkCalendar()))  # fmt: skip
+        services=data_services(tenant), consented=consents_for_case(tenant, case.number), sla=sla_of(case, actions.today(), WorkCalendar()),
+        certificates=certificates_of_case(tenant, user, case.number))  # fmt: skip
     return render(request, "console/case.html", context, status=status)
 
 
