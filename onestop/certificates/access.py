@@ -1,6 +1,6 @@
 """Reads of certificates: the holder sees their wallet; nobody else reads a credential.
-Staff see the certificates their departments issued or decided; anyone else's certificate
-answers exactly like a missing one."""
+Staff see the certificates their departments issued or decided, a partner app those its
+back office decided; anyone else's certificate answers exactly like a missing one."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def revocation_reason_label(code: str) -> str:
     return str(RevocationReason(code).label) if code in RevocationReason.values else code
 
 
-# --- staff ------------------------------------------------------------------------------------
+# --- staff and partner apps -----------------------------------------------------------------
 
 
 def _staff_scope(tenant: Tenant, staff: User) -> Q | None:
@@ -137,6 +137,20 @@ def may_revoke(staff: User, tenant: Tenant, certificate: Certificate) -> bool:
         for department in departments
         if department is not None
     )
+
+
+def access_certificate_for_app(tenant: Tenant, app_client_id: str, number: str) -> Certificate:
+    """A certificate issued by a case the app's back office handled (the app keeps its
+    cases, and what they issued)."""
+    certificate = (
+        Certificate.objects.filter(tenant=tenant, handled_by_app=app_client_id, number=number)
+        .exclude(handled_by_app="")
+        .select_related("certificate_type")
+        .first()
+    )
+    if certificate is None:
+        raise NotFound(CertificateErrorCode.CERTIFICATE_NOT_FOUND, _("No such certificate."))
+    return certificate
 
 
 def access_certificate_for_operator(tenant: Tenant, number: str) -> Certificate:
