@@ -44,6 +44,7 @@ from onestop.cases.models import (
 )
 from onestop.catalogue.access import current_form, form_version
 from onestop.catalogue.models import ServiceItem
+from onestop.certificates.access import usable_choices
 from onestop.certificates.actions import certificate_type_for_item, do_issue_certificate
 from onestop.core import databases
 from onestop.core.actors import Actor, ActorKind
@@ -245,7 +246,8 @@ def do_submit_application(*, actor: Actor, application: Application) -> Case:
         raise ValidationFailed(CaseErrorCode.FORM_INVALID, text, field=field or None,
                                params={"problems": problems, "detail": message})  # fmt: skip
     attached = {u.material_order: u for u in application.uploads.all()}
-    from_wallet = {int(order): credential for order, credential in application.wallet.items()}
+    # A wallet certificate revoked or expired since it was chosen meets its material no more.
+    from_wallet = usable_choices(tenant, user, application.wallet)
     fetched = {int(order) for order in application.fetch}
     materials = list(item.materials.all())
     missing = [
@@ -401,7 +403,8 @@ def _step(*, actor: Actor, by: User | None, case: Case, transition: Transition, 
             kind = certificate_type_for_item(case.tenant, case.item.code)
             if kind is not None:
                 certificate = do_issue_certificate(actor=actor, kind=kind, holder=case.applicant, answers=case.data,
-                                                   case_number=case.number)  # fmt: skip
+                                                   case_number=case.number, decided_by=case.department,
+                                                   handled_by_app=case.handled_by_app)  # fmt: skip
                 case = do_mark_certificate_issued(
                     actor=actor, case=case, certificate_number=certificate.number
                 )

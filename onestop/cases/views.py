@@ -26,7 +26,7 @@ from onestop.cases.forms import RatingForm, WithdrawForm
 from onestop.cases.lifecycle import State
 from onestop.cases.models import Application, Upload
 from onestop.catalogue.access import access_service_item, form_version
-from onestop.certificates.access import usable_for
+from onestop.certificates.access import usable_choices, usable_for
 from onestop.certificates.actions import certificate_type_for_item
 from onestop.core.errors import OnestopError
 from onestop.identity.access import actor_for
@@ -171,7 +171,7 @@ def _review_step(
             error = exc
     context.update(answers=formschema.labelled_answers(context["schema"], draft.data), error=error,
                    attached={u.material_order: u for u in draft.uploads.all()},
-                   from_wallet={int(order) for order in draft.wallet},
+                   from_wallet=set(usable_choices(tenant, user, draft.wallet)),
                    fetching={int(order) for order in draft.fetch},
                    materials=list(draft.item.materials.all()), token=secrets.token_urlsafe(16))  # fmt: skip
     return render(request, "cases/review.html", context, status=error.status if error else 200)

@@ -1,9 +1,11 @@
-"""Reads of certificates: the holder sees their wallet; nobody else reads a credential."""
+"""Reads of certificates: the holder sees their wallet; nobody else reads a credential.
+Staff see the certificates their departments issued or decided, a partner app those its
+back office decided; anyone else's certificate answers exactly like a missing one."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -12,14 +14,21 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from onestop.certificates.error_codes import CertificateErrorCode
-from onestop.certificates.models import Certificate, CertificateType, IssuerKey, StatusList
+from onestop.certificates.models import (
+    Certificate,
+    CertificateType,
+    IssuerKey,
+    RevocationReason,
+    StatusList,
+)
 from onestop.certificates.specs import CertificateTypeSpec
 from onestop.certificates.verification import Verdict, verify_credential
 from onestop.core.crypto import decrypt
 from onestop.core.errors import NotFound
 from onestop.core.logging import mask_personal_data
 from onestop.identity.idnumber import mask_name
-from onestop.identity.models import User
+from onestop.identity.models import RoleKind, User
+from onestop.identity.permissions import Permission, has_permission, roles_of
 from onestop.tenancy.access import tenant_database
 from onestop.tenancy.models import Tenant
 
@@ -83,6 +92,106 @@ def usable_for(tenant: Tenant, user: User, certificate_type_code: str) -> list[C
         wallet_of(tenant, user).filter(certificate_type__code=certificate_type_code, revoked_at__isnull=True)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
     )  # fmt: skip
+
+
+def usable_choices(tenant: Tenant, user: User, chosen: Mapping[str, str]) -> dict[int, str]:
+    """Of an application's wallet choices (material order -> credential id), those that
+    still meet their material: a certificate revoked or expired since it was chosen no
+    longer does."""
+    if not chosen:
+        return {}
+    now = timezone.now()
+    valid = set(
+        Certificate.objects.filter(tenant=tenant, holder=user, credential_id__in=list(chosen.values()),
+                                   revoked_at__isnull=True)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+        .values_list("credential_id", flat=True)
+    )  # fmt: skip
+    return {int(order): credential for order, credential in chosen.items() if credential in valid}
+
+
+def revocation_reason_label(code: str) -> str:
+    """A revocation reason in words, in the active language."""
+    return str(RevocationReason(code).label) if code in RevocationReason.values else code
+
+
+# --- staff and partner apps -----------------------------------------------------------------
+
+
+def _staff_scope(tenant: Tenant, staff: User) -> Q | None:
+    """The certificates a member of staff may see: those their departments issued (the
+    issuer signs them) or decided (the case that issued them), or the whole tenant's for
+    platform operators; None when they may see none."""
+    scope = Q(pk__in=[])
+    found = False
+    for role in roles_of(staff):
+        if role.kind == RoleKind.PLATFORM_OPERATOR:
+            return Q()
+        if (
+            role.tenant_id == tenant.id
+            and role.department_id
+            and role.kind in (RoleKind.OFFICER, RoleKind.DEPARTMENT_HEAD)
+        ):
+            scope |= Q(certificate_type__issuer_id=role.department_id)
+            scope |= Q(decided_by_id=role.department_id)
+            found = True
+    return scope if found else None
+
+
+def certificates_for_staff(tenant: Tenant, staff: User) -> QuerySet[Certificate]:
+    scope = _staff_scope(tenant, staff)
+    certificates = Certificate.objects.filter(tenant=tenant).select_related(
+        "certificate_type", "certificate_type__issuer", "decided_by", "holder"
+    )
+    if scope is None:
+        return certificates.none()
+    return certificates.filter(scope).order_by("-issued_at")
+
+
+def access_certificate_for_staff(tenant: Tenant, staff: User, number: str) -> Certificate:
+    certificate = certificates_for_staff(tenant, staff).filter(number=number.strip()).first()
+    if certificate is None:
+        raise NotFound(CertificateErrorCode.CERTIFICATE_NOT_FOUND, _("No such certificate."))
+    return certificate
+
+
+def certificates_of_case(tenant: Tenant, staff: User, case_number: str) -> list[Certificate]:
+    """What a case issued, as far as the member of staff may see it."""
+    if not case_number:
+        return []
+    return list(certificates_for_staff(tenant, staff).filter(case_number=case_number))
+
+
+def may_revoke(staff: User, tenant: Tenant, certificate: Certificate) -> bool:
+    """A head of the department that issued it or decided the case that issued it."""
+    departments = [certificate.certificate_type.issuer, certificate.decided_by]
+    return any(
+        has_permission(staff, Permission.REVOKE_CERTIFICATES, tenant=tenant, department=department)
+        for department in departments
+        if department is not None
+    )
+
+
+def access_certificate_for_app(tenant: Tenant, app_client_id: str, number: str) -> Certificate:
+    """A certificate issued by a case the app's back office handled (the app keeps its
+    cases, and what they issued)."""
+    certificate = (
+        Certificate.objects.filter(tenant=tenant, handled_by_app=app_client_id, number=number)
+        .exclude(handled_by_app="")
+        .select_related("certificate_type")
+        .first()
+    )
+    if certificate is None:
+        raise NotFound(CertificateErrorCode.CERTIFICATE_NOT_FOUND, _("No such certificate."))
+    return certificate
+
+
+def access_certificate_for_operator(tenant: Tenant, number: str) -> Certificate:
+    """Any certificate of the tenant, by number: for the operator's command line."""
+    certificate = Certificate.objects.filter(tenant=tenant, number=number).first()
+    if certificate is None:
+        raise NotFound(CertificateErrorCode.CERTIFICATE_NOT_FOUND, _("No such certificate."))
+    return certificate
 
 
 def certificate_types_of(tenant: Tenant) -> QuerySet[CertificateType]:

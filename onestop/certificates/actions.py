@@ -24,6 +24,7 @@ from onestop.certificates.models import (
     Certificate,
     CertificateType,
     IssuerKey,
+    RevocationReason,
     SigningPolicy,
     StatusList,
 )
@@ -34,7 +35,7 @@ from onestop.core import databases
 from onestop.core.actors import Actor
 from onestop.core.audit import Event, record_action
 from onestop.core.crypto import decrypt, encrypt
-from onestop.core.errors import OnestopError, ValidationFailed
+from onestop.core.errors import Conflict, OnestopError, ValidationFailed
 from onestop.core.public_url import public_base
 from onestop.identity.models import User
 from onestop.tenancy.models import Department, Tenant
@@ -188,9 +189,8 @@ def _subject_fields(
     return values
 
 
-def _issue(
-    *, actor: Actor, kind: CertificateType, holder: User, answers: dict[str, Any], case_number: str
-) -> Certificate:
+def _issue(*, actor: Actor, kind: CertificateType, holder: User, answers: dict[str, Any], case_number: str,
+           decided_by: Department | None, handled_by_app: str = "") -> Certificate:  # fmt: skip
     tenant, department = kind.tenant, kind.issuer
     key = _active_key(tenant, department)
     status_list, index = _allocate_index(tenant, department)
@@ -223,7 +223,8 @@ def _issue(
     signed = _sign_as(key, credential, issuer_id, created=credential["validFrom"])
     certificate = Certificate.objects.create(
         tenant=tenant, credential_id=credential["id"], number=number, certificate_type=kind, holder=holder,
-        case_number=case_number, credential_encrypted=encrypt(json.dumps(signed, ensure_ascii=False)),
+        case_number=case_number, decided_by=decided_by, handled_by_app=handled_by_app,
+        credential_encrypted=encrypt(json.dumps(signed, ensure_ascii=False)),
         status_list=status_list, status_index=index, issued_at=now, valid_until=valid_until,
     )  # fmt: skip
     record_action(actor=actor, action="certificates.issue", tenant_code=tenant.code, object_type="certificate",
@@ -241,14 +242,13 @@ def certificate_type_for_item(tenant: Tenant, item_code: str) -> CertificateType
     )
 
 
-def do_issue_certificate(
-    *, actor: Actor, kind: CertificateType, holder: User, answers: dict[str, Any], case_number: str
-) -> Certificate:
-    """Issue a certificate into the holder's wallet (the last step of an approved case)."""
+def do_issue_certificate(*, actor: Actor, kind: CertificateType, holder: User, answers: dict[str, Any],
+                         case_number: str, decided_by: Department, handled_by_app: str = "") -> Certificate:  # fmt: skip
+    """Issue a certificate into the holder's wallet: the last step of an approved case
+    that ``decided_by`` decided (in the back office of ``handled_by_app``, if any)."""
     with databases.atomic():
-        return _issue(
-            actor=actor, kind=kind, holder=holder, answers=answers, case_number=case_number
-        )
+        return _issue(actor=actor, kind=kind, holder=holder, answers=answers, case_number=case_number,
+                      decided_by=decided_by, handled_by_app=handled_by_app)  # fmt: skip
 
 
 def do_import_certificate(
@@ -256,18 +256,31 @@ def do_import_certificate(
 ) -> Certificate:
     """A certificate the department's registry already holds, issued into the wallet."""
     with databases.atomic():
-        return _issue(actor=actor, kind=kind, holder=holder, answers=answers, case_number="")
-
-
-def do_revoke(*, actor: Actor, certificate: Certificate, reason: str) -> Certificate:
-    if not reason.strip():
-        raise ValidationFailed(
-            CertificateErrorCode.CREDENTIAL_INVALID, _("Give the reason."), field="reason"
+        return _issue(
+            actor=actor, kind=kind, holder=holder, answers=answers, case_number="", decided_by=None
         )
+
+
+NOTE_MAX = 500
+
+
+def do_revoke(*, actor: Actor, certificate: Certificate, reason: str, note: str) -> Certificate:
+    """Revoke a certificate: its bit in the issuer's status list is set (what every
+    verifier reads), the holder is told, and it no longer meets a material. ``reason`` is a
+    ``RevocationReason``; ``note`` says in the department's words what happened."""
+    if reason not in RevocationReason.values:
+        raise ValidationFailed(CertificateErrorCode.REVOCATION_REASON_INVALID,
+                               _("Choose one of the reasons for revoking."), field="reason")  # fmt: skip
+    note = note.strip()
+    if not note or len(note) > NOTE_MAX:
+        raise ValidationFailed(CertificateErrorCode.REVOCATION_NOTE_INVALID,
+                               _("Explain the revocation in at most %(limit)s characters.") % {"limit": NOTE_MAX},
+                               field="note")  # fmt: skip
     with databases.atomic():
-        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        locked = (Certificate.objects.select_for_update().select_related("tenant", "certificate_type")
+                  .get(pk=certificate.pk))  # fmt: skip
         if locked.revoked_at is not None:
-            raise OnestopError(
+            raise Conflict(
                 CertificateErrorCode.ALREADY_REVOKED, _("The certificate is revoked already.")
             )
         status_list = StatusList.objects.select_for_update().get(pk=locked.status_list_id)
@@ -275,10 +288,16 @@ def do_revoke(*, actor: Actor, certificate: Certificate, reason: str) -> Certifi
         bits[locked.status_index // 8] |= 0x80 >> (locked.status_index % 8)
         status_list.bits = bytes(bits)
         status_list.save(update_fields=["bits"])
-        locked.revoked_at, locked.revocation_reason = timezone.now(), reason.strip()[:200]
-        locked.save(update_fields=["revoked_at", "revocation_reason"])
+        locked.revoked_at = timezone.now()
+        locked.revocation_reason, locked.revocation_note = reason, note
+        locked.save(update_fields=["revoked_at", "revocation_reason", "revocation_note"])
+        kind = locked.certificate_type
         record_action(actor=actor, action="certificates.revoke", tenant_code=locked.tenant.code,
-                      object_type="certificate", object_id=locked.number, detail={"reason": locked.revocation_reason})  # fmt: skip
+                      object_type="certificate", object_id=locked.number, detail={"reason": reason, "note": note},
+                      events=[Event("certificates.certificate.revoked", {
+                          "tenant": locked.tenant.code, "number": locked.number, "type": kind.code,
+                          "type_name": kind.name, "type_name_en": kind.name_en, "holder": locked.holder_id,
+                          "reason": reason, "revoked_at": locked.revoked_at.isoformat()})])  # fmt: skip
     return locked
 
 

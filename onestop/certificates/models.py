@@ -10,6 +10,16 @@ from onestop.tenancy.models import Bilingual, Department, TenantOwned
 STATUS_LIST_BITS = 131_072  # 16 KB: the Bitstring Status List's minimum, for herd privacy
 
 
+class RevocationReason(models.TextChoices):
+    """Why a department revokes a certificate. The holder sees it in words; verifiers see
+    only that it is revoked (the status list holds one bit per certificate)."""
+
+    ISSUED_IN_ERROR = "issued_in_error", _("Issued in error")
+    SUPERSEDED = "superseded", _("Replaced by a new certificate")
+    ENTITLEMENT_ENDED = "entitlement_ended", _("The holder's entitlement ended")
+    FRAUD = "fraud", _("Obtained by fraud or false statements")
+
+
 class CertificateType(Bilingual, TenantOwned):
     """A kind of certificate a department issues, the items whose approval issues it, and
     the fields its credentials carry (each taken from the case's answers or the holder)."""
@@ -93,18 +103,32 @@ class Certificate(TenantOwned):
     )
     holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     case_number = models.CharField(max_length=32, blank=True)
+    # The department whose decision on the case issued it (the issuer signs for it); none
+    # for a certificate imported from the issuer's registry.
+    decided_by = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The partner app whose back office handled that case (its client id): it may revoke
+    # what its decision issued, as it keeps the case.
+    handled_by_app = models.CharField(max_length=40, blank=True, default="")
     credential_encrypted = models.TextField()
     status_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="+")
     status_index = models.PositiveIntegerField()
     issued_at = models.DateTimeField(default=timezone.now)
     valid_until = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    revocation_reason = models.CharField(max_length=200, blank=True)
+    revocation_reason = models.CharField(
+        max_length=200, blank=True, choices=RevocationReason.choices
+    )
+    revocation_note = models.CharField(max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
-        indexes = [models.Index(fields=["tenant", "holder"], name="certificate_holder_idx")]
+        indexes = [
+            models.Index(fields=["tenant", "holder"], name="certificate_holder_idx"),
+            models.Index(fields=["tenant", "number"], name="certificate_number_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -30,11 +30,18 @@ def generate() -> tuple[str, str]:
     return f"{private:064x}", str(public)
 
 
+def _crypt(private_hex: str, public_hex: str) -> sm2.CryptSM2:
+    crypt = sm2.CryptSM2(private_key=private_hex, public_key="")
+    # gmssl takes a key starting with "04" for one with the point's prefix and strips every
+    # leading "0" and "4" off it, X's digits too: one key in 256 never verified. The key
+    # (always X||Y here) is set after construction instead.
+    crypt.public_key = public_hex
+    return crypt
+
+
 def sign(message: bytes, private_hex: str, public_hex: str) -> bytes:
     nonce = f"{secrets.randbelow(ORDER - 1) + 1:064x}"
-    signature = sm2.CryptSM2(private_key=private_hex, public_key=public_hex).sign_with_sm3(
-        message, nonce
-    )
+    signature = _crypt(private_hex, public_hex).sign_with_sm3(message, nonce)
     return bytes.fromhex(signature)
 
 
@@ -42,11 +49,7 @@ def verify(message: bytes, signature: bytes, public_hex: str) -> bool:
     if len(signature) != 64 or len(public_hex) != 128:
         return False
     try:
-        return bool(
-            sm2.CryptSM2(private_key="", public_key=public_hex).verify_with_sm3(
-                signature.hex(), message
-            )
-        )
+        return bool(_crypt("", public_hex).verify_with_sm3(signature.hex(), message))
     except (ValueError, ZeroDivisionError, TypeError):
         return False
 

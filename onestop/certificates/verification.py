@@ -1,20 +1,21 @@
 """Verifying a credential: the signature of a known issuer key, the validity period and
 the issuer's status list. The answer says why a credential fails and tells nothing beyond
-what the credential itself holds."""
+what the credential itself holds, but for the day a revoked one was revoked (the reason
+stays with the holder and the department)."""
 
 from __future__ import annotations
 
 import base64
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onestop.certificates.models import IssuerKey, StatusList
+from onestop.certificates.models import Certificate, IssuerKey, StatusList
 from onestop.certificates.proofs import ProofError, verify, verify_sm2
 from onestop.tenancy.access import tenant_database
 
@@ -58,6 +59,7 @@ class Verdict:
     valid: bool
     reason: str
     credential: dict[str, Any] = field(default_factory=dict)
+    revoked_on: date | None = None
 
     @property
     def message(self) -> str:
@@ -148,7 +150,18 @@ def _verify_issued(credential: dict[str, Any], issuer: dict[str, Any], proof: di
     if until is not None and moment >= until:
         return Verdict(False, "expired", credential)
     if _revoked(status, key, origin):
-        return Verdict(False, "revoked", credential)
+        # The bit says revoked; the issuer's record says since when (none for a list
+        # entry whose certificate is not on record here: still revoked).
+        revoked_at = (
+            Certificate.objects.filter(
+                tenant=key.tenant, credential_id=str(credential.get("id", ""))
+            )
+            .values_list("revoked_at", flat=True)
+            .first()
+        )
+        return Verdict(
+            False, "revoked", credential, timezone.localdate(revoked_at) if revoked_at else None
+        )
     return Verdict(True, "valid", credential)
 
 

@@ -22,6 +22,7 @@ from onestop.certificates.access import (
     credential_of,
     issuer_keys,
     labelled_subject,
+    revocation_reason_label,
     wallet_of,
 )
 from onestop.certificates.actions import status_list_credential
@@ -63,7 +64,7 @@ def certificate(request: HttpRequest, tenant: Tenant, user: User, number: str) -
     context = {"tenant": tenant, "certificate": held, "fields": labelled_subject(credential),
                "qr": mark_safe(qr.svg_inline(scale=4, title=held.number)),  # noqa: S308 - segno's own SVG
                "verdict": verify_credential(credential), "verify_link": link, "credential_json": json.dumps(credential, ensure_ascii=False, indent=2),
-               "nav": "me"}  # fmt: skip
+               "reason": revocation_reason_label(held.revocation_reason), "nav": "me"}  # fmt: skip
     response = render(request, "certificates/certificate.html", context)
     response["Cache-Control"] = "private, no-store"
     return response

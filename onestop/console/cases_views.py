@@ -26,6 +26,7 @@ from onestop.cases.kpis import ratings_by
 from onestop.cases.lifecycle import State, Transition
 from onestop.catalogue.access import form_version
 from onestop.certificates.access import (
+    certificates_of_case,
     credential_of,
     held_certificates,
     labelled_subject,
@@ -131,7 +132,8 @@ def case_page(request: HttpRequest, tenant: Tenant, user: User, number: str) -> 
                        answers=formschema.labelled_answers(schema, case.data), action_forms=action_forms,
                        can_act=can_act, can_look_up=can_act and is_open(case),
                        services=data_services(tenant), consented=consents_for_case(tenant, case.number),
-                       sla=sla_of(case, actions.today(), WorkCalendar()))  # fmt: skip
+                       sla=sla_of(case, actions.today(), WorkCalendar()),
+                       certificates=certificates_of_case(tenant, user, case.number))  # fmt: skip
     return render(request, "console/case.html", context, status=status)
 
 

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from onestop.console import cases_views, dashboard_views, partners_views, views
+from onestop.console import (
+    cases_views,
+    certificates_views,
+    dashboard_views,
+    partners_views,
+    views,
+)
 
 app_name = "console"
 urlpatterns = [
@@ -22,6 +28,19 @@ urlpatterns = [
         name="rectification",
     ),
     path("console/<slug:tenant>/ratings/", cases_views.ratings, name="ratings"),
+    path(
+        "console/<slug:tenant>/certificates/", certificates_views.certificates, name="certificates"
+    ),
+    path(
+        "console/<slug:tenant>/certificates/<str:number>/",
+        certificates_views.certificate_page,
+        name="certificate",
+    ),
+    path(
+        "console/<slug:tenant>/certificates/<str:number>/revoke/",
+        certificates_views.revoke,
+        name="revoke",
+    ),
     path("console/<slug:tenant>/partners/", partners_views.partners, name="partners"),
     path(
         "console/<slug:tenant>/partners/<int:admission_id>/decide/",

@@ -12,6 +12,7 @@ class Scope(models.TextChoices):
     CASES_WRITE = "cases:write", _("Submit applications on your behalf")
     CASES_PROCESS = "cases:process", _("Handle the cases of installed service items")
     CERTIFICATES_VERIFY = "certificates:verify", _("Verify electronic certificates")
+    CERTIFICATES_REVOKE = "certificates:revoke", _("Revoke certificates its back office issued")
     WEBHOOKS_MANAGE = "webhooks:manage", _("Manage webhook subscriptions")
 
 

@@ -15,6 +15,7 @@ class Permission(StrEnum):
     CONSOLE = "console.view"
     HANDLE_CASES = "cases.handle"
     ESCALATIONS = "cases.escalations"
+    REVOKE_CERTIFICATES = "certificates.revoke"
     MANAGE_STAFF = "staff.manage"
     VIEW_USERS = "users.view"
     REVEAL_PERSONAL_DATA = "personal_data.reveal"
@@ -27,7 +28,10 @@ class Permission(StrEnum):
 _DEPARTMENT_WORK = {Permission.CONSOLE, Permission.HANDLE_CASES}
 GRANTS: dict[str, frozenset[Permission]] = {
     RoleKind.OFFICER: frozenset(_DEPARTMENT_WORK),
-    RoleKind.DEPARTMENT_HEAD: frozenset(_DEPARTMENT_WORK | {Permission.ESCALATIONS}),
+    # A head revokes the certificates of their department (checked with that department).
+    RoleKind.DEPARTMENT_HEAD: frozenset(
+        _DEPARTMENT_WORK | {Permission.ESCALATIONS, Permission.REVOKE_CERTIFICATES}
+    ),
     RoleKind.TENANT_OPERATOR: frozenset(
         {
             Permission.CONSOLE,

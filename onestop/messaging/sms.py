@@ -39,13 +39,15 @@ class SmsTemplate(StrEnum):
     """The texts the platform sends, each approved once with the carrier.
 
     Parameters: ``register_code`` and ``login_code`` take ``code``; ``already_registered``
-    takes none; ``case_update`` takes ``case`` (its number) and ``summary``.
+    takes none; ``case_update`` takes ``case`` (its number) and ``summary``;
+    ``certificate_revoked`` takes ``certificate`` (its number) and ``summary``.
     """
 
     REGISTER_CODE = "register_code"
     LOGIN_CODE = "login_code"
     ALREADY_REGISTERED = "already_registered"
     CASE_UPDATE = "case_update"
+    CERTIFICATE_REVOKED = "certificate_revoked"
 
 
 TEMPLATE_PARAMS: dict[SmsTemplate, tuple[str, ...]] = {
@@ -53,6 +55,7 @@ TEMPLATE_PARAMS: dict[SmsTemplate, tuple[str, ...]] = {
     SmsTemplate.LOGIN_CODE: ("code",),
     SmsTemplate.ALREADY_REGISTERED: (),
     SmsTemplate.CASE_UPDATE: ("case", "summary"),
+    SmsTemplate.CERTIFICATE_REVOKED: ("certificate", "summary"),
 }
 
 

@@ -15,6 +15,7 @@ class Notification(TenantOwned):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     event_id = models.UUIDField()
     case_number = models.CharField(max_length=32, blank=True)
+    certificate_number = models.CharField(max_length=40, blank=True)
     title = models.CharField(max_length=200)
     body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)

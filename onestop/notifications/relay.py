@@ -12,12 +12,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from onestop.certificates.access import revocation_reason_label
 from onestop.core import databases
 from onestop.core.crypto import decrypt
 from onestop.core.errors import OnestopError
@@ -108,26 +109,33 @@ def _deliver(event: OutboxEvent, user: User, channel: str, send: Callable[[], ob
 
 
 def _notify_applicant(event: OutboxEvent) -> bool:
-    """In-app message, SMS and (where the person gave an address) email; True once every
-    channel is done."""
+    """The applicant of a case; True once every channel is done."""
     payload = event.payload
     user = User.objects.filter(pk=payload.get("applicant")).select_related("tenant").first()
     tenant = Tenant.objects.filter(code=event.tenant_code).first()
     if user is None or tenant is None:
         return True
     message = case_message(payload, user.language)
+    number = str(payload.get("case", ""))
+    sms = SmsMessage(SmsTemplate.CASE_UPDATE, f"【{tenant.name}】{message.body}",
+                     {"case": number, "summary": message.body})  # fmt: skip
+    return _notify(event, user, tenant, message, sms, case_number=number)
+
+
+def _notify(event: OutboxEvent, user: User, tenant: Tenant, message: Message, sms: SmsMessage, *,
+            case_number: str = "", certificate_number: str = "") -> bool:  # fmt: skip
+    """In-app message, SMS and (where the person gave an address) email; True once every
+    channel is done."""
     try:
         with databases.atomic():
-            Notification.objects.create(tenant=tenant, user=user, event_id=event.event_id,
-                                        case_number=str(payload.get("case", "")), title=message.title,
+            Notification.objects.create(tenant=tenant, user=user, event_id=event.event_id, case_number=case_number,
+                                        certificate_number=certificate_number, title=message.title,
                                         body=message.body)  # fmt: skip
     except IntegrityError:
         pass  # delivered before: the message centre keeps one
 
     def send_sms() -> object:
-        text = SmsMessage(SmsTemplate.CASE_UPDATE, f"【{tenant.name}】{message.body}",
-                          {"case": str(payload.get("case", "")), "summary": message.body})  # fmt: skip
-        return sms_backend().send(tenant=tenant, phone=decrypt(user.phone_encrypted), message=text)
+        return sms_backend().send(tenant=tenant, phone=decrypt(user.phone_encrypted), message=sms)
 
     def send_email() -> bool:
         if not user.email_encrypted:
@@ -152,7 +160,43 @@ def _case_changed(event: OutboxEvent) -> bool:
     return notified and fanned_out
 
 
-HANDLERS: dict[str, Callable[[OutboxEvent], bool]] = {"cases.case.state_changed": _case_changed}
+def certificate_revoked_message(payload: dict[str, object], language: str) -> Message:
+    """The text telling a holder their certificate was revoked, in their language: the
+    day and the reason in words (the department's note is in the wallet)."""
+    with translation.override(language):
+        english = language.startswith("en")
+        name = str(
+            (payload.get("type_name_en") if english else None) or payload.get("type_name", "")
+        )
+        number, revoked = str(payload.get("number", "")), payload.get("revoked_at")
+        day = (
+            timezone.localdate(datetime.fromisoformat(str(revoked))).isoformat() if revoked else ""
+        )
+        body = _(
+            "Your %(certificate)s %(number)s was revoked on %(day)s: %(reason)s. It can no longer be used; see your wallet."
+        ) % {"certificate": name, "number": number, "day": day,
+             "reason": revocation_reason_label(str(payload.get("reason", "")))}  # fmt: skip
+        return Message(title=_("Certificate %(number)s revoked") % {"number": number}, body=body)
+
+
+def _certificate_revoked(event: OutboxEvent) -> bool:
+    """The holder is told where they are told of their cases."""
+    payload = event.payload
+    user = User.objects.filter(pk=payload.get("holder")).first()
+    tenant = Tenant.objects.filter(code=event.tenant_code).first()
+    if user is None or tenant is None:
+        return True
+    message = certificate_revoked_message(payload, user.language)
+    number = str(payload.get("number", ""))
+    sms = SmsMessage(SmsTemplate.CERTIFICATE_REVOKED, f"【{tenant.name}】{message.body}",
+                     {"certificate": number, "summary": message.body})  # fmt: skip
+    return _notify(event, user, tenant, message, sms, certificate_number=number)
+
+
+HANDLERS: dict[str, Callable[[OutboxEvent], bool]] = {
+    "cases.case.state_changed": _case_changed,
+    "certificates.certificate.revoked": _certificate_revoked,
+}
 
 
 def relay_pending(limit: int = BATCH) -> int:

@@ -1,13 +1,16 @@
 """Certificates in the case workflow: an approval ends with the certificate in the
-wallet, and a wallet certificate replaces an upload (once-only)."""
+wallet, and a wallet certificate replaces an upload (once-only) while it is valid."""
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from onestop.cases.models import Case
-from onestop.cases.tests.helpers import act, apply, rs_person_item
+from onestop.cases.tests.helpers import PDF, act, apply, rs_person_item
 from onestop.certificates.access import credential_of, wallet_of
 from onestop.certificates.models import Certificate
 from onestop.certificates.verification import verify_credential
@@ -56,3 +59,24 @@ def test_a_wallet_certificate_replaces_the_upload(citizen: Client, id_card: Cert
     case = Case.objects.latest("id")
     id_material = case.materials.get(order=1)
     assert id_material.certificate_id == id_card.credential_id and id_material.upload_id is None
+
+
+def test_a_revoked_certificate_no_longer_meets_a_material(
+    citizen: Client, id_card: Certificate
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = citizen.get(f"/gd/services/{rs_person_item().code}/apply/")
+    base = response["Location"].rsplit("/", 2)[0]
+    citizen.post(f"{base}/1/", {"address": "广东省广州市天河区演示路1号", "county": "440106"})
+    citizen.post(f"{base}/2/", {"purpose": "测试", "pledge": "on"})
+    assert id_card.number in citizen.get(f"{base}/3/").content.decode()  # offered while valid
+    photo = SimpleUploadedFile("p.pdf", PDF, content_type="application/pdf")
+    citizen.post(f"{base}/3/", {"wallet-1": id_card.number, "material-2": photo})
+
+    # Revoked after it was chosen: no longer offered, no longer counted.
+    call_command("certificates", "revoke", id_card.number, "--tenant", "gd", "--reason", "issued_in_error",
+                 "--note", "错发", stdout=StringIO())  # fmt: skip
+    assert id_card.number not in citizen.get(f"{base}/3/").content.decode()
+    refused = citizen.post(f"{base}/4/")
+    assert refused.status_code == 422 and "material_missing" in refused.content.decode()

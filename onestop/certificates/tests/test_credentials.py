@@ -110,7 +110,7 @@ def test_revoked_and_expired_certificates_fail_with_the_reason(id_card: Certific
         verify_credential(credential, now=timezone.now() - timedelta(days=1)).reason
         == "not_yet_valid"
     )
-    do_revoke(actor=ACTOR, certificate=id_card, reason="证件遗失作废")
+    do_revoke(actor=ACTOR, certificate=id_card, reason="superseded", note="证件遗失作废")
     assert verify_credential(credential).reason == "revoked"
     household = Certificate.objects.get(
         holder=id_card.holder, certificate_type__code="household_register"
@@ -151,7 +151,7 @@ def test_the_verification_api_answers_everything_clearly(
         )
         assert response.status_code in {200, 400}
         assert response.status_code == 400 or response.json()["valid"] is False
-    # Bytes that are not UTF-8 are refused at the edge, like every request's.
+    # Bytes that are not UTF-8 are refused before any view, like everywhere else.
     latin = client.post(
         "/api/v1/certificates/verify", "\u00ff".encode("latin-1"), content_type="application/json"
     )

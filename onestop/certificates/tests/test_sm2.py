@@ -146,6 +146,17 @@ def test_the_status_list_is_published_signed_and_shows_revocations(
         return (bits[index // 8] >> (7 - index % 8)) & 1
 
     assert bit() == 0
-    do_revoke(actor=ACTOR, certificate=sm2_certificate, reason="测试撤销")
+    do_revoke(actor=ACTOR, certificate=sm2_certificate, reason="issued_in_error", note="测试撤销")
     assert bit() == 1
     assert verify_credential(credential).reason == "revoked"
+
+
+def test_a_key_whose_public_point_starts_with_04_signs_and_verifies() -> None:
+    """One key in 256 has an X coordinate starting with the digits 04; such keys once
+    signed what nothing verified."""
+    private = "1234567890abcdef1234567890abcdef1234567890abcdef1234567890abce66"
+    public = ("04ce27277a8c43cf72bf2824c1eeaf1daad95f68c8f96c96053c2bd04761d5ba"
+              "23377d2d2c970679091b052771b942376815d6c82a8f07506e166ba35311ec9c")  # fmt: skip
+    signature = sm2.sign(b"status list", private, public)
+    assert sm2.verify(b"status list", signature, public)
+    assert not sm2.verify(b"status lisT", signature, public)

@@ -105,7 +105,7 @@ def test_the_officer_sees_the_wallet_certificate_and_its_verification(
     assert holder.real_name_masked in body and holder.id_number_masked in body
     assert decrypt(holder.real_name_encrypted) not in body
 
-    do_revoke(actor=SYSTEM, certificate=id_card, reason="证件已挂失")
+    do_revoke(actor=SYSTEM, certificate=id_card, reason="superseded", note="证件已挂失")
     revoked = officer.get(link, headers={"accept-language": "en"}).content.decode()
     assert (
         'class="error-code">revoked<' in revoked

@@ -39,11 +39,13 @@ ACCESS_KEY_SECRET = "TestAccessKeySecretForTheStandIn"
 
 # Tencent takes parameters by position: case_update's template has the summary first.
 TENCENT_TEMPLATES = {"register_code": "100001", "login_code": "100002", "already_registered": 100003,
-                     "case_update": {"id": "100004", "params": ["summary", "case"]}}  # fmt: skip
+                     "case_update": {"id": "100004", "params": ["summary", "case"]},
+                     "certificate_revoked": {"id": "100005", "params": ["certificate", "summary"]}}  # fmt: skip
 # Alibaba takes them by name: case_update's template calls the case number caseNo.
 ALIYUN_TEMPLATES = {"register_code": "SMS_100001", "login_code": "SMS_100002",
                     "already_registered": "SMS_100003",
-                    "case_update": {"id": "SMS_100004", "params": {"case": "caseNo", "summary": "summary"}}}  # fmt: skip
+                    "case_update": {"id": "SMS_100004", "params": {"case": "caseNo", "summary": "summary"}},
+                    "certificate_revoked": {"id": "SMS_100005", "params": {"certificate": "certNo", "summary": "summary"}}}  # fmt: skip
 
 
 def configure_tencent(settings: Settings, url: str, *, secret_key: str = SECRET_KEY) -> None:

@@ -4,6 +4,7 @@ dropped by the receivers, failed channels retried with backoff."""
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.test import Client
@@ -138,3 +139,40 @@ def test_a_real_sms_provider_out_of_reach_is_tried_again_until_it_answers(
     assert not events.filter(relayed_at__isnull=True).exists()
     assert [sent["PhoneNumberSet"] for sent in provider.received] == [["+86" + CITIZEN]] * 2
     assert all(number in sent["TemplateParamSet"] for sent in provider.received)
+
+
+def test_a_revoked_certificates_holder_is_told_in_the_message_centre_and_by_sms(
+    citizen: Client,
+) -> None:
+    from django.core.management import call_command
+
+    from onestop.certificates.access import wallet_of
+    from onestop.identity.models import User
+    from onestop.notifications.relay import certificate_revoked_message
+
+    holder = User.objects.get(phone_masked="138****8000")
+    card = wallet_of(access_tenant_by_code("gd"), holder).get(certificate_type__code="id_card")
+    call_command("certificates", "revoke", card.number, "--tenant", "gd", "--reason", "fraud",
+                 "--note", "冒名申领", stdout=StringIO())  # fmt: skip
+    relay_all()
+    note = Notification.objects.get(user=holder, certificate_number=card.number)
+    day = timezone.localdate().isoformat()
+    # In the holder's language (Chinese): the day and the reason in words.
+    assert card.number in note.body and day in note.body and "以欺骗等不正当手段取得" in note.body
+    texts = list(sandbox_messages(access_tenant_by_code("gd"), phone=CITIZEN)[:5])
+    sms = next(m for m in texts if card.number in m.text)
+    assert sms.template == "certificate_revoked" and "以欺骗等不正当手段取得" in sms.text
+    centre = citizen.get("/gd/me/messages/").content.decode()
+    assert f'href="/gd/me/wallet/{card.number}/"' in centre
+    # Relayed again (a crash before it was marked): still one message, one SMS.
+    OutboxEvent.objects.filter(topic="certificates.certificate.revoked").update(relayed_at=None)
+    relay_all()
+    assert Notification.objects.filter(certificate_number=card.number).count() == 1
+    assert (
+        Delivery.objects.filter(event_id=note.event_id, channel="sms", status="sent").count() == 1
+    )
+    english = certificate_revoked_message(
+        OutboxEvent.objects.get(event_id=note.event_id).payload, "en"
+    )
+    assert "was revoked on" in english.body and "Obtained by fraud" in english.body
+    assert "Resident identity card" in english.body

@@ -30,7 +30,7 @@ from onestop.partners.models import Admission, App, Partner
 from onestop.tenancy.models import Tenant
 
 SYSTEM = Actor.system("test")
-ALL_SCOPES = ["catalogue:read", "cases:process", "cases:read", "cases:write", "certificates:verify",
+ALL_SCOPES = ["catalogue:read", "cases:process", "cases:read", "cases:write", "certificates:revoke", "certificates:verify",
               "webhooks:manage"]  # fmt: skip
 REDIRECT = "http://127.0.0.1:9/callback"
 # Valid unified social credit codes (GB 32100 check characters), one per test partner.
