@@ -1,16 +1,25 @@
 """Reads of cases: an applicant sees their own, an officer those of their departments.
-Anyone else's case answers exactly like a missing one."""
+Anyone else's case answers exactly like a missing one.
+
+Every read shows a case as the law has it today: one left unanswered for 5 working days
+after receipt counts as accepted on receipt even before a write or the clock records it
+(``as_of`` for cases in hand, ``with_law`` for filters and counts in the database).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Q, QuerySet
+from django.db import models
+from django.db.models import F, Q, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.error_codes import CaseErrorCode
-from onestop.cases.lifecycle import SlaState, State
+from onestop.cases.lifecycle import DUE_SOON_DAYS, SlaState, State
 from onestop.cases.models import Application, Case, CaseMaterial, RectificationTicket, Upload
 from onestop.certificates.access import access_held_certificate
 from onestop.certificates.error_codes import CertificateErrorCode
@@ -23,6 +32,9 @@ from onestop.messaging.phones import is_mobile, normalize_phone, phone_hash
 from onestop.tenancy.models import Tenant
 from onestop.workdays.calendar import WorkCalendar
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 OPEN_STATES = [
     State.RECEIVED,
     State.CORRECTION_REQUESTED,
@@ -30,6 +42,43 @@ OPEN_STATES = [
     State.UNDER_REVIEW,
     State.SPECIAL_PROCEDURE,
 ]
+# What the queue shows unless asked for a state: open cases, decided ones still to be
+# concluded, and concluded ones whose certificate is still to be issued.
+QUEUE = Q(law_state__in=[*OPEN_STATES, State.DECIDED]) | Q(
+    law_state=State.CONCLUDED, issues_certificate=True
+)
+
+
+class LawFields(TypedDict):
+    law_state: str
+    law_due_on: date | None
+
+
+def with_law(cases: QuerySet[Case], on: date) -> QuerySet[WithAnnotations[Case, LawFields]]:
+    """The cases annotated with ``law_state`` and ``law_due_on``: their state and deadline
+    as the law has them on the day. A received case past its 5 working days (its stored
+    deadline) counts as accepted, with its decision due from the day of receipt."""
+    deemed = Q(state=State.RECEIVED, due_on__lt=on)
+    return cases.annotate(
+        law_state=models.Case(When(deemed, then=Value(State.ACCEPTED.value)), default=F("state")),
+        law_due_on=models.Case(When(deemed, then=F("deemed_due_on")), default=F("due_on")),
+    )
+
+
+def as_of(cases: Iterable[Case], on: date, calendar: WorkCalendar | None = None) -> list[Case]:
+    """The cases as the law has them on the day, in memory (the calendar is read only if
+    one of them was received and not yet answered)."""
+    shown = []
+    for case in cases:
+        if case.state == State.RECEIVED:
+            calendar = calendar or WorkCalendar()
+            case.as_of(on, calendar)
+        shown.append(case)
+    return shown
+
+
+def _today(case: Case) -> Case:
+    return as_of([case], timezone.localdate())[0]
 
 
 def is_open(case: Case) -> bool:
@@ -52,7 +101,7 @@ def access_case_for_applicant(
     case = cases_of_applicant(tenant, user, via_app=via_app).filter(number=number).first()
     if case is None:
         raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
-    return case
+    return _today(case)
 
 
 def access_draft(tenant: Tenant, user: User, application_id: int | str) -> Application:
@@ -115,17 +164,19 @@ def _search(term: str) -> Q:
 def department_queue(
     tenant: Tenant, officer: User, filters: QueueFilter, on: date
 ) -> QuerySet[Case]:
+    """The officer's cases by the law's state and deadline on the day (``as_of`` the rows
+    to show them so)."""
     scope = _officer_scope(tenant, officer)
     cases = Case.objects.filter(tenant=tenant).select_related("item", "department", "claimed_by")
     if scope is None:
         return cases.none()
-    cases = cases.filter(scope)
+    cases = with_law(cases.filter(scope), on)
     if search := filters.search.strip():
         cases = cases.filter(_search(search))
     if filters.state:
-        cases = cases.filter(state=filters.state)
+        cases = cases.filter(law_state=filters.state)
     elif not search:  # a case looked for by number or person is found whatever its state
-        cases = cases.filter(state__in=OPEN_STATES)
+        cases = cases.filter(QUEUE)
     if filters.item:
         cases = cases.filter(item__code=filters.item)
     if filters.escalated:
@@ -133,18 +184,18 @@ def department_queue(
     if filters.mine:
         cases = cases.filter(claimed_by=officer)
     if filters.sla == SlaState.OVERDUE:
-        cases = cases.filter(due_on__lt=on).exclude(state=State.SPECIAL_PROCEDURE)
+        cases = cases.filter(law_due_on__lt=on).exclude(state=State.SPECIAL_PROCEDURE)
     elif filters.sla == SlaState.PAUSED:
         cases = cases.filter(state=State.SPECIAL_PROCEDURE)
     elif filters.sla in (SlaState.DUE_SOON, SlaState.ON_TIME):
-        soon = WorkCalendar().add_working_days(on, 2).day
+        soon = WorkCalendar().add_working_days(on, DUE_SOON_DAYS).day
         window = (
-            Q(due_on__gte=on, due_on__lte=soon)
+            Q(law_due_on__gte=on, law_due_on__lte=soon)
             if filters.sla == SlaState.DUE_SOON
-            else Q(due_on__gt=soon)
+            else Q(law_due_on__gt=soon)
         )
         cases = cases.filter(window).exclude(state=State.SPECIAL_PROCEDURE)
-    return cases.order_by("due_on", "created_at")
+    return cases.order_by("law_due_on", "created_at")
 
 
 def access_case_for_officer(tenant: Tenant, officer: User, number: str) -> Case:
@@ -155,7 +206,7 @@ def access_case_for_officer(tenant: Tenant, officer: User, number: str) -> Case:
                 .select_related("item", "department", "applicant", "claimed_by").first())  # fmt: skip
     if case is None:
         raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
-    return case
+    return _today(case)
 
 
 def access_material_certificate(case: Case, order: int) -> tuple[CaseMaterial, Certificate]:
@@ -182,7 +233,7 @@ def access_case_for_module(tenant: Tenant, app_client_id: str, number: str) -> C
     case = cases_of_module(tenant, app_client_id).filter(number=number).first()
     if case is None:
         raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
-    return case
+    return _today(case)
 
 
 def can_handle(officer: User, case: Case) -> bool:

@@ -16,15 +16,16 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases import formschema, uploads
 from onestop.cases.error_codes import CaseErrorCode
 from onestop.cases.lifecycle import (
-    ACCEPTANCE_DAYS,
     CaseFlow,
+    Clock,
+    CorrectionPeriodOver,
     Decision,
     IllegalTransition,
     State,
@@ -59,8 +60,11 @@ from onestop.workdays.calendar import WorkCalendar
 RECTIFICATION_DAYS = 15
 OFFICER_TRANSITIONS = frozenset(
     {Transition.ACCEPT, Transition.NOT_ACCEPT, Transition.REQUEST_CORRECTION, Transition.START_REVIEW,
-     Transition.SUSPEND, Transition.RESUME, Transition.EXTEND, Transition.DECIDE, Transition.CONCLUDE}
+     Transition.SUSPEND, Transition.RESUME, Transition.EXTEND, Transition.DECIDE, Transition.CONCLUDE,
+     Transition.ISSUE_CERTIFICATE}
 )  # fmt: skip
+# The history comment of a deemed acceptance, whoever's write or clock run records it.
+DEEMED_COMMENT = "逾期未作出受理决定，自收到材料之日起视为受理"
 
 
 def today() -> date:
@@ -182,45 +186,16 @@ def _next_number(tenant: Tenant, on: date) -> str:
     return f"{tenant.code.upper()}{on:%Y%m%d}{sequence.last:05d}"
 
 
-def _state_event(case: Case, action: str) -> Event:
+def _state_event(case: Case, action: str, *, paper_licence: bool = False) -> Event:
     return Event("cases.case.state_changed", {
         "tenant": case.tenant.code, "case": case.number, "applicant": case.applicant_id,
         "item": case.item.name, "item_en": case.item.name_en, "state": case.state,
         "public_state": case.public_state, "action": action, "decision": case.decision,
         "due_on": case.due_on.isoformat() if case.due_on else None,
+        "due_for": case.clock.value if case.clock else None,
         "item_code": case.item.code, "via_app": case.submitted_via_app, "handled_by_app": case.handled_by_app,
+        "paper_licence": paper_licence,
     })  # fmt: skip
-
-
-def _store_flow(case: Case, flow: CaseFlow, calendar: WorkCalendar) -> None:
-    case.state, case.public_state, case.decision = flow.state, flow.public_state, flow.decision
-    case.received_on, case.accepted_on, case.decided_on = (
-        flow.received_on,
-        flow.accepted_on,
-        flow.decided_on,
-    )
-    case.concluded_on, case.suspended_on, case.paused_days = (
-        flow.concluded_on,
-        flow.suspended_on,
-        flow.paused_days,
-    )
-    case.extension_days, case.decided_on_time = flow.extension_days, flow.decided_on_time
-    case.processing_days = flow.processing_days(calendar)
-    due = flow.due_on(calendar)
-    case.due_on = due
-    if due is not None:
-        start = (
-            flow.received_on
-            if flow.state == State.RECEIVED
-            else (flow.accepted_on or flow.received_on)
-        )
-        total = (
-            ACCEPTANCE_DAYS
-            if flow.state == State.RECEIVED
-            else flow.limit_days + flow.extension_days + flow.paused_days
-        )
-        case.due_uncertain = not calendar.add_working_days(start, total).certain
-    case.updated_at = timezone.now()
 
 
 def do_submit_application(*, actor: Actor, application: Application) -> Case:
@@ -280,7 +255,7 @@ def do_submit_application(*, actor: Actor, application: Application) -> Case:
                     department=_route(item, county), county=county, limit_days=item.committed_limit_days,
                     received_on=on, handled_by_app=item.back_office_app,
                     submitted_via_app=actor.id if actor.kind == ActorKind.PARTNER_APP else "")  # fmt: skip
-        _store_flow(case, flow, calendar)
+        case.take_flow(flow, calendar)
         case.save()
         CaseMaterial.objects.bulk_create(
             CaseMaterial(
@@ -307,38 +282,81 @@ def do_submit_application(*, actor: Actor, application: Application) -> Case:
 # --- transitions ----------------------------------------------------------------------------
 
 
+def _issues_certificate(case: Case) -> bool:
+    """Whether an approval of the case's item issues a certificate: an electronic one of
+    a type that covers the item, or a paper licence the item says it issues."""
+    return (
+        case.item.issues_paper_licence
+        or certificate_type_for_item(case.tenant, case.item.code) is not None
+    )
+
+
+def _record(locked: Case, transition: Transition, flow: CaseFlow, *, actor: Actor, by: User | None,
+            comment: str, calendar: WorkCalendar, detail: dict[str, Any] | None = None) -> None:  # fmt: skip
+    """Store one step of a locked case with its history entry, audit entry and event."""
+    before, clock = locked.state, locked.clock
+    locked.take_flow(flow, calendar)
+    locked.updated_at = timezone.now()
+    if locked.clock != clock:
+        locked.escalated_at = None  # an escalation is about the deadline that ran out
+    locked.save()
+    label = (by.display_name or by.phone_masked) if by else actor.label
+    CaseEvent.objects.create(tenant=locked.tenant, case=locked, actor=by, actor_label=label, action=transition,
+                             from_state=before, to_state=locked.state, comment=comment, detail=detail or {})  # fmt: skip
+    events = (
+        [_state_event(locked, transition, paper_licence=bool((detail or {}).get("paper_licence")))]
+        if locked.state != before or transition == Transition.EXTEND
+        else []
+    )
+    record_action(actor=actor, action=f"cases.{transition}", tenant_code=locked.tenant.code, object_type="case",
+                  object_id=locked.number, detail={"from": before, "to": locked.state, **(detail or {})},
+                  events=events)  # fmt: skip
+
+
+def _locked(case: Case) -> Case:
+    return Case.objects.select_for_update().select_related("item", "tenant").get(pk=case.pk)
+
+
+def _record_deemed(locked: Case, *, actor: Actor, on: date, calendar: WorkCalendar) -> bool:
+    """Record the deemed acceptance the law has by the day, if nobody has yet."""
+    law = locked.flow.as_of(on, calendar)
+    if law.state == locked.state:
+        return False
+    _record(locked, Transition.DEEM_ACCEPTED, law, actor=actor, by=None, comment=DEEMED_COMMENT,
+            calendar=calendar, detail={"accepted_on": law.received_on.isoformat()})  # fmt: skip
+    return True
+
+
 def _transition(case: Case, transition: Transition, *, actor: Actor, by: User | None, comment: str,
                 decision: str = "", detail: dict[str, Any] | None = None) -> Case:  # fmt: skip
     calendar = WorkCalendar()
     with databases.atomic():
-        locked = Case.objects.select_for_update().select_related("item", "tenant").get(pk=case.pk)
-        before = locked.state
+        locked = _locked(case)
+        issues = (
+            transition == Transition.DECIDE
+            and decision == Decision.APPROVED
+            and _issues_certificate(locked)
+        )
         try:
-            flow = locked.flow.apply(transition, on=today(), calendar=calendar, decision=decision)
+            # The deemed acceptance the law has by today comes first, whoever writes first.
+            steps = locked.flow.advance(transition, on=today(), calendar=calendar, decision=decision,
+                                        issues_certificate=issues)  # fmt: skip
+        except CorrectionPeriodOver:
+            raise Conflict(CaseErrorCode.CORRECTION_PERIOD_OVER,
+                           _("The 5 working days to answer this application are over: it already counts "
+                             "as accepted on the day the materials arrived."),
+                           params={"received_on": locked.received_on.isoformat()}) from None  # fmt: skip
         except IllegalTransition as error:
             raise Conflict(CaseErrorCode.TRANSITION_NOT_ALLOWED,
                            _("This step is not possible in the case's present state."),
                            params={"reason": error.reason}) from None  # fmt: skip
-        _store_flow(locked, flow, calendar)
-        if transition in (
-            Transition.DECIDE,
-            Transition.CONCLUDE,
-            Transition.NOT_ACCEPT,
-            Transition.WITHDRAW,
-        ):
-            locked.escalated_at = None
-        locked.save()
-        label = (by.display_name or by.phone_masked) if by else actor.label
-        CaseEvent.objects.create(tenant=locked.tenant, case=locked, actor=by, actor_label=label, action=transition,
-                                 from_state=before, to_state=locked.state, comment=comment, detail=detail or {})  # fmt: skip
-        events = (
-            [_state_event(locked, transition)]
-            if locked.state != before or transition == Transition.EXTEND
-            else []
-        )
-        record_action(actor=actor, action=f"cases.{transition}", tenant_code=locked.tenant.code, object_type="case",
-                      object_id=locked.number, detail={"from": before, "to": locked.state, **(detail or {})},
-                      events=events)  # fmt: skip
+        for step, flow in steps:
+            if step == transition:
+                _record(locked, step, flow, actor=actor, by=by, comment=comment, calendar=calendar,
+                        detail=detail)  # fmt: skip
+            else:
+                _record(locked, step, flow, actor=actor, by=None, comment=DEEMED_COMMENT, calendar=calendar,
+                        detail={"accepted_on": flow.received_on.isoformat()})  # fmt: skip
     return locked
 
 
@@ -395,6 +413,16 @@ def _step(*, actor: Actor, by: User | None, case: Case, transition: Transition, 
         detail["missing"] = list(missing)
     if transition == Transition.NOT_ACCEPT:
         detail["redirect_to"] = redirect_to.strip()
+    if transition == Transition.ISSUE_CERTIFICATE:
+        # By hand only for a paper licence: the platform issues an electronic certificate
+        # itself when the case is concluded.
+        if not case.item.issues_paper_licence:
+            raise Conflict(
+                CaseErrorCode.TRANSITION_NOT_ALLOWED,
+                _("This step is not possible in the case's present state."),
+                params={"reason": "the item issues no paper licence"},
+            )
+        detail["paper_licence"] = True
     with databases.atomic():
         case = _transition(case, transition, actor=actor, by=by, comment=comment.strip(), decision=decision,
                            detail=detail)  # fmt: skip
@@ -413,12 +441,15 @@ def _step(*, actor: Actor, by: User | None, case: Case, transition: Transition, 
 
 def do_claim(*, actor: Actor, officer: User, case: Case) -> Case:
     _check_officer(officer, case, actor)
+    calendar = WorkCalendar()
     with databases.atomic():
-        Case.objects.filter(pk=case.pk).update(claimed_by=officer, updated_at=timezone.now())
-        record_action(actor=actor, action="cases.claim", tenant_code=case.tenant.code, object_type="case",
-                      object_id=case.number)  # fmt: skip
-    case.claimed_by = officer
-    return case
+        locked = _locked(case)
+        _record_deemed(locked, actor=actor, on=today(), calendar=calendar)  # the first write
+        locked.claimed_by, locked.updated_at = officer, timezone.now()
+        locked.save(update_fields=["claimed_by", "updated_at"])
+        record_action(actor=actor, action="cases.claim", tenant_code=locked.tenant.code, object_type="case",
+                      object_id=locked.number)  # fmt: skip
+    return locked
 
 
 def do_bulk_accept(
@@ -502,34 +533,51 @@ def do_withdraw(*, actor: Actor, applicant: User, case: Case, reason: str = "") 
 # --- the clock's consequences (run by background tasks) -------------------------------------
 
 
+def do_record_deemed_acceptance(
+    *, actor: Actor, case: Case, on: date | None = None, calendar: WorkCalendar | None = None
+) -> bool:
+    """Record that the case counts as accepted on the day its materials arrived, if the
+    law has it so by the day and nobody recorded it yet (true when this recorded it)."""
+    with databases.atomic():
+        return _record_deemed(
+            _locked(case), actor=actor, on=on or today(), calendar=calendar or WorkCalendar()
+        )
+
+
 def deem_late_acceptances(*, actor: Actor, on: date | None = None) -> int:
     """Cases received longer than 5 working days ago with no answer count as accepted on
-    the day their materials arrived."""
-    day = on or today()
-    late = Case.objects.filter(state=State.RECEIVED, due_on__lt=day).select_related(
-        "tenant", "item"
+    the day their materials arrived: record it for those nobody has touched since."""
+    day, calendar = on or today(), WorkCalendar()
+    late = Case.objects.filter(state=State.RECEIVED, due_on__lt=day)
+    return sum(
+        do_record_deemed_acceptance(actor=actor, case=case, on=day, calendar=calendar)
+        for case in late
     )
-    count = 0
-    for case in late:
-        _transition(case, Transition.DEEM_ACCEPTED, actor=actor, by=None,
-                    comment="逾期未作出受理决定，自收到材料之日起视为受理")  # fmt: skip
-        count += 1
-    return count
 
 
 def escalate_overdue(*, actor: Actor, on: date | None = None) -> int:
-    """Overdue cases go to the department head's queue (once)."""
+    """Cases whose decision or certificate is overdue go to the department head's queue
+    (once per deadline). Cases whose deemed acceptance nobody recorded yet are left to
+    ``deem_late_acceptances``, which the clock runs first."""
     day = on or today()
+    certificate_due = Q(state__in=[State.DECIDED, State.CONCLUDED], issues_certificate=True)
     overdue = Case.objects.filter(
-        state__in=[State.ACCEPTED, State.UNDER_REVIEW], due_on__lt=day, escalated_at__isnull=True
+        Q(state__in=[State.ACCEPTED, State.UNDER_REVIEW]) | certificate_due,
+        due_on__lt=day,
+        escalated_at__isnull=True,
     )
     with databases.atomic():
-        numbers = list(overdue.values_list("number", "tenant__code"))
+        rows = list(overdue.values_list("number", "tenant__code", "state"))
         overdue.update(escalated_at=timezone.now())
-        for number, tenant_code in numbers:
+        for number, tenant_code, state in rows:
+            clock = (
+                Clock.DECISION
+                if state in (State.ACCEPTED, State.UNDER_REVIEW)
+                else Clock.CERTIFICATE
+            )
             record_action(actor=actor, action="cases.escalate", tenant_code=tenant_code, object_type="case",
-                          object_id=number)  # fmt: skip
-    return len(numbers)
+                          object_id=number, detail={"clock": clock})  # fmt: skip
+    return len(rows)
 
 
 # --- ratings --------------------------------------------------------------------------------
@@ -691,18 +739,20 @@ def do_import_case_history(
                 ("submit", "", State.RECEIVED, received_at, "", {})
             ]
             for transition, on, comment, decision in history.steps:
-                before = flow.state
-                flow = flow.apply(
-                    Transition(transition), on=on, calendar=calendar, decision=decision
-                )
                 at = timezone.make_aware(datetime.combine(on, time(10, 0)))
-                events.append((transition, before, flow.state, at, comment, {}))
+                # A former system's certificates are its own: no certificate clock here.
+                for step, after in flow.advance(
+                    Transition(transition), on=on, calendar=calendar, decision=decision
+                ):
+                    said = comment if step == transition else DEEMED_COMMENT
+                    events.append((step, flow.state, after.state, at, said, {}))
+                    flow = after
             county = regions.get(history.county_code)
             case = Case(tenant=tenant, number=_next_number(tenant, history.received_on), applicant_id=history.applicant_id,
                         item=item, item_version=item.version, form_version=1, data=history.data,
                         department=_route(item, county), county=county, limit_days=item.committed_limit_days,
                         received_on=history.received_on, created_at=received_at)  # fmt: skip
-            _store_flow(case, flow, calendar)
+            case.take_flow(flow, calendar)
             case.save()
             CaseMaterial.objects.bulk_create(
                 CaseMaterial(tenant=tenant, case=case, order=m.order, name=m.name)

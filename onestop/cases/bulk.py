@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
 
-from onestop.cases.lifecycle import PUBLIC, State
+from onestop.cases.lifecycle import ACCEPTANCE_DAYS, PUBLIC, State
 from onestop.cases.models import Case, CaseSequence
 from onestop.catalogue.access import current_form_versions, published_items
 from onestop.core import bulkload
@@ -32,8 +32,8 @@ COLUMNS = (
     "id", "tenant_id", "number", "applicant_id", "item_id", "item_version", "form_version",
     "data", "department_id", "state", "public_state", "decision", "limit_days", "received_on",
     "accepted_on", "decided_on", "concluded_on", "paused_days", "extension_days",
-    "decided_on_time", "processing_days", "due_on", "due_uncertain", "submitted_via_app",
-    "handled_by_app", "created_at", "updated_at",
+    "decided_on_time", "processing_days", "due_on", "due_uncertain", "deemed_due_on",
+    "issues_certificate", "submitted_via_app", "handled_by_app", "created_at", "updated_at",
 )  # fmt: skip
 ENDINGS = [(State.CONCLUDED, "approved", 92), (State.CONCLUDED, "refused", 3),
            (State.WITHDRAWN, "", 3), (State.NOT_ACCEPTED, "", 2)]  # fmt: skip
@@ -84,6 +84,7 @@ class CasePlan:
                 bisect.bisect(self.cumulative, rng.randrange(self.cumulative[-1]))
             ]
             due = self.after(day, limit)
+            deemed_due: object = None
             accepted: object = None
             decided: object = None
             concluded: object = None
@@ -92,6 +93,9 @@ class CasePlan:
             if (self.today - day).days <= OPEN_DAYS:
                 state = rng.choice(OPEN)
                 accepted = self.after(day, 0) if state != State.RECEIVED else None
+                if state == State.RECEIVED:
+                    # Answer due in 5 working days, or the decision runs from receipt.
+                    due, deemed_due = self.after(day, ACCEPTANCE_DAYS), due
             else:
                 state, decision = endings[bisect.bisect(weights, rng.randrange(weights[-1]))]
                 if state == State.CONCLUDED:
@@ -106,7 +110,8 @@ class CasePlan:
                 self.first_id + index, self.tenant_id, f"{self.prefix}{day:%Y%m%d}{sequence:05d}",
                 self.applicants[rng.randrange(len(self.applicants))], item_id, version, form_version, DATA,
                 department_id, state.value, PUBLIC[state].value, decision, limit, received,
-                accepted, decided, concluded, 0, 0, on_time, processing, due, False, "", "", at, at,
+                accepted, decided, concluded, 0, 0, on_time, processing, due, False, deemed_due, False,
+                "", "", at, at,
             ))  # fmt: skip
         return rows
 

@@ -13,6 +13,7 @@ class CaseErrorCode(StrEnum):
     UPLOAD_TOO_LARGE = "upload_too_large"
     UPLOAD_IMAGE_TOO_LARGE = "upload_image_too_large"
     TRANSITION_NOT_ALLOWED = "transition_not_allowed"
+    CORRECTION_PERIOD_OVER = "correction_period_over"
     COMMENT_REQUIRED = "comment_required"
     CORRECTION_EMPTY = "correction_empty"
     NOT_YOURS = "not_your_department"

@@ -6,8 +6,10 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Avg, Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onestop.cases.access import with_law
 from onestop.cases.lifecycle import State
 from onestop.cases.models import Case, Rating, RectificationTicket
 from onestop.tenancy.models import Tenant
@@ -22,7 +24,11 @@ STATE_LABELS = {
 
 def figures(tenant: Tenant) -> dict[str, Any]:
     cases = Case.objects.filter(tenant=tenant)
-    by_state = dict(cases.values_list("state").annotate(n=Count("id")).order_by())
+    # Counted as the law has them today: deemed acceptances count as accepted.
+    by_state = dict(
+        with_law(cases, timezone.localdate()).values_list("law_state")
+        .annotate(n=Count("id")).order_by()
+    )  # fmt: skip
     decided = cases.filter(decided_on__isnull=False)
     timing = decided.aggregate(
         total=Count("id"), on_time=Count("id", filter=Q(decided_on_time=True))

@@ -4,11 +4,15 @@ and the clock that the Administrative Licensing Law sets.
 - Received (已收件): the department accepts, refuses acceptance (with a reason and where to
   go instead) or asks for corrections, listing everything missing at once, within
   5 working days; if it does none of these in time, the case counts as accepted on the
-  day the materials arrived.
+  day the materials arrived. That is the law, not a background job: ``as_of`` gives the
+  case as the law has it on any day, and ``advance`` records the deemed acceptance before
+  any later step and refuses a late answer to the receipt.
 - Accepted (已受理), under review: a decision is due within the item's committed limit in
   working days after acceptance, extendable once by 10 working days with a reason.
 - Special procedure (特别程序: hearing, testing, expert review) stops the clock.
-- Decided (approved or refused with a reason), concluded (已办结), certificate issued.
+- Decided (approved or refused with a reason), concluded (已办结), certificate issued: an
+  approval of an item that issues a certificate (electronic or paper) starts the third
+  clock, 10 working days to issue it (Art. 44), which issuing it ends.
 - The applicant may withdraw until a decision is made.
 """
 
@@ -19,10 +23,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
-from onestop.workdays.calendar import WorkCalendar
+from onestop.workdays.calendar import Deadline, WorkCalendar
 
 ACCEPTANCE_DAYS = 5
 EXTENSION_DAYS = 10
+CERTIFICATE_DAYS = 10  # Administrative Licensing Law, Art. 44
 DUE_SOON_DAYS = 2
 
 
@@ -63,6 +68,14 @@ class Decision(StrEnum):
 DECISIONS = frozenset(d.value for d in Decision)
 
 
+class Clock(StrEnum):
+    """What the running deadline is for."""
+
+    ACCEPTANCE = "acceptance"  # accept, refuse acceptance or ask for corrections
+    DECISION = "decision"
+    CERTIFICATE = "certificate"
+
+
 class PublicState(StrEnum):
     """The six progress states citizens see."""
 
@@ -98,6 +111,10 @@ TRANSITIONS: dict[Transition, tuple[frozenset[State], State | None]] = {
 }
 TERMINAL = frozenset({S.NOT_ACCEPTED, S.CERTIFICATE_ISSUED, S.WITHDRAWN})
 CLOCK_RUNNING = frozenset({S.ACCEPTED, S.UNDER_REVIEW})
+# The answers to a receipt, which the law allows within its 5 working days only.
+RECEIPT_ANSWERS = frozenset(
+    {Transition.ACCEPT, Transition.NOT_ACCEPT, Transition.REQUEST_CORRECTION}
+)
 PUBLIC = {
     S.RECEIVED: PublicState.RECEIVED,
     S.CORRECTION_REQUESTED: PublicState.RECEIVED,
@@ -118,6 +135,17 @@ class IllegalTransition(Exception):
             f"{transition} is not possible from {state}{': ' + reason if reason else ''}"
         )
         self.transition, self.state, self.reason = transition, state, reason
+
+
+class CorrectionPeriodOver(IllegalTransition):
+    """An answer to the receipt after its 5 working days: the case counts as accepted."""
+
+    def __init__(self, transition: Transition, state: State) -> None:
+        super().__init__(
+            transition,
+            state,
+            "the 5 working days to answer are over: the case counts as accepted on receipt",
+        )
 
 
 class SlaState(StrEnum):
@@ -143,32 +171,54 @@ class CaseFlow:
     extension_days: int = 0
     decision: str = ""
     decided_on_time: bool | None = None
+    # Set by an approving decision on an item that issues a certificate (or paper licence).
+    issues_certificate: bool = False
+    issued_on: date | None = None
 
-    def allowed(self) -> list[Transition]:
+    def allowed(self, on: date, calendar: WorkCalendar) -> list[Transition]:
+        """The transitions ``apply`` takes on the day (a decision needs its outcome)."""
+        on = max(on, self._last_date())
         return [
             t
             for t, (sources, _target) in TRANSITIONS.items()
-            if self.state in sources and self._guard(t) == ""
+            if self.state in sources and self._refusal(t, on, calendar) is None
         ]
 
-    def _guard(self, transition: Transition) -> str:
+    def _refusal(
+        self, transition: Transition, on: date, calendar: WorkCalendar
+    ) -> IllegalTransition | None:
         if transition == Transition.EXTEND and self.extension_days:
-            return "the limit was extended already"
+            return IllegalTransition(transition, self.state, "the limit was extended already")
         if transition == Transition.ISSUE_CERTIFICATE and self.decision != Decision.APPROVED:
-            return "only an approval leads to a certificate"
-        return ""
+            return IllegalTransition(
+                transition, self.state, "only an approval leads to a certificate"
+            )
+        if transition == Transition.DEEM_ACCEPTED and not self.correction_period_over(on, calendar):
+            return IllegalTransition(transition, self.state, "the 5 working days are not over")
+        if transition in RECEIPT_ANSWERS and self.correction_period_over(on, calendar):
+            return CorrectionPeriodOver(transition, self.state)
+        return None
 
     def apply(
-        self, transition: Transition, *, on: date, calendar: WorkCalendar, decision: str = ""
+        self,
+        transition: Transition,
+        *,
+        on: date,
+        calendar: WorkCalendar,
+        decision: str = "",
+        issues_certificate: bool = False,
     ) -> CaseFlow:
+        """One transition on the day, or IllegalTransition with nothing changed.
+        ``issues_certificate`` says, for a decision, whether the item issues a
+        certificate (or a paper licence) when approved."""
         sources, target = TRANSITIONS[transition]
         if self.state not in sources:
             raise IllegalTransition(transition, self.state)
-        if reason := self._guard(transition):
-            raise IllegalTransition(transition, self.state, reason)
+        on = max(on, self._last_date())  # a case's dates never run backwards
+        if refusal := self._refusal(transition, on, calendar):
+            raise refusal
         if transition == Transition.DECIDE and decision not in DECISIONS:
             raise IllegalTransition(transition, self.state, "a decision is approved or refused")
-        on = max(on, self._last_date())  # a case's dates never run backwards
         changes: dict[str, object] = {"state": target or self.state}
         if transition == Transition.ACCEPT:
             changes["accepted_on"] = on
@@ -190,8 +240,11 @@ class CaseFlow:
         elif transition == Transition.DECIDE:
             due = self.due_on(calendar)
             changes.update(
-                decided_on=on, decision=decision, decided_on_time=due is None or on <= due
-            )
+                decided_on=on, decision=decision, decided_on_time=due is None or on <= due,
+                issues_certificate=decision == Decision.APPROVED and issues_certificate,
+            )  # fmt: skip
+        elif transition == Transition.ISSUE_CERTIFICATE:
+            changes["issued_on"] = on
         elif transition in (Transition.CONCLUDE, Transition.NOT_ACCEPT, Transition.WITHDRAW):
             changes["concluded_on"] = on
             if self.state == S.SPECIAL_PROCEDURE and self.suspended_on is not None:
@@ -200,6 +253,56 @@ class CaseFlow:
                 )
                 changes["suspended_on"] = None
         return replace(self, **changes)  # type: ignore[arg-type]
+
+    def advance(
+        self,
+        transition: Transition,
+        *,
+        on: date,
+        calendar: WorkCalendar,
+        decision: str = "",
+        issues_certificate: bool = False,
+    ) -> list[tuple[Transition, CaseFlow]]:
+        """The steps a transition taken on the day makes, each with the flow after it:
+        first the deemed acceptance if the law has it by then and nobody recorded it,
+        then the transition. An answer to the receipt after its 5 working days is
+        refused (CorrectionPeriodOver) rather than preceded by the deemed acceptance."""
+        steps: list[tuple[Transition, CaseFlow]] = []
+        flow = self
+        if transition not in RECEIPT_ANSWERS and transition != Transition.DEEM_ACCEPTED:
+            law = self.as_of(on, calendar)
+            if law is not self:
+                steps.append((Transition.DEEM_ACCEPTED, law))
+                flow = law
+        after = flow.apply(
+            transition, on=on, calendar=calendar, decision=decision,
+            issues_certificate=issues_certificate,
+        )  # fmt: skip
+        return [*steps, (transition, after)]
+
+    def acceptance_due_on(self, calendar: WorkCalendar) -> date:
+        """The last day to accept, refuse acceptance or ask for corrections."""
+        return calendar.add_working_days(self.received_on, ACCEPTANCE_DAYS).day
+
+    def correction_period_over(self, on: date, calendar: WorkCalendar) -> bool:
+        """Received, and the 5 working days after receipt have passed by the day."""
+        return self.state == S.RECEIVED and on > self.acceptance_due_on(calendar)
+
+    def as_of(self, on: date, calendar: WorkCalendar) -> CaseFlow:
+        """The case as the law has it on the day: a case left unanswered for 5 working
+        days after receipt counts as accepted on the day the materials arrived, whether
+        or not anyone has recorded it yet. Itself when nothing is due."""
+        if not self.correction_period_over(on, calendar):
+            return self
+        return self.apply(Transition.DEEM_ACCEPTED, on=on, calendar=calendar)
+
+    def deemed_due_on(self, calendar: WorkCalendar) -> date | None:
+        """While received: the decision's due day should the case come to count as
+        accepted on receipt (what queue filters read before anyone records it)."""
+        if self.state != S.RECEIVED:
+            return None
+        deemed = replace(self, state=S.ACCEPTED, accepted_on=self.received_on)
+        return deemed.due_on(calendar)
 
     def _last_date(self) -> date:
         dates = [
@@ -210,21 +313,48 @@ class CaseFlow:
                 self.decided_on,
                 self.concluded_on,
                 self.suspended_on,
+                self.issued_on,
             )
             if d
         ]
         return max(dates)
 
-    def due_on(self, calendar: WorkCalendar) -> date | None:
-        """The day the next step is due: acceptance while received, the decision once
-        accepted (the clock stands still in a special procedure); none otherwise."""
+    @property
+    def clock(self) -> Clock | None:
+        """The deadline that runs: acceptance while received, the decision once accepted
+        (standing still in a special procedure), the certificate once an approval of an
+        item that issues one is made and until it is issued; none otherwise."""
         if self.state == S.RECEIVED:
-            return calendar.add_working_days(self.received_on, ACCEPTANCE_DAYS).day
+            return Clock.ACCEPTANCE
         if self.state in CLOCK_RUNNING or self.state == S.SPECIAL_PROCEDURE:
+            return Clock.DECISION
+        if (
+            self.state in (S.DECIDED, S.CONCLUDED)
+            and self.decision == Decision.APPROVED
+            and self.issues_certificate
+        ):
+            return Clock.CERTIFICATE
+        return None
+
+    def deadline(self, calendar: WorkCalendar) -> Deadline | None:
+        """The running clock's deadline, counted in working days (uncertain when the
+        count crosses a year whose holidays nobody entered)."""
+        clock = self.clock
+        if clock == Clock.ACCEPTANCE:
+            return calendar.add_working_days(self.received_on, ACCEPTANCE_DAYS)
+        if clock == Clock.DECISION:
             assert self.accepted_on is not None
             total = self.limit_days + self.extension_days + self.paused_days
-            return calendar.add_working_days(self.accepted_on, total).day
+            return calendar.add_working_days(self.accepted_on, total)
+        if clock == Clock.CERTIFICATE:
+            assert self.decided_on is not None
+            return calendar.add_working_days(self.decided_on, CERTIFICATE_DAYS)
         return None
+
+    def due_on(self, calendar: WorkCalendar) -> date | None:
+        """The day the running clock's step is due; none when no clock runs."""
+        deadline = self.deadline(calendar)
+        return deadline.day if deadline is not None else None
 
     def sla(self, today: date, calendar: WorkCalendar) -> SlaState:
         if self.state == S.SPECIAL_PROCEDURE:

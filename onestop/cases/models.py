@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onestop.cases.lifecycle import CaseFlow, Decision, PublicState, State
+from onestop.cases.lifecycle import CaseFlow, Clock, Decision, PublicState, State
 from onestop.catalogue.models import ServiceItem
 from onestop.tenancy.models import Department, Region, TenantOwned
+
+if TYPE_CHECKING:
+    from onestop.workdays.calendar import WorkCalendar
 
 
 class Application(TenantOwned):
@@ -97,8 +103,17 @@ class Case(TenantOwned):
     decided_on_time = models.BooleanField(null=True)
     # Working days from acceptance to decision, special procedures excluded (set when decided).
     processing_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The running clock's deadline (acceptance, decision or certificate), stored for the
+    # queue's filters and recomputed at every step.
     due_on = models.DateField(null=True, blank=True)
     due_uncertain = models.BooleanField(default=False)  # the deadline crosses a year nobody entered
+    # While received: the decision's due day should the case count as accepted on receipt,
+    # so that queue filters see a deemed acceptance before anyone records it.
+    deemed_due_on = models.DateField(null=True, blank=True)
+    # Set by an approval of an item that issues a certificate (or a paper licence): the
+    # 10 working days to issue it run from the decision.
+    issues_certificate = models.BooleanField(default=False)
+    certificate_issued_on = models.DateField(null=True, blank=True)
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -109,6 +124,10 @@ class Case(TenantOwned):
     handled_by_app = models.CharField(max_length=40, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    # True on an instance read as the law has it with a deemed acceptance nobody recorded
+    # yet: such an instance is for showing, and is never saved.
+    deemed_unrecorded = False
 
     class Meta:
         verbose_name = _("case")
@@ -127,6 +146,12 @@ class Case(TenantOwned):
     def __str__(self) -> str:
         return self.number
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A deemed acceptance is recorded by an action, with its history and audit entry.
+        if self.deemed_unrecorded:
+            raise RuntimeError("a case read as of a day is not saved: act through cases.actions")
+        super().save(*args, **kwargs)
+
     @property
     def flow(self) -> CaseFlow:
         return CaseFlow(
@@ -134,7 +159,40 @@ class Case(TenantOwned):
             accepted_on=self.accepted_on, decided_on=self.decided_on, concluded_on=self.concluded_on,
             suspended_on=self.suspended_on, paused_days=self.paused_days, extension_days=self.extension_days,
             decision=self.decision, decided_on_time=self.decided_on_time,
+            issues_certificate=self.issues_certificate, issued_on=self.certificate_issued_on,
         )  # fmt: skip
+
+    @property
+    def clock(self) -> Clock | None:
+        """What ``due_on`` is the deadline for."""
+        return self.flow.clock
+
+    def take_flow(self, flow: CaseFlow, calendar: WorkCalendar) -> None:
+        """Set the stored facts from the flow, deadlines included (not saved here)."""
+        self.state, self.public_state, self.decision = flow.state, flow.public_state, flow.decision
+        self.received_on, self.accepted_on = flow.received_on, flow.accepted_on
+        self.decided_on, self.concluded_on = flow.decided_on, flow.concluded_on
+        self.suspended_on, self.paused_days = flow.suspended_on, flow.paused_days
+        self.extension_days, self.decided_on_time = flow.extension_days, flow.decided_on_time
+        self.issues_certificate, self.certificate_issued_on = (
+            flow.issues_certificate,
+            flow.issued_on,
+        )
+        self.processing_days = flow.processing_days(calendar)
+        deadline = flow.deadline(calendar)
+        self.due_on = deadline.day if deadline is not None else None
+        self.due_uncertain = deadline is not None and not deadline.certain
+        self.deemed_due_on = flow.deemed_due_on(calendar)
+
+    def as_of(self, on: date, calendar: WorkCalendar) -> Case:
+        """This case as the law has it on the day, in memory: 5 working days after receipt
+        without an answer it counts as accepted on receipt, whether or not a write or the
+        clock has recorded that yet (the first of them will)."""
+        law = self.flow.as_of(on, calendar)
+        if law.state != self.state:
+            self.take_flow(law, calendar)
+            self.deemed_unrecorded = True
+        return self
 
 
 class CaseEvent(TenantOwned):

@@ -19,11 +19,12 @@ from onestop.cases.access import (
     access_case_for_applicant,
     access_draft,
     access_upload,
+    as_of,
     cases_of_applicant,
     sla_of,
 )
 from onestop.cases.forms import RatingForm, WithdrawForm
-from onestop.cases.lifecycle import State
+from onestop.cases.lifecycle import State, Transition
 from onestop.cases.models import Application, Upload
 from onestop.catalogue.access import access_service_item, form_version
 from onestop.certificates.access import usable_choices, usable_for
@@ -183,7 +184,9 @@ def my_cases(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
     page = request.GET.get("page", "1")
     number = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
     start = (number - 1) * CASES_PER_PAGE
-    cases = list(cases_of_applicant(tenant, user)[start : start + CASES_PER_PAGE + 1])
+    cases = as_of(
+        cases_of_applicant(tenant, user)[start : start + CASES_PER_PAGE + 1], today, calendar
+    )
     rows = [{"case": c, "sla": sla_of(c, today, calendar)} for c in cases[:CASES_PER_PAGE]]
     return render(request, "cases/my_cases.html", {
         "tenant": tenant, "rows": rows, "nav": "me", "page": number,
@@ -196,19 +199,24 @@ def detail(request: HttpRequest, tenant: Tenant, user: User, number: str) -> Htt
     case = access_case_for_applicant(tenant, user, number)
     calendar = WorkCalendar()
     events = list(case.events.all())
+    deemed = case.deemed_unrecorded or any(e.action == Transition.DEEM_ACCEPTED for e in events)
     correction = next((e for e in reversed(events) if e.action == "request_correction"), None)
     refusal = next((e for e in reversed(events) if e.action == "not_accept"), None)
     schema = form_version(case.item, case.form_version).schema
-    # A certificate is a step ahead while the item issues one and no refusal was decided.
-    certificate_due = (
-        certificate_type_for_item(tenant, case.item.code) is not None and case.decision != "refused"
+    # A certificate is a step ahead while the item issues one (electronic or on paper) and
+    # no refusal was decided.
+    certificate_due = case.decision != "refused" and (
+        case.item.issues_paper_licence
+        or certificate_type_for_item(tenant, case.item.code) is not None
     )
     context = {
         "tenant": tenant, "case": case, "events": events, "correction": correction, "refusal": refusal,
+        "deemed": deemed, "clock": case.clock,
         "sla": sla_of(case, actions.today(), calendar), "answers": formschema.labelled_answers(schema, case.data),
         "materials": case.materials.select_related("upload"),
         "progress": lifecycle.progress(
-            (State(e.to_state) for e in events if e.to_state),
+            # The state shown counts as passed: a deemed acceptance may be unrecorded yet.
+            [*(State(e.to_state) for e in events if e.to_state), State(case.state)],
             closed=case.state in lifecycle.TERMINAL or (case.state == State.CONCLUDED and not certificate_due),
             issues_certificate=certificate_due,
         ),

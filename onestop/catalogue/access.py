@@ -354,7 +354,7 @@ def catalogue_specs(
             name_en=i.name_en, sub_item=i.sub_item, variant=i.variant, summary=i.summary, fee_amount=i.fee_amount,
             fee_basis=i.fee_basis, online_depth=i.online_depth, min_trust_level=i.min_trust_level,
             keywords=tuple(k for k in i.keywords.split(",") if k), themes=tuple(t.code for t in i.themes.all()),
-            popularity=i.popularity,
+            popularity=i.popularity, issues_paper_licence=i.issues_paper_licence,
         )
         for i in items
     ]  # fmt: skip

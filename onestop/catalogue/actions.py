@@ -48,7 +48,7 @@ _ITEM_FIELDS = [
     "audience", "summary", "legal_basis", "acceptance_conditions", "statutory_limit_days",
     "committed_limit_days", "fee_amount", "fee_basis", "places", "consultation_phone",
     "complaint_phone", "visits_required", "online_depth", "min_trust_level", "keywords",
-    "popularity", "status", "version", "updated_at",
+    "popularity", "issues_paper_licence", "status", "version", "updated_at",
 ]  # fmt: skip
 
 
@@ -297,6 +297,7 @@ def _fill_item(
     item.min_trust_level = spec.min_trust_level
     item.keywords = ",".join(spec.keywords)
     item.popularity = spec.popularity
+    item.issues_paper_licence = spec.issues_paper_licence
     item.status, item.version, item.updated_at = ItemStatus.PUBLISHED, version, now
 
 

@@ -126,6 +126,10 @@ class ServiceItem(Bilingual, TenantOwned):
     # The client id of the partner app that handles this item's cases instead of the
     # console (a service module the tenant installed); empty for the console.
     back_office_app = models.CharField(max_length=40, blank=True, default="")
+    # An approval issues a paper licence or certificate that an officer hands over or
+    # posts (Art. 44: within 10 working days of the decision); electronic certificates
+    # are known from their types instead.
+    issues_paper_licence = models.BooleanField(default=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

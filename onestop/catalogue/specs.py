@@ -70,6 +70,7 @@ class ServiceItemSpec:
     keywords: tuple[str, ...] = ()
     themes: tuple[str, ...] = ()
     popularity: int = 0
+    issues_paper_licence: bool = False
 
 
 @dataclass(frozen=True, slots=True)

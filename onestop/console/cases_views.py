@@ -15,6 +15,7 @@ from onestop.cases.access import (
     QueueFilter,
     access_case_for_officer,
     access_material_certificate,
+    as_of,
     can_handle,
     department_queue,
     is_open,
@@ -23,7 +24,7 @@ from onestop.cases.access import (
 )
 from onestop.cases.forms import OfficerActionForm
 from onestop.cases.kpis import ratings_by
-from onestop.cases.lifecycle import State, Transition
+from onestop.cases.lifecycle import Clock, State, Transition
 from onestop.catalogue.access import form_version
 from onestop.certificates.access import (
     certificates_of_case,
@@ -58,6 +59,7 @@ ACTIONS_BY_STATE = {
     State.UNDER_REVIEW: [Transition.DECIDE, Transition.SUSPEND, Transition.EXTEND],
     State.SPECIAL_PROCEDURE: [Transition.RESUME, Transition.EXTEND],
     State.DECIDED: [Transition.CONCLUDE],
+    State.CONCLUDED: [Transition.ISSUE_CERTIFICATE],  # a paper licence still to be issued
 }
 
 
@@ -67,7 +69,7 @@ def queue(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
                           item=request.GET.get("item", ""), escalated=request.GET.get("escalated") == "1",
                           mine=request.GET.get("mine") == "1")  # fmt: skip
     today, calendar = actions.today(), WorkCalendar()
-    cases = list(department_queue(tenant, user, filters, today)[:200])
+    cases = as_of(department_queue(tenant, user, filters, today)[:200], today, calendar)
     rows = [{"case": c, "sla": sla_of(c, today, calendar)} for c in cases]
     context = _context(request, tenant, user, rows=rows, filters=filters, states=list(State),
                        is_head=any(r.kind == "department_head" for r in user.roles.all()))  # fmt: skip
@@ -119,6 +121,10 @@ def case_page(request: HttpRequest, tenant: Tenant, user: User, number: str) -> 
     action_forms = []
     for transition in ACTIONS_BY_STATE.get(State(case.state), []):
         if transition == Transition.EXTEND and case.extension_days:
+            continue
+        if transition == Transition.ISSUE_CERTIFICATE and not (
+            case.item.issues_paper_licence and case.clock == Clock.CERTIFICATE
+        ):
             continue
         form = OfficerActionForm(
             initial={"transition": transition.value},

@@ -79,6 +79,11 @@ def case_message(payload: dict[str, object], language: str) -> Message:
             ),
             "withdraw": _("Case %(number)s (%(item)s) was withdrawn."),
         }
+        if payload.get("paper_licence"):
+            texts["issue_certificate"] = _(
+                "The licence of case %(number)s (%(item)s) was issued on paper: collect it or "
+                "look out for it by post, as you chose."
+            )
         body = texts.get(action, _("Case %(number)s (%(item)s) changed.")) % {
             "item": item,
             "number": number,

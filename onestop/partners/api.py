@@ -8,11 +8,12 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from onestop.cases.access import access_case_for_module, cases_of_module
+from onestop.cases.access import access_case_for_module, as_of, cases_of_module, with_law
 from onestop.cases.actions import OFFICER_TRANSITIONS, do_module_transition
 from onestop.cases.api import CaseOut, case_out
 from onestop.cases.lifecycle import Transition
@@ -197,10 +198,11 @@ def module_cases(
     request: HttpRequest, tenant: str, filters: Query[ModuleCaseFilters]
 ) -> list[dict[str, Any]]:
     caller = caller_of(request)
-    cases = cases_of_module(caller.tenant, caller.app.client_id)
+    today = timezone.localdate()
+    cases = with_law(cases_of_module(caller.tenant, caller.app.client_id), today)
     if filters.state:
-        cases = cases.filter(state=filters.state)
-    return [case_out(c) for c in cases[: filters.limit]]
+        cases = cases.filter(law_state=filters.state)
+    return [case_out(c) for c in as_of(cases[: filters.limit], today)]
 
 
 @router.get("/tenants/{tenant}/module/cases/{number}", response={200: ModuleCaseDetailOut, **ERRORS},

@@ -25,6 +25,7 @@ def partner_events(topic: str, payload: dict[str, Any]) -> list[tuple[str, dict[
         "action": payload.get("action"),
         "decision": payload.get("decision") or None,
         "due_on": payload.get("due_on"),
+        "due_for": payload.get("due_for"),  # acceptance, decision or certificate
     }
     events = [(CASE_STATE_CHANGED, data)]
     if payload.get("action") == "issue_certificate":

@@ -59,3 +59,34 @@ def act(client: Client, number: str, transition: str, comment: str = "同意", *
     return client.post(
         f"/console/gd/cases/{number}/", {"transition": transition, "comment": comment, **extra}
     )
+
+
+def received_working_days_ago(count: int, county: str = "440106"):  # type: ignore[no-untyped-def]
+    """A case of the demo citizen received ``count`` working days ago and never answered,
+    brought in as history (the clock has not run since)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from onestop.cases.actions import HistorySpec, do_import_case_history
+    from onestop.cases.models import Case
+    from onestop.core.actors import Actor
+    from onestop.identity.models import User
+    from onestop.messaging.phones import phone_hash
+    from onestop.tenancy.access import access_tenant_by_code
+    from onestop.workdays.calendar import WorkCalendar
+
+    calendar, today = WorkCalendar(), timezone.localdate()
+    received = today
+    while not (calendar.working_days_between(received, today) == count
+               and calendar.is_working_day(received)):  # fmt: skip
+        received -= timedelta(days=1)
+    tenant = access_tenant_by_code("gd")
+    citizen = User.objects.get(tenant=tenant, phone_hash=phone_hash(CITIZEN))
+    history = HistorySpec(applicant_id=citizen.pk, item_code=rs_person_item().code, received_on=received,
+                          county_code=county, data={"address": "广东省广州市天河区演示路1号", "county": county,
+                                                    "pledge": True})  # fmt: skip
+    do_import_case_history(actor=Actor.system("test"), tenant=tenant, histories=[history])
+    case = Case.objects.filter(tenant=tenant, applicant=citizen).latest("id")
+    assert (case.state, case.received_on) == ("received", received)
+    return case

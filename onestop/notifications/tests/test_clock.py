@@ -1,5 +1,6 @@
-"""The case clock's housekeeping: sign-in failure counters older than the throttle's two
-hours are forgotten, recent ones kept; so are addresses no login came from for months."""
+"""The case clock: it records a deemed acceptance the law already has, once; and its
+housekeeping: sign-in failure counters older than the throttle's two hours are
+forgotten, recent ones kept; so are addresses no login came from for months."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from onestop.cases.models import Case
+from onestop.cases.tests.helpers import CITIZEN, logged_in, received_working_days_ago
+from onestop.core.models import AuditEntry
 from onestop.identity.models import KnownAddress, ThrottleCounter
 from onestop.identity.throttle import (
     KNOWN_ADDRESS_LIFETIME,
@@ -50,3 +54,21 @@ def test_the_clock_forgets_addresses_no_login_came_from_for_months() -> None:
 
     assert case_clock.func()["counters_forgotten"] == 1
     assert list(KnownAddress.objects.values_list("key", flat=True)) == ["known:recent"]
+
+
+def test_the_clock_records_a_deemed_acceptance_the_reads_already_show_once() -> None:
+    case = received_working_days_ago(6)
+    citizen = logged_in(CITIZEN)
+    before = citizen.get(f"/api/v1/tenants/gd/cases/{case.number}").json()
+    assert (before["state"], before["accepted_on"]) == ("accepted", case.received_on.isoformat())
+    assert Case.objects.get(pk=case.pk).state == "received"  # shown, not yet recorded
+
+    assert case_clock.func()["deemed"] >= 1
+    assert case_clock.func()["deemed"] == 0  # idempotent
+    case.refresh_from_db()
+    assert (case.state, case.accepted_on) == ("accepted", case.received_on)
+    assert [e.action for e in case.events.all()] == ["submit", "deem_accepted"]
+    entries = AuditEntry.objects.filter(action="cases.deem_accepted", object_id=case.number)
+    assert entries.count() == 1 and entries.get().actor_label == "case clock"
+    after = citizen.get(f"/api/v1/tenants/gd/cases/{case.number}").json()
+    assert after == before  # what the reads showed is what the clock recorded
