@@ -230,3 +230,13 @@ def test_a_status_list_elsewhere_than_the_issuer_vouches_for_nothing(id_card: Ce
     origin = credential["issuer"]["id"].split("/issuers/")[0]
     assert not _revoked(credential["credentialStatus"], key, origin)
     assert _revoked(credential["credentialStatus"], key, "https://elsewhere.example")
+
+
+def test_the_verifier_says_核验_and_shows_no_raw_codes(
+    client: Client, id_card: Certificate
+) -> None:
+    page = client.get("/verify/", {"c": pack(credential_of(id_card))}).content.decode()
+    assert ">核验</button>" in page and ">认证</button>" not in page
+    assert ">valid<" not in page and "✓" in page
+    unreadable = client.get("/verify/", {"c": "!!!notbase64"}).content.decode()
+    assert "unreadable" not in unreadable and ">核验</button>" in unreadable
