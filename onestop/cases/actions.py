@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -153,10 +153,15 @@ def do_claim_uploads(*, actor: Actor, application: Application, upload_ids: list
 # --- submission ---------------------------------------------------------------------------
 
 
-def _route(item: ServiceItem, county: Region | None) -> Department:
+def _route(
+    item: ServiceItem,
+    county: Region | None,
+    offices: Mapping[tuple[str, int], Department] | None = None,
+) -> Department:
     """The implementing department: for a county-level item the office of its line in the
     applicant's county (or, lacking one, city); for a city-level item the office in the
-    applicant's city; otherwise the item's own department."""
+    applicant's city; otherwise the item's own department. ``offices`` (from
+    ``_local_offices``) spares the lookups when many cases are routed at once."""
     department = item.department
     if county is None:
         return department
@@ -166,19 +171,34 @@ def _route(item: ServiceItem, county: Region | None) -> Department:
     for region in places:
         if region is None:
             continue
-        local = Department.objects.filter(
-            tenant=item.tenant, line=department.line, region=region
-        ).first()
+        if offices is not None:
+            local = offices.get((department.line, region.pk))
+        else:
+            local = Department.objects.filter(
+                tenant=item.tenant, line=department.line, region=region
+            ).first()
         if local is not None:
             return local
     return department
+
+
+def _local_offices(tenant: Tenant) -> dict[tuple[str, int], Department]:
+    """The first department of each line in each region, as ``_route`` finds it."""
+    offices: dict[tuple[str, int], Department] = {}
+    for department in Department.objects.filter(tenant=tenant).order_by("pk"):
+        offices.setdefault((department.line, department.region_id), department)
+    return offices
+
+
+def _case_number(tenant: Tenant, on: date, sequence: int) -> str:
+    return f"{tenant.code.upper()}{on:%Y%m%d}{sequence:05d}"
 
 
 def _next_number(tenant: Tenant, on: date) -> str:
     sequence, _ = CaseSequence.objects.select_for_update().get_or_create(tenant=tenant, day=on)
     CaseSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
     sequence.refresh_from_db(fields=["last"])
-    return f"{tenant.code.upper()}{on:%Y%m%d}{sequence.last:05d}"
+    return _case_number(tenant, on, sequence.last)
 
 
 def _state_event(case: Case, action: str) -> Event:
@@ -672,7 +692,17 @@ def do_import_case_history(
     materials = {}
     for item in items.values():
         materials[item.pk] = list(item.materials.all())
+    offices = _local_offices(tenant)
     with databases.atomic():
+        # The days' counters, locked until the import commits and moved once at its end:
+        # each case gets the number _next_number would have given it.
+        counters: dict[date, int] = {}
+        for day in sorted({h.received_on for h in histories}):
+            sequence = CaseSequence.objects.select_for_update().get_or_create(
+                tenant=tenant, day=day
+            )[0]
+            counters[day] = sequence.last
+        given = dict(counters)
         for history in histories:
             item = items[history.item_code]
             flow = CaseFlow(limit_days=item.committed_limit_days, received_on=history.received_on)
@@ -687,10 +717,12 @@ def do_import_case_history(
                 )
                 at = timezone.make_aware(datetime.combine(on, time(10, 0)))
                 events.append((transition, before, flow.state, at, comment, {}))
+            given[history.received_on] += 1
+            number = _case_number(tenant, history.received_on, given[history.received_on])
             county = regions.get(history.county_code)
-            case = Case(tenant=tenant, number=_next_number(tenant, history.received_on), applicant_id=history.applicant_id,
+            case = Case(tenant=tenant, number=number, applicant_id=history.applicant_id,
                         item=item, item_version=item.version, form_version=1, data=history.data,
-                        department=_route(item, county), county=county, limit_days=item.committed_limit_days,
+                        department=_route(item, county, offices), county=county, limit_days=item.committed_limit_days,
                         received_on=history.received_on, created_at=received_at)  # fmt: skip
             _store_flow(case, flow, calendar)
             case.save()
@@ -713,6 +745,9 @@ def do_import_case_history(
                         tenant=tenant, case=case, rating=rating, department=case.department, opened_on=opened,
                         due_on=calendar.add_working_days(opened, RECTIFICATION_DAYS).day,
                     )  # fmt: skip
+        for day, last in given.items():
+            if last != counters[day]:
+                CaseSequence.objects.filter(tenant=tenant, day=day).update(last=last)
         record_action(actor=actor, action="cases.import_history", tenant_code=tenant.code, object_type="case",
                       detail={"count": len(histories)})  # fmt: skip
     escalate_overdue(actor=actor)
