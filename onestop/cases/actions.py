@@ -44,7 +44,12 @@ from onestop.cases.models import (
 )
 from onestop.catalogue.access import current_form, form_version
 from onestop.catalogue.models import ServiceItem
-from onestop.certificates.actions import certificate_type_for_item, do_issue_certificate
+from onestop.certificates.actions import (
+    certificate_type_for_item,
+    certificate_types_by_item,
+    do_issue_certificate,
+)
+from onestop.certificates.models import CertificateType
 from onestop.core import databases
 from onestop.core.actors import Actor, ActorKind
 from onestop.core.audit import Event, record_action
@@ -671,7 +676,9 @@ def finish_idempotent(record: IdempotencyRecord, status: int, body: Any) -> None
 @dataclass(frozen=True, slots=True)
 class HistorySpec:
     """A case that happened elsewhere: its answers and every step it took, with dates.
-    Replayed through the lifecycle, so imported history obeys the same rules."""
+    Replayed through the lifecycle, so imported history obeys the same rules. The steps
+    end at the conclusion: the certificate of an approved case is the platform's to
+    issue, as at a live conclusion."""
 
     applicant_id: int
     item_code: str
@@ -685,6 +692,13 @@ class HistorySpec:
 def do_import_case_history(
     *, actor: Actor, tenant: Tenant, histories: Sequence[HistorySpec]
 ) -> int:
+    """Cases from a department's former system (and the demo's past), with their steps,
+    ratings and rectification tickets. An approved case of an item that issues a
+    certificate ends as a live one does: its certificate signed by the department's key,
+    in the applicant's wallet, on the day the case concluded."""
+    if any(step[0] == Transition.ISSUE_CERTIFICATE for h in histories for step in h.steps):
+        raise ValidationFailed(CaseErrorCode.TRANSITION_NOT_ALLOWED,
+                               _("This step is not possible in the case's present state."), field="steps")  # fmt: skip
     calendar = WorkCalendar()
     items = {i.code: i for i in ServiceItem.objects.filter(tenant=tenant, code__in={h.item_code for h in histories})
              .select_related("department")}  # fmt: skip
@@ -692,6 +706,10 @@ def do_import_case_history(
     materials = {}
     for item in items.values():
         materials[item.pk] = list(item.materials.all())
+    certificate_types = certificate_types_by_item(tenant)
+    applicants = User.objects.filter(tenant=tenant).in_bulk(
+        {h.applicant_id for h in histories if h.item_code in certificate_types}
+    )
     offices = _local_offices(tenant)
     with databases.atomic():
         # The days' counters, locked until the import commits and moved once at its end:
@@ -710,15 +728,26 @@ def do_import_case_history(
             events: list[tuple[str, str, str, datetime, str, dict[str, Any]]] = [
                 ("submit", "", State.RECEIVED, received_at, "", {})
             ]
+            stepped_at = received_at
             for transition, on, comment, decision in history.steps:
                 before = flow.state
                 flow = flow.apply(
                     Transition(transition), on=on, calendar=calendar, decision=decision
                 )
-                at = timezone.make_aware(datetime.combine(on, time(10, 0)))
-                events.append((transition, before, flow.state, at, comment, {}))
+                stepped_at = timezone.make_aware(datetime.combine(on, time(10, 0)))
+                events.append((transition, before, flow.state, stepped_at, comment, {}))
             given[history.received_on] += 1
             number = _case_number(tenant, history.received_on, given[history.received_on])
+            kind = certificate_types.get(item.code)
+            if (
+                kind is not None
+                and flow.state == State.CONCLUDED
+                and flow.decision == Decision.APPROVED
+            ):
+                flow, event = _issue_imported_certificate(actor=actor, kind=kind, flow=flow, calendar=calendar,
+                                                          holder=applicants[history.applicant_id],
+                                                          answers=history.data, number=number, at=stepped_at)  # fmt: skip
+                events.append(event)
             county = regions.get(history.county_code)
             case = Case(tenant=tenant, number=number, applicant_id=history.applicant_id,
                         item=item, item_version=item.version, form_version=1, data=history.data,
@@ -752,3 +781,29 @@ def do_import_case_history(
                       detail={"count": len(histories)})  # fmt: skip
     escalate_overdue(actor=actor)
     return len(histories)
+
+
+def _issue_imported_certificate(
+    *, actor: Actor, kind: CertificateType, flow: CaseFlow, calendar: WorkCalendar, holder: User,
+    answers: dict[str, Any], number: str, at: datetime,
+) -> tuple[CaseFlow, tuple[str, str, str, datetime, str, dict[str, Any]]]:  # fmt: skip
+    """The last step of an imported approved case, written as ``do_mark_certificate_issued``
+    writes a live one, with the certificate issued when the case concluded. Imported
+    history tells nobody of its steps: no state-change event goes to the outbox."""
+    certificate = do_issue_certificate(actor=actor, kind=kind, holder=holder, answers=answers,
+                                       case_number=number, issued_at=at)  # fmt: skip
+    assert flow.concluded_on is not None
+    issued = flow.apply(Transition.ISSUE_CERTIFICATE, on=flow.concluded_on, calendar=calendar)
+    detail = {"certificate": certificate.number}
+    record_action(actor=actor, action=f"cases.{Transition.ISSUE_CERTIFICATE}", tenant_code=kind.tenant.code,
+                  object_type="case", object_id=number,
+                  detail={"from": flow.state, "to": issued.state, **detail})  # fmt: skip
+    event = (
+        Transition.ISSUE_CERTIFICATE.value,
+        flow.state,
+        issued.state,
+        at,
+        certificate.number,
+        detail,
+    )
+    return issued, event
