@@ -1,15 +1,19 @@
-"""The story the demo tells from the start: its past cases end as live ones do."""
+"""The story the demo tells from the start: its past cases end as live ones do, and the
+demo citizen has an application in every state and a certificate from one of them."""
 
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
-from onestop.cases.models import Case, CaseEvent
+from onestop.cases.lifecycle import PublicState
+from onestop.cases.models import Application, Case, CaseEvent, Rating
 from onestop.certificates.access import credential_of, wallet_of
 from onestop.certificates.models import Certificate, CertificateType
 from onestop.certificates.verification import verify_credential
 from onestop.core.models import AuditEntry
+from onestop.identity.models import User
 from onestop.tenancy.access import access_tenant_by_code
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +64,40 @@ def test_every_approved_past_case_of_a_certificate_item_ends_with_its_certificat
         assert AuditEntry.objects.filter(
             action="cases.issue_certificate", object_id=case.number
         ).exists()
+
+
+def test_the_demo_citizen_starts_with_an_application_in_every_state_and_a_certificate(
+    citizen: Client,
+) -> None:
+    tenant = access_tenant_by_code("gd")
+    user = User.objects.get(tenant=tenant, phone_masked="138****8000")
+    cases = Case.objects.filter(tenant=tenant, applicant=user)
+    assert set(cases.values_list("state", flat=True)) >= {
+        "received", "correction_requested", "accepted", "under_review", "special_procedure",
+        "concluded", "certificate_issued",
+    }  # fmt: skip
+    assert set(cases.values_list("public_state", flat=True)) == set(PublicState)
+    # Each went through the live steps: submitted, then answered by the demo officer's
+    # bureau (Guangzhou human resources and social security).
+    assert set(cases.values_list("department__code", flat=True)) == {"440100-rs"}
+    for case in cases:
+        assert AuditEntry.objects.filter(action="cases.submit", object_id=case.number).exists()
+    correction = cases.get(state="correction_requested")
+    assert correction.events.get(action="request_correction").detail["missing"]
+    rated = Rating.objects.get(case__applicant=user)
+    assert rated.case.state == "concluded" and rated.score == 5
+    # The approved renewal's certificate is in her wallet, and verifies.
+    issued = cases.get(state="certificate_issued")
+    certificate = wallet_of(tenant, user).get(case_number=issued.number)
+    assert certificate.certificate_type.code == "social_security_card"
+    assert verify_credential(credential_of(certificate)).valid
+    assert certificate.number in citizen.get("/gd/me/wallet/").content.decode()
+    # "My applications" shows the six progress states.
+    page = citizen.get("/gd/me/cases/").content.decode()
+    for label in ("已收件", "已受理", "审查中", "特别程序", "已办结", "已出证"):
+        assert label in page, label
+    # The draft waits at its item's "Apply online", its first step answered.
+    draft = Application.objects.get(applicant=user, submitted_at__isnull=True)
+    assert draft.data["county"] and draft.data["address"]
+    reopened = citizen.get(f"/gd/services/{draft.item.code}/apply/")
+    assert reopened["Location"] == f"/gd/me/applications/{draft.pk}/1/"
