@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -9,10 +10,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.actors import Actor, ActorKind
+from onestop.core.crypto import keyed_hash
 from onestop.core.errors import NotFound
 from onestop.core.models import AuditEntry
 from onestop.core.transparency import AuditSubject
 from onestop.identity.error_codes import IdentityErrorCode
+from onestop.identity.idnumber import normalize_id_number
 from onestop.identity.models import AccountKind, User, VerificationRecord
 from onestop.messaging.access import sandbox_messages
 from onestop.tenancy.models import Tenant
@@ -67,6 +70,16 @@ def access_user(tenant: Tenant, user_id: int | str) -> User:
     if user is None:
         raise NotFound(IdentityErrorCode.USER_NOT_FOUND, _("No such account."))
     return user
+
+
+def verified_id_numbers(tenant: Tenant, id_numbers: Iterable[str]) -> set[str]:
+    """Those of ``id_numbers`` that an account of the tenant holds, found by their keyed
+    hashes as verification stores them (no column holds an ID number to compare)."""
+    numbers = {keyed_hash("id-number", normalize_id_number(n)): n for n in id_numbers}
+    held = User.objects.filter(tenant=tenant, id_number_hash__in=list(numbers)).values_list(
+        "id_number_hash", flat=True
+    )
+    return {numbers[h] for h in held}
 
 
 def verification_history(user: User) -> QuerySet[VerificationRecord]:

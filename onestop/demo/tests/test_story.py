@@ -1,7 +1,11 @@
-"""The story the demo tells from the start: its past cases end as live ones do, and the
-demo citizen has an application in every state and a certificate from one of them."""
+"""The story the demo tells from the start: its past cases end as live ones do, the demo
+citizen has an application in every state and a certificate from one of them, and the
+residents `onestop demo` offers for verification are still free."""
 
 from __future__ import annotations
+
+import re
+from io import StringIO
 
 import pytest
 from django.test import Client
@@ -9,10 +13,12 @@ from django.utils import timezone
 
 from onestop.cases.lifecycle import PublicState
 from onestop.cases.models import Application, Case, CaseEvent, Rating
+from onestop.cases.tests.helpers import logged_in
 from onestop.certificates.access import credential_of, wallet_of
 from onestop.certificates.models import Certificate, CertificateType
 from onestop.certificates.verification import verify_credential
 from onestop.core.models import AuditEntry
+from onestop.demo.management.commands.demo import Command
 from onestop.identity.models import User
 from onestop.tenancy.access import access_tenant_by_code
 
@@ -101,3 +107,24 @@ def test_the_demo_citizen_starts_with_an_application_in_every_state_and_a_certif
     assert draft.data["county"] and draft.data["address"]
     reopened = citizen.get(f"/gd/services/{draft.item.code}/apply/")
     assert reopened["Location"] == f"/gd/me/applications/{draft.pk}/1/"
+
+
+def _printed_residents() -> list[tuple[str, str]]:
+    out = StringIO()
+    Command(stdout=out).print_accounts("gd")
+    text = out.getvalue()
+    block = text.split("to verify a new account to L3:")[1].split("Sandbox SMS")[0]
+    return re.findall(r"^  (\S+)  (\d{17}[\dX])$", block, flags=re.MULTILINE)
+
+
+def test_the_residents_printed_for_verification_are_ones_nobody_has_verified_with() -> None:
+    printed = _printed_residents()
+    assert len(printed) == 3
+    name, number = printed[0]
+    # The demo's new citizen verifies with the first of them, as the printout suggests.
+    newcomer = logged_in("13800138001")
+    assert newcomer.post("/gd/me/verify/", {"name": name, "id_number": number}).status_code == 302
+    assert User.objects.get(tenant__code="gd", phone_masked="138****8001").trust_level == 3
+    after = _printed_residents()
+    assert (name, number) not in after
+    assert len(after) == 3 and after[:2] == printed[1:]
