@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -46,7 +46,12 @@ from onestop.cases.models import (
 from onestop.catalogue.access import current_form, form_version
 from onestop.catalogue.models import ServiceItem
 from onestop.certificates.access import usable_choices
-from onestop.certificates.actions import certificate_type_for_item, do_issue_certificate
+from onestop.certificates.actions import (
+    certificate_type_for_item,
+    certificate_types_by_item,
+    do_issue_certificate,
+)
+from onestop.certificates.models import CertificateType
 from onestop.core import databases
 from onestop.core.actors import Actor, ActorKind
 from onestop.core.audit import Event, record_action
@@ -158,10 +163,15 @@ def do_claim_uploads(*, actor: Actor, application: Application, upload_ids: list
 # --- submission ---------------------------------------------------------------------------
 
 
-def _route(item: ServiceItem, county: Region | None) -> Department:
+def _route(
+    item: ServiceItem,
+    county: Region | None,
+    offices: Mapping[tuple[str, int], Department] | None = None,
+) -> Department:
     """The implementing department: for a county-level item the office of its line in the
     applicant's county (or, lacking one, city); for a city-level item the office in the
-    applicant's city; otherwise the item's own department."""
+    applicant's city; otherwise the item's own department. ``offices`` (from
+    ``_local_offices``) spares the lookups when many cases are routed at once."""
     department = item.department
     if county is None:
         return department
@@ -171,19 +181,34 @@ def _route(item: ServiceItem, county: Region | None) -> Department:
     for region in places:
         if region is None:
             continue
-        local = Department.objects.filter(
-            tenant=item.tenant, line=department.line, region=region
-        ).first()
+        if offices is not None:
+            local = offices.get((department.line, region.pk))
+        else:
+            local = Department.objects.filter(
+                tenant=item.tenant, line=department.line, region=region
+            ).first()
         if local is not None:
             return local
     return department
+
+
+def _local_offices(tenant: Tenant) -> dict[tuple[str, int], Department]:
+    """The first department of each line in each region, as ``_route`` finds it."""
+    offices: dict[tuple[str, int], Department] = {}
+    for department in Department.objects.filter(tenant=tenant).order_by("pk"):
+        offices.setdefault((department.line, department.region_id), department)
+    return offices
+
+
+def _case_number(tenant: Tenant, on: date, sequence: int) -> str:
+    return f"{tenant.code.upper()}{on:%Y%m%d}{sequence:05d}"
 
 
 def _next_number(tenant: Tenant, on: date) -> str:
     sequence, _ = CaseSequence.objects.select_for_update().get_or_create(tenant=tenant, day=on)
     CaseSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
     sequence.refresh_from_db(fields=["last"])
-    return f"{tenant.code.upper()}{on:%Y%m%d}{sequence.last:05d}"
+    return _case_number(tenant, on, sequence.last)
 
 
 def _state_event(case: Case, action: str, *, paper_licence: bool = False) -> Event:
@@ -709,7 +734,9 @@ def finish_idempotent(record: IdempotencyRecord, status: int, body: Any) -> None
 @dataclass(frozen=True, slots=True)
 class HistorySpec:
     """A case that happened elsewhere: its answers and every step it took, with dates.
-    Replayed through the lifecycle, so imported history obeys the same rules."""
+    Replayed through the lifecycle, so imported history obeys the same rules. The steps
+    end at the conclusion: the certificate of an approved case is the platform's to
+    issue, as at a live conclusion."""
 
     applicant_id: int
     item_code: str
@@ -723,6 +750,13 @@ class HistorySpec:
 def do_import_case_history(
     *, actor: Actor, tenant: Tenant, histories: Sequence[HistorySpec]
 ) -> int:
+    """Cases from a department's former system (and the demo's past), with their steps,
+    ratings and rectification tickets. An approved case of an item that issues a
+    certificate ends as a live one does: its certificate signed by the department's key,
+    in the applicant's wallet, on the day the case concluded."""
+    if any(step[0] == Transition.ISSUE_CERTIFICATE for h in histories for step in h.steps):
+        raise ValidationFailed(CaseErrorCode.TRANSITION_NOT_ALLOWED,
+                               _("This step is not possible in the case's present state."), field="steps")  # fmt: skip
     calendar = WorkCalendar()
     items = {i.code: i for i in ServiceItem.objects.filter(tenant=tenant, code__in={h.item_code for h in histories})
              .select_related("department")}  # fmt: skip
@@ -730,7 +764,21 @@ def do_import_case_history(
     materials = {}
     for item in items.values():
         materials[item.pk] = list(item.materials.all())
+    certificate_types = certificate_types_by_item(tenant)
+    applicants = User.objects.filter(tenant=tenant).in_bulk(
+        {h.applicant_id for h in histories if h.item_code in certificate_types}
+    )
+    offices = _local_offices(tenant)
     with databases.atomic():
+        # The days' counters, locked until the import commits and moved once at its end:
+        # each case gets the number _next_number would have given it.
+        counters: dict[date, int] = {}
+        for day in sorted({h.received_on for h in histories}):
+            sequence = CaseSequence.objects.select_for_update().get_or_create(
+                tenant=tenant, day=day
+            )[0]
+            counters[day] = sequence.last
+        given = dict(counters)
         for history in histories:
             item = items[history.item_code]
             flow = CaseFlow(limit_days=item.committed_limit_days, received_on=history.received_on)
@@ -738,19 +786,32 @@ def do_import_case_history(
             events: list[tuple[str, str, str, datetime, str, dict[str, Any]]] = [
                 ("submit", "", State.RECEIVED, received_at, "", {})
             ]
+            stepped_at = received_at
             for transition, on, comment, decision in history.steps:
-                at = timezone.make_aware(datetime.combine(on, time(10, 0)))
-                # A former system's certificates are its own: no certificate clock here.
+                stepped_at = timezone.make_aware(datetime.combine(on, time(10, 0)))
                 for step, after in flow.advance(
                     Transition(transition), on=on, calendar=calendar, decision=decision
                 ):
                     said = comment if step == transition else DEEMED_COMMENT
-                    events.append((step, flow.state, after.state, at, said, {}))
+                    events.append((step, flow.state, after.state, stepped_at, said, {}))
                     flow = after
+            given[history.received_on] += 1
+            number = _case_number(tenant, history.received_on, given[history.received_on])
             county = regions.get(history.county_code)
-            case = Case(tenant=tenant, number=_next_number(tenant, history.received_on), applicant_id=history.applicant_id,
+            department = _route(item, county, offices)
+            kind = certificate_types.get(item.code)
+            if (
+                kind is not None
+                and flow.state == State.CONCLUDED
+                and flow.decision == Decision.APPROVED
+            ):
+                flow, event = _issue_imported_certificate(actor=actor, kind=kind, flow=flow, calendar=calendar,
+                                                          holder=applicants[history.applicant_id], decided_by=department,
+                                                          answers=history.data, number=number, at=stepped_at)  # fmt: skip
+                events.append(event)
+            case = Case(tenant=tenant, number=number, applicant_id=history.applicant_id,
                         item=item, item_version=item.version, form_version=1, data=history.data,
-                        department=_route(item, county), county=county, limit_days=item.committed_limit_days,
+                        department=department, county=county, limit_days=item.committed_limit_days,
                         received_on=history.received_on, created_at=received_at)  # fmt: skip
             case.take_flow(flow, calendar)
             case.save()
@@ -773,7 +834,36 @@ def do_import_case_history(
                         tenant=tenant, case=case, rating=rating, department=case.department, opened_on=opened,
                         due_on=calendar.add_working_days(opened, RECTIFICATION_DAYS).day,
                     )  # fmt: skip
+        for day, last in given.items():
+            if last != counters[day]:
+                CaseSequence.objects.filter(tenant=tenant, day=day).update(last=last)
         record_action(actor=actor, action="cases.import_history", tenant_code=tenant.code, object_type="case",
                       detail={"count": len(histories)})  # fmt: skip
     escalate_overdue(actor=actor)
     return len(histories)
+
+
+def _issue_imported_certificate(
+    *, actor: Actor, kind: CertificateType, flow: CaseFlow, calendar: WorkCalendar, holder: User,
+    decided_by: Department, answers: dict[str, Any], number: str, at: datetime,
+) -> tuple[CaseFlow, tuple[str, str, str, datetime, str, dict[str, Any]]]:  # fmt: skip
+    """The last step of an imported approved case, written as ``do_mark_certificate_issued``
+    writes a live one, with the certificate issued when the case concluded. Imported
+    history tells nobody of its steps: no state-change event goes to the outbox."""
+    certificate = do_issue_certificate(actor=actor, kind=kind, holder=holder, answers=answers,
+                                       case_number=number, decided_by=decided_by, issued_at=at)  # fmt: skip
+    assert flow.concluded_on is not None
+    issued = flow.apply(Transition.ISSUE_CERTIFICATE, on=flow.concluded_on, calendar=calendar)
+    detail = {"certificate": certificate.number}
+    record_action(actor=actor, action=f"cases.{Transition.ISSUE_CERTIFICATE}", tenant_code=kind.tenant.code,
+                  object_type="case", object_id=number,
+                  detail={"from": flow.state, "to": issued.state, **detail})  # fmt: skip
+    event = (
+        Transition.ISSUE_CERTIFICATE.value,
+        flow.state,
+        issued.state,
+        at,
+        certificate.number,
+        detail,
+    )
+    return issued, event

@@ -9,7 +9,7 @@ import json
 import secrets
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
@@ -189,14 +189,20 @@ def _subject_fields(
     return values
 
 
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def _issue(*, actor: Actor, kind: CertificateType, holder: User, answers: dict[str, Any], case_number: str,
-           decided_by: Department | None, handled_by_app: str = "") -> Certificate:  # fmt: skip
+           decided_by: Department | None, handled_by_app: str = "",
+           issued_at: datetime | None = None) -> Certificate:  # fmt: skip
     tenant, department = kind.tenant, kind.issuer
     key = _active_key(tenant, department)
     status_list, index = _allocate_index(tenant, department)
-    now = timezone.now().replace(microsecond=0)
+    signed_at = timezone.now().replace(microsecond=0)
+    issued = issued_at.replace(microsecond=0) if issued_at is not None else signed_at
     initials = "".join(word[0] for word in kind.code.split("_") if word).upper()  # id_card: IC
-    number = f"{initials}-{now:%Y%m%d}-{secrets.token_hex(3).upper()}"
+    number = f"{initials}-{issued:%Y%m%d}-{secrets.token_hex(3).upper()}"
     issuer_id = f"{public_base()}/issuers/{tenant.code}/{department.code}"
     credential: dict[str, Any] = {
         "@context": [VC_CONTEXT],
@@ -204,7 +210,7 @@ def _issue(*, actor: Actor, kind: CertificateType, holder: User, answers: dict[s
         "type": ["VerifiableCredential", "OnestopCertificate"],
         "issuer": {"id": issuer_id, "name": department.name},
         "name": kind.name,
-        "validFrom": now.isoformat().replace("+00:00", "Z"),
+        "validFrom": _stamp(issued),
         "credentialSubject": {
             "certificateType": kind.code,
             **_subject_fields(kind, holder, answers, number),
@@ -217,15 +223,16 @@ def _issue(*, actor: Actor, kind: CertificateType, holder: User, answers: dict[s
             "statusListCredential": f"{public_base()}/status-lists/{tenant.code}/{status_list.pk}",
         },
     }
-    valid_until = now + timedelta(days=kind.validity_days) if kind.validity_days else None
+    valid_until = issued + timedelta(days=kind.validity_days) if kind.validity_days else None
     if valid_until is not None:
-        credential["validUntil"] = valid_until.isoformat().replace("+00:00", "Z")
-    signed = _sign_as(key, credential, issuer_id, created=credential["validFrom"])
+        credential["validUntil"] = _stamp(valid_until)
+    # The proof says when it was made, even for a certificate valid from an earlier day.
+    signed = _sign_as(key, credential, issuer_id, created=_stamp(signed_at))
     certificate = Certificate.objects.create(
         tenant=tenant, credential_id=credential["id"], number=number, certificate_type=kind, holder=holder,
         case_number=case_number, decided_by=decided_by, handled_by_app=handled_by_app,
         credential_encrypted=encrypt(json.dumps(signed, ensure_ascii=False)),
-        status_list=status_list, status_index=index, issued_at=now, valid_until=valid_until,
+        status_list=status_list, status_index=index, issued_at=issued, valid_until=valid_until,
     )  # fmt: skip
     record_action(actor=actor, action="certificates.issue", tenant_code=tenant.code, object_type="certificate",
                   object_id=number, detail={"type": kind.code, "case": case_number},
@@ -234,21 +241,31 @@ def _issue(*, actor: Actor, kind: CertificateType, holder: User, answers: dict[s
     return certificate
 
 
+def certificate_types_by_item(tenant: Tenant) -> dict[str, CertificateType]:
+    """The type an approval of each item issues (a tenant has a handful of types; the
+    first that names an item is its)."""
+    types: dict[str, CertificateType] = {}
+    for kind in CertificateType.objects.filter(tenant=tenant).select_related("tenant", "issuer"):
+        for item_code in kind.item_codes:
+            types.setdefault(item_code, kind)
+    return types
+
+
 def certificate_type_for_item(tenant: Tenant, item_code: str) -> CertificateType | None:
-    """The type an approval of the item issues (a tenant has a handful of types)."""
-    return next(
-        (t for t in CertificateType.objects.filter(tenant=tenant) if item_code in t.item_codes),
-        None,
-    )
+    """The type an approval of the item issues."""
+    return certificate_types_by_item(tenant).get(item_code)
 
 
 def do_issue_certificate(*, actor: Actor, kind: CertificateType, holder: User, answers: dict[str, Any],
-                         case_number: str, decided_by: Department, handled_by_app: str = "") -> Certificate:  # fmt: skip
+                         case_number: str, decided_by: Department, handled_by_app: str = "",
+                         issued_at: datetime | None = None) -> Certificate:  # fmt: skip
     """Issue a certificate into the holder's wallet: the last step of an approved case
-    that ``decided_by`` decided (in the back office of ``handled_by_app``, if any)."""
+    that ``decided_by`` decided (in the back office of ``handled_by_app``, if any).
+    ``issued_at`` is for a case imported from history: its certificate was issued when it
+    concluded, and is valid from then on; the proof still says when it was signed."""
     with databases.atomic():
         return _issue(actor=actor, kind=kind, holder=holder, answers=answers, case_number=case_number,
-                      decided_by=decided_by, handled_by_app=handled_by_app)  # fmt: skip
+                      decided_by=decided_by, handled_by_app=handled_by_app, issued_at=issued_at)  # fmt: skip
 
 
 def do_import_certificate(

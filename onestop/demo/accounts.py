@@ -3,9 +3,15 @@ else. `onestop demo` prints them."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from onestop.core.actors import Actor
 from onestop.demo.residents import build_residents
+from onestop.identity.access import verified_id_numbers
 from onestop.identity.actions import AccountSpec
+
+if TYPE_CHECKING:
+    from onestop.tenancy.models import Tenant
 
 DEMO_PASSWORD = "Onestop-Demo-2019"  # noqa: S105 - the documented demo password
 DEMO_ACTOR = Actor.system("demo loader")  # who writes every piece of the demo
@@ -39,3 +45,18 @@ def sample_residents(count: int = 3) -> list[tuple[str, str]]:
     """Residents no demo account uses, to try verification with."""
     residents = [r for r in build_residents() if r.status == "normal"]
     return [(r.name, r.id_number) for r in residents[1 : 1 + count]]
+
+
+def residents_to_verify_with(tenant: Tenant, count: int = 3) -> list[tuple[str, str]]:
+    """The first residents of the sandbox registry whose ID number no account of the
+    tenant holds yet: one person has one account, so these are the ones a new account
+    can still verify with (run on the tenant's database)."""
+    residents = [r for r in build_residents() if r.status == "normal"]
+    free: list[tuple[str, str]] = []
+    for start in range(0, len(residents), 4 * count):
+        batch = residents[start : start + 4 * count]
+        held = verified_id_numbers(tenant, [r.id_number for r in batch])
+        free += [(r.name, r.id_number) for r in batch if r.id_number not in held]
+        if len(free) >= count:
+            break
+    return free[:count]

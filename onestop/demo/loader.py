@@ -27,6 +27,7 @@ from onestop.demo.generator import DEFAULT_SEED, DemoProvince, build_province
 from onestop.demo.history import build_history
 from onestop.demo.partners import load_demo_partner
 from onestop.demo.residents import build_residents
+from onestop.demo.story import STORY_BUREAU, load_citizen_story
 from onestop.exchange.actions import do_publish_data_services
 from onestop.identity.actions import AccountSpec, do_load_sandbox_residents, do_provision_account
 from onestop.tenancy.access import access_tenant_by_code
@@ -60,7 +61,8 @@ def load_province(
 ) -> Tenant:
     """Create the demo province as a new tenant. ``code`` and ``name`` give another
     tenant the same data (used by tests for tenant isolation); ``with_people`` adds the
-    sandbox registry's residents, the demo accounts and ``history_cases`` past cases."""
+    sandbox registry's residents, the demo accounts, ``history_cases`` past cases and the
+    demo citizen's own applications (``story``)."""
     province = province or build_province(seed)
     tenant = do_create_tenant(
         actor=DEMO_ACTOR,
@@ -114,6 +116,10 @@ def load_province(
             seed=seed,
         )
         do_import_case_history(actor=DEMO_ACTOR, tenant=tenant, histories=history)
+    # The demo citizen's own applications, answered by the officer of their bureau.
+    officer = next(account for (_role, spec), account in zip(demo_accounts(), accounts, strict=True)
+                   if ("officer", STORY_BUREAU) in spec.roles)  # fmt: skip
+    load_citizen_story(province, tenant, citizen=accounts[0], officer=officer)
     return tenant
 
 

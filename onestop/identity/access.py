@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -74,6 +75,16 @@ def access_user(tenant: Tenant, user_id: int | str) -> User:
 def id_number_hash(value: str) -> str:
     """The keyed hash accounts are found by, from an ID number as typed."""
     return keyed_hash("id-number", normalize_id_number(value))
+
+
+def verified_id_numbers(tenant: Tenant, id_numbers: Iterable[str]) -> set[str]:
+    """Those of ``id_numbers`` that an account of the tenant holds, found by their keyed
+    hashes as verification stores them (no column holds an ID number to compare)."""
+    numbers = {id_number_hash(n): n for n in id_numbers}
+    held = User.objects.filter(tenant=tenant, id_number_hash__in=list(numbers)).values_list(
+        "id_number_hash", flat=True
+    )
+    return {numbers[h] for h in held}
 
 
 def verification_history(user: User) -> QuerySet[VerificationRecord]:

@@ -12,7 +12,12 @@ from tqdm import tqdm
 
 from onestop.analytics.actions import do_import_traffic_history
 from onestop.catalogue.access import catalogue_specs
-from onestop.demo.accounts import DEMO_ACTOR, DEMO_PASSWORD, demo_accounts, sample_residents
+from onestop.demo.accounts import (
+    DEMO_ACTOR,
+    DEMO_PASSWORD,
+    demo_accounts,
+    residents_to_verify_with,
+)
 from onestop.demo.generator import DEFAULT_SEED, build_province
 from onestop.demo.loader import (
     SANDBOX_CITIZENS,
@@ -96,9 +101,12 @@ class Command(BaseCommand):
         ]
         lines += [f"  {spec.phone}  {role}" for role, spec in demo_accounts()]
         lines.append(
-            "Demo residents of the sandbox population registry, to verify a new account to L3:"
+            "Demo residents of the sandbox population registry nobody has verified with yet, "
+            "to verify a new account to L3:"
         )
-        lines += [f"  {name}  {number}" for name, number in sample_residents()]
+        with tenant_database(tenant):
+            residents = residents_to_verify_with(access_tenant_by_code(tenant))
+        lines += [f"  {name}  {number}" for name, number in residents]
         lines.append(
             f"Sandbox SMS: a code shows on the page that asked for it; staff read the "
             f"outbox at /{tenant}/dev/sms/ (codes blotted out but their own)"
