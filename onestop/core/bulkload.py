@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -46,6 +47,16 @@ def db_datetime(value: datetime) -> Any:
 
 def db_date(value: date | None) -> Any:
     return None if value is None else databases.connection().ops.adapt_datefield_value(value)
+
+
+def _start_worker() -> None:
+    """A loading worker dies of SIGTERM and SIGINT as a plain process does: the pool ends
+    its workers with SIGTERM when a batch fails, and a handler inherited from the command
+    (which rebuilds indexes on SIGTERM) would keep a worker alive and the pool waiting for
+    it for ever."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    _tune_for_loading()
 
 
 def _tune_for_loading() -> None:
@@ -267,7 +278,7 @@ def load(
             connection.close_pool()  # a pool's sockets and threads do not survive a fork
     context = multiprocessing.get_context("fork")
     try:
-        with context.Pool(workers, initializer=_tune_for_loading) as pool:
+        with context.Pool(workers, initializer=_start_worker) as pool:
             for count in pool.imap_unordered(_build_and_insert, chunks):
                 if progress:
                     progress(count)

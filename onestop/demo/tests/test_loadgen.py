@@ -198,3 +198,42 @@ def test_a_synthetic_id_number_somebody_has_is_moved_to_another_county() -> None
     (row,) = plan.rows(0, 1)
     assert row[12] not in taken
     assert decrypt(row[11]) == synthetic_id_number(500, counties, shift=1)
+
+
+LOAD_UNDER_A_SIGTERM_HANDLER = """
+import signal, sys, django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from django.utils import timezone
+from onestop.core import bulkload
+from onestop.workdays.models import CalendarYear
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # as `onestop loadgen` does
+
+def build(start, count):
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        raise RuntimeError("a worker kept the command's SIGTERM handler")
+    now = bulkload.db_datetime(timezone.now())
+    return [(2000 + start + i, now, "test") for i in range(count)]
+
+bulkload.load(CalendarYear, ["year", "entered_at", "entered_by"], build, 60, chunk_size=10, workers=2)
+print(CalendarYear.objects.count())
+"""
+
+
+def test_loading_workers_die_of_sigterm_whatever_the_command_handles(tmp_path: Path) -> None:
+    """The pool ends its workers with SIGTERM. A worker that kept the command's Python
+    handler (loadgen rebuilds indexes on SIGTERM) could outlive it: the handler runs only
+    in the main thread, and a worker blocked on the pool's queue lock while a database
+    pool thread took the signal waited for ever, and the load with it (seen once on a busy
+    machine, on PostgreSQL)."""
+    env = {
+        **os.environ,
+        "ONESTOP_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "onestop.settings",
+    }
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run([sys.executable, "-c", LOAD_UNDER_A_SIGTERM_HANDLER], env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().endswith("60")
