@@ -85,14 +85,17 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "onestop.tenancy.middleware.TenantDatabaseMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "onestop.core.headers.ContentSecurityPolicyMiddleware",  # outside WhiteNoise: every response
     "onestop.core.public_url.PublicUrlMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "onestop.core.headers.PublicGZipMiddleware",  # inside WhiteNoise: static files come compressed
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "onestop.portal.middleware.RejectInvalidTextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "onestop.core.headers.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "onestop.analytics.middleware.PageViewMiddleware",
@@ -282,6 +285,25 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Sent with every response (onestop.core.headers). Scripts are the platform's own files,
+# never inline (data for scripts travels as JSON in <script type="application/json">, which
+# is not run). Styles are the platform's own style sheets: no <style> element (htmx's
+# indicator styles are turned off by its config meta tag) and no style attribute, except
+# on the dashboards, whose ECharts drawings and tooltips set style attributes
+# (`core.headers.allow_style_attributes`). No form-action: the OAuth consent form posts to
+# the platform, which redirects to the partner's registered redirect_uri, and form-action
+# would block that redirect.
+ONESTOP_CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "frame-ancestors": "'none'",
+}
 if _HTTPS:
     SECURE_SSL_REDIRECT = _env_bool("ONESTOP_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = 31536000
