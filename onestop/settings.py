@@ -255,12 +255,11 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     "onestop.core.staticfiles.VendorFileFinder",
 ]
+# Files built from npm packages at `make setup` (package.json "build", never committed):
+# the part of ECharts the dashboards draw with (assets/echarts.js), not all of it.
+ONESTOP_BUILD_DIR = BASE_DIR / "node_modules" / ".onestop-build"
 ONESTOP_VENDOR_FILES = {
-    "vendor/echarts/echarts.min.js": BASE_DIR
-    / "node_modules"
-    / "echarts"
-    / "dist"
-    / "echarts.min.js",
+    "vendor/echarts/echarts.dashboard.min.js": ONESTOP_BUILD_DIR / "echarts.min.js",
 }
 # The official table of administrative divisions (GB/T 2260), from the npm registry
 # (package.json, pinned): read when a province is provisioned, never fetched at run time.
