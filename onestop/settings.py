@@ -83,9 +83,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "onestop.core.headers.ContentSecurityPolicyMiddleware",  # first: on every response
     "onestop.tenancy.middleware.TenantDatabaseMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "onestop.core.headers.ContentSecurityPolicyMiddleware",  # outside WhiteNoise: every response
     "onestop.core.public_url.PublicUrlMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "onestop.core.headers.PublicGZipMiddleware",  # inside WhiteNoise: static files come compressed

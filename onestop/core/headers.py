@@ -44,8 +44,9 @@ def allow_style_attributes(view: View) -> View:
 
 
 class ContentSecurityPolicyMiddleware:
-    """Sends ``ONESTOP_CONTENT_SECURITY_POLICY`` with every response (static files too: it
-    sits outside WhiteNoise), unless the view sent a policy of its own."""
+    """Sends ``ONESTOP_CONTENT_SECURITY_POLICY`` with every response, unless the view sent a
+    policy of its own. First of the middleware, it also reaches static files (WhiteNoise),
+    redirects to HTTPS and answers for unknown tenants."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
