@@ -28,13 +28,19 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# Built front-end files: never committed; `npm ci` empties node_modules, and this rebuilds.
+BUILD := node_modules/.onestop-build
+ASSETS := node_modules/.installed $(BUILD)/echarts.min.js
+$(BUILD)/echarts.min.js: node_modules/.installed assets/echarts.js
+	npm run --silent build
+
 messages: $(VENV)/.base  ## compile translations (pure Python, no gettext needed)
 	$(ONESTOP) compilemessages -v 0
 
 makemessages: $(VENV)/.base  ## extract strings into locale/zh_Hans (needs GNU gettext)
 	$(ONESTOP) makemessages --locale zh_Hans --no-obsolete --no-location --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*'
 
-setup: $(VENV)/.base node_modules/.installed messages  ## install, migrate, collect static files
+setup: $(VENV)/.base $(ASSETS) messages  ## install, migrate, collect static files
 	@mkdir -p var
 	$(ONESTOP) migrate --no-input -v 0
 	$(ONESTOP) collectstatic --no-input -v 0
@@ -47,7 +53,7 @@ demo: setup  ## set up from nothing, load the demo once and serve on http://127.
 serve: setup  ## serve without loading the demo (a development installation: sandboxes allowed)
 	ONESTOP_DEMO=1 $(ONESTOP) serve --port $(PORT)
 
-lint: $(VENV)/.dev node_modules/.installed messages  ## ruff, mypy, import-linter, migrations and OpenAPI drift
+lint: $(VENV)/.dev $(ASSETS) messages  ## ruff, mypy, import-linter, migrations and OpenAPI drift
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy onestop
@@ -61,18 +67,18 @@ system-packages:  ## install the Debian packages the tests need, if missing
 test: system-packages lint  ## lint plus the whole suite, browser tests included
 	DJANGO_SETTINGS_MODULE=onestop.test_settings $(VENV)/bin/pytest
 
-test-postgres: system-packages $(VENV)/.dev node_modules/.installed messages  ## the suite again on PostgreSQL 15 (a local cluster), browser tests included
+test-postgres: system-packages $(VENV)/.dev $(ASSETS) messages  ## the suite again on PostgreSQL 15 (a local cluster), browser tests included
 	url="$$(scripts/postgres)" && DATABASE_URL="$$url" DJANGO_SETTINGS_MODULE=onestop.test_settings $(VENV)/bin/pytest -m "not crash"
 
 prod: setup  ## production mode here: PostgreSQL and Redis from Debian's packages, the demo, one worker per core
 	scripts/prod
 
 BENCH_ARGS ?=
-bench: $(VENV)/.base node_modules/.installed messages  ## the benchmark (not part of test): seed-scale data, wrk against the server, nginx ceiling
+bench: $(VENV)/.base $(ASSETS) messages  ## the benchmark (not part of test): seed-scale data, wrk against the server, nginx ceiling
 	scripts/system-packages bench
 	$(PY) bench/run.py $(BENCH_ARGS)
 
-bench-postgres: $(VENV)/.base node_modules/.installed messages  ## the benchmark on the local PostgreSQL 15 cluster
+bench-postgres: $(VENV)/.base $(ASSETS) messages  ## the benchmark on the local PostgreSQL 15 cluster
 	scripts/system-packages bench
 	url="$$(scripts/postgres)" && DATABASE_URL="$$url" $(PY) bench/run.py $(BENCH_ARGS)
 

@@ -83,16 +83,19 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "onestop.core.headers.ContentSecurityPolicyMiddleware",  # first: on every response
     "onestop.tenancy.middleware.TenantDatabaseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "onestop.core.public_url.PublicUrlMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "onestop.core.headers.PublicGZipMiddleware",  # inside WhiteNoise: static files come compressed
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "onestop.portal.middleware.RejectInvalidTextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "onestop.core.headers.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "onestop.analytics.middleware.PageViewMiddleware",
@@ -285,12 +288,11 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     "onestop.core.staticfiles.VendorFileFinder",
 ]
+# Files built from npm packages at `make setup` (package.json "build", never committed):
+# the part of ECharts the dashboards draw with (assets/echarts.js), not all of it.
+ONESTOP_BUILD_DIR = BASE_DIR / "node_modules" / ".onestop-build"
 ONESTOP_VENDOR_FILES = {
-    "vendor/echarts/echarts.min.js": BASE_DIR
-    / "node_modules"
-    / "echarts"
-    / "dist"
-    / "echarts.min.js",
+    "vendor/echarts/echarts.dashboard.min.js": ONESTOP_BUILD_DIR / "echarts.min.js",
 }
 # The official table of administrative divisions (GB/T 2260), from the npm registry
 # (package.json, pinned): read when a province is provisioned, never fetched at run time.
@@ -315,6 +317,25 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Sent with every response (onestop.core.headers). Scripts are the platform's own files,
+# never inline (data for scripts travels as JSON in <script type="application/json">, which
+# is not run). Styles are the platform's own style sheets: no <style> element (htmx's
+# indicator styles are turned off by its config meta tag) and no style attribute, except
+# on the dashboards, whose ECharts drawings and tooltips set style attributes
+# (`core.headers.allow_style_attributes`). No form-action: the OAuth consent form posts to
+# the platform, which redirects to the partner's registered redirect_uri, and form-action
+# would block that redirect.
+ONESTOP_CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "frame-ancestors": "'none'",
+}
 if _HTTPS:
     SECURE_SSL_REDIRECT = _env_bool("ONESTOP_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = 31536000

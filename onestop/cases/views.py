@@ -33,6 +33,7 @@ from onestop.core.errors import OnestopError
 from onestop.identity.access import actor_for
 from onestop.identity.models import User
 from onestop.identity.views import citizen_required
+from onestop.tenancy.access import access_tenant_by_code
 from onestop.tenancy.models import Tenant
 from onestop.workdays.calendar import WorkCalendar
 
@@ -68,8 +69,17 @@ def _attach_files(request: HttpRequest, tenant: Tenant, user: User,
     return attached
 
 
+def apply(request: HttpRequest, tenant: str, code: str) -> HttpResponseBase:
+    """Starting an application writes a draft: only a POST (the guide's button) does. A GET
+    (a link, a prefetch, the way back from the login page) leads to the guide, which has
+    the button."""
+    if request.method != "POST":
+        return redirect("catalogue:guide", access_tenant_by_code(tenant).code, code)
+    return _start_application(request, tenant, code)
+
+
 @citizen_required
-def apply(request: HttpRequest, tenant: Tenant, user: User, code: str) -> HttpResponse:
+def _start_application(request: HttpRequest, tenant: Tenant, user: User, code: str) -> HttpResponse:
     item = access_service_item(tenant, code)
     try:
         draft = actions.start_application(

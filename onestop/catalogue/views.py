@@ -38,9 +38,9 @@ def search(request: HttpRequest, tenant: str) -> HttpResponse:
         "departments": departments_with_counts(owner),
         "themes": themes_with_counts(owner),
     }
-    template = (
-        "catalogue/_results.html" if request.headers.get("HX-Request") else "catalogue/search.html"
-    )
+    # Live search (htmx) swaps the results in and the count into the status line.
+    context["live"] = bool(request.headers.get("HX-Request"))
+    template = "catalogue/_results.html" if context["live"] else "catalogue/search.html"
     return render(request, template, context, status=status)
 
 

@@ -18,6 +18,7 @@ from onestop.analytics.figures import tenant_figures
 from onestop.cases import kpis as cases_kpis
 from onestop.catalogue.access import item_names
 from onestop.console.views import _context, console_page
+from onestop.core.headers import allow_style_attributes
 from onestop.identity.permissions import Permission, is_platform_operator
 from onestop.portal.views import render_error
 from onestop.tenancy.access import all_tenants, department_names, public_tenants, tenant_database
@@ -49,7 +50,14 @@ def _csv(name: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
     return response
 
 
+def _table(headers: list[str], *columns: list[Any]) -> dict[str, Any]:
+    """A chart's figures as a table (its first column heads the rows): what the chart's
+    tooltips show, for keyboards, screen readers and anyone who wants the numbers."""
+    return {"headers": headers, "rows": [list(row) for row in zip(*columns, strict=True)]}
+
+
 @console_page(Permission.VIEW_DASHBOARD)
+@allow_style_attributes
 def dashboard(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
     days, first, last = _range(request)
     figures = tenant_figures(tenant)
@@ -74,7 +82,7 @@ def dashboard(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
     items = item_names(tenant, [k for k, _n in top_items])
     departments = department_names(tenant, [k for k, _n in top_departments])
     english = (request.LANGUAGE_CODE or "").startswith("en")
-    charts = {
+    charts: dict[str, Any] = {
         "days": [d.isoformat() for d, _v, _u in traffic],
         "views": [v for _d, v, _u in traffic],
         "visitors": [u for _d, _v, u in traffic],
@@ -86,17 +94,27 @@ def dashboard(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
         "labels": {"views": _("Page views"), "visitors": _("Unique visitors"), "received": _("Cases received"),
                    "decided": _("Cases decided"), "on_time": _("On-time rate"), "satisfaction": _("Satisfaction")},
     }  # fmt: skip
+    labels = charts["labels"]
+    tables = {  # the department leaderboard's chart has its table on the page already
+        "traffic": _table([_("Day"), labels["views"], labels["visitors"]], charts["days"], charts["views"],
+                          charts["visitors"]),
+        "cases": _table([_("Day"), labels["received"], labels["decided"]], charts["days"], charts["received"],
+                        charts["decided"]),
+        "states": _table([_("State"), _("Cases")], [s[0] for s in charts["states"]],
+                         [s[1] for s in charts["states"]]),
+    }  # fmt: skip
     services = figures["services_total"]
     context = _context(
         request, tenant, user, figures=figures, days=days, ranges=RANGES, first=first, last=last, board=board,
         zero_trip_rate=figures["services_zero_trip"] / services if services else None,
-        committed_limit=cases_kpis.average_committed_limit(tenant), charts=charts,
+        committed_limit=cases_kpis.average_committed_limit(tenant), charts=charts, tables=tables,
         top_items=[(items.get(k, k), n) for k, n in top_items],
         top_departments=[(departments.get(k, k), n) for k, n in top_departments],
     )  # fmt: skip
     return render(request, "console/dashboard.html", context)
 
 
+@allow_style_attributes
 def platform_dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
@@ -108,7 +126,8 @@ def platform_dashboard(request: HttpRequest) -> HttpResponse:
             request, "permission_denied", _("You do not have permission to do this."), 403
         )
     days, first, last = _range(request)
-    rows, series = [], []
+    rows: list[tuple[Tenant, dict[str, Any]]] = []
+    series: list[dict[str, Any]] = []
     for tenant in all_tenants():
         with tenant_database(tenant.code):  # each tenant's figures where it lives
             figures = tenant_figures(tenant)
@@ -124,10 +143,13 @@ def platform_dashboard(request: HttpRequest) -> HttpResponse:
             ["tenant", *keys],
             [[t.code, *(f[k] for k in keys)] for t, f in rows],
         )
-    charts = {
+    charts: dict[str, Any] = {
         "days": [(first + timedelta(days=n)).isoformat() for n in range(days)],
         "series": series,
     }
-    context = {"rows": rows, "totals": totals, "charts": charts, "days": days, "ranges": RANGES, "console": True,
-               "staff_user": user}  # fmt: skip
+    table = _table(
+        [_("Day"), *(s["name"] for s in series)], charts["days"], *(s["views"] for s in series)
+    )
+    context = {"rows": rows, "totals": totals, "charts": charts, "table": table, "days": days, "ranges": RANGES,
+               "console": True, "staff_user": user}  # fmt: skip
     return render(request, "console/platform.html", context)

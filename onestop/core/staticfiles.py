@@ -25,16 +25,17 @@ class ManifestOrAppStaticStorage(CompressedManifestStaticFilesStorage):
 
 
 class VendorFileFinder(BaseFinder):
-    """Single files of installed front-end packages, under the names the pages use
+    """Single files of installed or built front-end packages, under the names the pages use
     (``ONESTOP_VENDOR_FILES``: static name to path), for packages whose folder holds far
-    more than the pages need (ECharts' dist is 50 MB; the pages load one file)."""
+    more than the pages need (ECharts' dist is 50 MB; the dashboards load one bundle of
+    the part they use, built at `make setup`)."""
 
     def _files(self) -> dict[str, Path]:
         return {name: Path(path) for name, path in settings.ONESTOP_VENDOR_FILES.items()}
 
     def check(self, **kwargs: Any) -> list[checks.CheckMessage]:
         return [
-            checks.Warning(f"{path} is missing: run `npm ci`", id="onestop.W002")
+            checks.Warning(f"{path} is missing: run `make setup`", id="onestop.W002")
             for name, path in self._files().items()
             if not path.exists()
         ]

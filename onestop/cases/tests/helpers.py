@@ -32,7 +32,7 @@ def logged_in(phone: str) -> Client:
 
 def apply(client: Client, item_code: str, *, county: str = "440106") -> str:
     """Fill every step, upload every material, submit; the case number."""
-    response = client.get(f"/gd/services/{item_code}/apply/")
+    response = client.post(f"/gd/services/{item_code}/apply/")
     assert response.status_code == 302, response.content[:500]
     base = response["Location"].rsplit("/", 2)[0]
     step1 = client.get(f"{base}/1/").content.decode()

@@ -28,7 +28,7 @@ def test_apply_accept_approve_conclude_and_rate(server_url: str, browser, tmp_pa
     # The citizen finds the guide and applies.
     browser_log_in(citizen, server_url, CITIZEN, f"/gd/services/{item.code}/")
     expect(citizen.get_by_text("零跑动：全程网上办理")).to_be_visible()
-    citizen.get_by_role("link", name="在线申请").click()
+    citizen.get_by_role("button", name="在线申请").click()
     expect(citizen.get_by_text("第 1 步")).to_be_visible()
     expect(citizen.get_by_text("申请人（来自实名认证信息）")).to_be_visible()
     citizen.get_by_label("办理地区").select_option("440106")
@@ -81,7 +81,8 @@ def test_apply_accept_approve_conclude_and_rate(server_url: str, browser, tmp_pa
 
     # A second application takes the ID card and the new card from the wallet: no upload.
     second = next(i for i in PROVINCE.items if i.name == "失业保险金申领")
-    citizen.goto(f"{server_url}/gd/services/{second.code}/apply/")
+    citizen.goto(f"{server_url}/gd/services/{second.code}/")
+    citizen.get_by_role("button", name="在线申请").click()
     citizen.get_by_label("办理地区").select_option("440106")
     citizen.get_by_label("送达地址").fill("广东省广州市天河区演示路1号")
     citizen.get_by_role("button", name="保存并继续").click()

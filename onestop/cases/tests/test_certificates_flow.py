@@ -42,7 +42,7 @@ def test_an_approved_case_ends_with_its_certificate_in_the_wallet(
 
 
 def test_a_wallet_certificate_replaces_the_upload(citizen: Client, id_card: Certificate) -> None:
-    response = citizen.get(f"/gd/services/{rs_person_item().code}/apply/")
+    response = citizen.post(f"/gd/services/{rs_person_item().code}/apply/")
     base = response["Location"].rsplit("/", 2)[0]
     citizen.post(f"{base}/1/", {"address": "广东省广州市天河区演示路1号", "county": "440106"})
     citizen.post(f"{base}/2/", {"purpose": "测试", "pledge": "on"})
@@ -66,7 +66,7 @@ def test_a_revoked_certificate_no_longer_meets_a_material(
 ) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = citizen.get(f"/gd/services/{rs_person_item().code}/apply/")
+    response = citizen.post(f"/gd/services/{rs_person_item().code}/apply/")
     base = response["Location"].rsplit("/", 2)[0]
     citizen.post(f"{base}/1/", {"address": "广东省广州市天河区演示路1号", "county": "440106"})
     citizen.post(f"{base}/2/", {"purpose": "测试", "pledge": "on"})

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from onestop.cases.actions import deem_late_acceptances, escalate_overdue
-from onestop.cases.models import Case, RectificationTicket, Upload
+from onestop.cases.models import Application, Case, RectificationTicket, Upload
 from onestop.cases.tests.helpers import (
     CITIZEN,
     HEAD,
@@ -22,6 +22,7 @@ from onestop.cases.tests.helpers import (
     rs_person_item,
 )
 from onestop.core.actors import Actor
+from onestop.core.models import AuditEntry
 from onestop.identity.tests.helpers import register
 from onestop.messaging.phones import phone_hash
 from onestop.workdays.calendar import WorkCalendar
@@ -44,6 +45,27 @@ def test_a_citizen_applies_and_the_case_is_received_and_routed(citizen: Client) 
     assert all(m.upload_id for m in case.materials.exclude(name="申请表"))
 
 
+def test_only_a_post_starts_an_application_and_a_get_writes_nothing(citizen: Client) -> None:
+    item = rs_person_item()
+    drafts, entries = Application.objects.count(), AuditEntry.objects.count()
+    # A link, a prefetch or the way back from the login page: led to the guide's button.
+    guide_url = f"/gd/services/{item.code}/"
+    looked = citizen.get(f"{guide_url}apply/")
+    assert looked.status_code == 302 and looked["Location"] == guide_url
+    assert Client().get(f"{guide_url}apply/")["Location"] == guide_url
+    assert (Application.objects.count(), AuditEntry.objects.count()) == (drafts, entries)
+    guide = citizen.get(f"/gd/services/{item.code}/").content.decode()
+    assert re.search(rf'<form method="post" action="/gd/services/{item.code}/apply/">', guide)
+    started = citizen.post(f"/gd/services/{item.code}/apply/")
+    assert started.status_code == 302
+    assert re.fullmatch(r"/gd/me/applications/\d+/1/", started["Location"])
+    assert Application.objects.count() == drafts + 1
+    # Not logged in, the button leads to the login page, which comes back to the guide.
+    anonymous = Client().post(f"/gd/services/{item.code}/apply/")
+    assert anonymous["Location"] == f"/gd/accounts/login/?next=/gd/services/{item.code}/apply/"
+    assert Application.objects.count() == drafts + 1
+
+
 def test_uploads_are_stored_under_our_name_and_checked_by_content(citizen: Client) -> None:
     item = rs_person_item()
     apply(citizen, item.code)
@@ -60,7 +82,7 @@ def test_uploads_are_stored_under_our_name_and_checked_by_content(citizen: Clien
 def test_a_file_that_is_not_what_it_claims_is_refused(citizen: Client) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = citizen.get(f"/gd/services/{rs_person_item().code}/apply/")
+    response = citizen.post(f"/gd/services/{rs_person_item().code}/apply/")
     base = response["Location"].rsplit("/", 2)[0]
     fake = SimpleUploadedFile(
         "photo.pdf", b"MZ\x90\x00 not a pdf" * 200, content_type="application/pdf"
@@ -72,7 +94,7 @@ def test_a_file_that_is_not_what_it_claims_is_refused(citizen: Client) -> None:
 def test_submitting_needs_the_items_identity_level() -> None:
     newcomer = Client()
     register(newcomer, "13812340001")
-    response = newcomer.get(f"/gd/services/{rs_person_item().code}/apply/")
+    response = newcomer.post(f"/gd/services/{rs_person_item().code}/apply/")
     base = response["Location"].rsplit("/", 2)[0]
     review = newcomer.post(f"{base}/4/")
     assert review.status_code == 403 and "trust_level_too_low" in review.content.decode()
@@ -80,7 +102,7 @@ def test_submitting_needs_the_items_identity_level() -> None:
 
 
 def test_a_step_with_bad_answers_is_refused_naming_the_field(citizen: Client) -> None:
-    response = citizen.get(f"/gd/services/{rs_person_item().code}/apply/")
+    response = citizen.post(f"/gd/services/{rs_person_item().code}/apply/")
     base = response["Location"].rsplit("/", 2)[0]
     refused = citizen.post(f"{base}/1/", {"address": "短", "county": "999999"})
     assert refused.status_code == 422
@@ -244,7 +266,8 @@ def test_an_image_claiming_too_many_pixels_is_refused_before_it_is_kept(citizen:
 
     from onestop.core.tests.test_images import png_claiming, real_png
 
-    base = citizen.get(f"/gd/services/{rs_person_item().code}/apply/")["Location"].rsplit("/", 2)[0]
+    started = citizen.post(f"/gd/services/{rs_person_item().code}/apply/")
+    base = started["Location"].rsplit("/", 2)[0]
     before = Upload.objects.count()
     bomb = SimpleUploadedFile("scan.png", png_claiming(50_000, 50_000), content_type="image/png")
     refused = citizen.post(f"{base}/3/", {"material-1": bomb})
@@ -300,7 +323,7 @@ def test_an_instant_item_says_done_on_the_spot_not_zero_working_days(citizen: Cl
 
     item = next(i for i in PROVINCE.items if i.committed_limit_days == 0 and i.min_trust_level <= 3
                 and i.audience == "person")  # fmt: skip
-    base = citizen.get(f"/gd/services/{item.code}/apply/")["Location"].rsplit("/", 2)[0]
+    base = citizen.post(f"/gd/services/{item.code}/apply/")["Location"].rsplit("/", 2)[0]
     review = citizen.get(f"{base}/4/").content.decode()
     assert "即办" in review and "0 个工作日" not in review and "0 working days" not in review
 

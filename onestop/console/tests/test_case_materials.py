@@ -42,7 +42,9 @@ def id_card() -> Certificate:
 def _apply(citizen: Client, **choices: str) -> str:
     """Apply for the demo officer's item with the ID card (material 1) met as chosen
     (``wallet-1`` or ``fetch-1``) and the photo uploaded; the case number."""
-    base = citizen.get(f"/gd/services/{rs_person_item().code}/apply/")["Location"].rsplit("/", 2)[0]
+    base = citizen.post(f"/gd/services/{rs_person_item().code}/apply/")["Location"].rsplit("/", 2)[
+        0
+    ]
     citizen.post(f"{base}/1/", {"address": "广东省广州市天河区演示路1号", "county": "440106"})
     citizen.post(f"{base}/2/", {"purpose": "测试", "pledge": "on"})
     photo = SimpleUploadedFile("p.pdf", PDF, content_type="application/pdf")

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import os
+import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.utils import timezone
 
 from onestop.analytics.actions import DayTraffic, do_import_traffic_history
@@ -68,3 +72,55 @@ def test_the_platform_operator_sees_every_tenant() -> None:
     from onestop.catalogue.models import ServiceItem
 
     assert int(gd[1]) == ServiceItem.objects.filter(tenant__code="gd", status="published").count()
+
+
+def _chart_data(html: str) -> dict:  # type: ignore[type-arg]
+    found = re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', html, re.S)
+    assert found
+    return json.loads(found.group(1))  # type: ignore[no-any-return]
+
+
+def _tables(html: str) -> list[list[list[str]]]:
+    """The chart tables' rows, each a list of its cells' text."""
+    tables = re.findall(r'<details class="chart-table">.*?<tbody>(.*?)</tbody>', html, re.S)
+    return [[re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", row) for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+            for body in tables]  # fmt: skip
+
+
+def test_every_chart_has_its_figures_in_a_table() -> None:
+    html = logged_in(OPERATOR).get("/console/gd/dashboard/?days=30").content.decode()
+    data = _chart_data(html)
+    traffic, cases, states = _tables(html)
+    assert traffic == [
+        [d, str(v), str(u)]
+        for d, v, u in zip(data["days"], data["views"], data["visitors"], strict=True)
+    ]
+    assert cases == [
+        [d, str(r), str(c)]
+        for d, r, c in zip(data["days"], data["received"], data["decided"], strict=True)
+    ]
+    assert states == [[name, str(n)] for name, n in data["states"]] and states
+    # The leaderboard's chart draws the table under it: one row per department.
+    board = re.search(r'id="chart-board".*?<tbody>(.*?)</tbody>', html, re.S)
+    assert board and board.group(1).count("<tr>") == len(data["board"])
+
+    platform = logged_in("13900139009").get("/platform/?days=7").content.decode()
+    data = _chart_data(platform)
+    (table,) = _tables(platform)
+    assert [row[0] for row in table] == data["days"]
+    assert [[int(v) for v in row[1:]] for row in table] == [
+        list(day) for day in zip(*(s["views"] for s in data["series"]), strict=True)
+    ]
+
+
+def test_the_dashboards_load_a_small_echarts_after_the_page() -> None:
+    for html in (logged_in(OPERATOR).get("/console/gd/dashboard/").content.decode(),
+                 logged_in("13900139009").get("/platform/").content.decode()):  # fmt: skip
+        scripts = re.findall(r"<script ([^>]*)></script>", html)
+        assert scripts and all(" defer" in s for s in scripts if "src=" in s), scripts
+        (echarts,) = [s for s in scripts if "vendor/echarts/" in s]
+        name = re.search(r'src="/static/(vendor/echarts/[^"]+?)(\.[0-9a-f]{12})?\.js"', echarts)
+        assert name
+        # Only the charts and components the dashboards draw with, bundled at `make setup`.
+        bundle = finders.find(name.group(1) + ".js")
+        assert bundle and 100_000 < os.path.getsize(str(bundle)) < 700_000

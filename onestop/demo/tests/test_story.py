@@ -105,7 +105,7 @@ def test_the_demo_citizen_starts_with_an_application_in_every_state_and_a_certif
     # The draft waits at its item's "Apply online", its first step answered.
     draft = Application.objects.get(applicant=user, submitted_at__isnull=True)
     assert draft.data["county"] and draft.data["address"]
-    reopened = citizen.get(f"/gd/services/{draft.item.code}/apply/")
+    reopened = citizen.post(f"/gd/services/{draft.item.code}/apply/")
     assert reopened["Location"] == f"/gd/me/applications/{draft.pk}/1/"
 
 

@@ -87,7 +87,7 @@ def test_a_material_fetched_with_consent_needs_no_upload_and_no_legal_basis(
 
     from onestop.cases.tests.helpers import PDF
 
-    response = citizen.get(f"/gd/services/{rs_person_item().code}/apply/")
+    response = citizen.post(f"/gd/services/{rs_person_item().code}/apply/")
     base = response["Location"].rsplit("/", 2)[0]
     citizen.post(f"{base}/1/", {"address": "广东省广州市天河区演示路1号", "county": "440106"})
     citizen.post(f"{base}/2/", {"purpose": "测试", "pledge": "on"})

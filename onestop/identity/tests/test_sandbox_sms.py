@@ -151,7 +151,8 @@ def test_the_outbox_pages_exist_only_with_the_sandbox_backend() -> None:
             .post("/gd/accounts/register/", {"step": "code", "phone": "13912345630"})
             .content.decode()
         )
-        assert carrier.sent and not CODE.search(page)  # a real carrier's text is on the phone only
+        shown = re.sub(r'/static/[^"]+', "", page)  # hashed file names may hold six digits
+        assert carrier.sent and not CODE.search(shown)  # a real carrier's text is on the phone only
 
 
 def test_the_outbox_shows_local_times_and_no_empty_notices() -> None:
