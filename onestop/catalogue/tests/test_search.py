@@ -161,3 +161,11 @@ def test_filter_counts_are_cached_until_the_catalogue_changes(
     do_withdraw_service_item(actor=Actor.system(), tenant=tenant, code=item.code, reason="test")
     after = {d.code: d.item_count for d in departments_with_counts(tenant)}
     assert after.get(item.department.code, 0) == before[item.department.code] - 1
+
+
+def test_a_refused_search_says_what_is_wrong_in_words(client_zh) -> None:  # type: ignore[no-untyped-def]
+    """A code may stand, labelled and in small print, beside the words; never alone."""
+    page = client_zh.get("/gd/services/", {"page": "abc"}).content.decode()
+    box = page.split('class="card error-box"', 1)[1].split("</div>", 1)[0]
+    assert "错误代码: invalid_parameter" in box or "错误代码：invalid_parameter" in box
+    assert '<p class="error-code">invalid_parameter</p>' not in page
