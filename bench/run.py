@@ -42,15 +42,43 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TENANT = "gd"
 CITIZEN, PASSWORD = "13800138000", "Onestop-Demo-2019"  # the demo citizen (demo data)
-SEARCHES = ["社保", "营业执照", "护照", "sb", "yyzz", "hukou", "出生登记", "公积金提取", "驾驶证", "jsz",
-            "不动产登记", "医保", "退休", "失业", "居住证", "gjj", "business licence", "结婚登记", "残疾", "老年"]  # fmt: skip
-ANSWERS = {"address": "广东省广州市天河区演示路1号", "county": "440106", "purpose": "性能测试",
-           "pledge": True}  # fmt: skip
+SEARCHES = [
+    "社保",
+    "营业执照",
+    "护照",
+    "sb",
+    "yyzz",
+    "hukou",
+    "出生登记",
+    "公积金提取",
+    "驾驶证",
+    "jsz",
+    "不动产登记",
+    "医保",
+    "退休",
+    "失业",
+    "居住证",
+    "gjj",
+    "business licence",
+    "结婚登记",
+    "残疾",
+    "老年",
+]
+ANSWERS = {
+    "address": "广东省广州市天河区演示路1号",
+    "county": "440106",
+    "purpose": "性能测试",
+    "pledge": True,
+}
 PDF = b"%PDF-1.4\n% a scanned material\n" + b"0" * 2048
 GOALS = {  # requests per second at least, p99 at most (ms): the issue's goals on 2 cores
-    "mixed_reads": (3000, 50), "submissions": (500, None), "my_applications": (None, 20),
-    "verifications": (5000, None), "search": (None, 20), "search_rare": (None, 20),
-}  # fmt: skip
+    "mixed_reads": (3000, 50),
+    "submissions": (500, None),
+    "my_applications": (None, 20),
+    "verifications": (5000, None),
+    "search": (None, 20),
+    "search_rare": (None, 20),
+}
 
 
 @dataclass
@@ -84,8 +112,13 @@ def run(argv: list[str], env: dict[str, str], **kwargs: Any) -> subprocess.Compl
 
 
 def shell(code: str, env: dict[str, str]) -> str:
-    return subprocess.run([str(BIN / "onestop"), "shell", "-c", textwrap.dedent(code)], env=env,
-                          check=True, text=True, capture_output=True).stdout  # fmt: skip
+    return subprocess.run(
+        [str(BIN / "onestop"), "shell", "-c", textwrap.dedent(code)],
+        env=env,
+        check=True,
+        text=True,
+        capture_output=True,
+    ).stdout
 
 
 def prepare(env: dict[str, str], var: Path, scale: dict[str, int], postgres: bool) -> None:
@@ -96,11 +129,14 @@ def prepare(env: dict[str, str], var: Path, scale: dict[str, int], postgres: boo
         run([str(BIN / "onestop"), "migrate", "--no-input", "-v", "0"], env)
         return
     if postgres:
-        shell("""
+        shell(
+            """
             from django.db import connection
             with connection.cursor() as c:
                 c.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-        """, env)  # fmt: skip
+        """,
+            env,
+        )
     shutil.rmtree(var, ignore_errors=True)
     var.mkdir(parents=True)
     onestop = str(BIN / "onestop")
@@ -162,8 +198,15 @@ class Session:
     def request(
         self, path: str, data: bytes | None = None, headers: dict[str, str] | None = None
     ) -> tuple[int, bytes]:
-        request = urllib.request.Request(self.url + path, data=data, headers={  # noqa: S310 (127.0.0.1)
-            "X-CSRFToken": self.cookie("csrftoken"), "Referer": self.url + "/", **(headers or {})})  # fmt: skip
+        request = urllib.request.Request(  # noqa: S310 - the URL was checked to be http(s)
+            self.url + path,
+            data=data,
+            headers={
+                "X-CSRFToken": self.cookie("csrftoken"),
+                "Referer": self.url + "/",
+                **(headers or {}),
+            },
+        )
         try:
             with self.opener.open(request, timeout=30) as response:
                 return response.status, response.read()
@@ -172,30 +215,50 @@ class Session:
 
     def upload(self, order: int) -> int:
         boundary = uuid.uuid4().hex
-        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"material_order\"\r\n\r\n{order}\r\n"
-                f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"scan.pdf\"\r\n"
-                "Content-Type: application/pdf\r\n\r\n").encode() + PDF + f"\r\n--{boundary}--\r\n".encode()  # fmt: skip
-        status, answer = self.request(f"/api/v1/tenants/{TENANT}/uploads", body,
-                                      {"Content-Type": f"multipart/form-data; boundary={boundary}"})  # fmt: skip
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="material_order"\r\n\r\n{order}\r\n'
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="scan.pdf"\r\n'
+                "Content-Type: application/pdf\r\n\r\n"
+            ).encode()
+            + PDF
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        status, answer = self.request(
+            f"/api/v1/tenants/{TENANT}/uploads",
+            body,
+            {"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
         if status != 201:
             raise SystemExit(f"could not upload a material ({status}: {answer[:200]!r})")
         return int(json.loads(answer)["id"])
 
     def log_in(self) -> None:
         self.request(f"/{TENANT}/accounts/login/")
-        form = urllib.parse.urlencode({"phone": CITIZEN, "password": PASSWORD, "method": "password",
-                                       "csrfmiddlewaretoken": self.cookie("csrftoken")}).encode()  # fmt: skip
-        status, _ = self.request(f"/{TENANT}/accounts/login/", form,
-                                 {"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+        form = urllib.parse.urlencode(
+            {
+                "phone": CITIZEN,
+                "password": PASSWORD,
+                "method": "password",
+                "csrfmiddlewaretoken": self.cookie("csrftoken"),
+            }
+        ).encode()
+        status, _ = self.request(
+            f"/{TENANT}/accounts/login/", form, {"Content-Type": "application/x-www-form-urlencoded"}
+        )
         if status not in (200, 302) or not self.cookie("onestop_session"):
             raise SystemExit(f"could not log in as the demo citizen ({status})")
 
 
 def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     workers = str(os.cpu_count() or 1)
-    server = subprocess.Popen([str(BIN / "onestop"), "serve", "--port", str(port), "--workers", workers],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)  # fmt: skip
+    server = subprocess.Popen(
+        [str(BIN / "onestop"), "serve", "--port", str(port), "--workers", workers],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -227,12 +290,12 @@ def wrk_script(requests: list[dict[str, Any]], unique_key: bool) -> str:
     Idempotency-Key."""
     entries = []
     for r in requests:
-        headers = ", ".join(
-            f"[ {lua_string(k)} ] = {lua_string(v)}" for k, v in r.get("headers", {}).items()
-        )
+        headers = ", ".join(f"[ {lua_string(k)} ] = {lua_string(v)}" for k, v in r.get("headers", {}).items())
         body = lua_string(r["body"]) if r.get("body") else "nil"
-        entries.append(f"{{method = {lua_string(r.get('method', 'GET'))}, path = {lua_string(r['path'])}, "
-                       f"headers = {{{headers}}}, body = {body}}}")  # fmt: skip
+        entries.append(
+            f"{{method = {lua_string(r.get('method', 'GET'))}, path = {lua_string(r['path'])}, "
+            f"headers = {{{headers}}}, body = {body}}}"
+        )
     return textwrap.dedent("""
         local requests = {%s}
         local n, counter, prefix = 0, 0, tostring(os.time()) .. tostring(math.random(1, 1e9))
@@ -257,13 +320,31 @@ def wrk_script(requests: list[dict[str, Any]], unique_key: bool) -> str:
     """) % (",\n".join(entries), "true" if unique_key else "false")
 
 
-def drive(url: str, requests: list[dict[str, Any]], *, duration: int, connections: int,
-          unique_key: bool = False) -> dict[str, Any]:  # fmt: skip
+def drive(
+    url: str, requests: list[dict[str, Any]], *, duration: int, connections: int, unique_key: bool = False
+) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(wrk_script(requests, unique_key))
     try:
-        out = subprocess.run(["wrk", "-t", "1", "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s",
-                              "-s", script.name, url], check=True, text=True, capture_output=True).stdout  # fmt: skip
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t",
+                "1",
+                "-c",
+                str(connections),
+                "-d",
+                f"{duration}s",
+                "--timeout",
+                "10s",
+                "-s",
+                script.name,
+                url,
+            ],
+            check=True,
+            text=True,
+            capture_output=True,
+        ).stdout
     finally:
         os.unlink(script.name)
     figures = json.loads(out.strip().splitlines()[-1])
@@ -292,8 +373,12 @@ def start_nginx(root: Path, port: int) -> subprocess.Popen[bytes]:
     )
     (root / "tmp").mkdir(exist_ok=True)
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    process = subprocess.Popen([nginx, "-c", str(conf), "-p", str(root)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+    process = subprocess.Popen(
+        [nginx, "-c", str(conf), "-p", str(root)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
@@ -306,11 +391,11 @@ def start_nginx(root: Path, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("nginx did not start")
 
 
-def scenarios(
-    session: Session, env: dict[str, str]
-) -> dict[str, tuple[str, list[dict[str, Any]], bool]]:
+def scenarios(session: Session, env: dict[str, str]) -> dict[str, tuple[str, list[dict[str, Any]], bool]]:
     """Each scenario: what it is, its requests, whether each needs its own Idempotency-Key."""
-    facts = json.loads(shell(f"""
+    facts = json.loads(
+        shell(
+            f"""
         import json
         from onestop.cases.models import Case
         from onestop.catalogue.models import ServiceItem
@@ -325,7 +410,12 @@ def scenarios(
                      .order_by("?").values_list("name", flat=True)[:20000])
         certificate = Certificate.objects.filter(tenant__code="{TENANT}", revoked_at=None).first()
         print(json.dumps({{"items": items, "cases": cases, "local": local, "credential": credential_of(certificate)}}))
-    """, env).strip().splitlines()[-1])  # fmt: skip
+    """,
+            env,
+        )
+        .strip()
+        .splitlines()[-1]
+    )
     cookie = session.headers()
     page = {"headers": {"Cookie": cookie["Cookie"], "Accept-Language": "zh-Hans"}}
     reads = [{"path": f"/{TENANT}/services/", **page}]
@@ -334,31 +424,51 @@ def scenarios(
     reads += [{"path": f"/{TENANT}/me/cases/{number}/", **page} for number in facts["cases"][:10]]
     item, uploads = submittable_item(session, env)
     json_post = {"Content-Type": "application/json", **cookie}
-    submission = {"method": "POST", "path": f"/api/v1/tenants/{TENANT}/applications", "headers": json_post,
-                  "body": json.dumps({"item": item, "uploads": uploads, "answers": ANSWERS}, ensure_ascii=False)}  # fmt: skip
-    verification = {"method": "POST", "path": "/api/v1/certificates/verify",
-                    "headers": {"Content-Type": "application/json"},
-                    "body": json.dumps(facts["credential"], ensure_ascii=False)}  # fmt: skip
-    searches = [{"path": f"/api/v1/tenants/{TENANT}/services?" + urllib.parse.urlencode({"q": q})}
-                for q in SEARCHES]  # fmt: skip
+    submission = {
+        "method": "POST",
+        "path": f"/api/v1/tenants/{TENANT}/applications",
+        "headers": json_post,
+        "body": json.dumps({"item": item, "uploads": uploads, "answers": ANSWERS}, ensure_ascii=False),
+    }
+    verification = {
+        "method": "POST",
+        "path": "/api/v1/certificates/verify",
+        "headers": {"Content-Type": "application/json"},
+        "body": json.dumps(facts["credential"], ensure_ascii=False),
+    }
+    searches = [
+        {"path": f"/api/v1/tenants/{TENANT}/services?" + urllib.parse.urlencode({"q": q})} for q in SEARCHES
+    ]
     # The long tail: names of local implementations, each asked once or twice in a run.
-    rare = [{"path": f"/api/v1/tenants/{TENANT}/services?" + urllib.parse.urlencode({"q": name})}
-            for name in facts["local"]]  # fmt: skip
+    rare = [
+        {"path": f"/api/v1/tenants/{TENANT}/services?" + urllib.parse.urlencode({"q": name})}
+        for name in facts["local"]
+    ]
     return {
         "mixed_reads": ("portal pages: catalogue, guides, my applications, case status", reads, False),
-        "my_applications": ("the citizen's list of cases (/me/cases/)", [{"path": f"/{TENANT}/me/cases/", **page}], False),
+        "my_applications": (
+            "the citizen's list of cases (/me/cases/)",
+            [{"path": f"/{TENANT}/me/cases/", **page}],
+            False,
+        ),
         "submissions": ("durable API submissions, each with its own Idempotency-Key", [submission], True),
-        "verifications": ("certificate verification (API, Ed25519 proof and status list)", [verification], False),
+        "verifications": (
+            "certificate verification (API, Ed25519 proof and status list)",
+            [verification],
+            False,
+        ),
         "search": ("catalogue search (API), 20 popular queries", searches, False),
         "search_rare": ("catalogue search (API), 20,000 distinct queries", rare, False),
-    }  # fmt: skip
+    }
 
 
 def submittable_item(session: Session, env: dict[str, str]) -> tuple[str, dict[str, int]]:
     """A zero-trip item the demo citizen can apply for with the benchmark's answers, and
     its required materials, uploaded once: every submission claims the same files, as a
     citizen reusing a scan would."""
-    candidates = json.loads(shell(f"""
+    candidates = json.loads(
+        shell(
+            f"""
         import json
         from django.db.models import Count, Q
         from onestop.catalogue.models import ServiceItem
@@ -370,20 +480,30 @@ def submittable_item(session: Session, env: dict[str, str]) -> tuple[str, dict[s
                  .order_by("needed", "code")[:40])
         print(json.dumps([[i.code, [m.order for m in i.materials.all() if m.required and not m.filled_online]]
                           for i in items]))
-    """, env).strip().splitlines()[-1])  # fmt: skip
+    """,
+            env,
+        )
+        .strip()
+        .splitlines()[-1]
+    )
     for code, orders in candidates:
         uploads = {str(order): session.upload(order) for order in orders}
         body = json.dumps({"item": code, "uploads": uploads, "answers": ANSWERS}).encode()
-        status, _ = session.request(f"/api/v1/tenants/{TENANT}/applications", body,
-                                    {"Content-Type": "application/json", "Idempotency-Key": f"probe-{code}-{time.time()}"})  # fmt: skip
+        status, _ = session.request(
+            f"/api/v1/tenants/{TENANT}/applications",
+            body,
+            {"Content-Type": "application/json", "Idempotency-Key": f"probe-{code}-{time.time()}"},
+        )
         if status == 201:
             return code, uploads
     raise SystemExit("no item of the demo tenant can be applied for with the benchmark's answers")
 
 
 def table(results: list[Result]) -> str:
-    lines = [f"{'scenario':<16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ceiling req/s':>14} {'ratio':>7} {'errors':>7}  goal",
-             "-" * 96]  # fmt: skip
+    lines = [
+        f"{'scenario':<16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ceiling req/s':>14} {'ratio':>7} {'errors':>7}  goal",
+        "-" * 96,
+    ]
     for r in results:
         rps_goal, p99_goal = GOALS.get(r.scenario, (None, None))
         goal = ", ".join(
@@ -395,8 +515,10 @@ def table(results: list[Result]) -> str:
             if g
         )
         met = (not rps_goal or r.rps >= rps_goal) and (not p99_goal or r.p99_ms <= p99_goal)
-        lines.append(f"{r.scenario:<16} {r.rps:>8.0f} {r.p50_ms:>8.1f} {r.p99_ms:>8.1f} {r.ceiling_rps:>14.0f} "
-                     f"{r.ratio:>7.3f} {r.errors:>7}  {goal} {'(met)' if met else '(not met)'}")  # fmt: skip
+        lines.append(
+            f"{r.scenario:<16} {r.rps:>8.0f} {r.p50_ms:>8.1f} {r.p99_ms:>8.1f} {r.ceiling_rps:>14.0f} "
+            f"{r.ratio:>7.3f} {r.errors:>7}  {goal} {'(met)' if met else '(not met)'}"
+        )
     return "\n".join(lines)
 
 
@@ -408,9 +530,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=10_000_000)
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=20, help="seconds per scenario")
-    parser.add_argument(
-        "--connections", type=int, default=8, help="kept open by wrk (default %(default)s)"
-    )
+    parser.add_argument("--connections", type=int, default=8, help="kept open by wrk (default %(default)s)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: scripts/system-packages bench installs it")
@@ -438,12 +558,22 @@ def main() -> None:
         plan = scenarios(session, env)
         drive(url, plan["mixed_reads"][1], duration=5, connections=args.connections)  # warm up
         for name, (what, requests, unique_key) in plan.items():
-            figures = drive(url, requests, duration=args.duration, connections=args.connections,
-                            unique_key=unique_key)  # fmt: skip
+            figures = drive(
+                url, requests, duration=args.duration, connections=args.connections, unique_key=unique_key
+            )
             size = figures["bytes"] // max(1, figures["requests"])
-            results.append(Result(scenario=name, what=what, requests=figures["requests"],
-                                  errors=figures["errors"], rps=figures["rps"], p50_ms=figures["p50_us"] / 1000,
-                                  p99_ms=figures["p99_us"] / 1000, bytes_per_response=size))  # fmt: skip
+            results.append(
+                Result(
+                    scenario=name,
+                    what=what,
+                    requests=figures["requests"],
+                    errors=figures["errors"],
+                    rps=figures["rps"],
+                    p50_ms=figures["p50_us"] / 1000,
+                    p99_ms=figures["p99_us"] / 1000,
+                    bytes_per_response=size,
+                )
+            )
             print(
                 f"  {name}: {figures['rps']:.0f} req/s, p99 {figures['p99_us'] / 1000:.1f} ms",
                 flush=True,
@@ -456,11 +586,13 @@ def main() -> None:
     try:
         for result in results:
             name = f"{result.scenario}.html"
-            (ceiling_root / "www" / name).write_bytes(
-                b"x" * max(1, result.bytes_per_response - 200)
+            (ceiling_root / "www" / name).write_bytes(b"x" * max(1, result.bytes_per_response - 200))
+            figures = drive(
+                f"http://127.0.0.1:{nginx_port}",
+                [{"path": "/" + name}],
+                duration=max(5, args.duration // 2),
+                connections=args.connections,
             )
-            figures = drive(f"http://127.0.0.1:{nginx_port}", [{"path": "/" + name}],
-                            duration=max(5, args.duration // 2), connections=args.connections)  # fmt: skip
             result.ceiling_rps = figures["rps"]
             result.ceiling_p50_ms, result.ceiling_p99_ms = (
                 figures["p50_us"] / 1000,
@@ -473,11 +605,19 @@ def main() -> None:
     print()
     print(table(results))
     report = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"), "database": database, "scale": scale,
-        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "duration_s": args.duration, "connections": args.connections, "driver": "wrk, 1 thread, loopback",
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "database": database,
+        "scale": scale,
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "duration_s": args.duration,
+        "connections": args.connections,
+        "driver": "wrk, 1 thread, loopback",
         "results": [{**asdict(r), "ratio": round(r.ratio, 4)} for r in results],
-    }  # fmt: skip
+    }
     out = ROOT / "bench" / "results" / f"{database}-{datetime.now(UTC):%Y%m%d-%H%M%S}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")

@@ -158,9 +158,14 @@ def officer(db: None) -> Client:
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = Path(settings.BASE_DIR) / "test-results"  # screenshots, gitignored
 
 
@@ -255,9 +260,12 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def phone(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
     context = browser.new_context(
-        viewport={"width": 390, "height": 844}, locale="zh-CN", device_scale_factor=2,
-        has_touch=True, is_mobile=True,
-    )  # fmt: skip
+        viewport={"width": 390, "height": 844},
+        locale="zh-CN",
+        device_scale_factor=2,
+        has_touch=True,
+        is_mobile=True,
+    )
     page = context.new_page()
     yield page
     context.close()

@@ -47,11 +47,7 @@ def _secret_key() -> str:
 DEBUG = _env_bool("ONESTOP_DEBUG", False)
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [
-    h
-    for h in os.environ.get("ONESTOP_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(
-        ","
-    )
-    if h
+    h for h in os.environ.get("ONESTOP_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",") if h
 ]
 
 INSTALLED_APPS = [
@@ -152,10 +148,13 @@ if DATABASE_URL := os.environ.get("DATABASE_URL", ""):
 
     production: dict[str, Any] = dict(dj_database_url.parse(DATABASE_URL))
     production["OPTIONS"] = {
-        "pool": {"min_size": int(os.environ.get("ONESTOP_DB_POOL_MIN", "2")),
-                 "max_size": int(os.environ.get("ONESTOP_DB_POOL_MAX", "16")), "timeout": 10},
+        "pool": {
+            "min_size": int(os.environ.get("ONESTOP_DB_POOL_MIN", "2")),
+            "max_size": int(os.environ.get("ONESTOP_DB_POOL_MAX", "16")),
+            "timeout": 10,
+        },
         "options": "-c synchronous_commit=on",
-    }  # fmt: skip
+    }
     DATABASES = {"default": production}
 
 # Tenants can live on databases of their own (see onestop.core.databases): a JSON object
@@ -200,9 +199,7 @@ LOGIN_URL = "/"
 # face, data), and then every page says which ones are.
 ONESTOP_DEMO = _env_bool("ONESTOP_DEMO", False)
 ONESTOP_SANDBOX_ALLOWED = [
-    kind.strip()
-    for kind in os.environ.get("ONESTOP_SANDBOX_ALLOWED", "").split(",")
-    if kind.strip()
+    kind.strip() for kind in os.environ.get("ONESTOP_SANDBOX_ALLOWED", "").split(",") if kind.strip()
 ]
 
 # Integrations, each a plugin chosen by name; "sandbox" ones say plainly that they are.
@@ -228,18 +225,14 @@ ONESTOP_SMS_TENCENT_ENDPOINT = os.environ.get(
 )
 ONESTOP_SMS_ALIYUN_ACCESS_KEY_ID = os.environ.get("ONESTOP_SMS_ALIYUN_ACCESS_KEY_ID", "")
 ONESTOP_SMS_ALIYUN_ACCESS_KEY_SECRET = os.environ.get("ONESTOP_SMS_ALIYUN_ACCESS_KEY_SECRET", "")
-ONESTOP_SMS_ALIYUN_ENDPOINT = os.environ.get(
-    "ONESTOP_SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com"
-)
+ONESTOP_SMS_ALIYUN_ENDPOINT = os.environ.get("ONESTOP_SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com")
 
 # Email through an SMTP server (ONESTOP_EMAIL_BACKEND=smtp), under Django's own names.
 # Unset, the host and the sender stay empty, and the smtp plugin refuses to start.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)  # STARTTLS, usually on port 587
 EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL", False)  # TLS from the start, usually on port 465
-EMAIL_PORT = int(
-    os.environ.get("EMAIL_PORT") or (465 if EMAIL_USE_SSL else 587 if EMAIL_USE_TLS else 25)
-)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or (465 if EMAIL_USE_SSL else 587 if EMAIL_USE_TLS else 25))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
@@ -368,9 +361,7 @@ ONESTOP_AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("ONESTOP_AUDIT_RETENT
 ONESTOP_AUDIT_HEAD_KEY_PATH = Path(
     os.environ.get("ONESTOP_AUDIT_HEAD_KEY_PATH", VAR_DIR / "audit-head-key.pem")
 )
-ONESTOP_AUDIT_HEADS_FILE = Path(
-    os.environ.get("ONESTOP_AUDIT_HEADS_FILE", VAR_DIR / "audit-heads.jsonl")
-)
+ONESTOP_AUDIT_HEADS_FILE = Path(os.environ.get("ONESTOP_AUDIT_HEADS_FILE", VAR_DIR / "audit-heads.jsonl"))
 ONESTOP_AUDIT_HEADS_DATABASE = os.environ.get("ONESTOP_AUDIT_HEADS_DATABASE", "")
 ONESTOP_AUDIT_WITNESS_URL = os.environ.get("ONESTOP_AUDIT_WITNESS_URL", "")
 ONESTOP_AUDIT_PUBLISH_MINUTES = max(1, int(os.environ.get("ONESTOP_AUDIT_PUBLISH_MINUTES", "10")))
@@ -388,9 +379,7 @@ ONESTOP_DEFAULT_TENANT = os.environ.get("ONESTOP_DEFAULT_TENANT", "")
 # allowed for development (ONESTOP_WEBHOOK_ALLOW_LOOPBACK=0 in production).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:  # shared by every process: the cache, rate limits
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 ONESTOP_RATE_LIMIT_BACKEND = os.environ.get(
     "ONESTOP_RATE_LIMIT_BACKEND", "redis" if REDIS_URL else "database"
 )

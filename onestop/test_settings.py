@@ -17,8 +17,10 @@ if "cell1" not in DATABASES:
     if str(_default["ENGINE"]).endswith("sqlite3"):
         _url = f"sqlite:///{VAR_DIR / 'cell1.sqlite3'}"
     else:
-        _url = (f"postgres://{_default['USER']}:{_default['PASSWORD']}@{_default['HOST']}:{_default['PORT']}/"
-                f"{_default['NAME']}_cell1")  # fmt: skip
+        _url = (
+            f"postgres://{_default['USER']}:{_default['PASSWORD']}@{_default['HOST']}:{_default['PORT']}/"
+            f"{_default['NAME']}_cell1"
+        )
     add_databases(DATABASES, json.dumps({"cell1": {"url": _url, "block": 1}}))  # noqa: F405
 
 # The audit heads a test run publishes are its own, never those of the development

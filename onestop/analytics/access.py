@@ -19,9 +19,14 @@ def daily_traffic(tenant: Tenant, first: date, last: date) -> list[tuple[date, i
     """(day, views, visitors) for every day from ``first`` to ``last``, zeros included."""
     found = {
         timezone.localtime(r.start).date(): (r.views, r.visitors)
-        for r in TrafficRollup.objects.filter(tenant=tenant, period=Period.DAY, dimension=Dimension.ALL,
-                                              start__gte=day_start(first), start__lt=day_start(last + timedelta(days=1)))
-    }  # fmt: skip
+        for r in TrafficRollup.objects.filter(
+            tenant=tenant,
+            period=Period.DAY,
+            dimension=Dimension.ALL,
+            start__gte=day_start(first),
+            start__lt=day_start(last + timedelta(days=1)),
+        )
+    }
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     return [(d, *found.get(d, (0, 0))) for d in days]
 
@@ -31,8 +36,15 @@ def top_keys(
 ) -> list[tuple[str, int]]:
     """The most viewed pages, items or departments over the days."""
     rows = (
-        TrafficRollup.objects.filter(tenant=tenant, period=Period.DAY, dimension=dimension,
-                                     start__gte=day_start(first), start__lt=day_start(last + timedelta(days=1)))
-        .values("key").annotate(total=Sum("views")).order_by("-total", "key")[:limit]
-    )  # fmt: skip
+        TrafficRollup.objects.filter(
+            tenant=tenant,
+            period=Period.DAY,
+            dimension=dimension,
+            start__gte=day_start(first),
+            start__lt=day_start(last + timedelta(days=1)),
+        )
+        .values("key")
+        .annotate(total=Sum("views"))
+        .order_by("-total", "key")[:limit]
+    )
     return [(r["key"], r["total"]) for r in rows]

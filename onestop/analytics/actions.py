@@ -36,11 +36,29 @@ def do_import_traffic_history(*, actor: Actor, tenant: Tenant, days: Sequence[Da
             start = day_start(entry.day)
             if start in counted:
                 continue
-            rows.append(TrafficRollup(tenant=tenant, period=Period.DAY, start=start, dimension=Dimension.ALL,
-                                      views=entry.views, visitors=entry.visitors))  # fmt: skip
-            rows += [TrafficRollup(tenant=tenant, period=Period.DAY, start=start, dimension=dimension, key=key,
-                                   views=views) for dimension, key, views in entry.by]  # fmt: skip
+            rows.append(
+                TrafficRollup(
+                    tenant=tenant,
+                    period=Period.DAY,
+                    start=start,
+                    dimension=Dimension.ALL,
+                    views=entry.views,
+                    visitors=entry.visitors,
+                )
+            )
+            rows += [
+                TrafficRollup(
+                    tenant=tenant, period=Period.DAY, start=start, dimension=dimension, key=key, views=views
+                )
+                for dimension, key, views in entry.by
+            ]
         TrafficRollup.objects.bulk_create(rows, batch_size=1000)
-        record_action(actor=actor, action="analytics.import_traffic", tenant_code=tenant.code,
-                      object_type="tenant", object_id=tenant.code, detail={"days": len(days)})  # fmt: skip
+        record_action(
+            actor=actor,
+            action="analytics.import_traffic",
+            tenant_code=tenant.code,
+            object_type="tenant",
+            object_id=tenant.code,
+            detail={"days": len(days)},
+        )
     return len(rows)

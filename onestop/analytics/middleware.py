@@ -19,8 +19,9 @@ from onestop.tenancy.access import tenant_ids
 
 logger = logging.getLogger(__name__)
 COOKIE = "onestop_vid"
-COUNTED = frozenset({"portal", "catalogue", "identity", "cases", "certificates", "exchange", "notifications",
-                     "partners"})  # fmt: skip
+COUNTED = frozenset(
+    {"portal", "catalogue", "identity", "cases", "certificates", "exchange", "notifications", "partners"}
+)
 
 
 class PageViewMiddleware:
@@ -52,9 +53,23 @@ class PageViewMiddleware:
         cookie = request.COOKIES.get(COOKIE, "")
         if not (16 <= len(cookie) <= 64):
             cookie = secrets.token_urlsafe(16)
-            response.set_cookie(COOKIE, cookie, max_age=365 * 86400, httponly=True, samesite="Lax",
-                                secure=settings.SESSION_COOKIE_SECURE)  # fmt: skip
+            response.set_cookie(
+                COOKIE,
+                cookie,
+                max_age=365 * 86400,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
         subject: dict[str, str] = getattr(request, "page_subject", {})
-        recorder.record(View(tenant_id=tenant_id, database=databases.current(), at=timezone.now(), page=f"{match.namespace}:{match.url_name}"[:48],
-                             item=subject.get("item", "")[:40], department=subject.get("department", "")[:40],
-                             visitor=keyed_hash("visitor", cookie)[:16]))  # fmt: skip
+        recorder.record(
+            View(
+                tenant_id=tenant_id,
+                database=databases.current(),
+                at=timezone.now(),
+                page=f"{match.namespace}:{match.url_name}"[:48],
+                item=subject.get("item", "")[:40],
+                department=subject.get("department", "")[:40],
+                visitor=keyed_hash("visitor", cookie)[:16],
+            )
+        )

@@ -56,9 +56,7 @@ class TrafficRollup(TenantOwned):
                 name="one_rollup_per_period",
             )
         ]
-        indexes = [
-            models.Index(fields=["tenant", "period", "dimension", "start"], name="rollup_lookup")
-        ]
+        indexes = [models.Index(fields=["tenant", "period", "dimension", "start"], name="rollup_lookup")]
 
     def __str__(self) -> str:
         return f"{self.period} {self.start:%Y-%m-%d %H:%M} {self.dimension}:{self.key} {self.views}"

@@ -74,10 +74,19 @@ class Recorder:
             for alias, views in by_database.items():
                 with databases.using(alias), databases.atomic():
                     PageView.objects.bulk_create(
-                        (PageView(tenant_id=v.tenant_id, at=v.at, page=v.page, item=v.item,
-                                  department=v.department, visitor=v.visitor) for v in views),
+                        (
+                            PageView(
+                                tenant_id=v.tenant_id,
+                                at=v.at,
+                                page=v.page,
+                                item=v.item,
+                                department=v.department,
+                                visitor=v.visitor,
+                            )
+                            for v in views
+                        ),
                         batch_size=1000,
-                    )  # fmt: skip
+                    )
                 written.add(alias)
         except Exception:
             taken = [v for v in taken if v.database not in written]

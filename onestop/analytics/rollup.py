@@ -47,18 +47,24 @@ def _next(start: datetime, period: str) -> datetime:
 def _recompute(period: str, start: datetime, end: datetime) -> int:
     """Replace the roll-ups of ``period`` in [start, end) by what the raw views say."""
     views = PageView.objects.filter(at__gte=start, at__lt=end).annotate(
-        bucket=Trunc(
-            "at", period, output_field=DateTimeField(), tzinfo=timezone.get_current_timezone()
-        )
+        bucket=Trunc("at", period, output_field=DateTimeField(), tzinfo=timezone.get_current_timezone())
     )
     rows = []
     for dimension, field in FIELDS.items():
         group = ["tenant_id", "bucket"] + ([field] if field else [])
         found = views.exclude(**{field: ""}) if field else views
         for row in found.values(*group).annotate(n=Count("id"), v=Count("visitor", distinct=True)):
-            rows.append(TrafficRollup(tenant_id=row["tenant_id"], period=period, start=row["bucket"],
-                                      dimension=dimension, key=row[field] if field else "",
-                                      views=row["n"], visitors=row["v"]))  # fmt: skip
+            rows.append(
+                TrafficRollup(
+                    tenant_id=row["tenant_id"],
+                    period=period,
+                    start=row["bucket"],
+                    dimension=dimension,
+                    key=row[field] if field else "",
+                    views=row["n"],
+                    visitors=row["v"],
+                )
+            )
     TrafficRollup.objects.filter(period=period, start__gte=start, start__lt=end).delete()
     TrafficRollup.objects.bulk_create(rows, batch_size=1000)
     return len(rows)

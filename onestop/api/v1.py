@@ -53,9 +53,7 @@ class OnestopAPI(NinjaAPI):
         may give: 404 for an unknown tenant or object, 422 for text that is not valid
         Unicode."""
         schema = super().get_openapi_schema(*args, **kwargs)
-        error = {
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
-        }
+        error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
         for operations in schema["paths"].values():
             for operation in operations.values():
                 if SECURITY_KEY in operation:
@@ -97,12 +95,8 @@ _PYDANTIC_MESSAGES = {
     "int_type": lambda ctx: _("Enter a whole number."),
     "bool_parsing": lambda ctx: _("Enter true or false."),
     "bool_type": lambda ctx: _("Enter true or false."),
-    "greater_than_equal": lambda ctx: (
-        _("Enter a number of at least %(limit)s.") % {"limit": ctx.get("ge")}
-    ),
-    "less_than_equal": lambda ctx: (
-        _("Enter a number of at most %(limit)s.") % {"limit": ctx.get("le")}
-    ),
+    "greater_than_equal": lambda ctx: _("Enter a number of at least %(limit)s.") % {"limit": ctx.get("ge")},
+    "less_than_equal": lambda ctx: _("Enter a number of at most %(limit)s.") % {"limit": ctx.get("le")},
     "string_too_long": lambda ctx: (
         _("Enter at most %(limit)s characters.") % {"limit": ctx.get("max_length")}
     ),
@@ -121,9 +115,7 @@ def _field_name(location: Any) -> str:
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = []
     for error in exc.errors:
-        describe = _PYDANTIC_MESSAGES.get(
-            error.get("type", ""), lambda ctx: _("This value is not valid.")
-        )
+        describe = _PYDANTIC_MESSAGES.get(error.get("type", ""), lambda ctx: _("This value is not valid."))
         errors.append(
             {
                 "field": _field_name(error.get("loc", ())),
@@ -177,17 +169,11 @@ class KpisOut(Schema):
     regions_total: int
     users_total: int
     real_name_users: int = Field(description="Accounts verified to L3 or above.")
-    users_by_level: dict[str, int] = Field(
-        description="Citizen accounts per trust level, L1 to L5."
-    )
+    users_by_level: dict[str, int] = Field(description="Citizen accounts per trust level, L1 to L5.")
     cases_total: int
     cases_by_state: dict[str, int]
-    on_time_rate: float | None = Field(
-        description="Share of decided cases decided within their limit."
-    )
-    avg_processing_days: float | None = Field(
-        description="Working days from acceptance to decision."
-    )
+    on_time_rate: float | None = Field(description="Share of decided cases decided within their limit.")
+    avg_processing_days: float | None = Field(description="Working days from acceptance to decision.")
     ratings_total: int
     satisfaction: float | None = Field(description="Share of ratings of 4 or 5.")
     rectification_open: int

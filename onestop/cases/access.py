@@ -44,9 +44,7 @@ OPEN_STATES = [
 ]
 # What the queue shows unless asked for a state: open cases, decided ones still to be
 # concluded, and concluded ones whose certificate is still to be issued.
-QUEUE = Q(law_state__in=[*OPEN_STATES, State.DECIDED]) | Q(
-    law_state=State.CONCLUDED, issues_certificate=True
-)
+QUEUE = Q(law_state__in=[*OPEN_STATES, State.DECIDED]) | Q(law_state=State.CONCLUDED, issues_certificate=True)
 
 
 class LawFields(TypedDict):
@@ -95,9 +93,7 @@ def cases_of_applicant(tenant: Tenant, user: User, *, via_app: str | None = None
     return cases.select_related("item", "department").order_by("-created_at")
 
 
-def access_case_for_applicant(
-    tenant: Tenant, user: User, number: str, *, via_app: str | None = None
-) -> Case:
+def access_case_for_applicant(tenant: Tenant, user: User, number: str, *, via_app: str | None = None) -> Case:
     case = cases_of_applicant(tenant, user, via_app=via_app).filter(number=number).first()
     if case is None:
         raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
@@ -108,9 +104,7 @@ def access_draft(tenant: Tenant, user: User, application_id: int | str) -> Appli
     try:
         draft = (
             Application.objects.select_related("item", "item__department")
-            .filter(
-                tenant=tenant, applicant=user, pk=int(application_id), submitted_at__isnull=True
-            )
+            .filter(tenant=tenant, applicant=user, pk=int(application_id), submitted_at__isnull=True)
             .first()
         )
     except (TypeError, ValueError):
@@ -161,9 +155,7 @@ def _search(term: str) -> Q:
     return Q(number__iexact=term)
 
 
-def department_queue(
-    tenant: Tenant, officer: User, filters: QueueFilter, on: date
-) -> QuerySet[Case]:
+def department_queue(tenant: Tenant, officer: User, filters: QueueFilter, on: date) -> QuerySet[Case]:
     """The officer's cases by the law's state and deadline on the day (``as_of`` the rows
     to show them so)."""
     scope = _officer_scope(tenant, officer)
@@ -202,8 +194,12 @@ def access_case_for_officer(tenant: Tenant, officer: User, number: str) -> Case:
     scope = _officer_scope(tenant, officer)
     case = None
     if scope is not None:
-        case = (Case.objects.filter(tenant=tenant, number=number).filter(scope)
-                .select_related("item", "department", "applicant", "claimed_by").first())  # fmt: skip
+        case = (
+            Case.objects.filter(tenant=tenant, number=number)
+            .filter(scope)
+            .select_related("item", "department", "applicant", "claimed_by")
+            .first()
+        )
     if case is None:
         raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
     return _today(case)
@@ -250,10 +246,7 @@ def access_upload(tenant: Tenant, user: User, upload_id: int | str) -> Upload:
         upload = None
     if upload is not None and upload.owner_id != user.pk:
         scope = _officer_scope(tenant, user)
-        if (
-            scope is None
-            or not Case.objects.filter(scope, tenant=tenant, materials__upload=upload).exists()
-        ):
+        if scope is None or not Case.objects.filter(scope, tenant=tenant, materials__upload=upload).exists():
             upload = None
     if upload is None:
         raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such file."))
@@ -261,9 +254,9 @@ def access_upload(tenant: Tenant, user: User, upload_id: int | str) -> Upload:
 
 
 def open_rectifications(tenant: Tenant) -> QuerySet[RectificationTicket]:
-    return RectificationTicket.objects.filter(
-        tenant=tenant, answered_at__isnull=True
-    ).select_related("case", "department")
+    return RectificationTicket.objects.filter(tenant=tenant, answered_at__isnull=True).select_related(
+        "case", "department"
+    )
 
 
 def sla_of(case: Case, on: date, calendar: WorkCalendar) -> SlaState:

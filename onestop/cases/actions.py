@@ -64,10 +64,19 @@ from onestop.workdays.calendar import WorkCalendar
 
 RECTIFICATION_DAYS = 15
 OFFICER_TRANSITIONS = frozenset(
-    {Transition.ACCEPT, Transition.NOT_ACCEPT, Transition.REQUEST_CORRECTION, Transition.START_REVIEW,
-     Transition.SUSPEND, Transition.RESUME, Transition.EXTEND, Transition.DECIDE, Transition.CONCLUDE,
-     Transition.ISSUE_CERTIFICATE}
-)  # fmt: skip
+    {
+        Transition.ACCEPT,
+        Transition.NOT_ACCEPT,
+        Transition.REQUEST_CORRECTION,
+        Transition.START_REVIEW,
+        Transition.SUSPEND,
+        Transition.RESUME,
+        Transition.EXTEND,
+        Transition.DECIDE,
+        Transition.CONCLUDE,
+        Transition.ISSUE_CERTIFICATE,
+    }
+)
 # The history comment of a deemed acceptance, whoever's write or clock run records it.
 DEEMED_COMMENT = "逾期未作出受理决定，自收到材料之日起视为受理"
 
@@ -79,9 +88,7 @@ def today() -> date:
 # --- drafts -------------------------------------------------------------------------------
 
 
-def start_application(
-    *, actor: Actor, user: User, tenant: Tenant, item: ServiceItem
-) -> Application:
+def start_application(*, actor: Actor, user: User, tenant: Tenant, item: ServiceItem) -> Application:
     """The applicant's open draft for the item, or a new one on the item's current form."""
     draft = Application.objects.filter(
         tenant=tenant, applicant=user, item=item, submitted_at__isnull=True
@@ -93,57 +100,85 @@ def start_application(
         draft = Application.objects.create(
             tenant=tenant, applicant=user, item=item, form_version=form.version
         )
-        record_action(actor=actor, action="cases.start_application", tenant_code=tenant.code,
-                      object_type="application", object_id=str(draft.pk), detail={"item": item.code})  # fmt: skip
+        record_action(
+            actor=actor,
+            action="cases.start_application",
+            tenant_code=tenant.code,
+            object_type="application",
+            object_id=str(draft.pk),
+            detail={"item": item.code},
+        )
     return draft
 
 
-def do_save_answers(
-    *, actor: Actor, application: Application, answers: dict[str, Any]
-) -> Application:
+def do_save_answers(*, actor: Actor, application: Application, answers: dict[str, Any]) -> Application:
     """Keep a step's answers in the draft (already checked by that step's form)."""
     with databases.atomic():
-        draft = Application.objects.select_for_update().get(
-            pk=application.pk, submitted_at__isnull=True
-        )
+        draft = Application.objects.select_for_update().get(pk=application.pk, submitted_at__isnull=True)
         draft.data = {**draft.data, **{k: formschema.to_json(v) for k, v in answers.items()}}
         draft.updated_at = timezone.now()
         draft.save(update_fields=["data", "updated_at"])
-        record_action(actor=actor, action="cases.save_draft", tenant_code=draft.tenant.code,
-                      object_type="application", object_id=str(draft.pk), detail={"fields": sorted(answers)})  # fmt: skip
+        record_action(
+            actor=actor,
+            action="cases.save_draft",
+            tenant_code=draft.tenant.code,
+            object_type="application",
+            object_id=str(draft.pk),
+            detail={"fields": sorted(answers)},
+        )
     return draft
 
 
 MAX_MATERIAL_ORDER = 999
 
 
-def do_attach_upload(*, actor: Actor, owner: User, tenant: Tenant, content: bytes, original_name: str,
-                     material_order: int, application: Application | None = None) -> Upload:  # fmt: skip
+def do_attach_upload(
+    *,
+    actor: Actor,
+    owner: User,
+    tenant: Tenant,
+    content: bytes,
+    original_name: str,
+    material_order: int,
+    application: Application | None = None,
+) -> Upload:
     if not 0 <= material_order <= MAX_MATERIAL_ORDER:
-        raise ValidationFailed(
-            CaseErrorCode.MATERIAL_UNKNOWN, _("No such material."), field="material_order"
-        )
+        raise ValidationFailed(CaseErrorCode.MATERIAL_UNKNOWN, _("No such material."), field="material_order")
     checked = uploads.check_file(content)
     if checked == "too_large":
         raise ValidationFailed(
             CaseErrorCode.UPLOAD_TOO_LARGE, _("A file may have at most 10 MB."), field="file"
         )
     if checked == "pixels":
-        raise ValidationFailed(CaseErrorCode.UPLOAD_IMAGE_TOO_LARGE,
-                               _("An image may have at most 10,000 pixels on a side and 40 million in all."),
-                               field="file")  # fmt: skip
+        raise ValidationFailed(
+            CaseErrorCode.UPLOAD_IMAGE_TOO_LARGE,
+            _("An image may have at most 10,000 pixels on a side and 40 million in all."),
+            field="file",
+        )
     if isinstance(checked, str):
         raise ValidationFailed(
             CaseErrorCode.UPLOAD_INVALID, _("Upload a PDF, JPEG or PNG file."), field="file"
         )
     with databases.atomic():
         upload = Upload.objects.create(
-            tenant=tenant, owner=owner, application=application, material_order=material_order,
-            storage_name=uploads.store(tenant.code, checked), original_name=original_name[:200],
-            content_type=checked.content_type, size=len(checked.content), sha256=checked.sha256,
-        )  # fmt: skip
-        record_action(actor=actor, action="cases.upload", tenant_code=tenant.code, object_type="upload",
-                      object_id=str(upload.pk), detail={"material": material_order, "size": upload.size})  # fmt: skip
+            tenant=tenant,
+            owner=owner,
+            application=application,
+            material_order=material_order,
+            storage_name=uploads.store(tenant.code, checked),
+            original_name=original_name[:200],
+            content_type=checked.content_type,
+            size=len(checked.content),
+            sha256=checked.sha256,
+        )
+        record_action(
+            actor=actor,
+            action="cases.upload",
+            tenant_code=tenant.code,
+            object_type="upload",
+            object_id=str(upload.pk),
+            detail={"material": material_order, "size": upload.size},
+        )
     return upload
 
 
@@ -155,8 +190,14 @@ def do_claim_uploads(*, actor: Actor, application: Application, upload_ids: list
             tenant=application.tenant, owner=application.applicant, pk__in=upload_ids
         ).update(application=application)
         if claimed:
-            record_action(actor=actor, action="cases.claim_uploads", tenant_code=application.tenant.code,
-                          object_type="application", object_id=str(application.pk), detail={"count": claimed})  # fmt: skip
+            record_action(
+                actor=actor,
+                action="cases.claim_uploads",
+                tenant_code=application.tenant.code,
+                object_type="application",
+                object_id=str(application.pk),
+                detail={"count": claimed},
+            )
     return claimed
 
 
@@ -175,18 +216,14 @@ def _route(
     department = item.department
     if county is None:
         return department
-    places = {"county": [county, county.parent], "city": [county.parent]}.get(
-        item.exercise_level, []
-    )
+    places = {"county": [county, county.parent], "city": [county.parent]}.get(item.exercise_level, [])
     for region in places:
         if region is None:
             continue
         if offices is not None:
             local = offices.get((department.line, region.pk))
         else:
-            local = Department.objects.filter(
-                tenant=item.tenant, line=department.line, region=region
-            ).first()
+            local = Department.objects.filter(tenant=item.tenant, line=department.line, region=region).first()
         if local is not None:
             return local
     return department
@@ -212,15 +249,26 @@ def _next_number(tenant: Tenant, on: date) -> str:
 
 
 def _state_event(case: Case, action: str, *, paper_licence: bool = False) -> Event:
-    return Event("cases.case.state_changed", {
-        "tenant": case.tenant.code, "case": case.number, "applicant": case.applicant_id,
-        "item": case.item.name, "item_en": case.item.name_en, "state": case.state,
-        "public_state": case.public_state, "action": action, "decision": case.decision,
-        "due_on": case.due_on.isoformat() if case.due_on else None,
-        "due_for": case.clock.value if case.clock else None,
-        "item_code": case.item.code, "via_app": case.submitted_via_app, "handled_by_app": case.handled_by_app,
-        "paper_licence": paper_licence,
-    })  # fmt: skip
+    return Event(
+        "cases.case.state_changed",
+        {
+            "tenant": case.tenant.code,
+            "case": case.number,
+            "applicant": case.applicant_id,
+            "item": case.item.name,
+            "item_en": case.item.name_en,
+            "state": case.state,
+            "public_state": case.public_state,
+            "action": action,
+            "decision": case.decision,
+            "due_on": case.due_on.isoformat() if case.due_on else None,
+            "due_for": case.clock.value if case.clock else None,
+            "item_code": case.item.code,
+            "via_app": case.submitted_via_app,
+            "handled_by_app": case.handled_by_app,
+            "paper_licence": paper_licence,
+        },
+    )
 
 
 def do_submit_application(*, actor: Actor, application: Application) -> Case:
@@ -229,22 +277,33 @@ def do_submit_application(*, actor: Actor, application: Application) -> Case:
     item's minimum."""
     user, item, tenant = application.applicant, application.item, application.tenant
     if user.trust_level < item.min_trust_level:
-        raise Forbidden(CaseErrorCode.TRUST_LEVEL_TOO_LOW,
-                        _("This service needs identity level L%(level)s: verify your identity first.")
-                        % {"level": item.min_trust_level})  # fmt: skip
+        raise Forbidden(
+            CaseErrorCode.TRUST_LEVEL_TOO_LOW,
+            _("This service needs identity level L%(level)s: verify your identity first.")
+            % {"level": item.min_trust_level},
+        )
     schema = form_version(item, application.form_version).schema
     if unknown := formschema.unknown_fields(schema, application.data):
-        raise ValidationFailed(CaseErrorCode.FORM_UNKNOWN_FIELDS,
-                               _("This form has no field named %(fields)s.") % {"fields": ", ".join(unknown)},
-                               params={"unknown": unknown})  # fmt: skip
+        raise ValidationFailed(
+            CaseErrorCode.FORM_UNKNOWN_FIELDS,
+            _("This form has no field named %(fields)s.") % {"fields": ", ".join(unknown)},
+            params={"unknown": unknown},
+        )
     problems = formschema.validation_errors(schema, application.data)
     if problems:
         field, message = next(iter(problems.items()))
         label = formschema.field_label(schema, field) if field else ""
-        text = (_("The form is not complete: %(field)s.") % {"field": label} if label
-                else _("The form's answers are not valid: %(detail)s") % {"detail": message})  # fmt: skip
-        raise ValidationFailed(CaseErrorCode.FORM_INVALID, text, field=field or None,
-                               params={"problems": problems, "detail": message})  # fmt: skip
+        text = (
+            _("The form is not complete: %(field)s.") % {"field": label}
+            if label
+            else _("The form's answers are not valid: %(detail)s") % {"detail": message}
+        )
+        raise ValidationFailed(
+            CaseErrorCode.FORM_INVALID,
+            text,
+            field=field or None,
+            params={"problems": problems, "detail": message},
+        )
     attached = {u.material_order: u for u in application.uploads.all()}
     # A wallet certificate revoked or expired since it was chosen meets its material no more.
     from_wallet = usable_choices(tenant, user, application.wallet)
@@ -260,9 +319,12 @@ def do_submit_application(*, actor: Actor, application: Application) -> Case:
         and not (m.order in fetched and m.certificate_type)
     ]
     if missing:
-        raise ValidationFailed(CaseErrorCode.MATERIAL_MISSING,
-                               _("Materials missing: %(names)s.") % {"names": "、".join(missing)},
-                               field="materials", params={"missing": missing})  # fmt: skip
+        raise ValidationFailed(
+            CaseErrorCode.MATERIAL_MISSING,
+            _("Materials missing: %(names)s.") % {"names": "、".join(missing)},
+            field="materials",
+            params={"missing": missing},
+        )
     county = None
     if code := application.data.get("county"):
         county = Region.objects.filter(tenant=tenant, code=code).select_related("parent").first()
@@ -271,15 +333,23 @@ def do_submit_application(*, actor: Actor, application: Application) -> Case:
     with databases.atomic():
         draft = Application.objects.select_for_update().get(pk=application.pk)
         if draft.submitted_at is not None:
-            raise Conflict(
-                CaseErrorCode.APPLICATION_NOT_FOUND, _("This application was submitted already.")
-            )
+            raise Conflict(CaseErrorCode.APPLICATION_NOT_FOUND, _("This application was submitted already."))
         flow = CaseFlow(limit_days=item.committed_limit_days, received_on=on)
-        case = Case(tenant=tenant, number=_next_number(tenant, on), applicant=user, item=item,
-                    item_version=item.version, form_version=draft.form_version, data=draft.data,
-                    department=_route(item, county), county=county, limit_days=item.committed_limit_days,
-                    received_on=on, handled_by_app=item.back_office_app,
-                    submitted_via_app=actor.id if actor.kind == ActorKind.PARTNER_APP else "")  # fmt: skip
+        case = Case(
+            tenant=tenant,
+            number=_next_number(tenant, on),
+            applicant=user,
+            item=item,
+            item_version=item.version,
+            form_version=draft.form_version,
+            data=draft.data,
+            department=_route(item, county),
+            county=county,
+            limit_days=item.committed_limit_days,
+            received_on=on,
+            handled_by_app=item.back_office_app,
+            submitted_via_app=actor.id if actor.kind == ActorKind.PARTNER_APP else "",
+        )
         case.take_flow(flow, calendar)
         case.save()
         CaseMaterial.objects.bulk_create(
@@ -294,13 +364,25 @@ def do_submit_application(*, actor: Actor, application: Application) -> Case:
             )
             for m in materials
         )
-        CaseEvent.objects.create(tenant=tenant, case=case, actor=user, actor_label=user.phone_masked,
-                                 action="submit", to_state=case.state)  # fmt: skip
+        CaseEvent.objects.create(
+            tenant=tenant,
+            case=case,
+            actor=user,
+            actor_label=user.phone_masked,
+            action="submit",
+            to_state=case.state,
+        )
         draft.submitted_at = timezone.now()
         draft.save(update_fields=["submitted_at"])
-        record_action(actor=actor, action="cases.submit", tenant_code=tenant.code, object_type="case",
-                      object_id=case.number, detail={"item": item.code, "department": case.department.code},
-                      events=[_state_event(case, "submit")])  # fmt: skip
+        record_action(
+            actor=actor,
+            action="cases.submit",
+            tenant_code=tenant.code,
+            object_type="case",
+            object_id=case.number,
+            detail={"item": item.code, "department": case.department.code},
+            events=[_state_event(case, "submit")],
+        )
     return case
 
 
@@ -311,13 +393,21 @@ def _issues_certificate(case: Case) -> bool:
     """Whether an approval of the case's item issues a certificate: an electronic one of
     a type that covers the item, or a paper licence the item says it issues."""
     return (
-        case.item.issues_paper_licence
-        or certificate_type_for_item(case.tenant, case.item.code) is not None
+        case.item.issues_paper_licence or certificate_type_for_item(case.tenant, case.item.code) is not None
     )
 
 
-def _record(locked: Case, transition: Transition, flow: CaseFlow, *, actor: Actor, by: User | None,
-            comment: str, calendar: WorkCalendar, detail: dict[str, Any] | None = None) -> None:  # fmt: skip
+def _record(
+    locked: Case,
+    transition: Transition,
+    flow: CaseFlow,
+    *,
+    actor: Actor,
+    by: User | None,
+    comment: str,
+    calendar: WorkCalendar,
+    detail: dict[str, Any] | None = None,
+) -> None:
     """Store one step of a locked case with its history entry, audit entry and event."""
     before, clock = locked.state, locked.clock
     locked.take_flow(flow, calendar)
@@ -326,16 +416,31 @@ def _record(locked: Case, transition: Transition, flow: CaseFlow, *, actor: Acto
         locked.escalated_at = None  # an escalation is about the deadline that ran out
     locked.save()
     label = (by.display_name or by.phone_masked) if by else actor.label
-    CaseEvent.objects.create(tenant=locked.tenant, case=locked, actor=by, actor_label=label, action=transition,
-                             from_state=before, to_state=locked.state, comment=comment, detail=detail or {})  # fmt: skip
+    CaseEvent.objects.create(
+        tenant=locked.tenant,
+        case=locked,
+        actor=by,
+        actor_label=label,
+        action=transition,
+        from_state=before,
+        to_state=locked.state,
+        comment=comment,
+        detail=detail or {},
+    )
     events = (
         [_state_event(locked, transition, paper_licence=bool((detail or {}).get("paper_licence")))]
         if locked.state != before or transition == Transition.EXTEND
         else []
     )
-    record_action(actor=actor, action=f"cases.{transition}", tenant_code=locked.tenant.code, object_type="case",
-                  object_id=locked.number, detail={"from": before, "to": locked.state, **(detail or {})},
-                  events=events)  # fmt: skip
+    record_action(
+        actor=actor,
+        action=f"cases.{transition}",
+        tenant_code=locked.tenant.code,
+        object_type="case",
+        object_id=locked.number,
+        detail={"from": before, "to": locked.state, **(detail or {})},
+        events=events,
+    )
 
 
 def _locked(case: Case) -> Case:
@@ -347,41 +452,71 @@ def _record_deemed(locked: Case, *, actor: Actor, on: date, calendar: WorkCalend
     law = locked.flow.as_of(on, calendar)
     if law.state == locked.state:
         return False
-    _record(locked, Transition.DEEM_ACCEPTED, law, actor=actor, by=None, comment=DEEMED_COMMENT,
-            calendar=calendar, detail={"accepted_on": law.received_on.isoformat()})  # fmt: skip
+    _record(
+        locked,
+        Transition.DEEM_ACCEPTED,
+        law,
+        actor=actor,
+        by=None,
+        comment=DEEMED_COMMENT,
+        calendar=calendar,
+        detail={"accepted_on": law.received_on.isoformat()},
+    )
     return True
 
 
-def _transition(case: Case, transition: Transition, *, actor: Actor, by: User | None, comment: str,
-                decision: str = "", detail: dict[str, Any] | None = None) -> Case:  # fmt: skip
+def _transition(
+    case: Case,
+    transition: Transition,
+    *,
+    actor: Actor,
+    by: User | None,
+    comment: str,
+    decision: str = "",
+    detail: dict[str, Any] | None = None,
+) -> Case:
     calendar = WorkCalendar()
     with databases.atomic():
         locked = _locked(case)
         issues = (
-            transition == Transition.DECIDE
-            and decision == Decision.APPROVED
-            and _issues_certificate(locked)
+            transition == Transition.DECIDE and decision == Decision.APPROVED and _issues_certificate(locked)
         )
         try:
             # The deemed acceptance the law has by today comes first, whoever writes first.
-            steps = locked.flow.advance(transition, on=today(), calendar=calendar, decision=decision,
-                                        issues_certificate=issues)  # fmt: skip
+            steps = locked.flow.advance(
+                transition, on=today(), calendar=calendar, decision=decision, issues_certificate=issues
+            )
         except CorrectionPeriodOver:
-            raise Conflict(CaseErrorCode.CORRECTION_PERIOD_OVER,
-                           _("The 5 working days to answer this application are over: it already counts "
-                             "as accepted on the day the materials arrived."),
-                           params={"received_on": locked.received_on.isoformat()}) from None  # fmt: skip
+            raise Conflict(
+                CaseErrorCode.CORRECTION_PERIOD_OVER,
+                _(
+                    "The 5 working days to answer this application are over: it already counts "
+                    "as accepted on the day the materials arrived."
+                ),
+                params={"received_on": locked.received_on.isoformat()},
+            ) from None
         except IllegalTransition as error:
-            raise Conflict(CaseErrorCode.TRANSITION_NOT_ALLOWED,
-                           _("This step is not possible in the case's present state."),
-                           params={"reason": error.reason}) from None  # fmt: skip
+            raise Conflict(
+                CaseErrorCode.TRANSITION_NOT_ALLOWED,
+                _("This step is not possible in the case's present state."),
+                params={"reason": error.reason},
+            ) from None
         for step, flow in steps:
             if step == transition:
-                _record(locked, step, flow, actor=actor, by=by, comment=comment, calendar=calendar,
-                        detail=detail)  # fmt: skip
+                _record(
+                    locked, step, flow, actor=actor, by=by, comment=comment, calendar=calendar, detail=detail
+                )
             else:
-                _record(locked, step, flow, actor=actor, by=None, comment=DEEMED_COMMENT, calendar=calendar,
-                        detail={"accepted_on": flow.received_on.isoformat()})  # fmt: skip
+                _record(
+                    locked,
+                    step,
+                    flow,
+                    actor=actor,
+                    by=None,
+                    comment=DEEMED_COMMENT,
+                    calendar=calendar,
+                    detail={"accepted_on": flow.received_on.isoformat()},
+                )
     return locked
 
 
@@ -390,34 +525,83 @@ def _check_officer(officer: User, case: Case, actor: Actor) -> None:
     if case.handled_by_app or not has_permission(
         officer, Permission.HANDLE_CASES, tenant=case.tenant, department=case.department
     ):
-        record_action(actor=actor, action="cases.denied", tenant_code=case.tenant.code, object_type="case",
-                      object_id=case.number, outcome=AuditOutcome.DENIED)  # fmt: skip
+        record_action(
+            actor=actor,
+            action="cases.denied",
+            tenant_code=case.tenant.code,
+            object_type="case",
+            object_id=case.number,
+            outcome=AuditOutcome.DENIED,
+        )
         # Not the officer's department: the case answers as if it did not exist.
         raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
 
 
-def do_officer_transition(*, actor: Actor, officer: User, case: Case, transition: Transition, comment: str,
-                          decision: str = "", missing: Sequence[str] = (), redirect_to: str = "") -> Case:  # fmt: skip
+def do_officer_transition(
+    *,
+    actor: Actor,
+    officer: User,
+    case: Case,
+    transition: Transition,
+    comment: str,
+    decision: str = "",
+    missing: Sequence[str] = (),
+    redirect_to: str = "",
+) -> Case:
     """An officer's step on a case of their department, always with a comment. A request
     for correction lists everything missing at once; a refusal of acceptance says where
     to go instead."""
     _check_officer(officer, case, actor)
-    return _step(actor=actor, by=officer, case=case, transition=transition, comment=comment,
-                 decision=decision, missing=missing, redirect_to=redirect_to)  # fmt: skip
+    return _step(
+        actor=actor,
+        by=officer,
+        case=case,
+        transition=transition,
+        comment=comment,
+        decision=decision,
+        missing=missing,
+        redirect_to=redirect_to,
+    )
 
 
-def do_module_transition(*, actor: Actor, app_client_id: str, case: Case, transition: Transition, comment: str,
-                         decision: str = "", missing: Sequence[str] = (), redirect_to: str = "") -> Case:  # fmt: skip
+def do_module_transition(
+    *,
+    actor: Actor,
+    app_client_id: str,
+    case: Case,
+    transition: Transition,
+    comment: str,
+    decision: str = "",
+    missing: Sequence[str] = (),
+    redirect_to: str = "",
+) -> Case:
     """A partner app's step on a case its back office handles: the same steps, rules and
     comments as an officer's."""
     if not app_client_id or case.handled_by_app != app_client_id:
         raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
-    return _step(actor=actor, by=None, case=case, transition=transition, comment=comment,
-                 decision=decision, missing=missing, redirect_to=redirect_to)  # fmt: skip
+    return _step(
+        actor=actor,
+        by=None,
+        case=case,
+        transition=transition,
+        comment=comment,
+        decision=decision,
+        missing=missing,
+        redirect_to=redirect_to,
+    )
 
 
-def _step(*, actor: Actor, by: User | None, case: Case, transition: Transition, comment: str, decision: str,
-          missing: Sequence[str], redirect_to: str) -> Case:  # fmt: skip
+def _step(
+    *,
+    actor: Actor,
+    by: User | None,
+    case: Case,
+    transition: Transition,
+    comment: str,
+    decision: str,
+    missing: Sequence[str],
+    redirect_to: str,
+) -> Case:
     if transition not in OFFICER_TRANSITIONS:
         raise Conflict(
             CaseErrorCode.TRANSITION_NOT_ALLOWED,
@@ -449,15 +633,22 @@ def _step(*, actor: Actor, by: User | None, case: Case, transition: Transition, 
             )
         detail["paper_licence"] = True
     with databases.atomic():
-        case = _transition(case, transition, actor=actor, by=by, comment=comment.strip(), decision=decision,
-                           detail=detail)  # fmt: skip
+        case = _transition(
+            case, transition, actor=actor, by=by, comment=comment.strip(), decision=decision, detail=detail
+        )
         if transition == Transition.CONCLUDE and case.decision == Decision.APPROVED:
             # The case's last step: the certificate its item issues goes to the wallet.
             kind = certificate_type_for_item(case.tenant, case.item.code)
             if kind is not None:
-                certificate = do_issue_certificate(actor=actor, kind=kind, holder=case.applicant, answers=case.data,
-                                                   case_number=case.number, decided_by=case.department,
-                                                   handled_by_app=case.handled_by_app)  # fmt: skip
+                certificate = do_issue_certificate(
+                    actor=actor,
+                    kind=kind,
+                    holder=case.applicant,
+                    answers=case.data,
+                    case_number=case.number,
+                    decided_by=case.department,
+                    handled_by_app=case.handled_by_app,
+                )
                 case = do_mark_certificate_issued(
                     actor=actor, case=case, certificate_number=certificate.number
                 )
@@ -472,14 +663,17 @@ def do_claim(*, actor: Actor, officer: User, case: Case) -> Case:
         _record_deemed(locked, actor=actor, on=today(), calendar=calendar)  # the first write
         locked.claimed_by, locked.updated_at = officer, timezone.now()
         locked.save(update_fields=["claimed_by", "updated_at"])
-        record_action(actor=actor, action="cases.claim", tenant_code=locked.tenant.code, object_type="case",
-                      object_id=locked.number)  # fmt: skip
+        record_action(
+            actor=actor,
+            action="cases.claim",
+            tenant_code=locked.tenant.code,
+            object_type="case",
+            object_id=locked.number,
+        )
     return locked
 
 
-def do_bulk_accept(
-    *, actor: Actor, officer: User, cases: Sequence[Case], comment: str
-) -> list[Case]:
+def do_bulk_accept(*, actor: Actor, officer: User, cases: Sequence[Case], comment: str) -> list[Case]:
     """Accept several received cases at once; all or none."""
     with databases.atomic():
         return [
@@ -496,8 +690,14 @@ def do_bulk_accept(
 
 def do_mark_certificate_issued(*, actor: Actor, case: Case, certificate_number: str) -> Case:
     """The case's last step: its certificate is in the applicant's wallet."""
-    return _transition(case, Transition.ISSUE_CERTIFICATE, actor=actor, by=None, comment=certificate_number,
-                       detail={"certificate": certificate_number})  # fmt: skip
+    return _transition(
+        case,
+        Transition.ISSUE_CERTIFICATE,
+        actor=actor,
+        by=None,
+        comment=certificate_number,
+        detail={"certificate": certificate_number},
+    )
 
 
 def do_use_wallet_certificate(
@@ -506,14 +706,18 @@ def do_use_wallet_certificate(
     """Meet a material with a certificate from the applicant's wallet instead of an upload
     (the caller has checked that the certificate is the applicant's and valid)."""
     with databases.atomic():
-        draft = Application.objects.select_for_update().get(
-            pk=application.pk, submitted_at__isnull=True
-        )
+        draft = Application.objects.select_for_update().get(pk=application.pk, submitted_at__isnull=True)
         draft.wallet = {**draft.wallet, str(material_order): credential_id}
         draft.updated_at = timezone.now()
         draft.save(update_fields=["wallet", "updated_at"])
-        record_action(actor=actor, action="cases.use_wallet_certificate", tenant_code=draft.tenant.code,
-                      object_type="application", object_id=str(draft.pk), detail={"material": material_order})  # fmt: skip
+        record_action(
+            actor=actor,
+            action="cases.use_wallet_certificate",
+            tenant_code=draft.tenant.code,
+            object_type="application",
+            object_id=str(draft.pk),
+            detail={"material": material_order},
+        )
     return draft
 
 
@@ -523,16 +727,19 @@ def do_consent_to_fetch(
     """Let the department fetch a material from the department that issues it, instead
     of an upload; the consent is part of the application and of its audit record."""
     with databases.atomic():
-        draft = Application.objects.select_for_update().get(
-            pk=application.pk, submitted_at__isnull=True
-        )
+        draft = Application.objects.select_for_update().get(pk=application.pk, submitted_at__isnull=True)
         orders = {int(o) for o in draft.fetch}
         orders = orders | {material_order} if consent else orders - {material_order}
         draft.fetch, draft.updated_at = sorted(orders), timezone.now()
         draft.save(update_fields=["fetch", "updated_at"])
-        record_action(actor=actor, action="cases.consent_to_fetch" if consent else "cases.withdraw_fetch",
-                      tenant_code=draft.tenant.code, object_type="application", object_id=str(draft.pk),
-                      detail={"material": material_order})  # fmt: skip
+        record_action(
+            actor=actor,
+            action="cases.consent_to_fetch" if consent else "cases.withdraw_fetch",
+            tenant_code=draft.tenant.code,
+            object_type="application",
+            object_id=str(draft.pk),
+            detail={"material": material_order},
+        )
     return draft
 
 
@@ -545,8 +752,14 @@ def do_resubmit(
     with databases.atomic():
         for order, upload in new_uploads.items():
             CaseMaterial.objects.filter(case=case, order=order).update(upload=upload)
-        return _transition(case, Transition.RESUBMIT, actor=actor, by=applicant, comment=comment,
-                           detail={"materials": sorted(new_uploads)})  # fmt: skip
+        return _transition(
+            case,
+            Transition.RESUBMIT,
+            actor=actor,
+            by=applicant,
+            comment=comment,
+            detail={"materials": sorted(new_uploads)},
+        )
 
 
 def do_withdraw(*, actor: Actor, applicant: User, case: Case, reason: str = "") -> Case:
@@ -575,8 +788,7 @@ def deem_late_acceptances(*, actor: Actor, on: date | None = None) -> int:
     day, calendar = on or today(), WorkCalendar()
     late = Case.objects.filter(state=State.RECEIVED, due_on__lt=day)
     return sum(
-        do_record_deemed_acceptance(actor=actor, case=case, on=day, calendar=calendar)
-        for case in late
+        do_record_deemed_acceptance(actor=actor, case=case, on=day, calendar=calendar) for case in late
     )
 
 
@@ -595,13 +807,15 @@ def escalate_overdue(*, actor: Actor, on: date | None = None) -> int:
         rows = list(overdue.values_list("number", "tenant__code", "state"))
         overdue.update(escalated_at=timezone.now())
         for number, tenant_code, state in rows:
-            clock = (
-                Clock.DECISION
-                if state in (State.ACCEPTED, State.UNDER_REVIEW)
-                else Clock.CERTIFICATE
+            clock = Clock.DECISION if state in (State.ACCEPTED, State.UNDER_REVIEW) else Clock.CERTIFICATE
+            record_action(
+                actor=actor,
+                action="cases.escalate",
+                tenant_code=tenant_code,
+                object_type="case",
+                object_id=number,
+                detail={"clock": clock},
             )
-            record_action(actor=actor, action="cases.escalate", tenant_code=tenant_code, object_type="case",
-                          object_id=number, detail={"clock": clock})  # fmt: skip
     return len(rows)
 
 
@@ -633,12 +847,17 @@ def do_rate(
     with databases.atomic():
         try:
             with databases.atomic():
-                rating = Rating.objects.create(tenant=case.tenant, case=case, department=case.department,
-                                               item=case.item, score=score, tags=list(tags), comment=comment[:500])  # fmt: skip
+                rating = Rating.objects.create(
+                    tenant=case.tenant,
+                    case=case,
+                    department=case.department,
+                    item=case.item,
+                    score=score,
+                    tags=list(tags),
+                    comment=comment[:500],
+                )
         except IntegrityError:
-            raise Conflict(
-                CaseErrorCode.ALREADY_RATED, _("This case has been rated already.")
-            ) from None
+            raise Conflict(CaseErrorCode.ALREADY_RATED, _("This case has been rated already.")) from None
         events = [
             Event(
                 "cases.rating.created",
@@ -648,16 +867,25 @@ def do_rate(
         if score <= 2:
             opened = today()
             RectificationTicket.objects.create(
-                tenant=case.tenant, case=case, rating=rating, department=case.department, opened_on=opened,
+                tenant=case.tenant,
+                case=case,
+                rating=rating,
+                department=case.department,
+                opened_on=opened,
                 due_on=calendar.add_working_days(opened, RECTIFICATION_DAYS).day,
-            )  # fmt: skip
-            events.append(
-                Event(
-                    "cases.rectification.opened", {"tenant": case.tenant.code, "case": case.number}
-                )
             )
-        record_action(actor=actor, action="cases.rate", tenant_code=case.tenant.code, object_type="case",
-                      object_id=case.number, detail={"score": score, "tags": list(tags)}, events=events)  # fmt: skip
+            events.append(
+                Event("cases.rectification.opened", {"tenant": case.tenant.code, "case": case.number})
+            )
+        record_action(
+            actor=actor,
+            action="cases.rate",
+            tenant_code=case.tenant.code,
+            object_type="case",
+            object_id=case.number,
+            detail={"score": score, "tags": list(tags)},
+            events=events,
+        )
     return rating
 
 
@@ -672,8 +900,13 @@ def do_answer_rectification(
     with databases.atomic():
         ticket.answer, ticket.answered_at = answer.strip(), timezone.now()
         ticket.save(update_fields=["answer", "answered_at"])
-        record_action(actor=actor, action="cases.answer_rectification", tenant_code=ticket.case.tenant.code,
-                      object_type="case", object_id=ticket.case.number)  # fmt: skip
+        record_action(
+            actor=actor,
+            action="cases.answer_rectification",
+            tenant_code=ticket.case.tenant.code,
+            object_type="case",
+            object_id=ticket.case.number,
+        )
     return ticket
 
 
@@ -681,9 +914,7 @@ def do_answer_rectification(
 
 
 def request_fingerprint(payload: Any) -> str:
-    return hashlib.sha256(
-        json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
-    ).hexdigest()
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def begin_idempotent(
@@ -704,15 +935,18 @@ def begin_idempotent(
         pass
     record = IdempotencyRecord.objects.get(tenant=tenant, user=user, key=key)
     if record.request_hash != fingerprint:
-        raise ValidationFailed(CaseErrorCode.IDEMPOTENCY_KEY_REUSED,
-                               _("This Idempotency-Key was used for another request."), field="Idempotency-Key")  # fmt: skip
+        raise ValidationFailed(
+            CaseErrorCode.IDEMPOTENCY_KEY_REUSED,
+            _("This Idempotency-Key was used for another request."),
+            field="Idempotency-Key",
+        )
     if record.status is None:
         # The submission and its answer commit together, so a claim left unfinished for
         # long belongs to a request that died before committing anything: take it over.
         stale = timezone.now() - timedelta(seconds=settings.ONESTOP_IDEMPOTENCY_STALE_SECONDS)
-        if IdempotencyRecord.objects.filter(
-            pk=record.pk, status__isnull=True, created_at__lt=stale
-        ).update(created_at=timezone.now()):
+        if IdempotencyRecord.objects.filter(pk=record.pk, status__isnull=True, created_at__lt=stale).update(
+            created_at=timezone.now()
+        ):
             return record
         raise Conflict(
             CaseErrorCode.IDEMPOTENCY_IN_PROGRESS,
@@ -747,19 +981,24 @@ class HistorySpec:
     rating: tuple[int, tuple[str, ...]] | None = None
 
 
-def do_import_case_history(
-    *, actor: Actor, tenant: Tenant, histories: Sequence[HistorySpec]
-) -> int:
+def do_import_case_history(*, actor: Actor, tenant: Tenant, histories: Sequence[HistorySpec]) -> int:
     """Cases from a department's former system (and the demo's past), with their steps,
     ratings and rectification tickets. An approved case of an item that issues a
     certificate ends as a live one does: its certificate signed by the department's key,
     in the applicant's wallet, on the day the case concluded."""
     if any(step[0] == Transition.ISSUE_CERTIFICATE for h in histories for step in h.steps):
-        raise ValidationFailed(CaseErrorCode.TRANSITION_NOT_ALLOWED,
-                               _("This step is not possible in the case's present state."), field="steps")  # fmt: skip
+        raise ValidationFailed(
+            CaseErrorCode.TRANSITION_NOT_ALLOWED,
+            _("This step is not possible in the case's present state."),
+            field="steps",
+        )
     calendar = WorkCalendar()
-    items = {i.code: i for i in ServiceItem.objects.filter(tenant=tenant, code__in={h.item_code for h in histories})
-             .select_related("department")}  # fmt: skip
+    items = {
+        i.code: i
+        for i in ServiceItem.objects.filter(
+            tenant=tenant, code__in={h.item_code for h in histories}
+        ).select_related("department")
+    }
     regions = {r.code: r for r in Region.objects.filter(tenant=tenant).select_related("parent")}
     materials = {}
     for item in items.values():
@@ -774,9 +1013,7 @@ def do_import_case_history(
         # each case gets the number _next_number would have given it.
         counters: dict[date, int] = {}
         for day in sorted({h.received_on for h in histories}):
-            sequence = CaseSequence.objects.select_for_update().get_or_create(
-                tenant=tenant, day=day
-            )[0]
+            sequence = CaseSequence.objects.select_for_update().get_or_create(tenant=tenant, day=day)[0]
             counters[day] = sequence.last
         given = dict(counters)
         for history in histories:
@@ -800,64 +1037,121 @@ def do_import_case_history(
             county = regions.get(history.county_code)
             department = _route(item, county, offices)
             kind = certificate_types.get(item.code)
-            if (
-                kind is not None
-                and flow.state == State.CONCLUDED
-                and flow.decision == Decision.APPROVED
-            ):
-                flow, event = _issue_imported_certificate(actor=actor, kind=kind, flow=flow, calendar=calendar,
-                                                          holder=applicants[history.applicant_id], decided_by=department,
-                                                          answers=history.data, number=number, at=stepped_at)  # fmt: skip
+            if kind is not None and flow.state == State.CONCLUDED and flow.decision == Decision.APPROVED:
+                flow, event = _issue_imported_certificate(
+                    actor=actor,
+                    kind=kind,
+                    flow=flow,
+                    calendar=calendar,
+                    holder=applicants[history.applicant_id],
+                    decided_by=department,
+                    answers=history.data,
+                    number=number,
+                    at=stepped_at,
+                )
                 events.append(event)
-            case = Case(tenant=tenant, number=number, applicant_id=history.applicant_id,
-                        item=item, item_version=item.version, form_version=1, data=history.data,
-                        department=department, county=county, limit_days=item.committed_limit_days,
-                        received_on=history.received_on, created_at=received_at)  # fmt: skip
+            case = Case(
+                tenant=tenant,
+                number=number,
+                applicant_id=history.applicant_id,
+                item=item,
+                item_version=item.version,
+                form_version=1,
+                data=history.data,
+                department=department,
+                county=county,
+                limit_days=item.committed_limit_days,
+                received_on=history.received_on,
+                created_at=received_at,
+            )
             case.take_flow(flow, calendar)
             case.save()
             CaseMaterial.objects.bulk_create(
-                CaseMaterial(tenant=tenant, case=case, order=m.order, name=m.name)
-                for m in materials[item.pk]
+                CaseMaterial(tenant=tenant, case=case, order=m.order, name=m.name) for m in materials[item.pk]
             )
             CaseEvent.objects.bulk_create(
-                CaseEvent(tenant=tenant, case=case, at=at, actor_label=actor.label, action=action,
-                          from_state=before, to_state=after, comment=comment, detail=detail)
+                CaseEvent(
+                    tenant=tenant,
+                    case=case,
+                    at=at,
+                    actor_label=actor.label,
+                    action=action,
+                    from_state=before,
+                    to_state=after,
+                    comment=comment,
+                    detail=detail,
+                )
                 for action, before, after, at, comment, detail in events
-            )  # fmt: skip
+            )
             if history.rating is not None:
                 score, tags = history.rating
-                rating = Rating.objects.create(tenant=tenant, case=case, department=case.department, item=item,
-                                               score=score, tags=list(tags))  # fmt: skip
+                rating = Rating.objects.create(
+                    tenant=tenant,
+                    case=case,
+                    department=case.department,
+                    item=item,
+                    score=score,
+                    tags=list(tags),
+                )
                 if score <= 2:
                     opened = case.concluded_on or history.received_on
                     RectificationTicket.objects.create(
-                        tenant=tenant, case=case, rating=rating, department=case.department, opened_on=opened,
+                        tenant=tenant,
+                        case=case,
+                        rating=rating,
+                        department=case.department,
+                        opened_on=opened,
                         due_on=calendar.add_working_days(opened, RECTIFICATION_DAYS).day,
-                    )  # fmt: skip
+                    )
         for day, last in given.items():
             if last != counters[day]:
                 CaseSequence.objects.filter(tenant=tenant, day=day).update(last=last)
-        record_action(actor=actor, action="cases.import_history", tenant_code=tenant.code, object_type="case",
-                      detail={"count": len(histories)})  # fmt: skip
+        record_action(
+            actor=actor,
+            action="cases.import_history",
+            tenant_code=tenant.code,
+            object_type="case",
+            detail={"count": len(histories)},
+        )
     escalate_overdue(actor=actor)
     return len(histories)
 
 
 def _issue_imported_certificate(
-    *, actor: Actor, kind: CertificateType, flow: CaseFlow, calendar: WorkCalendar, holder: User,
-    decided_by: Department, answers: dict[str, Any], number: str, at: datetime,
-) -> tuple[CaseFlow, tuple[str, str, str, datetime, str, dict[str, Any]]]:  # fmt: skip
+    *,
+    actor: Actor,
+    kind: CertificateType,
+    flow: CaseFlow,
+    calendar: WorkCalendar,
+    holder: User,
+    decided_by: Department,
+    answers: dict[str, Any],
+    number: str,
+    at: datetime,
+) -> tuple[CaseFlow, tuple[str, str, str, datetime, str, dict[str, Any]]]:
     """The last step of an imported approved case, written as ``do_mark_certificate_issued``
     writes a live one, with the certificate issued when the case concluded. Imported
     history tells nobody of its steps: no state-change event goes to the outbox."""
-    certificate = do_issue_certificate(actor=actor, kind=kind, holder=holder, answers=answers,
-                                       case_number=number, decided_by=decided_by, issued_at=at)  # fmt: skip
+    certificate = do_issue_certificate(
+        actor=actor,
+        kind=kind,
+        holder=holder,
+        answers=answers,
+        case_number=number,
+        decided_by=decided_by,
+        issued_at=at,
+    )
     assert flow.concluded_on is not None
     issued = flow.apply(Transition.ISSUE_CERTIFICATE, on=flow.concluded_on, calendar=calendar)
     detail = {"certificate": certificate.number}
-    record_action(actor=actor, action=f"cases.{Transition.ISSUE_CERTIFICATE}", tenant_code=kind.tenant.code,
-                  object_type="case", object_id=number,
-                  detail={"from": flow.state, "to": issued.state, **detail})  # fmt: skip
+    record_action(
+        actor=actor,
+        action=f"cases.{Transition.ISSUE_CERTIFICATE}",
+        tenant_code=kind.tenant.code,
+        object_type="case",
+        object_id=number,
+        detail={"from": flow.state, "to": issued.state, **detail},
+    )
     event = (
         Transition.ISSUE_CERTIFICATE.value,
         flow.state,

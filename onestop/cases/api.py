@@ -82,11 +82,20 @@ class UploadOut(Schema):
 def case_out(case: Any) -> dict[str, Any]:
     """The case's answer; read it through ``cases.access`` (as the law has it today)."""
     clock = case.clock
-    return {"number": case.number, "item": case.item.code, "item_name": case.item.name,
-            "department": case.department.code, "state": case.state, "public_state": case.public_state,
-            "decision": case.decision, "received_on": case.received_on, "accepted_on": case.accepted_on,
-            "due_on": case.due_on, "due_for": clock.value if clock else None,
-            "decided_on": case.decided_on}  # fmt: skip
+    return {
+        "number": case.number,
+        "item": case.item.code,
+        "item_name": case.item.name,
+        "department": case.department.code,
+        "state": case.state,
+        "public_state": case.public_state,
+        "decision": case.decision,
+        "received_on": case.received_on,
+        "accepted_on": case.accepted_on,
+        "due_on": case.due_on,
+        "due_for": clock.value if clock else None,
+        "decided_on": case.decided_on,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,9 +133,14 @@ def upload(
     request: HttpRequest, tenant: str, material_order: Form[int], file: File[UploadedFile]
 ) -> Status[Upload]:
     who = _applicant(request, tenant)
-    stored = actions.do_attach_upload(actor=who.actor, owner=who.user, tenant=who.tenant,
-                                      content=file.read(uploads.MAX_BYTES + 1), original_name=file.name or "",
-                                      material_order=material_order)  # fmt: skip
+    stored = actions.do_attach_upload(
+        actor=who.actor,
+        owner=who.user,
+        tenant=who.tenant,
+        content=file.read(uploads.MAX_BYTES + 1),
+        original_name=file.name or "",
+        material_order=material_order,
+    )
     return Status(201, stored)
 
 
@@ -141,8 +155,9 @@ def submit(request: HttpRequest, tenant: str, payload: ApplicationIn) -> Any:
     key = request.headers.get("Idempotency-Key", "").strip()[:128]
     record = None
     if key:
-        started = actions.begin_idempotent(tenant=who.tenant, user=who.user, key=key,
-                                           fingerprint=actions.request_fingerprint(payload.dict()))  # fmt: skip
+        started = actions.begin_idempotent(
+            tenant=who.tenant, user=who.user, key=key, fingerprint=actions.request_fingerprint(payload.dict())
+        )
         if isinstance(started, tuple):
             status, body = started
             return HttpResponse(_json(body), status=status, content_type="application/json")
@@ -170,15 +185,11 @@ def _submit(who: Applicant, payload: ApplicationIn) -> Any:
     actor = who.actor
     draft = actions.start_application(actor=actor, user=who.user, tenant=who.tenant, item=item)
     draft = actions.do_save_answers(actor=actor, application=draft, answers=payload.answers)
-    actions.do_claim_uploads(
-        actor=actor, application=draft, upload_ids=list(payload.uploads.values())
-    )
+    actions.do_claim_uploads(actor=actor, application=draft, upload_ids=list(payload.uploads.values()))
     return actions.do_submit_application(actor=actor, application=draft)
 
 
-@router.get(
-    "/tenants/{tenant}/cases", response={200: list[CaseOut], **ERRORS}, summary="My cases", **READ
-)
+@router.get("/tenants/{tenant}/cases", response={200: list[CaseOut], **ERRORS}, summary="My cases", **READ)
 def my_cases(request: HttpRequest, tenant: str) -> list[dict[str, Any]]:
     who = _applicant(request, tenant)
     cases = cases_of_applicant(who.tenant, who.user, via_app=who.via_app)[:200]

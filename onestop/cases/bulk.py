@@ -29,14 +29,42 @@ WINDOW_DAYS = 730
 OPEN_DAYS = 14
 MAX_PER_DAY = 99_999  # five digits of the case number
 COLUMNS = (
-    "id", "tenant_id", "number", "applicant_id", "item_id", "item_version", "form_version",
-    "data", "department_id", "state", "public_state", "decision", "limit_days", "received_on",
-    "accepted_on", "decided_on", "concluded_on", "paused_days", "extension_days",
-    "decided_on_time", "processing_days", "due_on", "due_uncertain", "deemed_due_on",
-    "issues_certificate", "submitted_via_app", "handled_by_app", "created_at", "updated_at",
-)  # fmt: skip
-ENDINGS = [(State.CONCLUDED, "approved", 92), (State.CONCLUDED, "refused", 3),
-           (State.WITHDRAWN, "", 3), (State.NOT_ACCEPTED, "", 2)]  # fmt: skip
+    "id",
+    "tenant_id",
+    "number",
+    "applicant_id",
+    "item_id",
+    "item_version",
+    "form_version",
+    "data",
+    "department_id",
+    "state",
+    "public_state",
+    "decision",
+    "limit_days",
+    "received_on",
+    "accepted_on",
+    "decided_on",
+    "concluded_on",
+    "paused_days",
+    "extension_days",
+    "decided_on_time",
+    "processing_days",
+    "due_on",
+    "due_uncertain",
+    "deemed_due_on",
+    "issues_certificate",
+    "submitted_via_app",
+    "handled_by_app",
+    "created_at",
+    "updated_at",
+)
+ENDINGS = [
+    (State.CONCLUDED, "approved", 92),
+    (State.CONCLUDED, "refused", 3),
+    (State.WITHDRAWN, "", 3),
+    (State.NOT_ACCEPTED, "", 2),
+]
 OPEN = [State.RECEIVED, State.ACCEPTED, State.UNDER_REVIEW]
 DATA = json.dumps({"pledge": True})
 
@@ -61,9 +89,7 @@ class CasePlan:
     def after(self, day: date, working_days: int) -> object:
         key = (day, working_days)
         if key not in self._after:
-            self._after[key] = bulkload.db_date(
-                self.calendar.add_working_days(day, working_days).day
-            )
+            self._after[key] = bulkload.db_date(self.calendar.add_working_days(day, working_days).day)
         return self._after[key]
 
     def at(self, day: date, minute: int) -> object:
@@ -106,21 +132,53 @@ class CasePlan:
                     accepted = self.after(day, 0)
             at = self.at(day, rng.randrange(600))
             received = self.after(day, 0)
-            rows.append((
-                self.first_id + index, self.tenant_id, f"{self.prefix}{day:%Y%m%d}{sequence:05d}",
-                self.applicants[rng.randrange(len(self.applicants))], item_id, version, form_version, DATA,
-                department_id, state.value, PUBLIC[state].value, decision, limit, received,
-                accepted, decided, concluded, 0, 0, on_time, processing, due, False, deemed_due, False,
-                "", "", at, at,
-            ))  # fmt: skip
+            rows.append(
+                (
+                    self.first_id + index,
+                    self.tenant_id,
+                    f"{self.prefix}{day:%Y%m%d}{sequence:05d}",
+                    self.applicants[rng.randrange(len(self.applicants))],
+                    item_id,
+                    version,
+                    form_version,
+                    DATA,
+                    department_id,
+                    state.value,
+                    PUBLIC[state].value,
+                    decision,
+                    limit,
+                    received,
+                    accepted,
+                    decided,
+                    concluded,
+                    0,
+                    0,
+                    on_time,
+                    processing,
+                    due,
+                    False,
+                    deemed_due,
+                    False,
+                    "",
+                    "",
+                    at,
+                    at,
+                )
+            )
         return rows
 
 
 def add_cases(
-    tenant: Tenant, count: int, applicants: Sequence[int], *, seed: int = 2019, today: date,
-    chunk_size: int = 20_000, workers: int | None = None,
+    tenant: Tenant,
+    count: int,
+    applicants: Sequence[int],
+    *,
+    seed: int = 2019,
+    today: date,
+    chunk_size: int = 20_000,
+    workers: int | None = None,
     progress: Callable[[int], None] | None = None,
-) -> None:  # fmt: skip
+) -> None:
     """Add ``count`` synthetic cases of ``tenant``'s published items, applied for by the
     accounts whose ids are ``applicants``."""
     days = [today - timedelta(days=back) for back in range(WINDOW_DAYS, 0, -1)]
@@ -131,15 +189,22 @@ def add_cases(
     items = [
         (i.pk, i.department_id, i.version, forms.get(i.pk, 1), i.committed_limit_days, max(1, i.popularity))
         for i in published_items(tenant).order_by("pk")
-    ]  # fmt: skip
+    ]
     if not items or not applicants:
         raise ValueError(f"tenant {tenant.code} needs published items and applicants")
     plan = CasePlan(
-        tenant_id=tenant.pk, prefix=tenant.code.upper(), first_id=bulkload.next_id(Case),
-        applicants=applicants, days=days, base=base, items=[i[:5] for i in items],
-        cumulative=list(accumulate(i[5] for i in items)), today=today, seed=seed,
+        tenant_id=tenant.pk,
+        prefix=tenant.code.upper(),
+        first_id=bulkload.next_id(Case),
+        applicants=applicants,
+        days=days,
+        base=base,
+        items=[i[:5] for i in items],
+        cumulative=list(accumulate(i[5] for i in items)),
+        today=today,
+        seed=seed,
         calendar=WorkCalendar(),
-    )  # fmt: skip
+    )
     bulkload.load_table(
         Case, COLUMNS, plan.rows, count, chunk_size=chunk_size, workers=workers, progress=progress
     )

@@ -49,17 +49,20 @@ def _field(name: str, prop: dict[str, Any], required: bool) -> forms.Field:
         return forms.ChoiceField(choices=choices, **common)
     kind = prop.get("type")
     if kind == "integer":
-        return forms.IntegerField(
-            min_value=prop.get("minimum"), max_value=prop.get("maximum"), **common
-        )
+        return forms.IntegerField(min_value=prop.get("minimum"), max_value=prop.get("maximum"), **common)
     if kind == "boolean":
         return forms.BooleanField(**{**common, "required": required})
     if prop.get("format") == "date":
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     validators = [RegexValidator(prop["pattern"])] if prop.get("pattern") else []
     widget = forms.Textarea(attrs={"rows": 3}) if prop.get("x-widget") == "textarea" else None
-    return forms.CharField(max_length=prop.get("maxLength"), min_length=prop.get("minLength"),
-                           validators=validators, widget=widget, **common)  # fmt: skip
+    return forms.CharField(
+        max_length=prop.get("maxLength"),
+        min_length=prop.get("minLength"),
+        validators=validators,
+        widget=widget,
+        **common,
+    )
 
 
 def step_form(

@@ -15,24 +15,27 @@ from onestop.cases.models import Case, Rating, RectificationTicket
 from onestop.tenancy.models import Tenant
 
 STATE_LABELS = {
-    State.RECEIVED: _("Received"), State.CORRECTION_REQUESTED: _("Correction requested"),
-    State.NOT_ACCEPTED: _("Not accepted"), State.ACCEPTED: _("Accepted"), State.UNDER_REVIEW: _("Under review"),
-    State.SPECIAL_PROCEDURE: _("Special procedure"), State.DECIDED: _("Decided"), State.CONCLUDED: _("Concluded"),
-    State.CERTIFICATE_ISSUED: _("Certificate issued"), State.WITHDRAWN: _("Withdrawn"),
-}  # fmt: skip
+    State.RECEIVED: _("Received"),
+    State.CORRECTION_REQUESTED: _("Correction requested"),
+    State.NOT_ACCEPTED: _("Not accepted"),
+    State.ACCEPTED: _("Accepted"),
+    State.UNDER_REVIEW: _("Under review"),
+    State.SPECIAL_PROCEDURE: _("Special procedure"),
+    State.DECIDED: _("Decided"),
+    State.CONCLUDED: _("Concluded"),
+    State.CERTIFICATE_ISSUED: _("Certificate issued"),
+    State.WITHDRAWN: _("Withdrawn"),
+}
 
 
 def figures(tenant: Tenant) -> dict[str, Any]:
     cases = Case.objects.filter(tenant=tenant)
     # Counted as the law has them today: deemed acceptances count as accepted.
     by_state = dict(
-        with_law(cases, timezone.localdate()).values_list("law_state")
-        .annotate(n=Count("id")).order_by()
-    )  # fmt: skip
-    decided = cases.filter(decided_on__isnull=False)
-    timing = decided.aggregate(
-        total=Count("id"), on_time=Count("id", filter=Q(decided_on_time=True))
+        with_law(cases, timezone.localdate()).values_list("law_state").annotate(n=Count("id")).order_by()
     )
+    decided = cases.filter(decided_on__isnull=False)
+    timing = decided.aggregate(total=Count("id"), on_time=Count("id", filter=Q(decided_on_time=True)))
     average = decided.aggregate(days=Avg("processing_days"))["days"]
     ratings = Rating.objects.filter(tenant=tenant).aggregate(
         total=Count("id"), good=Count("id", filter=Q(score__gte=4))
@@ -54,37 +57,45 @@ def ratings_by(tenant: Tenant, field: str) -> list[dict[str, Any]]:
     """Average score and counts per department or item, worst first."""
     key = {"department": "department__name", "item": "item__name"}[field]
     return list(
-        Rating.objects.filter(tenant=tenant).values(key)
+        Rating.objects.filter(tenant=tenant)
+        .values(key)
         .annotate(count=Count("id"), average=Avg("score"), bad=Count("id", filter=Q(score__lte=2)))
         .order_by("average", "-count")
-    )  # fmt: skip
+    )
 
 
-def department_leaderboard(
-    tenant: Tenant, first: date, last: date, limit: int = 10
-) -> list[dict[str, Any]]:
+def department_leaderboard(tenant: Tenant, first: date, last: date, limit: int = 10) -> list[dict[str, Any]]:
     """Departments by cases decided between the days: on-time rate, average processing
     days against the average committed limit, and satisfaction; most decided first."""
     decided = Case.objects.filter(tenant=tenant, decided_on__gte=first, decided_on__lte=last)
     rows = list(
         decided.values("department_id", "department__name", "department__name_en")
-        .annotate(decided=Count("id"), on_time=Count("id", filter=Q(decided_on_time=True)),
-                  days=Avg("processing_days"), limit=Avg("limit_days"))
+        .annotate(
+            decided=Count("id"),
+            on_time=Count("id", filter=Q(decided_on_time=True)),
+            days=Avg("processing_days"),
+            limit=Avg("limit_days"),
+        )
         .order_by("-decided", "department__name")[:limit]
-    )  # fmt: skip
+    )
     ratings = {
         r["department_id"]: (r["good"], r["n"])
         for r in Rating.objects.filter(tenant=tenant, department_id__in=[r["department_id"] for r in rows])
-        .values("department_id").annotate(good=Count("id", filter=Q(score__gte=4)), n=Count("id"))
-    }  # fmt: skip
+        .values("department_id")
+        .annotate(good=Count("id", filter=Q(score__gte=4)), n=Count("id"))
+    }
     return [
-        {"department": r["department__name"], "department_en": r["department__name_en"], "decided": r["decided"],
-         "on_time_rate": round(r["on_time"] / r["decided"], 4),
-         "avg_processing_days": round(float(r["days"]), 2) if r["days"] is not None else None,
-         "avg_limit_days": round(float(r["limit"]), 2) if r["limit"] is not None else None,
-         "satisfaction": _share(*ratings.get(r["department_id"], (0, 0)))}
+        {
+            "department": r["department__name"],
+            "department_en": r["department__name_en"],
+            "decided": r["decided"],
+            "on_time_rate": round(r["on_time"] / r["decided"], 4),
+            "avg_processing_days": round(float(r["days"]), 2) if r["days"] is not None else None,
+            "avg_limit_days": round(float(r["limit"]), 2) if r["limit"] is not None else None,
+            "satisfaction": _share(*ratings.get(r["department_id"], (0, 0))),
+        }
         for r in rows
-    ]  # fmt: skip
+    ]
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -95,19 +106,23 @@ def daily_cases(tenant: Tenant, first: date, last: date) -> dict[date, tuple[int
     """Cases received and decided per day between the days."""
     received = dict(
         Case.objects.filter(tenant=tenant, received_on__gte=first, received_on__lte=last)
-        .values_list("received_on").annotate(n=Count("id")).order_by()
-    )  # fmt: skip
+        .values_list("received_on")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     decided = dict(
         Case.objects.filter(tenant=tenant, decided_on__gte=first, decided_on__lte=last)
-        .values_list("decided_on").annotate(n=Count("id")).order_by()
-    )  # fmt: skip
+        .values_list("decided_on")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     return {d: (received.get(d, 0), decided.get(d, 0)) for d in set(received) | set(decided)}
 
 
 def average_committed_limit(tenant: Tenant) -> float | None:
     """The average committed limit (working days) of decided cases, to set the average
     processing time against."""
-    value = Case.objects.filter(tenant=tenant, decided_on__isnull=False).aggregate(
-        days=Avg("limit_days")
-    )["days"]
+    value = Case.objects.filter(tenant=tenant, decided_on__isnull=False).aggregate(days=Avg("limit_days"))[
+        "days"
+    ]
     return round(float(value), 2) if value is not None else None

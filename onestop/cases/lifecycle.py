@@ -103,18 +103,14 @@ TRANSITIONS: dict[Transition, tuple[frozenset[State], State | None]] = {
     Transition.CONCLUDE: (frozenset({S.DECIDED}), S.CONCLUDED),
     Transition.ISSUE_CERTIFICATE: (frozenset({S.CONCLUDED}), S.CERTIFICATE_ISSUED),
     Transition.WITHDRAW: (
-        frozenset(
-            {S.RECEIVED, S.CORRECTION_REQUESTED, S.ACCEPTED, S.UNDER_REVIEW, S.SPECIAL_PROCEDURE}
-        ),
+        frozenset({S.RECEIVED, S.CORRECTION_REQUESTED, S.ACCEPTED, S.UNDER_REVIEW, S.SPECIAL_PROCEDURE}),
         S.WITHDRAWN,
     ),
 }
 TERMINAL = frozenset({S.NOT_ACCEPTED, S.CERTIFICATE_ISSUED, S.WITHDRAWN})
 CLOCK_RUNNING = frozenset({S.ACCEPTED, S.UNDER_REVIEW})
 # The answers to a receipt, which the law allows within its 5 working days only.
-RECEIPT_ANSWERS = frozenset(
-    {Transition.ACCEPT, Transition.NOT_ACCEPT, Transition.REQUEST_CORRECTION}
-)
+RECEIPT_ANSWERS = frozenset({Transition.ACCEPT, Transition.NOT_ACCEPT, Transition.REQUEST_CORRECTION})
 PUBLIC = {
     S.RECEIVED: PublicState.RECEIVED,
     S.CORRECTION_REQUESTED: PublicState.RECEIVED,
@@ -131,9 +127,7 @@ PUBLIC = {
 
 class IllegalTransition(Exception):
     def __init__(self, transition: Transition, state: State, reason: str = "") -> None:
-        super().__init__(
-            f"{transition} is not possible from {state}{': ' + reason if reason else ''}"
-        )
+        super().__init__(f"{transition} is not possible from {state}{': ' + reason if reason else ''}")
         self.transition, self.state, self.reason = transition, state, reason
 
 
@@ -184,15 +178,11 @@ class CaseFlow:
             if self.state in sources and self._refusal(t, on, calendar) is None
         ]
 
-    def _refusal(
-        self, transition: Transition, on: date, calendar: WorkCalendar
-    ) -> IllegalTransition | None:
+    def _refusal(self, transition: Transition, on: date, calendar: WorkCalendar) -> IllegalTransition | None:
         if transition == Transition.EXTEND and self.extension_days:
             return IllegalTransition(transition, self.state, "the limit was extended already")
         if transition == Transition.ISSUE_CERTIFICATE and self.decision != Decision.APPROVED:
-            return IllegalTransition(
-                transition, self.state, "only an approval leads to a certificate"
-            )
+            return IllegalTransition(transition, self.state, "only an approval leads to a certificate")
         if transition == Transition.DEEM_ACCEPTED and not self.correction_period_over(on, calendar):
             return IllegalTransition(transition, self.state, "the 5 working days are not over")
         if transition in RECEIPT_ANSWERS and self.correction_period_over(on, calendar):
@@ -231,18 +221,18 @@ class CaseFlow:
             changes["suspended_on"] = on
         elif transition == Transition.RESUME:
             assert self.suspended_on is not None
-            changes["paused_days"] = self.paused_days + calendar.working_days_between(
-                self.suspended_on, on
-            )
+            changes["paused_days"] = self.paused_days + calendar.working_days_between(self.suspended_on, on)
             changes["suspended_on"] = None
         elif transition == Transition.EXTEND:
             changes["extension_days"] = EXTENSION_DAYS
         elif transition == Transition.DECIDE:
             due = self.due_on(calendar)
             changes.update(
-                decided_on=on, decision=decision, decided_on_time=due is None or on <= due,
+                decided_on=on,
+                decision=decision,
+                decided_on_time=due is None or on <= due,
                 issues_certificate=decision == Decision.APPROVED and issues_certificate,
-            )  # fmt: skip
+            )
         elif transition == Transition.ISSUE_CERTIFICATE:
             changes["issued_on"] = on
         elif transition in (Transition.CONCLUDE, Transition.NOT_ACCEPT, Transition.WITHDRAW):
@@ -275,9 +265,12 @@ class CaseFlow:
                 steps.append((Transition.DEEM_ACCEPTED, law))
                 flow = law
         after = flow.apply(
-            transition, on=on, calendar=calendar, decision=decision,
+            transition,
+            on=on,
+            calendar=calendar,
+            decision=decision,
             issues_certificate=issues_certificate,
-        )  # fmt: skip
+        )
         return [*steps, (transition, after)]
 
     def acceptance_due_on(self, calendar: WorkCalendar) -> date:
@@ -376,9 +369,7 @@ class CaseFlow:
         """Working days from acceptance to decision, special procedures excluded."""
         if self.accepted_on is None or self.decided_on is None:
             return None
-        return max(
-            0, calendar.working_days_between(self.accepted_on, self.decided_on) - self.paused_days
-        )
+        return max(0, calendar.working_days_between(self.accepted_on, self.decided_on) - self.paused_days)
 
 
 def progress(

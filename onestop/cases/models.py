@@ -21,9 +21,7 @@ if TYPE_CHECKING:
 class Application(TenantOwned):
     """A draft being filled in, one step at a time; submitting turns it into a case."""
 
-    applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="+")
     form_version = models.PositiveIntegerField()
     data = models.JSONField(default=dict, blank=True)
@@ -36,11 +34,7 @@ class Application(TenantOwned):
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
-        indexes = [
-            models.Index(
-                fields=["tenant", "applicant", "submitted_at"], name="application_owner_idx"
-            )
-        ]
+        indexes = [models.Index(fields=["tenant", "applicant", "submitted_at"], name="application_owner_idx")]
 
     def __str__(self) -> str:
         return f"application {self.pk}"
@@ -72,26 +66,18 @@ class Upload(TenantOwned):
 
 class Case(TenantOwned):
     number = models.CharField(max_length=32)
-    applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="+")
     item_version = models.PositiveIntegerField()
     form_version = models.PositiveIntegerField()
     data = models.JSONField(default=dict)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
-    county = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    county = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     state = models.CharField(
         max_length=24, choices=[(s.value, s.value) for s in State], default=State.RECEIVED
     )
-    public_state = models.CharField(
-        max_length=24, choices=[(s.value, s.value) for s in PublicState]
-    )
-    decision = models.CharField(
-        max_length=16, blank=True, choices=[(d.value, d.value) for d in Decision]
-    )
+    public_state = models.CharField(max_length=24, choices=[(s.value, s.value) for s in PublicState])
+    decision = models.CharField(max_length=16, blank=True, choices=[(d.value, d.value) for d in Decision])
     limit_days = models.PositiveSmallIntegerField()
     received_on = models.DateField()
     accepted_on = models.DateField(null=True, blank=True)
@@ -133,9 +119,7 @@ class Case(TenantOwned):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         constraints = [
-            models.UniqueConstraint(
-                fields=["tenant", "number"], name="case_number_unique_in_tenant"
-            )
+            models.UniqueConstraint(fields=["tenant", "number"], name="case_number_unique_in_tenant")
         ]
         indexes = [
             models.Index(fields=["tenant", "applicant", "-created_at"], name="case_applicant_idx"),
@@ -155,12 +139,20 @@ class Case(TenantOwned):
     @property
     def flow(self) -> CaseFlow:
         return CaseFlow(
-            limit_days=self.limit_days, received_on=self.received_on, state=State(self.state),
-            accepted_on=self.accepted_on, decided_on=self.decided_on, concluded_on=self.concluded_on,
-            suspended_on=self.suspended_on, paused_days=self.paused_days, extension_days=self.extension_days,
-            decision=self.decision, decided_on_time=self.decided_on_time,
-            issues_certificate=self.issues_certificate, issued_on=self.certificate_issued_on,
-        )  # fmt: skip
+            limit_days=self.limit_days,
+            received_on=self.received_on,
+            state=State(self.state),
+            accepted_on=self.accepted_on,
+            decided_on=self.decided_on,
+            concluded_on=self.concluded_on,
+            suspended_on=self.suspended_on,
+            paused_days=self.paused_days,
+            extension_days=self.extension_days,
+            decision=self.decision,
+            decided_on_time=self.decided_on_time,
+            issues_certificate=self.issues_certificate,
+            issued_on=self.certificate_issued_on,
+        )
 
     @property
     def clock(self) -> Clock | None:
@@ -223,9 +215,7 @@ class CaseMaterial(TenantOwned):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
     order = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=128)
-    upload = models.ForeignKey(
-        Upload, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    upload = models.ForeignKey(Upload, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # A certificate from the applicant's wallet met this material: no upload, no trip.
     certificate_id = models.CharField(max_length=64, blank=True)
     # The applicant consented that the department fetch this material from its issuer.
@@ -249,9 +239,7 @@ class CaseSequence(TenantOwned):
     class Meta:
         verbose_name = _("case number sequence")
         verbose_name_plural = _("case number sequences")
-        constraints = [
-            models.UniqueConstraint(fields=["tenant", "day"], name="case_sequence_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["tenant", "day"], name="case_sequence_unique")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.last}"
@@ -288,9 +276,7 @@ class Rating(TenantOwned):
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(score__gte=1, score__lte=5), name="rating_score_range"
-            )
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="rating_score_range")
         ]
 
     def __str__(self) -> str:
@@ -330,9 +316,7 @@ class IdempotencyRecord(TenantOwned):
     class Meta:
         verbose_name = _("idempotency record")
         verbose_name_plural = _("idempotency records")
-        constraints = [
-            models.UniqueConstraint(fields=["tenant", "user", "key"], name="idempotency_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["tenant", "user", "key"], name="idempotency_unique")]
 
     def __str__(self) -> str:
         return self.key

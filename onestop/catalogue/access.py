@@ -125,9 +125,7 @@ def search_service_items(tenant: Tenant, query: ServiceQuery) -> ServicePage:
     if query.theme:
         theme = Theme.objects.filter(tenant=tenant, code=query.theme).first()
         if theme is None:
-            raise ValidationFailed(
-                CatalogueErrorCode.THEME_UNKNOWN, _("Unknown theme."), field="theme"
-            )
+            raise ValidationFailed(CatalogueErrorCode.THEME_UNKNOWN, _("Unknown theme."), field="theme")
         filters &= Q(themes=theme)
     if query.zero_trip is not None:
         filters &= Q(visits_required=0) if query.zero_trip else Q(visits_required__gt=0)
@@ -196,8 +194,11 @@ def _list_items() -> QuerySet[ServiceItem]:
 
 
 def hot_items(tenant: Tenant, limit: int = 10) -> list[ServiceItem]:
-    return list(_list_items().filter(tenant=tenant, status=ItemStatus.PUBLISHED)
-                .order_by("-popularity", "code")[:limit])  # fmt: skip
+    return list(
+        _list_items()
+        .filter(tenant=tenant, status=ItemStatus.PUBLISHED)
+        .order_by("-popularity", "code")[:limit]
+    )
 
 
 # --- counts behind the catalogue's filters, cached --------------------------------------
@@ -246,9 +247,9 @@ def themes_with_counts(tenant: Tenant, audience: str | None = None) -> list[Them
         if audience:
             themes = themes.filter(audience=audience)
         return list(
-            themes.annotate(
-                item_count=Count("items", filter=Q(items__status=ItemStatus.PUBLISHED))
-            ).order_by("audience", "order")
+            themes.annotate(item_count=Count("items", filter=Q(items__status=ItemStatus.PUBLISHED))).order_by(
+                "audience", "order"
+            )
         )
 
     return cached_until_changed(tenant, f"themes:{audience or ''}", count)
@@ -285,36 +286,35 @@ def access_life_event(tenant: Tenant, code: str) -> tuple[LifeEvent, list[Servic
     if event is None:
         raise NotFound(CatalogueErrorCode.LIFE_EVENT_NOT_FOUND, _("No such life event."))
     items = list(
-        _list_items().filter(tenant=tenant, status=ItemStatus.PUBLISHED, life_events=event)
+        _list_items()
+        .filter(tenant=tenant, status=ItemStatus.PUBLISHED, life_events=event)
         .order_by("-popularity", "code")
-    )  # fmt: skip
+    )
     return event, items
 
 
 def current_form_versions(tenant: Tenant) -> dict[int, int]:
     """The newest form version of each of the tenant's items that has a form, by item id."""
     return dict(
-        ServiceForm.objects.filter(tenant=tenant).values("item_id").annotate(v=Max("version"))
+        ServiceForm.objects.filter(tenant=tenant)
+        .values("item_id")
+        .annotate(v=Max("version"))
         .values_list("item_id", "v")
-    )  # fmt: skip
+    )
 
 
 def current_form(item: ServiceItem) -> ServiceForm:
     """The newest version of an item's application form."""
     form = ServiceForm.objects.filter(item=item).order_by("-version").first()
     if form is None:
-        raise NotFound(
-            CatalogueErrorCode.FORM_NOT_FOUND, _("This service cannot be applied for online yet.")
-        )
+        raise NotFound(CatalogueErrorCode.FORM_NOT_FOUND, _("This service cannot be applied for online yet."))
     return form
 
 
 def form_version(item: ServiceItem, version: int) -> ServiceForm:
     form = ServiceForm.objects.filter(item=item, version=version).first()
     if form is None:
-        raise NotFound(
-            CatalogueErrorCode.FORM_NOT_FOUND, _("This service cannot be applied for online yet.")
-        )
+        raise NotFound(CatalogueErrorCode.FORM_NOT_FOUND, _("This service cannot be applied for online yet."))
     return form
 
 
@@ -331,38 +331,78 @@ def catalogue_specs(
 ) -> tuple[list[ThemeSpec], list[ServiceItemSpec], list[LifeEventSpec], dict[str, dict[str, Any]]]:
     """The tenant's themes, published items, life events and current forms, as the
     catalogue's actions take them (to provision another tenant from this one)."""
-    themes = [ThemeSpec(code=t.code, name=t.name, audience=t.audience, name_en=t.name_en)
-              for t in Theme.objects.filter(tenant=tenant).order_by("order", "code")]  # fmt: skip
+    themes = [
+        ThemeSpec(code=t.code, name=t.name, audience=t.audience, name_en=t.name_en)
+        for t in Theme.objects.filter(tenant=tenant).order_by("order", "code")
+    ]
     items = (
-        published_items(tenant).select_related("department").order_by("code")
-        .prefetch_related(Prefetch("materials", queryset=Material.objects.order_by("order")),
-                          Prefetch("steps", queryset=ProcessStep.objects.order_by("order")), "themes")
-    )  # fmt: skip
+        published_items(tenant)
+        .select_related("department")
+        .order_by("code")
+        .prefetch_related(
+            Prefetch("materials", queryset=Material.objects.order_by("order")),
+            Prefetch("steps", queryset=ProcessStep.objects.order_by("order")),
+            "themes",
+        )
+    )
     item_specs = [
         ServiceItemSpec(
-            code=i.code, name=i.name, item_type=i.item_type, department_code=i.department.code,
-            exercise_level=i.exercise_level, audience=i.audience, legal_basis=i.legal_basis,
-            acceptance_conditions=i.acceptance_conditions, statutory_limit_days=i.statutory_limit_days,
-            committed_limit_days=i.committed_limit_days, consultation_phone=i.consultation_phone,
-            complaint_phone=i.complaint_phone, visits_required=i.visits_required,
-            materials=tuple(MaterialSpec(name=m.name, form=m.form, quantity=m.quantity, required=m.required,
-                                         notes=m.notes, certificate_type=m.certificate_type,
-                                         filled_online=m.filled_online) for m in i.materials.all()),
-            steps=tuple(StepSpec(name=s.name, description=s.description, requires_visit=s.requires_visit)
-                        for s in i.steps.all()),
+            code=i.code,
+            name=i.name,
+            item_type=i.item_type,
+            department_code=i.department.code,
+            exercise_level=i.exercise_level,
+            audience=i.audience,
+            legal_basis=i.legal_basis,
+            acceptance_conditions=i.acceptance_conditions,
+            statutory_limit_days=i.statutory_limit_days,
+            committed_limit_days=i.committed_limit_days,
+            consultation_phone=i.consultation_phone,
+            complaint_phone=i.complaint_phone,
+            visits_required=i.visits_required,
+            materials=tuple(
+                MaterialSpec(
+                    name=m.name,
+                    form=m.form,
+                    quantity=m.quantity,
+                    required=m.required,
+                    notes=m.notes,
+                    certificate_type=m.certificate_type,
+                    filled_online=m.filled_online,
+                )
+                for m in i.materials.all()
+            ),
+            steps=tuple(
+                StepSpec(name=s.name, description=s.description, requires_visit=s.requires_visit)
+                for s in i.steps.all()
+            ),
             places=tuple(PlaceSpec(**{"phone": "", **p}) for p in i.places),
-            name_en=i.name_en, sub_item=i.sub_item, variant=i.variant, summary=i.summary, fee_amount=i.fee_amount,
-            fee_basis=i.fee_basis, online_depth=i.online_depth, min_trust_level=i.min_trust_level,
-            keywords=tuple(k for k in i.keywords.split(",") if k), themes=tuple(t.code for t in i.themes.all()),
-            popularity=i.popularity, issues_paper_licence=i.issues_paper_licence,
+            name_en=i.name_en,
+            sub_item=i.sub_item,
+            variant=i.variant,
+            summary=i.summary,
+            fee_amount=i.fee_amount,
+            fee_basis=i.fee_basis,
+            online_depth=i.online_depth,
+            min_trust_level=i.min_trust_level,
+            keywords=tuple(k for k in i.keywords.split(",") if k),
+            themes=tuple(t.code for t in i.themes.all()),
+            popularity=i.popularity,
+            issues_paper_licence=i.issues_paper_licence,
         )
         for i in items
-    ]  # fmt: skip
+    ]
     events = [
-        LifeEventSpec(code=e.code, name=e.name, audience=e.audience, name_en=e.name_en, description=e.description,
-                      item_codes=tuple(sorted(i.code for i in e.items.all())))
+        LifeEventSpec(
+            code=e.code,
+            name=e.name,
+            audience=e.audience,
+            name_en=e.name_en,
+            description=e.description,
+            item_codes=tuple(sorted(i.code for i in e.items.all())),
+        )
         for e in LifeEvent.objects.filter(tenant=tenant).prefetch_related("items").order_by("order", "code")
-    ]  # fmt: skip
+    ]
     forms: dict[str, dict[str, Any]] = {}
     for form in (
         ServiceForm.objects.filter(tenant=tenant, item__status=ItemStatus.PUBLISHED)
@@ -375,6 +415,4 @@ def catalogue_specs(
 
 def item_names(tenant: Tenant, codes: list[str]) -> dict[str, str]:
     """Display names of the tenant's items by code (for figures that name items)."""
-    return {
-        i.code: i.display_name for i in ServiceItem.objects.filter(tenant=tenant, code__in=codes)
-    }
+    return {i.code: i.display_name for i in ServiceItem.objects.filter(tenant=tenant, code__in=codes)}

@@ -44,29 +44,46 @@ MAX_LIMIT_DAYS = 365
 MAX_VISITS = 5
 
 _ITEM_FIELDS = [
-    "name", "name_en", "sub_item", "variant", "item_type", "department", "exercise_level",
-    "audience", "summary", "legal_basis", "acceptance_conditions", "statutory_limit_days",
-    "committed_limit_days", "fee_amount", "fee_basis", "places", "consultation_phone",
-    "complaint_phone", "visits_required", "online_depth", "min_trust_level", "keywords",
-    "popularity", "issues_paper_licence", "status", "version", "updated_at",
-]  # fmt: skip
+    "name",
+    "name_en",
+    "sub_item",
+    "variant",
+    "item_type",
+    "department",
+    "exercise_level",
+    "audience",
+    "summary",
+    "legal_basis",
+    "acceptance_conditions",
+    "statutory_limit_days",
+    "committed_limit_days",
+    "fee_amount",
+    "fee_basis",
+    "places",
+    "consultation_phone",
+    "complaint_phone",
+    "visits_required",
+    "online_depth",
+    "min_trust_level",
+    "keywords",
+    "popularity",
+    "issues_paper_licence",
+    "status",
+    "version",
+    "updated_at",
+]
 
 
-def _invalid(
-    code: CatalogueErrorCode, message: Any, spec: ServiceItemSpec, field: str
-) -> ValidationFailed:
+def _invalid(code: CatalogueErrorCode, message: Any, spec: ServiceItemSpec, field: str) -> ValidationFailed:
     return ValidationFailed(code, message, field=field, params={"item": spec.code})
 
 
-def _check_item(
-    spec: ServiceItemSpec, departments: dict[str, Department], themes: set[str]
-) -> None:
+def _check_item(spec: ServiceItemSpec, departments: dict[str, Department], themes: set[str]) -> None:
     def choice(value: object, choices: list[Any], field: str) -> None:
         if value not in choices:
             raise _invalid(
                 CatalogueErrorCode.ITEM_FIELD_INVALID,
-                _("Item %(item)s: %(field)s has an unknown value.")
-                % {"item": spec.code, "field": field},
+                _("Item %(item)s: %(field)s has an unknown value.") % {"item": spec.code, "field": field},
                 spec,
                 field,
             )
@@ -224,16 +241,31 @@ def do_publish_service_items(
         links: list[Any] = []
         for done, (item, spec) in enumerate(zip(rows, items, strict=True), start=1):
             materials.extend(
-                Material(tenant=tenant, item=item, order=order, name=m.name, form=m.form,
-                         quantity=m.quantity, required=m.required, notes=m.notes,
-                         certificate_type=m.certificate_type, filled_online=m.filled_online)
+                Material(
+                    tenant=tenant,
+                    item=item,
+                    order=order,
+                    name=m.name,
+                    form=m.form,
+                    quantity=m.quantity,
+                    required=m.required,
+                    notes=m.notes,
+                    certificate_type=m.certificate_type,
+                    filled_online=m.filled_online,
+                )
                 for order, m in enumerate(spec.materials)
-            )  # fmt: skip
+            )
             steps.extend(
-                ProcessStep(tenant=tenant, item=item, order=order, name=s.name,
-                            description=s.description, requires_visit=s.requires_visit)
+                ProcessStep(
+                    tenant=tenant,
+                    item=item,
+                    order=order,
+                    name=s.name,
+                    description=s.description,
+                    requires_visit=s.requires_visit,
+                )
                 for order, s in enumerate(spec.steps)
-            )  # fmt: skip
+            )
             department = departments[spec.department_code]
             weights = search.item_terms(
                 code=spec.code,
@@ -288,8 +320,7 @@ def _fill_item(
     item.committed_limit_days = spec.committed_limit_days
     item.fee_amount, item.fee_basis = spec.fee_amount, spec.fee_basis
     item.places = [
-        {"name": p.name, "address": p.address, "hours": p.hours, "phone": p.phone}
-        for p in spec.places
+        {"name": p.name, "address": p.address, "hours": p.hours, "phone": p.phone} for p in spec.places
     ]
     item.consultation_phone = spec.consultation_phone
     item.complaint_phone = spec.complaint_phone
@@ -301,9 +332,7 @@ def _fill_item(
     item.status, item.version, item.updated_at = ItemStatus.PUBLISHED, version, now
 
 
-def do_withdraw_service_item(
-    *, actor: Actor, tenant: Tenant, code: str, reason: str
-) -> ServiceItem:
+def do_withdraw_service_item(*, actor: Actor, tenant: Tenant, code: str, reason: str) -> ServiceItem:
     """Take an item out of the catalogue; its record stays for the cases that cite it."""
     with databases.atomic():
         item = (
@@ -324,16 +353,12 @@ def do_withdraw_service_item(
             object_type="service_item",
             object_id=code,
             detail={"reason": reason},
-            events=[
-                Event("catalogue.service_item.withdrawn", {"tenant": tenant.code, "code": code})
-            ],
+            events=[Event("catalogue.service_item.withdrawn", {"tenant": tenant.code, "code": code})],
         )
     return item
 
 
-def do_set_back_office(
-    *, actor: Actor, tenant: Tenant, codes: Sequence[str], app_client_id: str
-) -> int:
+def do_set_back_office(*, actor: Actor, tenant: Tenant, codes: Sequence[str], app_client_id: str) -> int:
     """Hand the cases of these items to a partner app's back office (``app_client_id``), or
     back to the console (empty). Cases already filed stay where they are."""
     with databases.atomic():
@@ -349,15 +374,18 @@ def do_set_back_office(
             )
         changed = items.update(back_office_app=app_client_id, updated_at=timezone.now())
         catalogue_changed(tenant)
-        record_action(actor=actor, action="catalogue.set_back_office", tenant_code=tenant.code,
-                      object_type="service_item", object_id=",".join(sorted(found)),
-                      detail={"app": app_client_id})  # fmt: skip
+        record_action(
+            actor=actor,
+            action="catalogue.set_back_office",
+            tenant_code=tenant.code,
+            object_type="service_item",
+            object_id=",".join(sorted(found)),
+            detail={"app": app_client_id},
+        )
     return changed
 
 
-def do_define_life_events(
-    *, actor: Actor, tenant: Tenant, life_events: Sequence[LifeEventSpec]
-) -> int:
+def do_define_life_events(*, actor: Actor, tenant: Tenant, life_events: Sequence[LifeEventSpec]) -> int:
     codes = {code for spec in life_events for code in spec.item_codes}
     items = {i.code: i for i in ServiceItem.objects.filter(tenant=tenant, code__in=codes)}
     for spec in life_events:
@@ -391,9 +419,7 @@ def do_define_life_events(
     return len(life_events)
 
 
-def do_publish_service_forms(
-    *, actor: Actor, tenant: Tenant, forms: dict[str, dict[str, Any]]
-) -> int:
+def do_publish_service_forms(*, actor: Actor, tenant: Tenant, forms: dict[str, dict[str, Any]]) -> int:
     """Publish application forms by item code; a form that differs from the item's
     current one becomes its next version. Every schema is checked first."""
     from jsonschema import Draft202012Validator
@@ -420,15 +446,16 @@ def do_publish_service_forms(
         fields = set(schema.get("properties", {}))
         stepped = [f for step in schema.get("x-steps", []) for f in step.get("fields", [])]
         if sorted(stepped) != sorted(fields) or len(stepped) != len(set(stepped)):
-            raise ValidationFailed(CatalogueErrorCode.FORM_INVALID,
-                                   _("Every field of the form belongs to exactly one step."),
-                                   field="schema", params={"item": code})  # fmt: skip
+            raise ValidationFailed(
+                CatalogueErrorCode.FORM_INVALID,
+                _("Every field of the form belongs to exactly one step."),
+                field="schema",
+                params={"item": code},
+            )
     with databases.atomic():
         current = {
             f.item_id: f
-            for f in ServiceForm.objects.filter(item__in=items.values()).order_by(
-                "item_id", "-version"
-            )
+            for f in ServiceForm.objects.filter(item__in=items.values()).order_by("item_id", "-version")
         }
         written = []
         for code, schema in forms.items():
@@ -445,6 +472,11 @@ def do_publish_service_forms(
                 )
             )
         ServiceForm.objects.bulk_create(written, batch_size=500)
-        record_action(actor=actor, action="catalogue.publish_forms", tenant_code=tenant.code,
-                      object_type="service_form", detail={"count": len(written)})  # fmt: skip
+        record_action(
+            actor=actor,
+            action="catalogue.publish_forms",
+            tenant_code=tenant.code,
+            object_type="service_form",
+            detail={"count": len(written)},
+        )
     return len(written)

@@ -126,9 +126,7 @@ def _summary_fields(tenant_code: str, item: ServiceItem) -> dict[str, Any]:
         "name_en": item.name_en,
         "item_type": item.item_type,
         "variant": item.variant,
-        "department": DepartmentRef(
-            code=department.code, name=department.name, name_en=department.name_en
-        ),
+        "department": DepartmentRef(code=department.code, name=department.name, name_en=department.name_en),
         "exercise_level": item.exercise_level,
         "audience": item.audience,
         "zero_trip": item.is_zero_trip,
@@ -145,9 +143,7 @@ def _summary_fields(tenant_code: str, item: ServiceItem) -> dict[str, Any]:
     **CATALOGUE_READ,
     summary="Search a tenant's service catalogue",
 )
-def list_services(
-    request: HttpRequest, tenant: str, filters: Query[ServiceFilters]
-) -> ServicePageOut:
+def list_services(request: HttpRequest, tenant: str, filters: Query[ServiceFilters]) -> ServicePageOut:
     owner = access_tenant_by_code(tenant)
     page = search_service_items(owner, ServiceQuery(**filters.dict()))
     return ServicePageOut(
@@ -213,7 +209,12 @@ def get_service(request: HttpRequest, tenant: str, code: str) -> ServiceDetailOu
 def list_themes(request: HttpRequest, tenant: str) -> list[ThemeCountOut]:
     owner = access_tenant_by_code(tenant)
     return [
-        ThemeCountOut(code=t.code, name=t.name, name_en=t.name_en, audience=t.audience,
-                      item_count=t.item_count)  # type: ignore[attr-defined]
+        ThemeCountOut(
+            code=t.code,
+            name=t.name,
+            name_en=t.name_en,
+            audience=t.audience,
+            item_count=t.item_count,  # type: ignore[attr-defined]
+        )
         for t in themes_with_counts(owner)
-    ]  # fmt: skip
+    ]

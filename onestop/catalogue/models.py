@@ -75,9 +75,7 @@ class Theme(Bilingual, TenantOwned):
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
         ordering = ["tenant", "audience", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["tenant", "code"], name="theme_code_unique_in_tenant")
-        ]
+        constraints = [models.UniqueConstraint(fields=["tenant", "code"], name="theme_code_unique_in_tenant")]
 
     def __str__(self) -> str:
         return self.name
@@ -88,9 +86,7 @@ class ServiceItem(Bilingual, TenantOwned):
     name = models.CharField(max_length=128)
     name_en = models.CharField(max_length=200, blank=True)
     sub_item = models.CharField(max_length=128, blank=True)
-    variant = models.CharField(
-        max_length=16, choices=BusinessVariant.choices, blank=True, default=""
-    )
+    variant = models.CharField(max_length=16, choices=BusinessVariant.choices, blank=True, default="")
     item_type = models.CharField(max_length=16, choices=ItemType.choices)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
     exercise_level = models.CharField(max_length=16, choices=ExerciseLevel.choices)
@@ -113,15 +109,11 @@ class ServiceItem(Bilingual, TenantOwned):
         help_text=_("Number of visits to a service hall; 0 means zero trips.")
     )
     online_depth = models.PositiveSmallIntegerField(default=4)
-    min_trust_level = models.PositiveSmallIntegerField(
-        choices=TrustLevel.choices, default=TrustLevel.L3
-    )
+    min_trust_level = models.PositiveSmallIntegerField(choices=TrustLevel.choices, default=TrustLevel.L3)
     keywords = models.CharField(max_length=256, blank=True)
     themes = models.ManyToManyField(Theme, blank=True, related_name="items")
     popularity = models.PositiveIntegerField(default=0)
-    status = models.CharField(
-        max_length=16, choices=ItemStatus.choices, default=ItemStatus.PUBLISHED
-    )
+    status = models.CharField(max_length=16, choices=ItemStatus.choices, default=ItemStatus.PUBLISHED)
     version = models.PositiveIntegerField(default=1)
     # The client id of the partner app that handles this item's cases instead of the
     # console (a service module the tenant installed); empty for the console.
@@ -217,9 +209,7 @@ class LifeEvent(Bilingual, TenantOwned):
         verbose_name_plural = _("life events")
         ordering = ["tenant", "order"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["tenant", "code"], name="life_event_code_unique_in_tenant"
-            )
+            models.UniqueConstraint(fields=["tenant", "code"], name="life_event_code_unique_in_tenant")
         ]
 
     def __str__(self) -> str:
@@ -240,9 +230,7 @@ class ServiceForm(TenantOwned):
     class Meta:
         verbose_name = _("application form")
         verbose_name_plural = _("application forms")
-        constraints = [
-            models.UniqueConstraint(fields=["item", "version"], name="form_version_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["item", "version"], name="form_version_unique")]
 
     def __str__(self) -> str:
         return f"{self.item_id} v{self.version}"

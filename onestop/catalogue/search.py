@@ -28,9 +28,31 @@ LATIN_WORD = re.compile(r"[a-z0-9]+")
 
 # Words that carry no meaning in a citizen's query ("我要办理…", "怎么申请…").
 CHINESE_STOPWORDS = frozenset(
-    {"的", "了", "我", "要", "想", "我要", "我想", "怎么", "怎样", "如何", "办", "在哪", "哪里",
-     "在哪里", "什么", "和", "与", "及", "或", "去", "吗", "呢"}
-)  # fmt: skip
+    {
+        "的",
+        "了",
+        "我",
+        "要",
+        "想",
+        "我要",
+        "我想",
+        "怎么",
+        "怎样",
+        "如何",
+        "办",
+        "在哪",
+        "哪里",
+        "在哪里",
+        "什么",
+        "和",
+        "与",
+        "及",
+        "或",
+        "去",
+        "吗",
+        "呢",
+    }
+)
 ENGLISH_STOPWORDS = frozenset(
     {"a", "an", "the", "of", "for", "and", "or", "to", "in", "on", "my", "how", "i"}
 )

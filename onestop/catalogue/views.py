@@ -48,9 +48,7 @@ def guide(request: HttpRequest, tenant: str, code: str) -> HttpResponse:
     owner = access_tenant_by_code(tenant)
     item = access_service_item(owner, code)
     request.page_subject = {"item": item.code, "department": item.department.code}  # type: ignore[attr-defined]
-    return render(
-        request, "catalogue/guide.html", {"tenant": owner, "item": item, "nav": "services"}
-    )
+    return render(request, "catalogue/guide.html", {"tenant": owner, "item": item, "nav": "services"})
 
 
 def departments(request: HttpRequest, tenant: str) -> HttpResponse:

@@ -48,9 +48,7 @@ def access_certificate(tenant: Tenant, user: User, number: str) -> Certificate:
     return certificate
 
 
-def held_certificates(
-    tenant: Tenant, holder: User, credential_ids: Iterable[str]
-) -> dict[str, Certificate]:
+def held_certificates(tenant: Tenant, holder: User, credential_ids: Iterable[str]) -> dict[str, Certificate]:
     """The holder's certificates among these credential ids, by id (one query)."""
     wanted = [c for c in credential_ids if c]
     if not wanted:
@@ -89,9 +87,10 @@ def usable_for(tenant: Tenant, user: User, certificate_type_code: str) -> list[C
         return []
     now = timezone.now()
     return list(
-        wallet_of(tenant, user).filter(certificate_type__code=certificate_type_code, revoked_at__isnull=True)
+        wallet_of(tenant, user)
+        .filter(certificate_type__code=certificate_type_code, revoked_at__isnull=True)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
-    )  # fmt: skip
+    )
 
 
 def usable_choices(tenant: Tenant, user: User, chosen: Mapping[str, str]) -> dict[int, str]:
@@ -102,11 +101,12 @@ def usable_choices(tenant: Tenant, user: User, chosen: Mapping[str, str]) -> dic
         return {}
     now = timezone.now()
     valid = set(
-        Certificate.objects.filter(tenant=tenant, holder=user, credential_id__in=list(chosen.values()),
-                                   revoked_at__isnull=True)
+        Certificate.objects.filter(
+            tenant=tenant, holder=user, credential_id__in=list(chosen.values()), revoked_at__isnull=True
+        )
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
         .values_list("credential_id", flat=True)
-    )  # fmt: skip
+    )
     return {int(order): credential for order, credential in chosen.items() if credential in valid}
 
 
@@ -217,9 +217,7 @@ def labelled_subject(credential: dict[str, Any], *, masked: bool = False) -> lis
     sources: dict[str, str] = {}
     for spec in kind.fields if kind else []:
         titles[spec["key"]] = str(
-            spec.get("title_en")
-            if english and spec.get("title_en")
-            else spec.get("title", spec["key"])
+            spec.get("title_en") if english and spec.get("title_en") else spec.get("title", spec["key"])
         )
         sources[spec["key"]] = str(spec.get("source", ""))
     return [
@@ -259,6 +257,15 @@ def access_status_list(tenant_code: str, list_id: int) -> StatusList:
 
 def certificate_type_specs(tenant: Tenant) -> list[CertificateTypeSpec]:
     """The tenant's certificate types as their definition takes them (a template's)."""
-    return [CertificateTypeSpec(code=t.code, name=t.name, issuer_code=t.issuer.code, name_en=t.name_en,
-                                validity_days=t.validity_days, item_codes=tuple(t.item_codes), fields=tuple(t.fields))
-            for t in CertificateType.objects.filter(tenant=tenant).select_related("issuer").order_by("code")]  # fmt: skip
+    return [
+        CertificateTypeSpec(
+            code=t.code,
+            name=t.name,
+            issuer_code=t.issuer.code,
+            name_en=t.name_en,
+            validity_days=t.validity_days,
+            item_codes=tuple(t.item_codes),
+            fields=tuple(t.fields),
+        )
+        for t in CertificateType.objects.filter(tenant=tenant).select_related("issuer").order_by("code")
+    ]

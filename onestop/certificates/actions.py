@@ -41,9 +41,7 @@ from onestop.identity.models import User
 from onestop.tenancy.models import Department, Tenant
 
 
-def do_define_certificate_types(
-    *, actor: Actor, tenant: Tenant, types: Sequence[CertificateTypeSpec]
-) -> int:
+def do_define_certificate_types(*, actor: Actor, tenant: Tenant, types: Sequence[CertificateTypeSpec]) -> int:
     departments = {d.code: d for d in Department.objects.filter(tenant=tenant)}
     for spec in types:
         if spec.issuer_code not in departments:
@@ -53,13 +51,24 @@ def do_define_certificate_types(
     with databases.atomic():
         for spec in types:
             CertificateType.objects.update_or_create(
-                tenant=tenant, code=spec.code,
-                defaults={"name": spec.name, "name_en": spec.name_en, "issuer": departments[spec.issuer_code],
-                          "validity_days": spec.validity_days, "item_codes": list(spec.item_codes),
-                          "fields": list(spec.fields)},
-            )  # fmt: skip
-        record_action(actor=actor, action="certificates.define_types", tenant_code=tenant.code,
-                      object_type="certificate_type", detail={"count": len(types)})  # fmt: skip
+                tenant=tenant,
+                code=spec.code,
+                defaults={
+                    "name": spec.name,
+                    "name_en": spec.name_en,
+                    "issuer": departments[spec.issuer_code],
+                    "validity_days": spec.validity_days,
+                    "item_codes": list(spec.item_codes),
+                    "fields": list(spec.fields),
+                },
+            )
+        record_action(
+            actor=actor,
+            action="certificates.define_types",
+            tenant_code=tenant.code,
+            object_type="certificate_type",
+            detail={"count": len(types)},
+        )
     return len(types)
 
 
@@ -80,45 +89,68 @@ def do_set_signing_algorithm(*, actor: Actor, tenant: Tenant, algorithm: str) ->
         )
     with databases.atomic():
         SigningPolicy.objects.update_or_create(tenant=tenant, defaults={"algorithm": algorithm})
-        record_action(actor=actor, action="certificates.set_signing_algorithm", tenant_code=tenant.code,
-                      object_type="tenant", object_id=tenant.code, detail={"algorithm": algorithm})  # fmt: skip
+        record_action(
+            actor=actor,
+            action="certificates.set_signing_algorithm",
+            tenant_code=tenant.code,
+            object_type="tenant",
+            object_id=tenant.code,
+            detail={"algorithm": algorithm},
+        )
 
 
 def _new_key(tenant: Tenant, department: Department) -> IssuerKey:
     if signing_algorithm(tenant) == "SM2":
         private_hex, public_hex = sm2.generate()
-        return IssuerKey.objects.create(tenant=tenant, department=department, key_id=secrets.token_hex(8),
-                                        algorithm="SM2", public_key=public_hex,
-                                        private_key_encrypted=encrypt(private_hex))  # fmt: skip
+        return IssuerKey.objects.create(
+            tenant=tenant,
+            department=department,
+            key_id=secrets.token_hex(8),
+            algorithm="SM2",
+            public_key=public_hex,
+            private_key_encrypted=encrypt(private_hex),
+        )
     private = Ed25519PrivateKey.generate()
-    raw_private = private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-                                        serialization.NoEncryption())  # fmt: skip
-    raw_public = private.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    raw_private = private.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
     )
+    raw_public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return IssuerKey.objects.create(
-        tenant=tenant, department=department, key_id=secrets.token_hex(8),
+        tenant=tenant,
+        department=department,
+        key_id=secrets.token_hex(8),
         public_key=base64.b64encode(raw_public).decode(),
         private_key_encrypted=encrypt(base64.b64encode(raw_private).decode()),
-    )  # fmt: skip
+    )
 
 
 def _active_key(tenant: Tenant, department: Department) -> IssuerKey:
-    key = (IssuerKey.objects.filter(tenant=tenant, department=department, retired_at__isnull=True,
-                                    algorithm=signing_algorithm(tenant)).exclude(private_key_encrypted="")
-           .order_by("-id").first())  # fmt: skip
+    key = (
+        IssuerKey.objects.filter(
+            tenant=tenant, department=department, retired_at__isnull=True, algorithm=signing_algorithm(tenant)
+        )
+        .exclude(private_key_encrypted="")
+        .order_by("-id")
+        .first()
+    )
     return key or _new_key(tenant, department)
 
 
 def do_rotate_issuer_key(*, actor: Actor, tenant: Tenant, department: Department) -> IssuerKey:
     """A new signing key for the department; earlier certificates keep verifying."""
     with databases.atomic():
-        IssuerKey.objects.filter(
-            tenant=tenant, department=department, retired_at__isnull=True
-        ).update(retired_at=timezone.now())
+        IssuerKey.objects.filter(tenant=tenant, department=department, retired_at__isnull=True).update(
+            retired_at=timezone.now()
+        )
         key = _new_key(tenant, department)
-        record_action(actor=actor, action="certificates.rotate_key", tenant_code=tenant.code,
-                      object_type="issuer_key", object_id=key.key_id, detail={"department": department.code})  # fmt: skip
+        record_action(
+            actor=actor,
+            action="certificates.rotate_key",
+            tenant_code=tenant.code,
+            object_type="issuer_key",
+            object_id=key.key_id,
+            detail={"department": department.code},
+        )
     return key
 
 
@@ -134,20 +166,34 @@ def do_import_issuer_key(
             CertificateErrorCode.CREDENTIAL_INVALID, _("Not an SM2 public key."), field="pem"
         ) from None
     with databases.atomic():
-        key = IssuerKey.objects.create(tenant=tenant, department=department, key_id=secrets.token_hex(8),
-                                       algorithm="SM2", public_key=public_hex)  # fmt: skip
-        record_action(actor=actor, action="certificates.import_key", tenant_code=tenant.code, object_type="issuer_key",
-                      object_id=key.key_id, detail={"department": department.code})  # fmt: skip
+        key = IssuerKey.objects.create(
+            tenant=tenant,
+            department=department,
+            key_id=secrets.token_hex(8),
+            algorithm="SM2",
+            public_key=public_hex,
+        )
+        record_action(
+            actor=actor,
+            action="certificates.import_key",
+            tenant_code=tenant.code,
+            object_type="issuer_key",
+            object_id=key.key_id,
+            detail={"department": department.code},
+        )
     return key
 
 
-def _sign_as(
-    key: IssuerKey, document: dict[str, Any], issuer_id: str, *, created: str
-) -> dict[str, Any]:
+def _sign_as(key: IssuerKey, document: dict[str, Any], issuer_id: str, *, created: str) -> dict[str, Any]:
     """Sign with the key under its algorithm's cryptosuite."""
     cryptosuite = SM2_CRYPTOSUITE if key.algorithm == "SM2" else CRYPTOSUITE
-    return sign_with(document, signer=signer_for(key), cryptosuite=cryptosuite,
-                     verification_method=f"{issuer_id}#{key.key_id}", created=created)  # fmt: skip
+    return sign_with(
+        document,
+        signer=signer_for(key),
+        cryptosuite=cryptosuite,
+        verification_method=f"{issuer_id}#{key.key_id}",
+        created=created,
+    )
 
 
 def signer_for(key: IssuerKey) -> Callable[[bytes], bytes]:
@@ -158,8 +204,12 @@ def signer_for(key: IssuerKey) -> Callable[[bytes], bytes]:
 
 
 def _allocate_index(tenant: Tenant, department: Department) -> tuple[StatusList, int]:
-    status_list = (StatusList.objects.select_for_update().filter(tenant=tenant, department=department)
-                   .order_by("-id").first())  # fmt: skip
+    status_list = (
+        StatusList.objects.select_for_update()
+        .filter(tenant=tenant, department=department)
+        .order_by("-id")
+        .first()
+    )
     if status_list is None or status_list.next_index >= STATUS_LIST_BITS:
         status_list = StatusList.objects.create(
             tenant=tenant, department=department, bits=bytes(STATUS_LIST_BITS // 8)
@@ -177,9 +227,7 @@ def _subject_fields(
     for spec in kind.fields:
         source = spec.get("source", "")
         if source == "holder.name":
-            values[spec["key"]] = (
-                decrypt(holder.real_name_encrypted) if holder.real_name_encrypted else ""
-            )
+            values[spec["key"]] = decrypt(holder.real_name_encrypted) if holder.real_name_encrypted else ""
         elif source == "holder.id_number_masked":
             values[spec["key"]] = holder.id_number_masked
         elif source == "number":
@@ -193,9 +241,17 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _issue(*, actor: Actor, kind: CertificateType, holder: User, answers: dict[str, Any], case_number: str,
-           decided_by: Department | None, handled_by_app: str = "",
-           issued_at: datetime | None = None) -> Certificate:  # fmt: skip
+def _issue(
+    *,
+    actor: Actor,
+    kind: CertificateType,
+    holder: User,
+    answers: dict[str, Any],
+    case_number: str,
+    decided_by: Department | None,
+    handled_by_app: str = "",
+    issued_at: datetime | None = None,
+) -> Certificate:
     tenant, department = kind.tenant, kind.issuer
     key = _active_key(tenant, department)
     status_list, index = _allocate_index(tenant, department)
@@ -229,15 +285,34 @@ def _issue(*, actor: Actor, kind: CertificateType, holder: User, answers: dict[s
     # The proof says when it was made, even for a certificate valid from an earlier day.
     signed = _sign_as(key, credential, issuer_id, created=_stamp(signed_at))
     certificate = Certificate.objects.create(
-        tenant=tenant, credential_id=credential["id"], number=number, certificate_type=kind, holder=holder,
-        case_number=case_number, decided_by=decided_by, handled_by_app=handled_by_app,
+        tenant=tenant,
+        credential_id=credential["id"],
+        number=number,
+        certificate_type=kind,
+        holder=holder,
+        case_number=case_number,
+        decided_by=decided_by,
+        handled_by_app=handled_by_app,
         credential_encrypted=encrypt(json.dumps(signed, ensure_ascii=False)),
-        status_list=status_list, status_index=index, issued_at=issued, valid_until=valid_until,
-    )  # fmt: skip
-    record_action(actor=actor, action="certificates.issue", tenant_code=tenant.code, object_type="certificate",
-                  object_id=number, detail={"type": kind.code, "case": case_number},
-                  events=[Event("certificates.certificate.issued", {"tenant": tenant.code, "number": number,
-                                                                    "type": kind.code, "holder": holder.pk})])  # fmt: skip
+        status_list=status_list,
+        status_index=index,
+        issued_at=issued,
+        valid_until=valid_until,
+    )
+    record_action(
+        actor=actor,
+        action="certificates.issue",
+        tenant_code=tenant.code,
+        object_type="certificate",
+        object_id=number,
+        detail={"type": kind.code, "case": case_number},
+        events=[
+            Event(
+                "certificates.certificate.issued",
+                {"tenant": tenant.code, "number": number, "type": kind.code, "holder": holder.pk},
+            )
+        ],
+    )
     return certificate
 
 
@@ -256,16 +331,32 @@ def certificate_type_for_item(tenant: Tenant, item_code: str) -> CertificateType
     return certificate_types_by_item(tenant).get(item_code)
 
 
-def do_issue_certificate(*, actor: Actor, kind: CertificateType, holder: User, answers: dict[str, Any],
-                         case_number: str, decided_by: Department, handled_by_app: str = "",
-                         issued_at: datetime | None = None) -> Certificate:  # fmt: skip
+def do_issue_certificate(
+    *,
+    actor: Actor,
+    kind: CertificateType,
+    holder: User,
+    answers: dict[str, Any],
+    case_number: str,
+    decided_by: Department,
+    handled_by_app: str = "",
+    issued_at: datetime | None = None,
+) -> Certificate:
     """Issue a certificate into the holder's wallet: the last step of an approved case
     that ``decided_by`` decided (in the back office of ``handled_by_app``, if any).
     ``issued_at`` is for a case imported from history: its certificate was issued when it
     concluded, and is valid from then on; the proof still says when it was signed."""
     with databases.atomic():
-        return _issue(actor=actor, kind=kind, holder=holder, answers=answers, case_number=case_number,
-                      decided_by=decided_by, handled_by_app=handled_by_app, issued_at=issued_at)  # fmt: skip
+        return _issue(
+            actor=actor,
+            kind=kind,
+            holder=holder,
+            answers=answers,
+            case_number=case_number,
+            decided_by=decided_by,
+            handled_by_app=handled_by_app,
+            issued_at=issued_at,
+        )
 
 
 def do_import_certificate(
@@ -273,9 +364,7 @@ def do_import_certificate(
 ) -> Certificate:
     """A certificate the department's registry already holds, issued into the wallet."""
     with databases.atomic():
-        return _issue(
-            actor=actor, kind=kind, holder=holder, answers=answers, case_number="", decided_by=None
-        )
+        return _issue(actor=actor, kind=kind, holder=holder, answers=answers, case_number="", decided_by=None)
 
 
 NOTE_MAX = 500
@@ -286,20 +375,26 @@ def do_revoke(*, actor: Actor, certificate: Certificate, reason: str, note: str)
     verifier reads), the holder is told, and it no longer meets a material. ``reason`` is a
     ``RevocationReason``; ``note`` says in the department's words what happened."""
     if reason not in RevocationReason.values:
-        raise ValidationFailed(CertificateErrorCode.REVOCATION_REASON_INVALID,
-                               _("Choose one of the reasons for revoking."), field="reason")  # fmt: skip
+        raise ValidationFailed(
+            CertificateErrorCode.REVOCATION_REASON_INVALID,
+            _("Choose one of the reasons for revoking."),
+            field="reason",
+        )
     note = note.strip()
     if not note or len(note) > NOTE_MAX:
-        raise ValidationFailed(CertificateErrorCode.REVOCATION_NOTE_INVALID,
-                               _("Explain the revocation in at most %(limit)s characters.") % {"limit": NOTE_MAX},
-                               field="note")  # fmt: skip
+        raise ValidationFailed(
+            CertificateErrorCode.REVOCATION_NOTE_INVALID,
+            _("Explain the revocation in at most %(limit)s characters.") % {"limit": NOTE_MAX},
+            field="note",
+        )
     with databases.atomic():
-        locked = (Certificate.objects.select_for_update().select_related("tenant", "certificate_type")
-                  .get(pk=certificate.pk))  # fmt: skip
+        locked = (
+            Certificate.objects.select_for_update()
+            .select_related("tenant", "certificate_type")
+            .get(pk=certificate.pk)
+        )
         if locked.revoked_at is not None:
-            raise Conflict(
-                CertificateErrorCode.ALREADY_REVOKED, _("The certificate is revoked already.")
-            )
+            raise Conflict(CertificateErrorCode.ALREADY_REVOKED, _("The certificate is revoked already."))
         status_list = StatusList.objects.select_for_update().get(pk=locked.status_list_id)
         bits = bytearray(bytes(status_list.bits))
         bits[locked.status_index // 8] |= 0x80 >> (locked.status_index % 8)
@@ -309,12 +404,29 @@ def do_revoke(*, actor: Actor, certificate: Certificate, reason: str, note: str)
         locked.revocation_reason, locked.revocation_note = reason, note
         locked.save(update_fields=["revoked_at", "revocation_reason", "revocation_note"])
         kind = locked.certificate_type
-        record_action(actor=actor, action="certificates.revoke", tenant_code=locked.tenant.code,
-                      object_type="certificate", object_id=locked.number, detail={"reason": reason, "note": note},
-                      events=[Event("certificates.certificate.revoked", {
-                          "tenant": locked.tenant.code, "number": locked.number, "type": kind.code,
-                          "type_name": kind.name, "type_name_en": kind.name_en, "holder": locked.holder_id,
-                          "reason": reason, "revoked_at": locked.revoked_at.isoformat()})])  # fmt: skip
+        record_action(
+            actor=actor,
+            action="certificates.revoke",
+            tenant_code=locked.tenant.code,
+            object_type="certificate",
+            object_id=locked.number,
+            detail={"reason": reason, "note": note},
+            events=[
+                Event(
+                    "certificates.certificate.revoked",
+                    {
+                        "tenant": locked.tenant.code,
+                        "number": locked.number,
+                        "type": kind.code,
+                        "type_name": kind.name,
+                        "type_name_en": kind.name_en,
+                        "holder": locked.holder_id,
+                        "reason": reason,
+                        "revoked_at": locked.revoked_at.isoformat(),
+                    },
+                )
+            ],
+        )
     return locked
 
 
@@ -324,11 +436,7 @@ def status_list_credential(status_list: StatusList) -> dict[str, Any]:
     tenant, department = status_list.tenant, status_list.department
     issuer_id = f"{public_base()}/issuers/{tenant.code}/{department.code}"
     now = timezone.now().replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    encoded = (
-        base64.urlsafe_b64encode(gzip.compress(bytes(status_list.bits), mtime=0))
-        .decode()
-        .rstrip("=")
-    )
+    encoded = base64.urlsafe_b64encode(gzip.compress(bytes(status_list.bits), mtime=0)).decode().rstrip("=")
     credential = {
         "@context": [VC_CONTEXT],
         "id": f"{public_base()}/status-lists/{tenant.code}/{status_list.pk}",
@@ -342,8 +450,11 @@ def status_list_credential(status_list: StatusList) -> dict[str, Any]:
         },
     }
     # The key that signed the list's certificates is there already: a read never makes one.
-    keys = (IssuerKey.objects.filter(tenant=tenant, department=department, retired_at__isnull=True)
-            .exclude(private_key_encrypted="").order_by("-id"))  # fmt: skip
+    keys = (
+        IssuerKey.objects.filter(tenant=tenant, department=department, retired_at__isnull=True)
+        .exclude(private_key_encrypted="")
+        .order_by("-id")
+    )
     key = keys.filter(algorithm=signing_algorithm(tenant)).first() or keys.first()
     if key is None:
         raise OnestopError(CertificateErrorCode.CERTIFICATE_NOT_FOUND, _("No such certificate."))

@@ -57,28 +57,35 @@ class VerificationOut(Schema):
 )
 def verify(request: HttpRequest) -> Any:
     if len(request.body) > MAX_BYTES:
-        return HttpResponse(json.dumps({"code": "too_large", "message": _("The credential is too large.")}),
-                            status=413, content_type="application/json")  # fmt: skip
+        return HttpResponse(
+            json.dumps({"code": "too_large", "message": _("The credential is too large.")}),
+            status=413,
+            content_type="application/json",
+        )
     try:
         credential = json.loads(request.body)
     except (json.JSONDecodeError, UnicodeDecodeError):
         body = {"code": "invalid_json", "message": _("The request body is not valid JSON.")}
-        return HttpResponse(
-            json.dumps(body, ensure_ascii=False), status=400, content_type="application/json"
-        )
+        return HttpResponse(json.dumps(body, ensure_ascii=False), status=400, content_type="application/json")
     verdict = verify_credential(credential)
     subject = verdict.credential.get("credentialSubject", {}) if verdict.credential else {}
     issuer = verdict.credential.get("issuer", {}) if verdict.credential else {}
-    return VerificationOut(valid=verdict.valid, reason=verdict.reason, message=verdict.message,
-                           type=subject.get("certificateType") if isinstance(subject, dict) else None,
-                           issuer=issuer.get("name") if isinstance(issuer, dict) else None,
-                           valid_until=verdict.credential.get("validUntil") if verdict.credential else None,
-                           revoked_on=verdict.revoked_on)  # fmt: skip
+    return VerificationOut(
+        valid=verdict.valid,
+        reason=verdict.reason,
+        message=verdict.message,
+        type=subject.get("certificateType") if isinstance(subject, dict) else None,
+        issuer=issuer.get("name") if isinstance(issuer, dict) else None,
+        valid_until=verdict.credential.get("validUntil") if verdict.credential else None,
+        revoked_on=verdict.revoked_on,
+    )
 
 
 class RevocationIn(Schema):
     reason: str = Field(max_length=64, description=", ".join(RevocationReason.values))
-    note: str = Field(max_length=NOTE_MAX, description="What happened, in the department's words: the holder reads it.")  # fmt: skip
+    note: str = Field(
+        max_length=NOTE_MAX, description="What happened, in the department's words: the holder reads it."
+    )
 
 
 class CertificateStatusOut(Schema):
@@ -92,28 +99,41 @@ class CertificateStatusOut(Schema):
 
 
 def status_out(certificate: Certificate) -> CertificateStatusOut:
-    return CertificateStatusOut(number=certificate.number, type=certificate.certificate_type.code,
-                                case=certificate.case_number, issued_at=certificate.issued_at,
-                                valid_until=certificate.valid_until, revoked_at=certificate.revoked_at,
-                                revocation_reason=certificate.revocation_reason)  # fmt: skip
+    return CertificateStatusOut(
+        number=certificate.number,
+        type=certificate.certificate_type.code,
+        case=certificate.case_number,
+        issued_at=certificate.issued_at,
+        valid_until=certificate.valid_until,
+        revoked_at=certificate.revoked_at,
+        revocation_reason=certificate.revocation_reason,
+    )
 
 
 @router.post(
     "/tenants/{tenant}/certificates/{number}/revoke",
-    response={200: CertificateStatusOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut,
-              **TOKEN_ERRORS},
+    response={
+        200: CertificateStatusOut,
+        400: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+        **TOKEN_ERRORS,
+    },
     summary="Revoke a certificate that a case of the app's back office issued",
     description="The holder is told; verifiers see it revoked at once (the issuer's status list). "
-                "409 certificate_already_revoked; 422 revocation_reason_invalid, revocation_note_invalid.",
+    "409 certificate_already_revoked; 422 revocation_reason_invalid, revocation_note_invalid.",
     **REVOKE,
-)  # fmt: skip
+)
 def revoke(request: HttpRequest, tenant: str, number: str, payload: RevocationIn) -> Any:
     delegation = delegation_of(request)
     if delegation is None:  # the operation takes app tokens only: never here
         raise NotFound(CertificateErrorCode.CERTIFICATE_NOT_FOUND, _("No such certificate."))
-    certificate = access_certificate_for_app(
-        access_tenant_by_code(tenant), delegation.app_client_id, number
+    certificate = access_certificate_for_app(access_tenant_by_code(tenant), delegation.app_client_id, number)
+    revoked = do_revoke(
+        actor=delegation.actor(client_address(request)),
+        certificate=certificate,
+        reason=payload.reason,
+        note=payload.note,
     )
-    revoked = do_revoke(actor=delegation.actor(client_address(request)), certificate=certificate,
-                        reason=payload.reason, note=payload.note)  # fmt: skip
     return status_out(revoked)

@@ -9,8 +9,11 @@ from onestop.certificates.models import RevocationReason
 
 class RevocationForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *RevocationReason.choices])
-    note = forms.CharField(label=_("What happened (the holder reads it)"), max_length=NOTE_MAX,
-                           widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    note = forms.CharField(
+        label=_("What happened (the holder reads it)"),
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class CertificateLookupForm(forms.Form):

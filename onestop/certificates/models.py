@@ -35,9 +35,7 @@ class CertificateType(Bilingual, TenantOwned):
     class Meta:
         verbose_name = _("certificate type")
         verbose_name_plural = _("certificate types")
-        constraints = [
-            models.UniqueConstraint(fields=["tenant", "code"], name="certificate_type_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["tenant", "code"], name="certificate_type_unique")]
 
     def __str__(self) -> str:
         return self.code
@@ -117,9 +115,7 @@ class Certificate(TenantOwned):
     issued_at = models.DateTimeField(default=timezone.now)
     valid_until = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    revocation_reason = models.CharField(
-        max_length=200, blank=True, choices=RevocationReason.choices
-    )
+    revocation_reason = models.CharField(max_length=200, blank=True, choices=RevocationReason.choices)
     revocation_note = models.CharField(max_length=500, blank=True)
 
     class Meta:

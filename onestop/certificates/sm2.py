@@ -90,9 +90,7 @@ def public_pem(public_hex: str) -> str:
 
 
 def public_from_pem(pem: str) -> str:
-    der = base64.b64decode(
-        "".join(line for line in pem.strip().splitlines() if "-----" not in line)
-    )
+    der = base64.b64decode("".join(line for line in pem.strip().splitlines() if "-----" not in line))
     if not der.startswith(SPKI_PREFIX) or len(der) != len(SPKI_PREFIX) + 64:
         raise Sm2Error("not an SM2 public key")
     return der[len(SPKI_PREFIX) :].hex()

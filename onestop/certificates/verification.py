@@ -99,10 +99,17 @@ def verify_credential(credential: Any, *, now: datetime | None = None) -> Verdic
         credential.get("proof"),
         credential.get("credentialStatus"),
     )
-    if not (isinstance(context, list) and context[:1] == [VC_CONTEXT] and isinstance(kinds, list)
-            and "VerifiableCredential" in kinds and isinstance(issuer, dict) and isinstance(issuer.get("id"), str)
-            and isinstance(credential.get("credentialSubject"), dict) and isinstance(proof, dict)
-            and isinstance(status, dict)):  # fmt: skip
+    if not (
+        isinstance(context, list)
+        and context[:1] == [VC_CONTEXT]
+        and isinstance(kinds, list)
+        and "VerifiableCredential" in kinds
+        and isinstance(issuer, dict)
+        and isinstance(issuer.get("id"), str)
+        and isinstance(credential.get("credentialSubject"), dict)
+        and isinstance(proof, dict)
+        and isinstance(status, dict)
+    ):
         return Verdict(False, "malformed")
     method = proof.get("verificationMethod")
     if not isinstance(method, str) or not method.startswith(issuer["id"] + "#"):
@@ -118,8 +125,14 @@ def issuer_tenant_code(issuer_id: str) -> str:
     return parts[-2] if len(parts) >= 2 and len(parts[-2]) <= 32 else ""
 
 
-def _verify_issued(credential: dict[str, Any], issuer: dict[str, Any], proof: dict[str, Any],
-                   status: dict[str, Any], method: str, now: datetime | None) -> Verdict:  # fmt: skip
+def _verify_issued(
+    credential: dict[str, Any],
+    issuer: dict[str, Any],
+    proof: dict[str, Any],
+    status: dict[str, Any],
+    method: str,
+    now: datetime | None,
+) -> Verdict:
     key = (
         IssuerKey.objects.filter(key_id=method.rsplit("#", 1)[1])
         .select_related("department", "tenant")
@@ -128,9 +141,7 @@ def _verify_issued(credential: dict[str, Any], issuer: dict[str, Any], proof: di
     # The issuer id is the department's address under whatever public address the
     # installation had when it signed (the signature vouches for it); the path names the
     # issuer, and the status list must live under the same address.
-    origin = (
-        _origin(issuer["id"], f"/issuers/{key.tenant.code}/{key.department.code}") if key else None
-    )
+    origin = _origin(issuer["id"], f"/issuers/{key.tenant.code}/{key.department.code}") if key else None
     if key is None or origin is None:
         return Verdict(False, "unknown_issuer")
     try:
@@ -153,15 +164,11 @@ def _verify_issued(credential: dict[str, Any], issuer: dict[str, Any], proof: di
         # The bit says revoked; the issuer's record says since when (none for a list
         # entry whose certificate is not on record here: still revoked).
         revoked_at = (
-            Certificate.objects.filter(
-                tenant=key.tenant, credential_id=str(credential.get("id", ""))
-            )
+            Certificate.objects.filter(tenant=key.tenant, credential_id=str(credential.get("id", "")))
             .values_list("revoked_at", flat=True)
             .first()
         )
-        return Verdict(
-            False, "revoked", credential, timezone.localdate(revoked_at) if revoked_at else None
-        )
+        return Verdict(False, "revoked", credential, timezone.localdate(revoked_at) if revoked_at else None)
     return Verdict(True, "valid", credential)
 
 
@@ -188,9 +195,7 @@ def _revoked(status: dict[str, Any], key: IssuerKey, origin: str) -> bool:
         list_id, position = int(url.removeprefix(prefix).strip("/")), int(str(index))
     except ValueError:
         return True
-    status_list = StatusList.objects.filter(
-        pk=list_id, tenant=key.tenant, department=key.department
-    ).first()
+    status_list = StatusList.objects.filter(pk=list_id, tenant=key.tenant, department=key.department).first()
     if status_list is None or not 0 <= position < len(status_list.bits) * 8:
         return True
     bits = bytes(status_list.bits)

@@ -61,10 +61,17 @@ def certificate(request: HttpRequest, tenant: Tenant, user: User, number: str) -
     credential = credential_of(held)
     link = f"{public_base()}{reverse('certificates:verify')}?c={pack(credential)}"
     qr = segno.make(link, error="m")
-    context = {"tenant": tenant, "certificate": held, "fields": labelled_subject(credential),
-               "qr": mark_safe(qr.svg_inline(scale=4, title=held.number)),  # noqa: S308 - segno's own SVG
-               "verdict": verify_credential(credential), "verify_link": link, "credential_json": json.dumps(credential, ensure_ascii=False, indent=2),
-               "reason": revocation_reason_label(held.revocation_reason), "nav": "me"}  # fmt: skip
+    context = {
+        "tenant": tenant,
+        "certificate": held,
+        "fields": labelled_subject(credential),
+        "qr": mark_safe(qr.svg_inline(scale=4, title=held.number)),  # noqa: S308 - segno's own SVG
+        "verdict": verify_credential(credential),
+        "verify_link": link,
+        "credential_json": json.dumps(credential, ensure_ascii=False, indent=2),
+        "reason": revocation_reason_label(held.revocation_reason),
+        "nav": "me",
+    }
     response = render(request, "certificates/certificate.html", context)
     response["Cache-Control"] = "private, no-store"
     return response
@@ -108,11 +115,15 @@ def issuer(request: HttpRequest, tenant: str, department: str) -> JsonResponse:
         "id": issuer_id,
         "name": first.department.name,
         "verificationMethod": [
-            {"id": f"{issuer_id}#{key.key_id}", "type": key.algorithm, "publicKeyPem": _pem(key),
-             "retired": key.retired_at is not None}
+            {
+                "id": f"{issuer_id}#{key.key_id}",
+                "type": key.algorithm,
+                "publicKeyPem": _pem(key),
+                "retired": key.retired_at is not None,
+            }
             for key in keys
         ],
-    }  # fmt: skip
+    }
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 

@@ -65,14 +65,26 @@ ACTIONS_BY_STATE = {
 
 @console_page(Permission.HANDLE_CASES)
 def queue(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
-    filters = QueueFilter(search=request.GET.get("q", "")[:40], state=request.GET.get("state", ""), sla=request.GET.get("sla", ""),
-                          item=request.GET.get("item", ""), escalated=request.GET.get("escalated") == "1",
-                          mine=request.GET.get("mine") == "1")  # fmt: skip
+    filters = QueueFilter(
+        search=request.GET.get("q", "")[:40],
+        state=request.GET.get("state", ""),
+        sla=request.GET.get("sla", ""),
+        item=request.GET.get("item", ""),
+        escalated=request.GET.get("escalated") == "1",
+        mine=request.GET.get("mine") == "1",
+    )
     today, calendar = actions.today(), WorkCalendar()
     cases = as_of(department_queue(tenant, user, filters, today)[:200], today, calendar)
     rows = [{"case": c, "sla": sla_of(c, today, calendar)} for c in cases]
-    context = _context(request, tenant, user, rows=rows, filters=filters, states=list(State),
-                       is_head=any(r.kind == "department_head" for r in user.roles.all()))  # fmt: skip
+    context = _context(
+        request,
+        tenant,
+        user,
+        rows=rows,
+        filters=filters,
+        states=list(State),
+        is_head=any(r.kind == "department_head" for r in user.roles.all()),
+    )
     return render(request, "console/queue.html", context)
 
 
@@ -81,8 +93,12 @@ def queue(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
 def bulk_accept(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
     try:
         chosen = [access_case_for_officer(tenant, user, n) for n in request.POST.getlist("case")]
-        done = actions.do_bulk_accept(actor=actor_for(user, request), officer=user, cases=chosen,
-                                      comment=request.POST.get("comment", "") or _("Materials complete: accepted."))  # fmt: skip
+        done = actions.do_bulk_accept(
+            actor=actor_for(user, request),
+            officer=user,
+            cases=chosen,
+            comment=request.POST.get("comment", "") or _("Materials complete: accepted."),
+        )
         messages.success(request, _("%(count)s cases accepted.") % {"count": len(done)})
     except OnestopError as error:
         messages.error(request, f"{error.message} ({error.code})")
@@ -102,10 +118,15 @@ def case_page(request: HttpRequest, tenant: Tenant, user: User, number: str) -> 
             data = form.cleaned_data
             try:
                 actions.do_officer_transition(
-                    actor=actor_for(user, request), officer=user, case=case, transition=Transition(data["transition"]),
-                    comment=data["comment"], decision=data["decision"], missing=data["missing"],
+                    actor=actor_for(user, request),
+                    officer=user,
+                    case=case,
+                    transition=Transition(data["transition"]),
+                    comment=data["comment"],
+                    decision=data["decision"],
+                    missing=data["missing"],
                     redirect_to=data["redirect_to"],
-                )  # fmt: skip
+                )
                 messages.success(request, _("Done."))
                 return redirect("console:case", tenant.code, case.number)
             except (OnestopError, ValueError) as error:
@@ -133,13 +154,22 @@ def case_page(request: HttpRequest, tenant: Tenant, user: User, number: str) -> 
         )
         action_forms.append((transition.value, form))
     can_act = can_handle(user, case)
-    context = _context(request, tenant, user, case=case, events=case.events.all(),
-                       materials=_materials(tenant, case),
-                       answers=formschema.labelled_answers(schema, case.data), action_forms=action_forms,
-                       can_act=can_act, can_look_up=can_act and is_open(case),
-                       services=data_services(tenant), consented=consents_for_case(tenant, case.number),
-                       sla=sla_of(case, actions.today(), WorkCalendar()),
-                       certificates=certificates_of_case(tenant, user, case.number))  # fmt: skip
+    context = _context(
+        request,
+        tenant,
+        user,
+        case=case,
+        events=case.events.all(),
+        materials=_materials(tenant, case),
+        answers=formschema.labelled_answers(schema, case.data),
+        action_forms=action_forms,
+        can_act=can_act,
+        can_look_up=can_act and is_open(case),
+        services=data_services(tenant),
+        consented=consents_for_case(tenant, case.number),
+        sla=sla_of(case, actions.today(), WorkCalendar()),
+        certificates=certificates_of_case(tenant, user, case.number),
+    )
     return render(request, "console/case.html", context, status=status)
 
 
@@ -150,9 +180,7 @@ def _materials(tenant: Tenant, case: Case) -> list[dict[str, Any]]:
     materials = list(case.materials.select_related("upload"))
     guide = {m.order: m for m in case.item.materials.all()}
     certificates = held_certificates(tenant, case.applicant, [m.certificate_id for m in materials])
-    fetched = [
-        guide[m.order].certificate_type for m in materials if m.fetch_consented and m.order in guide
-    ]
+    fetched = [guide[m.order].certificate_type for m in materials if m.fetch_consented and m.order in guide]
     holding = services_holding(tenant, fetched)
     queries: dict[int, list[Any]] = {}
     for query in queries_for_case(tenant, case.number) if fetched else []:
@@ -167,24 +195,31 @@ def _materials(tenant: Tenant, case: Case) -> list[dict[str, Any]]:
         if material.certificate_id:
             row["certificate"] = certificates.get(material.certificate_id)
         elif material.fetch_consented and listed is not None:
-            row["fetch"] = [(service, queries.get(service.pk, []))
-                            for service in holding.get(listed.certificate_type, [])]  # fmt: skip
+            row["fetch"] = [
+                (service, queries.get(service.pk, [])) for service in holding.get(listed.certificate_type, [])
+            ]
         rows.append(row)
     return rows
 
 
 @console_page(Permission.HANDLE_CASES)
-def credential(
-    request: HttpRequest, tenant: Tenant, user: User, number: str, order: int
-) -> HttpResponse:
+def credential(request: HttpRequest, tenant: Tenant, user: User, number: str, order: int) -> HttpResponse:
     """The certificate from the applicant's wallet that met a material, as staff may see
     it, and whether it verifies now (signature, issuer key, validity, status list)."""
     case = access_case_for_officer(tenant, user, number)
     material, certificate = access_material_certificate(case, order)
     signed = credential_of(certificate)
-    context = _context(request, tenant, user, case=case, material=material, certificate=certificate,
-                       fields=labelled_subject(signed, masked=True), verdict=verdict_of(certificate),
-                       credential_id=signed.get("id", certificate.credential_id))  # fmt: skip
+    context = _context(
+        request,
+        tenant,
+        user,
+        case=case,
+        material=material,
+        certificate=certificate,
+        fields=labelled_subject(signed, masked=True),
+        verdict=verdict_of(certificate),
+        credential_id=signed.get("id", certificate.credential_id),
+    )
     response = render(request, "console/credential.html", context)
     response["Cache-Control"] = "private, no-store"
     return response
@@ -211,20 +246,28 @@ def logged_answer(
 @console_page(Permission.CONSOLE)
 def ratings(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
     tickets = list(open_rectifications(tenant)[:100])
-    context: dict[str, Any] = _context(request, tenant, user, by_department=ratings_by(tenant, "department"),
-                                       by_item=ratings_by(tenant, "item")[:30], tickets=tickets)  # fmt: skip
+    context: dict[str, Any] = _context(
+        request,
+        tenant,
+        user,
+        by_department=ratings_by(tenant, "department"),
+        by_item=ratings_by(tenant, "item")[:30],
+        tickets=tickets,
+    )
     return render(request, "console/ratings.html", context)
 
 
 @require_POST
 @console_page(Permission.HANDLE_CASES)
-def answer_rectification(
-    request: HttpRequest, tenant: Tenant, user: User, number: str
-) -> HttpResponse:
+def answer_rectification(request: HttpRequest, tenant: Tenant, user: User, number: str) -> HttpResponse:
     case = access_case_for_officer(tenant, user, number)
     try:
-        actions.do_answer_rectification(actor=actor_for(user, request), officer=user, ticket=case.rectification,
-                                        answer=request.POST.get("answer", ""))  # fmt: skip
+        actions.do_answer_rectification(
+            actor=actor_for(user, request),
+            officer=user,
+            ticket=case.rectification,
+            answer=request.POST.get("answer", ""),
+        )
         messages.success(request, _("Answer recorded."))
     except OnestopError as error:
         messages.error(request, str(error.message))
@@ -237,15 +280,18 @@ def query_data(request: HttpRequest, tenant: Tenant, user: User, number: str) ->
     """Look up a data service for the case: with the citizen's consent or a legal basis."""
     case = access_case_for_officer(tenant, user, number)
     try:
-        data = exchange.do_query(actor=actor_for(user, request), officer=user, case=case,
-                                 service_code=request.POST.get("service", ""), purpose=request.POST.get("purpose", ""),
-                                 legal_basis=request.POST.get("legal_basis", ""))  # fmt: skip
+        data = exchange.do_query(
+            actor=actor_for(user, request),
+            officer=user,
+            case=case,
+            service_code=request.POST.get("service", ""),
+            purpose=request.POST.get("purpose", ""),
+            legal_basis=request.POST.get("legal_basis", ""),
+        )
     except OnestopError as error:
         messages.error(request, f"{error.message} ({error.code})")
         return redirect("console:case", tenant.code, case.number)
-    context = _context(
-        request, tenant, user, case=case, data=data, service=request.POST.get("service", "")
-    )
+    context = _context(request, tenant, user, case=case, data=data, service=request.POST.get("service", ""))
     response = render(request, "console/data_result.html", context)
     response["Cache-Control"] = "no-store"
     return response

@@ -58,12 +58,27 @@ def certificate_page(request: HttpRequest, tenant: Tenant, user: User, number: s
     return _render(request, tenant, user, certificate, RevocationForm())
 
 
-def _render(request: HttpRequest, tenant: Tenant, user: User, certificate: Certificate,
-            form: RevocationForm, *, confirming: bool = False, status: int = 200) -> HttpResponse:  # fmt: skip
-    context = _context(request, tenant, user, certificate=certificate, form=form, confirming=confirming,
-                       can_revoke=certificate.revoked_at is None and may_revoke(user, tenant, certificate),
-                       reason=revocation_reason_label(certificate.revocation_reason),
-                       chosen_reason=revocation_reason_label(form.cleaned_data["reason"]) if confirming else "")  # fmt: skip
+def _render(
+    request: HttpRequest,
+    tenant: Tenant,
+    user: User,
+    certificate: Certificate,
+    form: RevocationForm,
+    *,
+    confirming: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    context = _context(
+        request,
+        tenant,
+        user,
+        certificate=certificate,
+        form=form,
+        confirming=confirming,
+        can_revoke=certificate.revoked_at is None and may_revoke(user, tenant, certificate),
+        reason=revocation_reason_label(certificate.revocation_reason),
+        chosen_reason=revocation_reason_label(form.cleaned_data["reason"]) if confirming else "",
+    )
     return render(request, "console/certificate.html", context, status=status)
 
 
@@ -78,8 +93,14 @@ def revoke(request: HttpRequest, tenant: Tenant, user: User, number: str) -> Htt
         # Seen through another role (an officer of the department that decided it): the
         # refusal is recorded like every other.
         try:
-            identity.require(user, Permission.REVOKE_CERTIFICATES, tenant=tenant, actor=actor,
-                             department=certificate.certificate_type.issuer, what=request.path)  # fmt: skip
+            identity.require(
+                user,
+                Permission.REVOKE_CERTIFICATES,
+                tenant=tenant,
+                actor=actor,
+                department=certificate.certificate_type.issuer,
+                what=request.path,
+            )
         except identity.PermissionDenied as denied:
             return render_error(request, str(denied.code), str(denied.message), 403)
     form = RevocationForm(request.POST)
@@ -88,8 +109,12 @@ def revoke(request: HttpRequest, tenant: Tenant, user: User, number: str) -> Htt
     if request.POST.get("confirm") != "1":
         return _render(request, tenant, user, certificate, form, confirming=True)
     try:
-        do_revoke(actor=actor, certificate=certificate, reason=form.cleaned_data["reason"],
-                  note=form.cleaned_data["note"])  # fmt: skip
+        do_revoke(
+            actor=actor,
+            certificate=certificate,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
     except OnestopError as error:
         messages.error(request, f"{error.message} ({error.code})")
         certificate = access_certificate_for_staff(tenant, user, number)  # revoked meanwhile?

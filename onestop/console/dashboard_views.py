@@ -66,17 +66,36 @@ def dashboard(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
     board = cases_kpis.department_leaderboard(tenant, first, last)
     export = request.GET.get("export")
     if export == "daily":
-        rows = [
-            [d.isoformat(), views, visitors, *cases.get(d, (0, 0))]
-            for d, views, visitors in traffic
-        ]
-        return _csv(f"{tenant.code}-daily-{first}-{last}",
-                    ["date", "page_views", "unique_visitors", "cases_received", "cases_decided"], rows)  # fmt: skip
+        rows = [[d.isoformat(), views, visitors, *cases.get(d, (0, 0))] for d, views, visitors in traffic]
+        return _csv(
+            f"{tenant.code}-daily-{first}-{last}",
+            ["date", "page_views", "unique_visitors", "cases_received", "cases_decided"],
+            rows,
+        )
     if export == "departments":
-        rows = [[r["department"], r["decided"], r["on_time_rate"], r["avg_processing_days"], r["avg_limit_days"],
-                 r["satisfaction"]] for r in board]  # fmt: skip
-        return _csv(f"{tenant.code}-departments-{first}-{last}", ["department", "decided", "on_time_rate",
-                    "avg_processing_days", "avg_committed_limit_days", "satisfaction"], rows)  # fmt: skip
+        rows = [
+            [
+                r["department"],
+                r["decided"],
+                r["on_time_rate"],
+                r["avg_processing_days"],
+                r["avg_limit_days"],
+                r["satisfaction"],
+            ]
+            for r in board
+        ]
+        return _csv(
+            f"{tenant.code}-departments-{first}-{last}",
+            [
+                "department",
+                "decided",
+                "on_time_rate",
+                "avg_processing_days",
+                "avg_committed_limit_days",
+                "satisfaction",
+            ],
+            rows,
+        )
     top_items = top_keys(tenant, "item", first, last)
     top_departments = top_keys(tenant, "department", first, last)
     items = item_names(tenant, [k for k, _n in top_items])
@@ -88,29 +107,62 @@ def dashboard(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
         "visitors": [u for _d, _v, u in traffic],
         "received": [cases.get(d, (0, 0))[0] for d, _v, _u in traffic],
         "decided": [cases.get(d, (0, 0))[1] for d, _v, _u in traffic],
-        "states": [[str(cases_kpis.STATE_LABELS.get(s, s)), n] for s, n in figures["cases_by_state"].items() if n],
-        "board": [[(r["department_en"] if english and r["department_en"] else r["department"]), r["on_time_rate"],
-                   r["satisfaction"]] for r in board],
-        "labels": {"views": _("Page views"), "visitors": _("Unique visitors"), "received": _("Cases received"),
-                   "decided": _("Cases decided"), "on_time": _("On-time rate"), "satisfaction": _("Satisfaction")},
-    }  # fmt: skip
+        "states": [
+            [str(cases_kpis.STATE_LABELS.get(s, s)), n] for s, n in figures["cases_by_state"].items() if n
+        ],
+        "board": [
+            [
+                (r["department_en"] if english and r["department_en"] else r["department"]),
+                r["on_time_rate"],
+                r["satisfaction"],
+            ]
+            for r in board
+        ],
+        "labels": {
+            "views": _("Page views"),
+            "visitors": _("Unique visitors"),
+            "received": _("Cases received"),
+            "decided": _("Cases decided"),
+            "on_time": _("On-time rate"),
+            "satisfaction": _("Satisfaction"),
+        },
+    }
     labels = charts["labels"]
     tables = {  # the department leaderboard's chart has its table on the page already
-        "traffic": _table([_("Day"), labels["views"], labels["visitors"]], charts["days"], charts["views"],
-                          charts["visitors"]),
-        "cases": _table([_("Day"), labels["received"], labels["decided"]], charts["days"], charts["received"],
-                        charts["decided"]),
-        "states": _table([_("State"), _("Cases")], [s[0] for s in charts["states"]],
-                         [s[1] for s in charts["states"]]),
-    }  # fmt: skip
+        "traffic": _table(
+            [_("Day"), labels["views"], labels["visitors"]],
+            charts["days"],
+            charts["views"],
+            charts["visitors"],
+        ),
+        "cases": _table(
+            [_("Day"), labels["received"], labels["decided"]],
+            charts["days"],
+            charts["received"],
+            charts["decided"],
+        ),
+        "states": _table(
+            [_("State"), _("Cases")], [s[0] for s in charts["states"]], [s[1] for s in charts["states"]]
+        ),
+    }
     services = figures["services_total"]
     context = _context(
-        request, tenant, user, figures=figures, days=days, ranges=RANGES, first=first, last=last, board=board,
+        request,
+        tenant,
+        user,
+        figures=figures,
+        days=days,
+        ranges=RANGES,
+        first=first,
+        last=last,
+        board=board,
         zero_trip_rate=figures["services_zero_trip"] / services if services else None,
-        committed_limit=cases_kpis.average_committed_limit(tenant), charts=charts, tables=tables,
+        committed_limit=cases_kpis.average_committed_limit(tenant),
+        charts=charts,
+        tables=tables,
         top_items=[(items.get(k, k), n) for k, n in top_items],
         top_departments=[(departments.get(k, k), n) for k, n in top_departments],
-    )  # fmt: skip
+    )
     return render(request, "console/dashboard.html", context)
 
 
@@ -122,9 +174,7 @@ def platform_dashboard(request: HttpRequest) -> HttpResponse:
         login = reverse("identity:login", args=[tenant.code]) if tenant else "/"
         return redirect(f"{login}?next={request.path}")
     if not is_platform_operator(user):
-        return render_error(
-            request, "permission_denied", _("You do not have permission to do this."), 403
-        )
+        return render_error(request, "permission_denied", _("You do not have permission to do this."), 403)
     days, first, last = _range(request)
     rows: list[tuple[Tenant, dict[str, Any]]] = []
     series: list[dict[str, Any]] = []
@@ -134,8 +184,16 @@ def platform_dashboard(request: HttpRequest) -> HttpResponse:
             views = [v for _d, v, _u in daily_traffic(tenant, first, last)]
         rows.append((tenant, figures))
         series.append({"name": tenant.display_name, "views": views})
-    keys = ("services_total", "services_zero_trip", "real_name_users", "page_views_today", "page_views_peak_day",
-            "cases_total", "partners_total", "partner_apps_total")  # fmt: skip
+    keys = (
+        "services_total",
+        "services_zero_trip",
+        "real_name_users",
+        "page_views_today",
+        "page_views_peak_day",
+        "cases_total",
+        "partners_total",
+        "partner_apps_total",
+    )
     totals = {k: sum(int(f[k] or 0) for _t, f in rows) for k in keys}
     if request.GET.get("export") == "tenants":
         return _csv(
@@ -147,9 +205,15 @@ def platform_dashboard(request: HttpRequest) -> HttpResponse:
         "days": [(first + timedelta(days=n)).isoformat() for n in range(days)],
         "series": series,
     }
-    table = _table(
-        [_("Day"), *(s["name"] for s in series)], charts["days"], *(s["views"] for s in series)
-    )
-    context = {"rows": rows, "totals": totals, "charts": charts, "table": table, "days": days, "ranges": RANGES,
-               "console": True, "staff_user": user}  # fmt: skip
+    table = _table([_("Day"), *(s["name"] for s in series)], charts["days"], *(s["views"] for s in series))
+    context = {
+        "rows": rows,
+        "totals": totals,
+        "charts": charts,
+        "table": table,
+        "days": days,
+        "ranges": RANGES,
+        "console": True,
+        "staff_user": user,
+    }
     return render(request, "console/platform.html", context)

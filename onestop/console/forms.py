@@ -8,9 +8,7 @@ from onestop.identity.forms import PHONE
 
 class StaffForm(forms.Form):
     display_name = forms.CharField(label=_("Name"), max_length=64)
-    phone = forms.CharField(
-        label=_("Mobile number"), max_length=20, widget=forms.TextInput(attrs=PHONE)
-    )
+    phone = forms.CharField(label=_("Mobile number"), max_length=20, widget=forms.TextInput(attrs=PHONE))
     role = forms.ChoiceField(
         label=_("Role"),
         choices=[
@@ -22,11 +20,12 @@ class StaffForm(forms.Form):
     department = forms.CharField(
         label=_("Department code (officers and heads)"), max_length=32, required=False
     )
-    password = forms.CharField(label=_("First password"), max_length=128,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))  # fmt: skip
+    password = forms.CharField(
+        label=_("First password"),
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
 
 class LookupForm(forms.Form):
-    phone = forms.CharField(
-        label=_("Mobile number"), max_length=20, widget=forms.TextInput(attrs=PHONE)
-    )
+    phone = forms.CharField(label=_("Mobile number"), max_length=20, widget=forms.TextInput(attrs=PHONE))

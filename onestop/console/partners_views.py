@@ -28,10 +28,20 @@ if TYPE_CHECKING:
 
 @console_page(Permission.MANAGE_PARTNERS)
 def partners(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
-    grants = [(g, list(items_handled_by(tenant, g.app.client_id)) if g.app.is_service_module else [])
-              for g in grants_of(tenant)]  # fmt: skip
-    context = _context(request, tenant, user, admissions=list(admissions_of(tenant)), grants=grants,
-                       decision_form=DecisionForm(), limits_form=LimitsForm(), module_form=ModuleForm())  # fmt: skip
+    grants = [
+        (g, list(items_handled_by(tenant, g.app.client_id)) if g.app.is_service_module else [])
+        for g in grants_of(tenant)
+    ]
+    context = _context(
+        request,
+        tenant,
+        user,
+        admissions=list(admissions_of(tenant)),
+        grants=grants,
+        decision_form=DecisionForm(),
+        limits_form=LimitsForm(),
+        module_form=ModuleForm(),
+    )
     return render(request, "console/partners.html", context)
 
 
@@ -55,8 +65,9 @@ def decide(request: HttpRequest, tenant: Tenant, user: User, admission_id: int) 
             OnestopError(PartnerErrorCode.DECISION_INVALID, _("Choose a decision.")),
         )
     try:
-        actions.do_decide_admission(actor=actor_for(user, request), operator=user, admission=admission,
-                                    **form.cleaned_data)  # fmt: skip
+        actions.do_decide_admission(
+            actor=actor_for(user, request), operator=user, admission=admission, **form.cleaned_data
+        )
     except OnestopError as error:
         return _done(request, tenant, error)
     return _done(request, tenant)
@@ -71,16 +82,12 @@ def app_settings(request: HttpRequest, tenant: Tenant, user: User, client_id: st
         if request.POST.get("do") == "limits":
             form = LimitsForm(request.POST)
             if not form.is_valid():
-                raise OnestopError(
-                    PartnerErrorCode.LIMITS_INVALID, _("Enter limits of at least 1.")
-                )
+                raise OnestopError(PartnerErrorCode.LIMITS_INVALID, _("Enter limits of at least 1."))
             actions.do_set_limits(actor=actor, operator=user, grant=grant, **form.cleaned_data)
         else:
             module_form = ModuleForm(request.POST)
             if not module_form.is_valid():
-                raise OnestopError(
-                    PartnerErrorCode.ITEMS_REQUIRED, _("List the service item codes.")
-                )
+                raise OnestopError(PartnerErrorCode.ITEMS_REQUIRED, _("List the service item codes."))
             install = request.POST.get("do") == "install"
             act = actions.do_install_module if install else actions.do_uninstall_module
             act(

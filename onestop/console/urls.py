@@ -28,9 +28,7 @@ urlpatterns = [
         name="rectification",
     ),
     path("console/<slug:tenant>/ratings/", cases_views.ratings, name="ratings"),
-    path(
-        "console/<slug:tenant>/certificates/", certificates_views.certificates, name="certificates"
-    ),
+    path("console/<slug:tenant>/certificates/", certificates_views.certificates, name="certificates"),
     path(
         "console/<slug:tenant>/certificates/<str:number>/",
         certificates_views.certificate_page,
@@ -52,9 +50,7 @@ urlpatterns = [
         partners_views.app_settings,
         name="partner_app",
     ),
-    path(
-        "console/<slug:tenant>/cases/<str:number>/data/", cases_views.query_data, name="query_data"
-    ),
+    path("console/<slug:tenant>/cases/<str:number>/data/", cases_views.query_data, name="query_data"),
     path(
         "console/<slug:tenant>/cases/<str:number>/data/<int:query_id>/",
         cases_views.logged_answer,

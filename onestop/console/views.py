@@ -47,9 +47,7 @@ def console_page(permission: Permission) -> Callable[[View], View]:
             owner = access_tenant_by_code(tenant, public_only=False)
             user = current_user(request, owner)
             if user is None:
-                return redirect(
-                    f"{reverse('identity:login', args=[owner.code])}?next={request.path}"
-                )
+                return redirect(f"{reverse('identity:login', args=[owner.code])}?next={request.path}")
             try:
                 actions.require(
                     user,
@@ -85,16 +83,17 @@ def staff(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            department = (
-                access_department_by_code(tenant, data["department"])
-                if data["department"]
-                else None
-            )
+            department = access_department_by_code(tenant, data["department"]) if data["department"] else None
             actions.do_create_staff(
-                actor=actor_for(user, request), operator=user, tenant=tenant, phone=data["phone"],
-                display_name=data["display_name"], role=data["role"], password=data["password"],
+                actor=actor_for(user, request),
+                operator=user,
+                tenant=tenant,
+                phone=data["phone"],
+                display_name=data["display_name"],
+                role=data["role"],
+                password=data["password"],
                 department=department,
-            )  # fmt: skip
+            )
             messages.success(request, _("Staff account created."))
             return redirect("console:staff", tenant.code)
         except OnestopError as error:
@@ -110,8 +109,13 @@ def staff(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
 @console_page(Permission.MANAGE_STAFF)
 def set_active(request: HttpRequest, tenant: Tenant, user: User, user_id: int) -> HttpResponse:
     target = access_user(tenant, user_id)
-    actions.do_set_account_active(actor=actor_for(user, request), operator=user, tenant=tenant, user=target,
-                                  active=request.POST.get("active") == "1")  # fmt: skip
+    actions.do_set_account_active(
+        actor=actor_for(user, request),
+        operator=user,
+        tenant=tenant,
+        user=target,
+        active=request.POST.get("active") == "1",
+    )
     messages.success(request, _("Account updated."))
     return redirect("console:staff", tenant.code)
 
@@ -136,16 +140,18 @@ def reveal(request: HttpRequest, tenant: Tenant, user: User, user_id: int) -> Ht
     target = access_user(tenant, user_id)
     field = request.POST.get("field", "")
     try:
-        value = actions.reveal_personal_data(actor=actor_for(user, request), viewer=user, tenant=tenant,
-                                             user=target, field=field)  # fmt: skip
+        value = actions.reveal_personal_data(
+            actor=actor_for(user, request), viewer=user, tenant=tenant, user=target, field=field
+        )
     except actions.PermissionDenied as denied:
         return render_error(request, str(denied.code), str(denied.message), 403)
     except OnestopError as error:
         return render_error(request, str(error.code), str(error.message), error.status)
     labels = {"id_number": _("ID number"), "phone": _("Mobile number"), "real_name": _("Name")}
     revealed = {"field": field, "label": labels.get(field, field), "value": value}
-    context = _context(request, tenant, user, found=target, revealed=revealed,
-                       form=LookupForm(), searched=True)  # fmt: skip
+    context = _context(
+        request, tenant, user, found=target, revealed=revealed, form=LookupForm(), searched=True
+    )
     response = render(request, "console/users.html", context)
     response["Cache-Control"] = "no-store"
     return response
@@ -168,9 +174,7 @@ TAMPERING = {
         "The log was cut back: a head published at %(n)s entries shows it was longer."
     ),
     "diverged": gettext_lazy("The log differs from the head published at %(n)s entries."),
-    "bad_signature": gettext_lazy(
-        "A published head's signature does not verify (at %(n)s entries)."
-    ),
+    "bad_signature": gettext_lazy("A published head's signature does not verify (at %(n)s entries)."),
     "": gettext_lazy("The log does not verify (at entry %(n)s)."),
 }
 
@@ -181,9 +185,13 @@ def audit(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
     verification = verify_chain() if request.GET.get("verify") else None
     tampering = ""
     if verification is not None and not verification.ok:
-        tampering = str(TAMPERING.get(verification.problem, TAMPERING[""])) % {
-            "n": verification.sequence
-        }
-    context = _context(request, tenant, user, entries=recent_audit(tenant, limit=200),
-                       verification=verification, tampering=tampering)  # fmt: skip
+        tampering = str(TAMPERING.get(verification.problem, TAMPERING[""])) % {"n": verification.sequence}
+    context = _context(
+        request,
+        tenant,
+        user,
+        entries=recent_audit(tenant, limit=200),
+        verification=verification,
+        tampering=tampering,
+    )
     return render(request, "console/audit.html", context)

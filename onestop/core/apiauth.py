@@ -40,14 +40,13 @@ class Delegation:
     user_id: int | None
 
     def actor(self, address: str | None = None) -> Actor:
-        return Actor(
-            kind=ActorKind.PARTNER_APP, id=self.app_client_id, label=self.app_name, address=address
-        )
+        return Actor(kind=ActorKind.PARTNER_APP, id=self.app_client_id, label=self.app_name, address=address)
 
 
 class Authenticator(Protocol):
-    def __call__(self, request: HttpRequest, token: str, scopes: frozenset[str],
-                 citizen: bool | None) -> Delegation: ...  # fmt: skip
+    def __call__(
+        self, request: HttpRequest, token: str, scopes: frozenset[str], citizen: bool | None
+    ) -> Delegation: ...
 
 
 @cache
@@ -61,9 +60,13 @@ def _flows() -> dict[str, Any]:
         scopes = {str(s.value): str(s.label) for s in Scope}
     return {
         "clientCredentials": {"tokenUrl": "/oauth/{tenant}/token", "scopes": scopes},
-        "authorizationCode": {"authorizationUrl": "/oauth/{tenant}/authorize", "tokenUrl": "/oauth/{tenant}/token",
-                              "refreshUrl": "/oauth/{tenant}/token", "scopes": scopes},
-    }  # fmt: skip
+        "authorizationCode": {
+            "authorizationUrl": "/oauth/{tenant}/authorize",
+            "tokenUrl": "/oauth/{tenant}/token",
+            "refreshUrl": "/oauth/{tenant}/token",
+            "scopes": scopes,
+        },
+    }
 
 
 class PartnerOAuth(AuthBase):
@@ -94,8 +97,9 @@ def _public(request: HttpRequest) -> bool:
     return "Authorization" not in request.headers
 
 
-def partner_route(*scopes: str, citizen: bool | None = None, session: bool = False,
-                  public: bool = False) -> dict[str, Any]:  # fmt: skip
+def partner_route(
+    *scopes: str, citizen: bool | None = None, session: bool = False, public: bool = False
+) -> dict[str, Any]:
     """``auth`` and ``openapi_extra`` for an operation partners may call."""
     auth: list[Any] = [PartnerOAuth(*scopes, citizen=citizen)]
     security: list[dict[str, list[str]]] = [{SCHEME: sorted(scopes)}]

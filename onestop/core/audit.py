@@ -159,9 +159,7 @@ def verify_audit_log(*, roots_at: Collection[int] = ()) -> Verification:
     if head.base_sequence and not hmac.compare_digest(
         _root_mac("base", head.base_sequence, frontier.root()), head.base_mac
     ):
-        return Verification(
-            0, "", "the retained log's starting point was changed", head.base_sequence
-        )
+        return Verification(0, "", "the retained log's starting point was changed", head.base_sequence)
     wanted = set(roots_at)
     roots = {frontier.size: frontier.root()} if frontier.size in wanted else {}
     expected, checked = head.base_sequence, 0
@@ -170,22 +168,17 @@ def verify_audit_log(*, roots_at: Collection[int] = ()) -> Verification:
         if entry.sequence != expected:
             return Verification(checked, frontier.root().hex(), "removed", expected)
         leaf = leaf_hash(canonical_entry(entry))
-        if leaf.hex() != entry.leaf_hash or not hmac.compare_digest(
-            _leaf_mac(leaf), entry.entry_mac
-        ):
+        if leaf.hex() != entry.leaf_hash or not hmac.compare_digest(_leaf_mac(leaf), entry.entry_mac):
             return Verification(checked, frontier.root().hex(), "changed", entry.sequence)
         frontier.append(leaf)
-        if not hmac.compare_digest(
-            _root_mac("root", entry.sequence, frontier.root()), entry.root_mac
-        ):
+        if not hmac.compare_digest(_root_mac("root", entry.sequence, frontier.root()), entry.root_mac):
             return Verification(checked, frontier.root().hex(), "reordered", entry.sequence)
         if frontier.size in wanted:
             roots[frontier.size] = frontier.root()
         expected += 1
         checked += 1
     if expected != head.next_sequence or (
-        expected
-        and not hmac.compare_digest(_root_mac("head", expected, frontier.root()), head.head_mac)
+        expected and not hmac.compare_digest(_root_mac("head", expected, frontier.root()), head.head_mac)
     ):
         # The newest entries were cut off (and the head rolled back by hand).
         return Verification(checked, frontier.root().hex(), "removed", expected)
@@ -210,16 +203,12 @@ def read_log_head() -> LogHead:
     base = Frontier.from_json(head.base_frontier) if head.base_sequence else Frontier()
     if frontier.size != head.next_sequence or (
         head.next_sequence
-        and not hmac.compare_digest(
-            _root_mac("head", head.next_sequence, frontier.root()), head.head_mac
-        )
+        and not hmac.compare_digest(_root_mac("head", head.next_sequence, frontier.root()), head.head_mac)
     ):
         raise ValueError("the audit log's head row does not verify")
     if head.base_sequence and (
         base.size != head.base_sequence
-        or not hmac.compare_digest(
-            _root_mac("base", head.base_sequence, base.root()), head.base_mac
-        )
+        or not hmac.compare_digest(_root_mac("base", head.base_sequence, base.root()), head.base_mac)
     ):
         raise ValueError("the retained log's starting point was changed")
     return LogHead(head.next_sequence, frontier.root(), head.base_sequence, base)
@@ -232,9 +221,7 @@ def prune_audit_log(*, older_than_days: int | None = None) -> int:
     cutoff = timezone.now() - timedelta(days=days)
     with databases.atomic():
         head = _locked_head()
-        expired = AuditEntry.objects.filter(
-            sequence__gte=head.base_sequence, occurred_at__lt=cutoff
-        )
+        expired = AuditEntry.objects.filter(sequence__gte=head.base_sequence, occurred_at__lt=cutoff)
         last = expired.order_by("-sequence").values_list("sequence", flat=True).first()
         if last is None:
             return 0

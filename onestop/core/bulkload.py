@@ -72,9 +72,12 @@ def _tune_for_loading() -> None:
             cursor.execute("SET synchronous_commit = off")
             return
         for pragma in (
-            "cache_size = -1000000", f"mmap_size = {MMAP_BYTES}", "synchronous = NORMAL",
-            "foreign_keys = OFF", f"threads = {os.cpu_count() or 1}",
-        ):  # fmt: skip
+            "cache_size = -1000000",
+            f"mmap_size = {MMAP_BYTES}",
+            "synchronous = NORMAL",
+            "foreign_keys = OFF",
+            f"threads = {os.cpu_count() or 1}",
+        ):
             cursor.execute(f"PRAGMA {pragma}")
 
 
@@ -108,13 +111,16 @@ def indexes_set_aside(model: type[models.Model]) -> Iterator[None]:
     not serving: its queries would miss the indexes meanwhile."""
     connection = databases.connection()
     if connection.vendor == "sqlite":
-        found = ("SELECT name, sql FROM sqlite_master"
-                 " WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL")  # fmt: skip
+        found = (
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL"
+        )
     else:
-        found = ("SELECT i.indexname, i.indexdef FROM pg_indexes i"
-                 " WHERE i.tablename = %s AND i.schemaname = current_schema()"
-                 " AND NOT EXISTS (SELECT 1 FROM pg_constraint c"
-                 " WHERE c.conindid = to_regclass(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname)))")  # fmt: skip
+        found = (
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i"
+            " WHERE i.tablename = %s AND i.schemaname = current_schema()"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c"
+            " WHERE c.conindid = to_regclass(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname)))"
+        )
     with _set_aside(model, found, drop="DROP INDEX {name}", again="{definition}"):
         yield
 
@@ -131,8 +137,12 @@ def foreign_keys_set_aside(model: type[models.Model]) -> Iterator[None]:
         yield
         return
     found = "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'"
-    with _set_aside(model, found, drop="ALTER TABLE {table} DROP CONSTRAINT {name}",
-                    again="ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"):  # fmt: skip
+    with _set_aside(
+        model,
+        found,
+        drop="ALTER TABLE {table} DROP CONSTRAINT {name}",
+        again="ALTER TABLE {table} ADD CONSTRAINT {name} {definition}",
+    ):
         yield
 
 
@@ -236,25 +246,33 @@ def _build_and_insert(chunk: tuple[int, int]) -> int:
 
 
 def load_table(
-    model: type[models.Model], columns: Sequence[str], build: Callable[[int, int], list[Row]],
-    total: int, *, chunk_size: int, workers: int | None = None,
+    model: type[models.Model],
+    columns: Sequence[str],
+    build: Callable[[int, int], list[Row]],
+    total: int,
+    *,
+    chunk_size: int,
+    workers: int | None = None,
     progress: Callable[[int], None] | None = None,
-) -> None:  # fmt: skip
+) -> None:
     """A whole load of one table: tuned, its secondary indexes and (PostgreSQL) foreign
     keys set aside and made again, the rows written by ``load``, and the table's id
     sequence moved past them."""
     with tuned_for_loading(), indexes_set_aside(model), foreign_keys_set_aside(model):
-        load(
-            model, columns, build, total, chunk_size=chunk_size, workers=workers, progress=progress
-        )
+        load(model, columns, build, total, chunk_size=chunk_size, workers=workers, progress=progress)
     reset_sequences(model)
 
 
 def load(
-    model: type[models.Model], columns: Sequence[str], build: Callable[[int, int], list[Row]],
-    total: int, *, chunk_size: int, workers: int | None = None,
+    model: type[models.Model],
+    columns: Sequence[str],
+    build: Callable[[int, int], list[Row]],
+    total: int,
+    *,
+    chunk_size: int,
+    workers: int | None = None,
     progress: Callable[[int], None] | None = None,
-) -> None:  # fmt: skip
+) -> None:
     """Insert ``build(start, count)`` for consecutive chunks of ``range(total)``.
 
     Outside a transaction each worker process builds and writes its own batches on a

@@ -65,29 +65,34 @@ def _integration_problems() -> list[CheckMessage]:
         try:
             plugin.check_config()
         except PluginConfigError as error:
-            problems.append(Error(f"{registry.label} ({plugin.identifier}): {error}",
-                                  hint=error.hint or None, id="onestop.E002"))  # fmt: skip
+            problems.append(
+                Error(
+                    f"{registry.label} ({plugin.identifier}): {error}",
+                    hint=error.hint or None,
+                    id="onestop.E002",
+                )
+            )
         if plugin.is_sandbox and not settings.ONESTOP_DEMO and registry.kind not in allowed:
             real = [p.identifier for p in registry if not p.is_sandbox]
             problems.append(
                 Error(
                     f"{registry.label} uses the sandbox plugin {plugin.identifier!r} outside the "
                     "demo: it delivers or checks nothing for real.",
-                    hint=(f"Set {registry.setting} to a real plugin ({', '.join(real) or 'none yet'}), "
-                          f"or allow this sandbox explicitly with ONESTOP_SANDBOX_ALLOWED={registry.kind} "
-                          "(every page then says so); ONESTOP_DEMO=1 is for demonstrations only."),
+                    hint=(
+                        f"Set {registry.setting} to a real plugin ({', '.join(real) or 'none yet'}), "
+                        f"or allow this sandbox explicitly with ONESTOP_SANDBOX_ALLOWED={registry.kind} "
+                        "(every page then says so); ONESTOP_DEMO=1 is for demonstrations only."
+                    ),
                     id="onestop.E001",
                 )
-            )  # fmt: skip
+            )
     return problems
 
 
 def refuse_to_start_unless_safe() -> None:
     """Raise when a check of the integrations fails: what serves requests or runs the
     queue calls this before it starts."""
-    errors = [
-        m for m in run_checks(tags=[INTEGRATIONS], include_deployment_checks=True) if m.is_serious()
-    ]
+    errors = [m for m in run_checks(tags=[INTEGRATIONS], include_deployment_checks=True) if m.is_serious()]
     if errors:
         raise ImproperlyConfigured("\n".join(f"{m.id}: {m.msg} {m.hint or ''}" for m in errors))
 
@@ -100,8 +105,7 @@ def check_audit_head_key_set_apart(app_configs: Any, **kwargs: Any) -> list[Chec
         return []
     return [
         Warning(
-            "The key that signs the audit log's heads was generated under var/, beside the "
-            "database.",
+            "The key that signs the audit log's heads was generated under var/, beside the database.",
             hint="Set ONESTOP_AUDIT_HEAD_KEY_PATH to a file the database's administrators "
             "cannot reach, and ONESTOP_AUDIT_HEADS_FILE to storage outside the database "
             "server (or ONESTOP_AUDIT_HEADS_DATABASE, ONESTOP_AUDIT_WITNESS_URL).",

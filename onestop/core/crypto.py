@@ -63,9 +63,7 @@ def keys_from_environment() -> bool:
 @cache
 def _fernet() -> MultiFernet:
     configured = os.environ.get("ONESTOP_DATA_KEYS") or _generated_keys()["data"]
-    return MultiFernet(
-        [Fernet(key.strip().encode()) for key in configured.split(",") if key.strip()]
-    )
+    return MultiFernet([Fernet(key.strip().encode()) for key in configured.split(",") if key.strip()])
 
 
 @cache
@@ -103,8 +101,9 @@ def audit_mac(message: bytes) -> str:
 
 def audit_head_key() -> Ed25519PrivateKey:
     """The key that signs the audit log's published heads."""
-    return _audit_head_key(os.environ.get("ONESTOP_AUDIT_HEAD_KEY", ""),
-                           str(settings.ONESTOP_AUDIT_HEAD_KEY_PATH))  # fmt: skip
+    return _audit_head_key(
+        os.environ.get("ONESTOP_AUDIT_HEAD_KEY", ""), str(settings.ONESTOP_AUDIT_HEAD_KEY_PATH)
+    )
 
 
 @cache

@@ -124,14 +124,14 @@ def start_ids_in_block(alias: str) -> None:
                 connection.ops.quote_name(meta.db_table),
                 connection.ops.quote_name(meta.pk.column),
             )
-            cursor.execute(f"SELECT MAX({column}) FROM {table} WHERE {column} >= %s AND {column} < %s",  # noqa: S608
-                           [start, end])  # fmt: skip
+            cursor.execute(
+                f"SELECT MAX({column}) FROM {table} WHERE {column} >= %s AND {column} < %s",  # noqa: S608
+                [start, end],
+            )
             highest = cursor.fetchone()[0] or start
             # Never lowered: an id once given out (to a row since moved away) stays taken.
             if connection.vendor == "postgresql":
-                cursor.execute(
-                    "SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.pk.column]
-                )
+                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.pk.column])
                 sequence = cursor.fetchone()[0]
                 cursor.execute(f"SELECT last_value FROM {sequence}")  # noqa: S608 (the catalogue's name)
                 if highest > cursor.fetchone()[0]:
@@ -140,8 +140,9 @@ def start_ids_in_block(alias: str) -> None:
                 cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [meta.db_table])
                 found = cursor.fetchone()
                 if found is None:
-                    cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)",
-                                   [meta.db_table, highest])  # fmt: skip
+                    cursor.execute(
+                        "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [meta.db_table, highest]
+                    )
                 elif highest > found[0]:
                     cursor.execute(
                         "UPDATE sqlite_sequence SET seq = %s WHERE name = %s",

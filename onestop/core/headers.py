@@ -35,9 +35,7 @@ def allow_style_attributes(view: View) -> View:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> HttpResponseBase:
         response = view(*args, **kwargs)
-        response["Content-Security-Policy"] = content_security_policy(
-            style_src_attr="'unsafe-inline'"
-        )
+        response["Content-Security-Policy"] = content_security_policy(style_src_attr="'unsafe-inline'")
         return response
 
     return wrapper  # type: ignore[return-value]
@@ -87,9 +85,7 @@ class PublicGZipMiddleware(GZipMiddleware):
     language switch, which Django masks anew in every response (its compressed length
     says nothing about it); GZipMiddleware also pads the gzip header with random bytes."""
 
-    def process_response(
-        self, request: HttpRequest, response: HttpResponseBase
-    ) -> HttpResponseBase:
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         if not _public(request, response):
             return response
         return super().process_response(request, response)
@@ -100,10 +96,7 @@ def _public(request: HttpRequest, response: HttpResponseBase) -> bool:
         return False
     if "HTTP_AUTHORIZATION" in request.META:
         return False
-    if (
-        settings.SESSION_COOKIE_NAME in request.COOKIES
-        or CookieStorage.cookie_name in request.COOKIES
-    ):
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES:
         return False
     cache_control = response.get("Cache-Control", "")
     return "private" not in cache_control and "no-store" not in cache_control

@@ -25,8 +25,6 @@ class MaskPersonalData(logging.Filter):
         if masked != message:
             record.msg, record.args = masked, None
         if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = mask_personal_data(
-                logging.Formatter().formatException(record.exc_info)
-            )
+            record.exc_text = mask_personal_data(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None
         return True

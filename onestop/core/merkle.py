@@ -145,9 +145,7 @@ def _valid(*hashes: bytes) -> bool:
     return all(isinstance(h, bytes) and len(h) == HASH_SIZE for h in hashes)
 
 
-def root_from_inclusion_path(
-    index: int, size: int, leaf: bytes, path: Sequence[bytes]
-) -> bytes | None:
+def root_from_inclusion_path(index: int, size: int, leaf: bytes, path: Sequence[bytes]) -> bytes | None:
     """The root an audit path leads to from the leaf hash at ``index`` in a tree of
     ``size`` leaves (RFC 9162 section 2.1.3.2), or None when the path cannot be one."""
     if not 0 <= index < size or not _valid(leaf, *path):
@@ -166,9 +164,7 @@ def root_from_inclusion_path(
     return root if sn == 0 else None
 
 
-def verify_inclusion(
-    index: int, size: int, leaf: bytes, path: Sequence[bytes], root: bytes
-) -> bool:
+def verify_inclusion(index: int, size: int, leaf: bytes, path: Sequence[bytes], root: bytes) -> bool:
     """Whether ``path`` proves that ``leaf`` is the leaf hash at ``index`` of the tree of
     ``size`` leaves whose root is ``root``."""
     found = root_from_inclusion_path(index, size, leaf, path)

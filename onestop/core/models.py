@@ -53,9 +53,7 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
 
     def __str__(self) -> str:
-        return (
-            f"{self.occurred_at:%Y-%m-%dT%H:%M:%SZ} {self.actor_label} {self.action} {self.outcome}"
-        )
+        return f"{self.occurred_at:%Y-%m-%dT%H:%M:%SZ} {self.actor_label} {self.action} {self.outcome}"
 
 
 class AuditLogHead(models.Model):
@@ -94,9 +92,7 @@ class AuditTreeNode(models.Model):
     class Meta:
         verbose_name = _("audit tree node")
         verbose_name_plural = _("audit tree nodes")
-        constraints = [
-            models.UniqueConstraint(fields=["level", "index"], name="audit_tree_node_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["level", "index"], name="audit_tree_node_unique")]
 
     def __str__(self) -> str:
         return f"{self.level}/{self.index}"
@@ -118,9 +114,7 @@ class SignedTreeHead(models.Model):
     class Meta:
         verbose_name = _("signed tree head")
         verbose_name_plural = _("signed tree heads")
-        constraints = [
-            models.UniqueConstraint(fields=["chain", "timestamp"], name="signed_tree_head_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["chain", "timestamp"], name="signed_tree_head_unique")]
 
     def __str__(self) -> str:
         return f"{self.chain} at {self.tree_size}"

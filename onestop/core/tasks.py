@@ -19,9 +19,7 @@ def publish_audit_heads() -> dict[str, int]:
     from onestop.core.transparency import publish_heads
 
     publications = publish_heads()
-    if not DBTaskResult.objects.filter(
-        task_path=publish_audit_heads.module_path, status="READY"
-    ).exists():
+    if not DBTaskResult.objects.filter(task_path=publish_audit_heads.module_path, status="READY").exists():
         delay = timedelta(minutes=settings.ONESTOP_AUDIT_PUBLISH_MINUTES)
         publish_audit_heads.using(run_after=timezone.now() + delay).enqueue()
     return {

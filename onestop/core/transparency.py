@@ -169,14 +169,22 @@ def index_tree(head: LogHead) -> bytes:
             raise ProofUnavailable(f"entry {expected} is missing")
         for height, index, node in frontier.append(bytes.fromhex(leaf)):
             if height >= INDEX_HEIGHT:
-                kept.append(AuditTreeNode(level=height, index=index, hash=node.hex(),
-                                          mac=_node_mac(height, index, node)))  # fmt: skip
+                kept.append(
+                    AuditTreeNode(
+                        level=height, index=index, hash=node.hex(), mac=_node_mac(height, index, node)
+                    )
+                )
         expected += 1
     if expected != head.size:
         raise ProofUnavailable(f"entry {expected} is missing")
     # A node kept before is replaced: it holds the same hash, unless it was damaged.
-    AuditTreeNode.objects.bulk_create(kept, batch_size=1000, update_conflicts=True,
-                                      unique_fields=["level", "index"], update_fields=["hash", "mac"])  # fmt: skip
+    AuditTreeNode.objects.bulk_create(
+        kept,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["level", "index"],
+        update_fields=["hash", "mac"],
+    )
     return frontier.root()
 
 
@@ -196,9 +204,7 @@ def _resume(head: LogHead) -> tuple[merkle.Frontier, int]:
     tree, subtrees, offset = StoredTree(head), [], 0
     for height in range(indexed.bit_length() - 1, INDEX_HEIGHT - 1, -1):
         if indexed >> height & 1:
-            node = tree.known.get((height, offset >> height)) or kept_subtree(
-                height, offset >> height
-            )
+            node = tree.known.get((height, offset >> height)) or kept_subtree(height, offset >> height)
             if node is None:
                 return start
             subtrees.append((height, node))
@@ -238,8 +244,11 @@ def _publish(alias: str) -> Publication:
         if last is not None and last.tree_size == head.size and last.root == head.root:
             return Publication(chain, last)
         if last is not None and last.tree_size > head.size:
-            return _refuse(chain, f"the log holds {head.size} entries but a head of "
-                                  f"{last.tree_size} was published: it was rolled back")  # fmt: skip
+            return _refuse(
+                chain,
+                f"the log holds {head.size} entries but a head of "
+                f"{last.tree_size} was published: it was rolled back",
+            )
         try:
             root = index_tree(head)
             if root != head.root:  # the kept subtrees may be damaged: rebuild them once
@@ -250,11 +259,14 @@ def _publish(alias: str) -> Publication:
         if root != head.root:
             return _refuse(chain, "the stored leaf hashes do not lead to the head's root")
         if last is not None and not _extends(head, last):
-            return _refuse(
-                chain, f"the log no longer extends its head published at {last.tree_size}"
-            )
-        signed = TreeHead.sign(audit_head_key(), chain=chain, tree_size=head.size, root=head.root,
-                               timestamp=time.time_ns() // 1_000_000)  # fmt: skip
+            return _refuse(chain, f"the log no longer extends its head published at {last.tree_size}")
+        signed = TreeHead.sign(
+            audit_head_key(),
+            chain=chain,
+            tree_size=head.size,
+            root=head.root,
+            timestamp=time.time_ns() // 1_000_000,
+        )
         _append(handle, signed)
         warnings = _copy_to_stores(signed)
     witness = _tell_witness(signed)
@@ -338,9 +350,13 @@ def _copy_to_stores(head: TreeHead) -> tuple[str, ...]:
             continue
         try:
             SignedTreeHead.objects.using(alias).create(
-                chain=head.chain, tree_size=head.tree_size, root_hash=head.root.hex(),
-                timestamp=head.timestamp, signature=head.as_json()["tree_head_signature"], key_id=head.key_id,
-            )  # fmt: skip
+                chain=head.chain,
+                tree_size=head.tree_size,
+                root_hash=head.root.hex(),
+                timestamp=head.timestamp,
+                signature=head.as_json()["tree_head_signature"],
+                key_id=head.key_id,
+            )
         except Exception as error:  # the heads file has it: the copies are for reading
             logger.exception("audit chain %s: head not copied to database %s", head.chain, alias)
             warnings.append(f"not copied to database {alias}: {error}")
@@ -355,8 +371,12 @@ def _tell_witness(head: TreeHead) -> tuple[str, ...]:
         logger.warning("audit chain %s: ONESTOP_AUDIT_WITNESS_URL is no http(s) URL", head.chain)
         return ("the witness's address is no http(s) URL",)
     body = json.dumps(head.as_json()).encode()
-    request = urllib.request.Request(url, data=body, method="POST",  # noqa: S310 (operator's setting)
-                                     headers={"Content-Type": "application/json"})  # fmt: skip
+    request = urllib.request.Request(  # noqa: S310 - the URL was checked to be http(s)
+        url,
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=WITNESS_TIMEOUT_SECONDS) as answer:  # noqa: S310
             if 200 <= answer.status < 300:
@@ -372,11 +392,16 @@ def _tell_witness(head: TreeHead) -> tuple[str, ...]:
 
 
 def _head_of(row: SignedTreeHead) -> TreeHead:
-    return TreeHead.from_json({
-        "chain": row.chain, "tree_size": row.tree_size, "timestamp": row.timestamp,
-        "sha256_root_hash": _hex_to_b64(row.root_hash), "tree_head_signature": row.signature,
-        "key_id": row.key_id,
-    })  # fmt: skip
+    return TreeHead.from_json(
+        {
+            "chain": row.chain,
+            "tree_size": row.tree_size,
+            "timestamp": row.timestamp,
+            "sha256_root_hash": _hex_to_b64(row.root_hash),
+            "tree_head_signature": row.signature,
+            "key_id": row.key_id,
+        }
+    )
 
 
 def _hex_to_b64(text: str) -> str:
@@ -389,12 +414,7 @@ def _hex_to_b64(text: str) -> str:
 def latest_head(chain: str) -> TreeHead | None:
     """The chain's last published head, from the platform's copy (whoever reads it checks
     its signature; the proofs given out are checked before)."""
-    row = (
-        SignedTreeHead.objects.using(databases.PLATFORM)
-        .filter(chain=chain)
-        .order_by("-timestamp")
-        .first()
-    )
+    row = SignedTreeHead.objects.using(databases.PLATFORM).filter(chain=chain).order_by("-timestamp").first()
     if row is None:
         return None
     try:
@@ -443,9 +463,7 @@ def published_heads(chain: str) -> list[PublishedHead]:
                         found.append(PublishedHead(None, source))
     for alias in dict.fromkeys([databases.PLATFORM, settings.ONESTOP_AUDIT_HEADS_DATABASE]):
         if alias:
-            for row in (
-                SignedTreeHead.objects.using(alias).filter(chain=chain).order_by("timestamp")
-            ):
+            for row in SignedTreeHead.objects.using(alias).filter(chain=chain).order_by("timestamp"):
                 source = f"database {alias}, head {row.pk}"
                 try:
                     found.append(PublishedHead(_head_of(row), source))
@@ -486,8 +504,10 @@ def verify_chain() -> Verification:
         largest = max((head for head, _ in heads), key=lambda head: head.tree_size)
         # A head found in the file and in the databases' copies counts once.
         distinct = len({(head.tree_size, head.timestamp) for head, _ in heads})
-        detail = (f"{distinct} published heads match it (the largest: {largest.tree_size} "
-                  f"entries, signed {when(largest)})")  # fmt: skip
+        detail = (
+            f"{distinct} published heads match it (the largest: {largest.tree_size} "
+            f"entries, signed {when(largest)})"
+        )
     if unreadable := len(published) - len(heads):
         detail += f"; {unreadable} unreadable record(s) of heads skipped"
     return replace(result, detail=detail)
@@ -516,22 +536,23 @@ def inclusion_proof(chain: str, sequence: int) -> dict[str, Any]:
     alias = _chain_alias(chain)
     head = latest_head(chain)
     if head is None or head.tree_size <= sequence:
-        raise Conflict(CoreErrorCode.AUDIT_PROOF_NOT_YET_PUBLISHED,
-                       _("The proof will be available after the audit log's next publication."))  # fmt: skip
+        raise Conflict(
+            CoreErrorCode.AUDIT_PROOF_NOT_YET_PUBLISHED,
+            _("The proof will be available after the audit log's next publication."),
+        )
     with databases.using(alias):
         entry = AuditEntry.objects.filter(sequence=sequence).first()
         if entry is None:
             raise _unavailable()
         try:
-            path = merkle.inclusion_path(
-                sequence, head.tree_size, StoredTree(read_log_head()).subtree
-            )
+            path = merkle.inclusion_path(sequence, head.tree_size, StoredTree(read_log_head()).subtree)
         except (ProofUnavailable, ValueError) as error:
             logger.error("audit chain %s: no proof for entry %s: %s", chain, sequence, error)
             raise _unavailable() from error
     key = audit_head_key().public_key()
-    document = inclusion_proof_document(head=head, leaf_index=sequence, leaf_data=canonical_entry(entry),
-                                        path=path, public_key=key)  # fmt: skip
+    document = inclusion_proof_document(
+        head=head, leaf_index=sequence, leaf_data=canonical_entry(entry), path=path, public_key=key
+    )
     if not check_inclusion_proof(document, key).ok:
         # The log or its kept subtrees differ from what was signed: never hand that out.
         logger.error("audit chain %s: the proof of entry %s does not verify", chain, sequence)
@@ -545,9 +566,11 @@ def consistency(chain: str, first: int, second: int) -> list[bytes]:
     alias = _chain_alias(chain)
     head = latest_head(chain)
     if head is None or not 0 < first <= second <= head.tree_size:
-        raise ValidationFailed(CoreErrorCode.INVALID_PARAMETER,
-                               _("Give two sizes, the first not larger than the second, within the last published head."),
-                               field="second")  # fmt: skip
+        raise ValidationFailed(
+            CoreErrorCode.INVALID_PARAMETER,
+            _("Give two sizes, the first not larger than the second, within the last published head."),
+            field="second",
+        )
     with databases.using(alias):
         try:
             return merkle.consistency_proof(first, second, StoredTree(read_log_head()).subtree)
@@ -579,8 +602,9 @@ def _about(tenant_code: str, subjects: Sequence[AuditSubject]) -> Q | None:
     condition = None
     for subject in subjects:
         if subject.object_ids:
-            one = Q(action=subject.action, object_type=subject.object_type,
-                    object_id__in=list(subject.object_ids))  # fmt: skip
+            one = Q(
+                action=subject.action, object_type=subject.object_type, object_id__in=list(subject.object_ids)
+            )
             condition = one if condition is None else condition | one
     return condition & Q(tenant_code=tenant_code) if condition is not None else None
 

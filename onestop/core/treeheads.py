@@ -75,8 +75,13 @@ def public_key_from(text: str) -> Ed25519PublicKey:
 
 
 def signed_message(chain: str, tree_size: int, timestamp: int, root: bytes) -> bytes:
-    return (SIGNATURE_CONTEXT + chain.encode("ascii") + b"\x00"
-            + struct.pack(">BBQQ", 0, 1, timestamp, tree_size) + root)  # fmt: skip
+    return (
+        SIGNATURE_CONTEXT
+        + chain.encode("ascii")
+        + b"\x00"
+        + struct.pack(">BBQQ", 0, 1, timestamp, tree_size)
+        + root
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +94,9 @@ class TreeHead:
     key_id: str
 
     @classmethod
-    def sign(cls, key: Ed25519PrivateKey, *, chain: str, tree_size: int, root: bytes,
-             timestamp: int) -> TreeHead:  # fmt: skip
+    def sign(
+        cls, key: Ed25519PrivateKey, *, chain: str, tree_size: int, root: bytes, timestamp: int
+    ) -> TreeHead:
         signature = key.sign(signed_message(chain, tree_size, timestamp, root))
         return cls(chain, tree_size, root, timestamp, signature, key_id(key.public_key()))
 
@@ -150,8 +156,9 @@ class ProofCheck:
         return not self.problem
 
 
-def inclusion_proof_document(*, head: TreeHead, leaf_index: int, leaf_data: bytes,
-                             path: list[bytes], public_key: Ed25519PublicKey) -> dict[str, Any]:  # fmt: skip
+def inclusion_proof_document(
+    *, head: TreeHead, leaf_index: int, leaf_data: bytes, path: list[bytes], public_key: Ed25519PublicKey
+) -> dict[str, Any]:
     return {
         "format": PROOF_FORMAT,
         "chain": head.chain,

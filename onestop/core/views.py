@@ -44,11 +44,13 @@ def _json(view: Callable[..., dict[str, Any]]) -> Callable[..., HttpResponse]:
 @_json
 def head_key(request: HttpRequest) -> dict[str, Any]:
     key = transparency.public_key()
-    pem = key.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return {"algorithm": "Ed25519", "key_id": key_id(key), "public_key": b64(raw_public_key(key)),
-            "public_key_pem": pem.decode()}  # fmt: skip
+    pem = key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return {
+        "algorithm": "Ed25519",
+        "key_id": key_id(key),
+        "public_key": b64(raw_public_key(key)),
+        "public_key_pem": pem.decode(),
+    }
 
 
 @_json
@@ -69,8 +71,11 @@ def consistency(request: HttpRequest, chain: str) -> dict[str, Any]:
     try:
         first, second = int(request.GET.get("first", "")), int(request.GET.get("second", ""))
     except ValueError:
-        raise ValidationFailed(CoreErrorCode.INVALID_PARAMETER,
-                               _("Give the sizes first and second as whole numbers."), field="first") from None  # fmt: skip
+        raise ValidationFailed(
+            CoreErrorCode.INVALID_PARAMETER,
+            _("Give the sizes first and second as whole numbers."),
+            field="first",
+        ) from None
     proof = transparency.consistency(chain, first, second)
     return {
         "chain": chain,

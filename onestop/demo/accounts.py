@@ -20,25 +20,64 @@ DEMO_ACTOR = Actor.system("demo loader")  # who writes every piece of the demo
 def demo_accounts() -> list[tuple[str, AccountSpec]]:
     residents = [r for r in build_residents() if r.status == "normal"]
     return [
-        ("citizen, verified L3", AccountSpec(phone="13800138000", password=DEMO_PASSWORD,
-                                              identity=residents[0])),
-        ("citizen, new (L1): verify with a demo resident below",
-         AccountSpec(phone="13800138001", password=DEMO_PASSWORD)),
-        ("officer, Guangzhou human resources and social security bureau", AccountSpec(
-            phone="13900139001", password=DEMO_PASSWORD, kind="staff", display_name="陈科员",
-            roles=(("officer", "440100-rs"),))),
-        ("department head, Guangzhou human resources and social security bureau", AccountSpec(
-            phone="13900139002", password=DEMO_PASSWORD, kind="staff", display_name="黄处长",
-            roles=(("department_head", "440100-rs"),))),
-        ("tenant operator", AccountSpec(
-            phone="13900139003", password=DEMO_PASSWORD, kind="staff", display_name="林运营",
-            roles=(("tenant_operator", ""),))),
-        ("platform operator", AccountSpec(
-            phone="13900139009", password=DEMO_PASSWORD, kind="platform_operator", display_name="平台运维",
-            roles=(("platform_operator", ""),))),
-        ("partner developer", AccountSpec(
-            phone="13700137001", password=DEMO_PASSWORD, kind="partner_developer", display_name="伙伴开发者")),
-    ]  # fmt: skip
+        (
+            "citizen, verified L3",
+            AccountSpec(phone="13800138000", password=DEMO_PASSWORD, identity=residents[0]),
+        ),
+        (
+            "citizen, new (L1): verify with a demo resident below",
+            AccountSpec(phone="13800138001", password=DEMO_PASSWORD),
+        ),
+        (
+            "officer, Guangzhou human resources and social security bureau",
+            AccountSpec(
+                phone="13900139001",
+                password=DEMO_PASSWORD,
+                kind="staff",
+                display_name="陈科员",
+                roles=(("officer", "440100-rs"),),
+            ),
+        ),
+        (
+            "department head, Guangzhou human resources and social security bureau",
+            AccountSpec(
+                phone="13900139002",
+                password=DEMO_PASSWORD,
+                kind="staff",
+                display_name="黄处长",
+                roles=(("department_head", "440100-rs"),),
+            ),
+        ),
+        (
+            "tenant operator",
+            AccountSpec(
+                phone="13900139003",
+                password=DEMO_PASSWORD,
+                kind="staff",
+                display_name="林运营",
+                roles=(("tenant_operator", ""),),
+            ),
+        ),
+        (
+            "platform operator",
+            AccountSpec(
+                phone="13900139009",
+                password=DEMO_PASSWORD,
+                kind="platform_operator",
+                display_name="平台运维",
+                roles=(("platform_operator", ""),),
+            ),
+        ),
+        (
+            "partner developer",
+            AccountSpec(
+                phone="13700137001",
+                password=DEMO_PASSWORD,
+                kind="partner_developer",
+                display_name="伙伴开发者",
+            ),
+        ),
+    ]
 
 
 def sample_residents(count: int = 3) -> list[tuple[str, str]]:

@@ -13,41 +13,85 @@ CREDIT_CODE = "^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
 
 
 def _counties() -> dict[str, Any]:
-    labels = {code: {"zh": f"{city}{name}", "en": f"{name_en}, {city_en}"}
-              for _c, city, city_en, counties in region_data.CITIES for code, name, name_en in counties}  # fmt: skip
-    return {"type": "string", "title": "办理地区", "title_en": "Where you apply", "enum": list(labels),
-            "x-enum-labels": labels}  # fmt: skip
+    labels = {
+        code: {"zh": f"{city}{name}", "en": f"{name_en}, {city_en}"}
+        for _c, city, city_en, counties in region_data.CITIES
+        for code, name, name_en in counties
+    }
+    return {
+        "type": "string",
+        "title": "办理地区",
+        "title_en": "Where you apply",
+        "enum": list(labels),
+        "x-enum-labels": labels,
+    }
 
 
 def build_form(item: ServiceItemSpec) -> dict[str, Any]:
     local = item.exercise_level in ("county", "city")
-    pledge = {"type": "boolean", "const": True, "title": "本人承诺所填信息真实、准确",
-              "title_en": "I declare that the information given is true and accurate"}  # fmt: skip
-    purpose = {"type": "string", "maxLength": 500, "title": "申请说明", "title_en": "What you apply for",
-               "x-widget": "textarea"}  # fmt: skip
+    pledge = {
+        "type": "boolean",
+        "const": True,
+        "title": "本人承诺所填信息真实、准确",
+        "title_en": "I declare that the information given is true and accurate",
+    }
+    purpose = {
+        "type": "string",
+        "maxLength": 500,
+        "title": "申请说明",
+        "title_en": "What you apply for",
+        "x-widget": "textarea",
+    }
     if item.audience == "person":
         properties: dict[str, Any] = {
-            "address": {"type": "string", "minLength": 5, "maxLength": 200, "title": "送达地址",
-                        "title_en": "Address for documents"},
+            "address": {
+                "type": "string",
+                "minLength": 5,
+                "maxLength": 200,
+                "title": "送达地址",
+                "title_en": "Address for documents",
+            },
             "purpose": purpose,
             "pledge": pledge,
-        }  # fmt: skip
-        first = {"key": "applicant", "title": "申请人信息", "title_en": "Applicant",
-                 "fields": ["county", "address"] if local else ["address"]}  # fmt: skip
+        }
+        first = {
+            "key": "applicant",
+            "title": "申请人信息",
+            "title_en": "Applicant",
+            "fields": ["county", "address"] if local else ["address"],
+        }
         required = ["address", "pledge"]
     else:
         properties = {
-            "company_name": {"type": "string", "minLength": 2, "maxLength": 100, "title": "单位名称",
-                             "title_en": "Organisation name"},
-            "credit_code": {"type": "string", "pattern": CREDIT_CODE, "title": "统一社会信用代码",
-                            "title_en": "Unified social credit code"},
-            "business_address": {"type": "string", "minLength": 5, "maxLength": 200, "title": "经营场所",
-                                 "title_en": "Business address"},
+            "company_name": {
+                "type": "string",
+                "minLength": 2,
+                "maxLength": 100,
+                "title": "单位名称",
+                "title_en": "Organisation name",
+            },
+            "credit_code": {
+                "type": "string",
+                "pattern": CREDIT_CODE,
+                "title": "统一社会信用代码",
+                "title_en": "Unified social credit code",
+            },
+            "business_address": {
+                "type": "string",
+                "minLength": 5,
+                "maxLength": 200,
+                "title": "经营场所",
+                "title_en": "Business address",
+            },
             "purpose": purpose,
             "pledge": pledge,
-        }  # fmt: skip
-        first = {"key": "organisation", "title": "单位信息", "title_en": "Organisation",
-                 "fields": ["county", "company_name", "credit_code"] if local else ["company_name", "credit_code"]}  # fmt: skip
+        }
+        first = {
+            "key": "organisation",
+            "title": "单位信息",
+            "title_en": "Organisation",
+            "fields": ["county", "company_name", "credit_code"] if local else ["company_name", "credit_code"],
+        }
         required = ["company_name", "credit_code", "business_address", "pledge"]
     if local:
         properties["county"] = _counties()

@@ -23,11 +23,18 @@ from onestop.tenancy.specs import DepartmentSpec, RegionSpec
 DEFAULT_SEED = 2019
 
 ITEM_TYPES = {
-    "XK": ("licensing", 1, 20), "CF": ("penalty", 2, 30), "QZ": ("enforcement", 3, 30),
-    "ZS": ("levy", 4, 15), "GF": ("benefit", 5, 20), "JC": ("inspection", 6, 20),
-    "QR": ("confirmation", 7, 20), "JL": ("reward", 8, 30), "CJ": ("adjudication", 9, 30),
-    "QT": ("other_power", 10, 20), "GG": ("public_service", 11, 10),
-}  # fmt: skip
+    "XK": ("licensing", 1, 20),
+    "CF": ("penalty", 2, 30),
+    "QZ": ("enforcement", 3, 30),
+    "ZS": ("levy", 4, 15),
+    "GF": ("benefit", 5, 20),
+    "JC": ("inspection", 6, 20),
+    "QR": ("confirmation", 7, 20),
+    "JL": ("reward", 8, 30),
+    "CJ": ("adjudication", 9, 30),
+    "QT": ("other_power", 10, 20),
+    "GG": ("public_service", 11, 10),
+}
 VARIANTS = {
     "N": ("new", 1, "新办", "new"),
     "C": ("change", 2, "变更", "change"),
@@ -59,10 +66,15 @@ def build_province(seed: int = DEFAULT_SEED) -> DemoProvince:
     for spec in items:
         names.setdefault(spec.name, spec.code)
     life_events = [
-        LifeEventSpec(code=code, name=name, name_en=name_en, audience=audience,
-                      item_codes=tuple(names[n] for n in item_names))
+        LifeEventSpec(
+            code=code,
+            name=name,
+            name_en=name_en,
+            audience=audience,
+            item_codes=tuple(names[n] for n in item_names),
+        )
         for code, name, name_en, audience, item_names in item_data.LIFE_EVENTS
-    ]  # fmt: skip
+    ]
     themes = [
         ThemeSpec(code=code, name=name, name_en=name_en, audience=audience)
         for code, name, name_en, audience in item_data.THEMES
@@ -81,12 +93,13 @@ def build_province(seed: int = DEFAULT_SEED) -> DemoProvince:
 
 def _regions() -> list[RegionSpec]:
     province_code, province_name, province_en = region_data.PROVINCE
-    regions = [
-        RegionSpec(code=province_code, name=province_name, name_en=province_en, level="province")
-    ]
+    regions = [RegionSpec(code=province_code, name=province_name, name_en=province_en, level="province")]
     for city_code, city_name, city_en, counties in region_data.CITIES:
-        regions.append(RegionSpec(code=city_code, name=city_name, name_en=city_en,
-                                  level="city", parent_code=province_code))  # fmt: skip
+        regions.append(
+            RegionSpec(
+                code=city_code, name=city_name, name_en=city_en, level="city", parent_code=province_code
+            )
+        )
         regions.extend(
             RegionSpec(code=code, name=name, name_en=name_en, level="county", parent_code=city_code)
             for code, name, name_en in counties
@@ -102,29 +115,49 @@ def _departments(rng: random.Random) -> list[DepartmentSpec]:
     province_code = region_data.PROVINCE[0]
     departments = [
         DepartmentSpec(
-            code=f"gd-{line}", name=name, name_en=name_en, short_name=short, line=line,
-            region_code=province_code, phone=_phone(rng),
+            code=f"gd-{line}",
+            name=name,
+            name_en=name_en,
+            short_name=short,
+            line=line,
+            region_code=province_code,
+            phone=_phone(rng),
             address=f"广州市越秀区（演示地址）{short}大楼",
         )
         for line, name, short, name_en, _level, _laws in department_data.LINES
-    ]  # fmt: skip
+    ]
     shorts = {line: short for line, _n, short, *_ in department_data.LINES}
     for city_code, city_name, city_en, counties in region_data.CITIES:
         for line, (suffix, suffix_en) in department_data.CITY_OFFICES.items():
-            departments.append(DepartmentSpec(
-                code=f"{city_code}-{line}", name=f"{city_name}{suffix}",
-                name_en=f"{city_en} {suffix_en}", short_name=f"{city_name[:-1]}{shorts[line]}",
-                line=line, region_code=city_code, phone=_phone(rng),
-            ))  # fmt: skip
+            departments.append(
+                DepartmentSpec(
+                    code=f"{city_code}-{line}",
+                    name=f"{city_name}{suffix}",
+                    name_en=f"{city_en} {suffix_en}",
+                    short_name=f"{city_name[:-1]}{shorts[line]}",
+                    line=line,
+                    region_code=city_code,
+                    phone=_phone(rng),
+                )
+            )
         for county_code, county_name, county_en in counties:
             for line, (suffix, suffix_en) in department_data.COUNTY_OFFICES.items():
-                name = (f"{city_name}公安局{county_name}分局" if line == "ga"
-                        else f"{city_name}{county_name}{suffix}")  # fmt: skip
-                departments.append(DepartmentSpec(
-                    code=f"{county_code}-{line}", name=name, name_en=f"{county_en} {suffix_en}",
-                    short_name=f"{county_name}{shorts[line]}", line=line,
-                    region_code=county_code, phone=_phone(rng),
-                ))  # fmt: skip
+                name = (
+                    f"{city_name}公安局{county_name}分局"
+                    if line == "ga"
+                    else f"{city_name}{county_name}{suffix}"
+                )
+                departments.append(
+                    DepartmentSpec(
+                        code=f"{county_code}-{line}",
+                        name=name,
+                        name_en=f"{county_en} {suffix_en}",
+                        short_name=f"{county_name}{shorts[line]}",
+                        line=line,
+                        region_code=county_code,
+                        phone=_phone(rng),
+                    )
+                )
     return departments
 
 
@@ -145,8 +178,9 @@ def _conditions(audience: str, type_key: str, variant: str, laws: str) -> str:
         lines.append("自愿申请注销，或依法应当办理注销")
     lines.append(f"符合{laws}的相关规定")
     lines.append("提交的申请材料真实、完整、有效")
-    return "\n".join(f"{n}. {text}；" if n < len(lines) else f"{n}. {text}。"
-                     for n, text in enumerate(lines, start=1))  # fmt: skip
+    return "\n".join(
+        f"{n}. {text}；" if n < len(lines) else f"{n}. {text}。" for n, text in enumerate(lines, start=1)
+    )
 
 
 def _materials(audience: str, type_key: str, extra: list[str]) -> tuple[MaterialSpec, ...]:
@@ -157,15 +191,27 @@ def _materials(audience: str, type_key: str, extra: list[str]) -> tuple[Material
     for key in keys:
         if key not in seen:
             seen.append(key)
-    materials = [MaterialSpec(name="申请表" if audience == "P" else "申请书", form="electronic",
-                              notes="在线填写，无需另行提交", filled_online=True)]  # fmt: skip
+    materials = [
+        MaterialSpec(
+            name="申请表" if audience == "P" else "申请书",
+            form="electronic",
+            notes="在线填写，无需另行提交",
+            filled_online=True,
+        )
+    ]
     for key in seen:
         name, form, certificate_type, notes = item_data.MATERIALS[key]
         if audience == "B" and key == "sfz":
             name, notes = "法定代表人身份证明", "法定代表人或负责人有效身份证件"
-        materials.append(MaterialSpec(name=name, form=form, notes=notes,
-                                      certificate_type=certificate_type,
-                                      required=key not in {"zm", "ht"}))  # fmt: skip
+        materials.append(
+            MaterialSpec(
+                name=name,
+                form=form,
+                notes=notes,
+                certificate_type=certificate_type,
+                required=key not in {"zm", "ht"},
+            )
+        )
     return tuple(materials)
 
 
@@ -182,9 +228,7 @@ def _steps(visits: int, committed: int) -> tuple[StepSpec, ...]:
     )
     steps = [first]
     if visits:
-        steps.append(
-            StepSpec("现场核验", "携带材料原件到窗口核验身份、采集照片或指纹", requires_visit=True)
-        )
+        steps.append(StepSpec("现场核验", "携带材料原件到窗口核验身份、采集照片或指纹", requires_visit=True))
     steps += [
         StepSpec("受理", "对申请材料进行初审，材料齐全、符合法定形式的予以受理"),
         StepSpec("审查", "对申请材料的实质内容进行审查"),
@@ -199,16 +243,16 @@ def _steps(visits: int, committed: int) -> tuple[StepSpec, ...]:
 
 def _items(rng: random.Random) -> list[ServiceItemSpec]:
     items: list[ServiceItemSpec] = []
-    lines = {line: (index, level, laws) for index, (line, _n, _s, _e, level, laws)
-             in enumerate(department_data.LINES, start=1)}  # fmt: skip
+    lines = {
+        line: (index, level, laws)
+        for index, (line, _n, _s, _e, level, laws) in enumerate(department_data.LINES, start=1)
+    }
     for line, table in item_data.ITEMS.items():
         line_index, line_level, laws = lines[line]
         law_text = "、".join(laws)
         rows = [row for row in table.strip().splitlines() if row.strip()]
         for entry, row in enumerate(rows, start=1):
-            name, name_en, type_key, variants, keywords, audience, themes, extra, flags = row.split(
-                "|"
-            )
+            name, name_en, type_key, variants, keywords, audience, themes, extra, flags = row.split("|")
             item_type, type_number, statutory = ITEM_TYPES[type_key]
             fee = Decimal(flags.split("$")[1]) if "$" in flags else Decimal("0")
             needs_visit = "!" in flags
@@ -216,9 +260,7 @@ def _items(rng: random.Random) -> list[ServiceItemSpec]:
                 rng.randint(50000, 200000) if "*" in flags else int(rng.paretovariate(1.2) * 300)
             )
             for variant_key in variants.split(",") if variants != "-" else [""]:
-                variant, variant_number, label, label_en = VARIANTS.get(
-                    variant_key, ("", 0, "", "")
-                )
+                variant, variant_number, label, label_en = VARIANTS.get(variant_key, ("", 0, "", ""))
                 # An on-site inspection is needed for a new licence, not to change, renew or
                 # cancel one.
                 on_site = needs_visit and variant_key in {"", "N"}
@@ -230,34 +272,42 @@ def _items(rng: random.Random) -> list[ServiceItemSpec]:
                     else max(1, round(limit * rng.choice([0.2, 0.25, 0.3, 0.4, 0.5])))
                 )
                 level = line_level if not (audience == "B" and line_level == "county") else "city"
-                items.append(ServiceItemSpec(
-                    code=f"4400{line_index:02d}{type_number:02d}{entry:03d}{variant_number}",
-                    name=f"{name}（{label}）" if label else name,
-                    name_en=f"{name_en} ({label_en})" if label_en else name_en,
-                    sub_item=label,
-                    variant=variant,
-                    item_type=item_type,
-                    department_code=f"gd-{line}",
-                    exercise_level=level,
-                    audience="person" if audience == "P" else "business",
-                    legal_basis=f"{law_text}及国家和本省有关规定。",
-                    acceptance_conditions=_conditions(audience, type_key, variant_key, law_text),
-                    statutory_limit_days=limit,
-                    committed_limit_days=committed,
-                    consultation_phone=HOTLINE,
-                    complaint_phone=HOTLINE,
-                    visits_required=visits,
-                    materials=_materials(audience, type_key, [k for k in extra.split(",") if k]),
-                    steps=_steps(visits, committed),
-                    places=(PlaceSpec("广东省政务服务中心", "广州市天河区（演示地址）政务服务大道1号",
-                                      HALL_HOURS, "020-12345678"),),
-                    fee_amount=fee,
-                    fee_basis="按国家规定的收费标准收取工本费" if fee else "",
-                    online_depth=4 if visits == 0 else 3,
-                    min_trust_level=4 if "L4" in flags else 3,
-                    keywords=tuple(k for k in keywords.split(",") if k),
-                    themes=tuple(t for t in themes.split(",") if t),
-                    # People mostly apply for a licence, rarely change or cancel one.
-                    popularity=base_popularity // (1 + 3 * max(0, variant_number - 1)),
-                ))  # fmt: skip
+                items.append(
+                    ServiceItemSpec(
+                        code=f"4400{line_index:02d}{type_number:02d}{entry:03d}{variant_number}",
+                        name=f"{name}（{label}）" if label else name,
+                        name_en=f"{name_en} ({label_en})" if label_en else name_en,
+                        sub_item=label,
+                        variant=variant,
+                        item_type=item_type,
+                        department_code=f"gd-{line}",
+                        exercise_level=level,
+                        audience="person" if audience == "P" else "business",
+                        legal_basis=f"{law_text}及国家和本省有关规定。",
+                        acceptance_conditions=_conditions(audience, type_key, variant_key, law_text),
+                        statutory_limit_days=limit,
+                        committed_limit_days=committed,
+                        consultation_phone=HOTLINE,
+                        complaint_phone=HOTLINE,
+                        visits_required=visits,
+                        materials=_materials(audience, type_key, [k for k in extra.split(",") if k]),
+                        steps=_steps(visits, committed),
+                        places=(
+                            PlaceSpec(
+                                "广东省政务服务中心",
+                                "广州市天河区（演示地址）政务服务大道1号",
+                                HALL_HOURS,
+                                "020-12345678",
+                            ),
+                        ),
+                        fee_amount=fee,
+                        fee_basis="按国家规定的收费标准收取工本费" if fee else "",
+                        online_depth=4 if visits == 0 else 3,
+                        min_trust_level=4 if "L4" in flags else 3,
+                        keywords=tuple(k for k in keywords.split(",") if k),
+                        themes=tuple(t for t in themes.split(",") if t),
+                        # People mostly apply for a licence, rarely change or cancel one.
+                        popularity=base_popularity // (1 + 3 * max(0, variant_number - 1)),
+                    )
+                )
     return items

@@ -15,8 +15,18 @@ from onestop.workdays.calendar import WorkCalendar
 
 COUNTIES = [code for _c, _n, _e, counties in region_data.CITIES for code, _n2, _e2 in counties]
 # Where a case ends up, with its weight.
-PATHS = [("received", 6), ("correction", 3), ("not_accepted", 3), ("accepted", 8), ("review", 14),
-         ("special", 3), ("decided", 4), ("concluded", 52), ("withdrawn", 4), ("late", 3)]  # fmt: skip
+PATHS = [
+    ("received", 6),
+    ("correction", 3),
+    ("not_accepted", 3),
+    ("accepted", 8),
+    ("review", 14),
+    ("special", 3),
+    ("decided", 4),
+    ("concluded", 52),
+    ("withdrawn", 4),
+    ("late", 3),
+]
 SCORES = [(5, 82), (4, 10), (3, 4), (2, 2), (1, 2)]
 GOOD_TAGS = ["fast", "clear_guide", "no_trip"]
 BAD_TAGS = ["deadline_exceeded", "conditions_not_in_guide", "materials_not_in_guide", "attitude"]
@@ -31,19 +41,27 @@ def _answers(rng: random.Random, item: ServiceItemSpec) -> tuple[dict[str, objec
         }
     else:
         code = (
-            "91440"
-            + "".join(rng.choice("0123456789") for _ in range(12))
-            + rng.choice("0123456789ABCDEFGH")
+            "91440" + "".join(rng.choice("0123456789") for _ in range(12)) + rng.choice("0123456789ABCDEFGH")
         )
-        data = {"company_name": f"演示{rng.choice(['科技', '贸易', '餐饮', '物流', '建设'])}有限公司{rng.randint(1, 999)}",
-                "credit_code": code[:18], "business_address": f"广东省某市演示大道{rng.randint(1, 500)}号", "pledge": True}  # fmt: skip
+        data = {
+            "company_name": f"演示{rng.choice(['科技', '贸易', '餐饮', '物流', '建设'])}有限公司{rng.randint(1, 999)}",
+            "credit_code": code[:18],
+            "business_address": f"广东省某市演示大道{rng.randint(1, 500)}号",
+            "pledge": True,
+        }
     if county:
         data["county"] = county
     return data, county
 
 
-def build_history(items: list[ServiceItemSpec], applicant_ids: list[int], *, today: date, count: int = 3000,
-                  seed: int = 2019) -> list[HistorySpec]:  # fmt: skip
+def build_history(
+    items: list[ServiceItemSpec],
+    applicant_ids: list[int],
+    *,
+    today: date,
+    count: int = 3000,
+    seed: int = 2019,
+) -> list[HistorySpec]:
     rng = random.Random(seed)
     calendar = WorkCalendar.from_entries()
     weights = [max(1, i.popularity) for i in items]
@@ -58,16 +76,19 @@ def build_history(items: list[ServiceItemSpec], applicant_ids: list[int], *, tod
         on = received
         steps: list[tuple[str, date, str, str]] = []
 
-        def step(transition: Transition, days: int, comment: str, decision: str = "",
-                 steps: list[tuple[str, date, str, str]] = steps) -> None:  # fmt: skip
+        def step(
+            transition: Transition,
+            days: int,
+            comment: str,
+            decision: str = "",
+            steps: list[tuple[str, date, str, str]] = steps,
+        ) -> None:
             nonlocal on
             on = min(today, calendar.add_working_days(on, days).day)
             steps.append((transition.value, on, comment, decision))
 
         if path == "correction":
-            step(
-                Transition.REQUEST_CORRECTION, rng.randint(0, 2), "请补充材料：身份证明复印件不清晰"
-            )
+            step(Transition.REQUEST_CORRECTION, rng.randint(0, 2), "请补充材料：身份证明复印件不清晰")
         elif path == "not_accepted":
             step(
                 Transition.NOT_ACCEPT,
@@ -99,14 +120,19 @@ def build_history(items: list[ServiceItemSpec], applicant_ids: list[int], *, tod
                         step(Transition.CONCLUDE, rng.randint(0, 1), "办结")
         rating = None
         if path in ("concluded", "late") and rng.random() < 0.7:
-            score = (
-                2
-                if path == "late" and rng.random() < 0.5
-                else rng.choices(*zip(*SCORES, strict=True))[0]
-            )
+            score = 2 if path == "late" and rng.random() < 0.5 else rng.choices(*zip(*SCORES, strict=True))[0]
             pool = BAD_TAGS if score <= 2 else GOOD_TAGS
             rating = (score, tuple(sorted(set(rng.sample(pool, rng.randint(0, 2))))))
         data, county = _answers(rng, item)
-        histories.append(HistorySpec(applicant_id=rng.choice(applicant_ids), item_code=item.code, received_on=received,
-                                     data=data, steps=tuple(steps), county_code=county, rating=rating))  # fmt: skip
+        histories.append(
+            HistorySpec(
+                applicant_id=rng.choice(applicant_ids),
+                item_code=item.code,
+                received_on=received,
+                data=data,
+                steps=tuple(steps),
+                county_code=county,
+                rating=rating,
+            )
+        )
     return histories

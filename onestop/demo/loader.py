@@ -74,9 +74,7 @@ def load_province(
     do_import_regions(actor=DEMO_ACTOR, tenant=tenant, regions=province.regions)
     do_import_departments(actor=DEMO_ACTOR, tenant=tenant, departments=province.departments)
     do_define_themes(actor=DEMO_ACTOR, tenant=tenant, themes=province.themes)
-    do_publish_service_items(
-        actor=DEMO_ACTOR, tenant=tenant, items=province.items, progress=progress
-    )
+    do_publish_service_items(actor=DEMO_ACTOR, tenant=tenant, items=province.items, progress=progress)
     do_define_life_events(actor=DEMO_ACTOR, tenant=tenant, life_events=province.life_events)
     do_publish_service_forms(actor=DEMO_ACTOR, tenant=tenant, forms=build_forms(province.items))
     do_define_certificate_types(
@@ -88,8 +86,7 @@ def load_province(
     residents = build_residents(seed=seed)
     do_load_sandbox_residents(actor=DEMO_ACTOR, tenant=tenant, residents=residents)
     accounts = [
-        do_provision_account(actor=DEMO_ACTOR, tenant=tenant, spec=spec)
-        for _role, spec in demo_accounts()
+        do_provision_account(actor=DEMO_ACTOR, tenant=tenant, spec=spec) for _role, spec in demo_accounts()
     ]
     developer = next(a for a in accounts if a.kind == "partner_developer")
     load_demo_partner(developer, tenant)
@@ -117,8 +114,11 @@ def load_province(
         )
         do_import_case_history(actor=DEMO_ACTOR, tenant=tenant, histories=history)
     # The demo citizen's own applications, answered by the officer of their bureau.
-    officer = next(account for (_role, spec), account in zip(demo_accounts(), accounts, strict=True)
-                   if ("officer", STORY_BUREAU) in spec.roles)  # fmt: skip
+    officer = next(
+        account
+        for (_role, spec), account in zip(demo_accounts(), accounts, strict=True)
+        if ("officer", STORY_BUREAU) in spec.roles
+    )
     load_citizen_story(province, tenant, citizen=accounts[0], officer=officer)
     return tenant
 
@@ -137,12 +137,22 @@ def load_sandbox(seed: int = DEFAULT_SEED, *, code: str | None = None) -> Tenant
     ``Onestop-Demo-2019``), where every partner may try everything on fake data."""
     province = build_province(seed)
     small = replace(province, items=province.items[:SANDBOX_ITEMS], life_events=[])
-    tenant = load_province(small, seed=seed, code=code or settings.ONESTOP_SANDBOX_TENANT, name="开发者沙箱",
-                           name_en="Developer sandbox", kind="sandbox", with_people=False)  # fmt: skip
+    tenant = load_province(
+        small,
+        seed=seed,
+        code=code or settings.ONESTOP_SANDBOX_TENANT,
+        name="开发者沙箱",
+        name_en="Developer sandbox",
+        kind="sandbox",
+        with_people=False,
+    )
     residents = build_residents(seed=seed)
     do_load_sandbox_residents(actor=DEMO_ACTOR, tenant=tenant, residents=residents)
     normal = [r for r in residents if r.status == "normal"]
     for (phone, label), resident in zip(SANDBOX_CITIZENS, normal, strict=False):
-        do_provision_account(actor=DEMO_ACTOR, tenant=tenant, spec=AccountSpec(
-            phone=phone, password=DEMO_PASSWORD, display_name=label, identity=resident))  # fmt: skip
+        do_provision_account(
+            actor=DEMO_ACTOR,
+            tenant=tenant,
+            spec=AccountSpec(phone=phone, password=DEMO_PASSWORD, display_name=label, identity=resident),
+        )
     return tenant

@@ -46,11 +46,19 @@ def local_items(tenant: Tenant, wanted: int) -> list[ServiceItemSpec]:
                     continue
                 if len(specs) >= wanted:
                     return specs
-                specs.append(replace(
-                    base, code=code, name=f"{county.name}{town}{base.name}"[:128],
-                    name_en=f"{base.name_en} ({county.name_en}{', town ' + str(round_) if round_ else ''})"[:200],
-                    exercise_level="county", themes=(), popularity=max(0, base.popularity // 20),
-                ))  # fmt: skip
+                specs.append(
+                    replace(
+                        base,
+                        code=code,
+                        name=f"{county.name}{town}{base.name}"[:128],
+                        name_en=f"{base.name_en} ({county.name_en}{', town ' + str(round_) if round_ else ''})"[
+                            :200
+                        ],
+                        exercise_level="county",
+                        themes=(),
+                        popularity=max(0, base.popularity // 20),
+                    )
+                )
     return specs
 
 
@@ -68,17 +76,33 @@ def grow_catalogue(tenant: Tenant, total: int, progress: Progress | None = None)
     return len(specs)
 
 
-def load(tenant: Tenant, *, users: int, cases: int, today: date, seed: int, workers: int | None,
-         batch: int, progress: Callable[[str, int], Progress]) -> None:  # fmt: skip
+def load(
+    tenant: Tenant,
+    *,
+    users: int,
+    cases: int,
+    today: date,
+    seed: int,
+    workers: int | None,
+    batch: int,
+    progress: Callable[[str, int], Progress],
+) -> None:
     applicants = None
     if users:
-        applicants = add_citizens(tenant, users, seed=seed, workers=workers, chunk_size=batch,
-                                  progress=progress("citizens", users))  # fmt: skip
+        applicants = add_citizens(
+            tenant, users, seed=seed, workers=workers, chunk_size=batch, progress=progress("citizens", users)
+        )
     if cases:
         pool = (
-            applicants
-            if applicants is not None
-            else list(citizens_of(tenant).values_list("id", flat=True))
+            applicants if applicants is not None else list(citizens_of(tenant).values_list("id", flat=True))
         )
-        add_cases(tenant, cases, pool, seed=seed, today=today, workers=workers, chunk_size=batch,
-                  progress=progress("cases", cases))  # fmt: skip
+        add_cases(
+            tenant,
+            cases,
+            pool,
+            seed=seed,
+            today=today,
+            workers=workers,
+            chunk_size=batch,
+            progress=progress("cases", cases),
+        )

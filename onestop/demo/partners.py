@@ -38,9 +38,14 @@ def load_demo_partner(developer: User, tenant: Tenant) -> App:
     name, code = DEMO_PARTNER
     partner = do_register_partner(actor=DEMO_ACTOR, user=developer, name=name, credit_code=code)
     do_request_admission(actor=DEMO_ACTOR, user=developer, partner=partner, tenant=tenant)
-    app, _secret = do_create_app(actor=DEMO_ACTOR, user=developer, partner=partner, name="办事小程序（示例）",
-                                 description="A demo mini-program that applies for citizens who consent.",
-                                 redirect_uris=[DEMO_REDIRECT_URI])  # fmt: skip
+    app, _secret = do_create_app(
+        actor=DEMO_ACTOR,
+        user=developer,
+        partner=partner,
+        name="办事小程序（示例）",
+        description="A demo mini-program that applies for citizens who consent.",
+        redirect_uris=[DEMO_REDIRECT_URI],
+    )
     try:
         sandbox = access_tenant_by_code(settings.ONESTOP_SANDBOX_TENANT, public_only=False)
     except NotFound:

@@ -50,26 +50,35 @@ class StoryApplication:
 
 # Oldest first: "my applications" lists the newest first.
 STORY = (
-    StoryApplication("个人权益记录查询", "打印个人社保权益记录，用于办理居住证", (ACCEPT, REVIEW, APPROVE, CONCLUDE),
-                     rating=(5, ("fast", "no_trip"), "全程网上办，很方便")),
+    StoryApplication(
+        "个人权益记录查询",
+        "打印个人社保权益记录，用于办理居住证",
+        (ACCEPT, REVIEW, APPROVE, CONCLUDE),
+        rating=(5, ("fast", "no_trip"), "全程网上办，很方便"),
+    ),
     StoryApplication("社会保障卡换领", "社保卡芯片损坏，申请换领新卡", (ACCEPT, REVIEW, APPROVE, CONCLUDE)),
-    StoryApplication("工伤认定", "上班途中受伤，申请工伤认定", (
-        ACCEPT, REVIEW,
-        (Transition.SUSPEND, "需调查核实事故经过，进入特别程序（调查核实时间不计入办理时限）", "", ()),
-    )),
+    StoryApplication(
+        "工伤认定",
+        "上班途中受伤，申请工伤认定",
+        (
+            ACCEPT,
+            REVIEW,
+            (Transition.SUSPEND, "需调查核实事故经过，进入特别程序（调查核实时间不计入办理时限）", "", ()),
+        ),
+    ),
     StoryApplication("失业登记", "办理失业登记，申领就业服务", (ACCEPT, REVIEW)),
     StoryApplication("城乡居民基本养老保险参保登记", "为本人办理城乡居民养老保险参保", (ACCEPT,)),
-    StoryApplication("灵活就业人员参保登记", "以灵活就业人员身份参加企业职工养老保险", (
-        (Transition.REQUEST_CORRECTION, "请补充灵活就业情况说明后重新提交", "", ("灵活就业情况说明",)),
-    )),
+    StoryApplication(
+        "灵活就业人员参保登记",
+        "以灵活就业人员身份参加企业职工养老保险",
+        ((Transition.REQUEST_CORRECTION, "请补充灵活就业情况说明后重新提交", "", ("灵活就业情况说明",)),),
+    ),
     StoryApplication("职业技能提升补贴申领", "取得职业技能等级证书后申领补贴"),
     StoryApplication("就业登记", "办理就业登记", submit=False),
-)  # fmt: skip
+)
 
 
-def load_citizen_story(
-    province: DemoProvince, tenant: Tenant, *, citizen: User, officer: User
-) -> None:
+def load_citizen_story(province: DemoProvince, tenant: Tenant, *, citizen: User, officer: User) -> None:
     """Apply as ``citizen`` for each application of the story and let ``officer`` (of the
     bureau the cases go to) take its steps; the certificate of the approved renewal is
     issued into her wallet by the conclusion, as for any approved case."""
@@ -87,12 +96,23 @@ def load_citizen_story(
             # The ID card comes from the wallet: no upload, no trip.
             held = usable_for(tenant, citizen, material.certificate_type)
             if material.required and held:
-                draft = do_use_wallet_certificate(actor=DEMO_ACTOR, application=draft,
-                                                  material_order=material.order, credential_id=held[0].credential_id)  # fmt: skip
+                draft = do_use_wallet_certificate(
+                    actor=DEMO_ACTOR,
+                    application=draft,
+                    material_order=material.order,
+                    credential_id=held[0].credential_id,
+                )
         case = do_submit_application(actor=DEMO_ACTOR, application=draft)
         for transition, comment, decision, missing in application.steps:
-            case = do_officer_transition(actor=DEMO_ACTOR, officer=officer, case=case, transition=transition,
-                                         comment=comment, decision=decision, missing=missing)  # fmt: skip
+            case = do_officer_transition(
+                actor=DEMO_ACTOR,
+                officer=officer,
+                case=case,
+                transition=transition,
+                comment=comment,
+                decision=decision,
+                missing=missing,
+            )
         if application.rating is not None:
             score, tags, comment = application.rating
-            do_rate(actor=DEMO_ACTOR, applicant=citizen, case=case, score=score, tags=tags, comment=comment)  # fmt: skip
+            do_rate(actor=DEMO_ACTOR, applicant=citizen, case=case, score=score, tags=tags, comment=comment)

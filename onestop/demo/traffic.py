@@ -16,8 +16,9 @@ HISTORY_DAYS = 90
 PEAK_DAYS_AGO = 41
 
 
-def build_traffic(items: Sequence[ServiceItemSpec], *, today: date, scale: float = 1.0,
-                  seed: int = 2019) -> list[DayTraffic]:  # fmt: skip
+def build_traffic(
+    items: Sequence[ServiceItemSpec], *, today: date, scale: float = 1.0, seed: int = 2019
+) -> list[DayTraffic]:
     rng = random.Random(seed)
     hot = sorted(items, key=lambda i: (-i.popularity, i.code))[:10]
     departments = sorted({i.department_code for i in hot})
@@ -27,10 +28,6 @@ def build_traffic(items: Sequence[ServiceItemSpec], *, today: date, scale: float
         base = 9_000_000 * (0.62 if day.weekday() >= 5 else 1.0) * rng.uniform(0.85, 1.15)
         views = int((PEAK_VIEWS if ago == PEAK_DAYS_AGO else base) * scale)
         by = tuple(("item", item.code, int(views * 0.04 / (n + 1))) for n, item in enumerate(hot))
-        by += tuple(
-            ("department", code, int(views * 0.06 / (n + 1))) for n, code in enumerate(departments)
-        )
-        days.append(
-            DayTraffic(day=day, views=views, visitors=int(views / rng.uniform(5.5, 7.0)), by=by)
-        )
+        by += tuple(("department", code, int(views * 0.06 / (n + 1))) for n, code in enumerate(departments))
+        days.append(DayTraffic(day=day, views=views, visitors=int(views / rng.uniform(5.5, 7.0)), by=by))
     return days

@@ -51,9 +51,7 @@ def access_audited_look(tenant: Tenant, user: User, chain: str, sequence: int) -
         raise NotFound(ExchangeErrorCode.AUDIT_ENTRY_NOT_FOUND, _("No such audit entry."))
 
 
-def services_holding(
-    tenant: Tenant, certificate_types: Iterable[str]
-) -> dict[str, list[DataService]]:
+def services_holding(tenant: Tenant, certificate_types: Iterable[str]) -> dict[str, list[DataService]]:
     """The data services that hold each certificate type's data (what a material the
     applicant let the department fetch is fetched from)."""
     wanted = {t for t in certificate_types if t}
@@ -84,9 +82,10 @@ def access_query(tenant: Tenant, case_number: str, query_id: int | str) -> DataQ
 
 def consents_for_case(tenant: Tenant, case_number: str) -> set[str]:
     return set(
-        Consent.objects.filter(tenant=tenant, case_number=case_number, withdrawn_at__isnull=True)
-        .values_list("service__code", flat=True)
-    )  # fmt: skip
+        Consent.objects.filter(tenant=tenant, case_number=case_number, withdrawn_at__isnull=True).values_list(
+            "service__code", flat=True
+        )
+    )
 
 
 def figures(tenant: Tenant) -> dict[str, int]:
@@ -95,6 +94,14 @@ def figures(tenant: Tenant) -> dict[str, int]:
 
 def data_service_specs(tenant: Tenant) -> list[DataServiceSpec]:
     """The tenant's data services as their publication takes them (a template's)."""
-    return [DataServiceSpec(code=d.code, name=d.name, provider_code=d.provider.code, name_en=d.name_en,
-                            description=d.description, certificate_type=d.certificate_type)
-            for d in DataService.objects.filter(tenant=tenant).select_related("provider").order_by("code")]  # fmt: skip
+    return [
+        DataServiceSpec(
+            code=d.code,
+            name=d.name,
+            provider_code=d.provider.code,
+            name_en=d.name_en,
+            description=d.description,
+            certificate_type=d.certificate_type,
+        )
+        for d in DataService.objects.filter(tenant=tenant).select_related("provider").order_by("code")
+    ]

@@ -28,55 +28,70 @@ from onestop.identity.models import User
 from onestop.tenancy.models import Department, Tenant
 
 
-def do_publish_data_services(
-    *, actor: Actor, tenant: Tenant, services: Sequence[DataServiceSpec]
-) -> int:
+def do_publish_data_services(*, actor: Actor, tenant: Tenant, services: Sequence[DataServiceSpec]) -> int:
     departments = {d.code: d for d in Department.objects.filter(tenant=tenant)}
     with databases.atomic():
         for spec in services:
             DataService.objects.update_or_create(
-                tenant=tenant, code=spec.code,
-                defaults={"name": spec.name, "name_en": spec.name_en, "provider": departments[spec.provider_code],
-                          "description": spec.description, "certificate_type": spec.certificate_type},
-            )  # fmt: skip
-        record_action(actor=actor, action="exchange.publish_services", tenant_code=tenant.code,
-                      object_type="data_service", detail={"count": len(services)})  # fmt: skip
+                tenant=tenant,
+                code=spec.code,
+                defaults={
+                    "name": spec.name,
+                    "name_en": spec.name_en,
+                    "provider": departments[spec.provider_code],
+                    "description": spec.description,
+                    "certificate_type": spec.certificate_type,
+                },
+            )
+        record_action(
+            actor=actor,
+            action="exchange.publish_services",
+            tenant_code=tenant.code,
+            object_type="data_service",
+            detail={"count": len(services)},
+        )
     return len(services)
 
 
 def _service(tenant: Tenant, code: str) -> DataService:
     service = DataService.objects.filter(tenant=tenant, code=code).first()
     if service is None:
-        raise ValidationFailed(
-            ExchangeErrorCode.SERVICE_UNKNOWN, _("Unknown data service."), field="service"
-        )
+        raise ValidationFailed(ExchangeErrorCode.SERVICE_UNKNOWN, _("Unknown data service."), field="service")
     return service
 
 
-def do_set_consent(
-    *, actor: Actor, holder: User, case: Case, service_code: str, granted: bool
-) -> None:
+def do_set_consent(*, actor: Actor, holder: User, case: Case, service_code: str, granted: bool) -> None:
     if case.applicant_id != holder.pk:
         raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
     service = _service(case.tenant, service_code)
     with databases.atomic():
         if granted:
-            Consent.objects.update_or_create(tenant=case.tenant, case_number=case.number, service=service,
-                                             defaults={"holder": holder, "granted_at": timezone.now(), "withdrawn_at": None})  # fmt: skip
+            Consent.objects.update_or_create(
+                tenant=case.tenant,
+                case_number=case.number,
+                service=service,
+                defaults={"holder": holder, "granted_at": timezone.now(), "withdrawn_at": None},
+            )
         else:
-            Consent.objects.filter(
-                tenant=case.tenant, case_number=case.number, service=service
-            ).update(withdrawn_at=timezone.now())
-        record_action(actor=actor, action="exchange.grant_consent" if granted else "exchange.withdraw_consent",
-                      tenant_code=case.tenant.code, object_type="case", object_id=case.number,
-                      detail={"service": service.code})  # fmt: skip
+            Consent.objects.filter(tenant=case.tenant, case_number=case.number, service=service).update(
+                withdrawn_at=timezone.now()
+            )
+        record_action(
+            actor=actor,
+            action="exchange.grant_consent" if granted else "exchange.withdraw_consent",
+            tenant_code=case.tenant.code,
+            object_type="case",
+            object_id=case.number,
+            detail={"service": service.code},
+        )
 
 
 def has_consent(case: Case, service: DataService) -> bool:
     """Consent given on the case, or at application: a material of the service's
     certificate type that the applicant let the department fetch."""
-    if Consent.objects.filter(tenant=case.tenant, case_number=case.number, service=service,
-                              withdrawn_at__isnull=True).exists():  # fmt: skip
+    if Consent.objects.filter(
+        tenant=case.tenant, case_number=case.number, service=service, withdrawn_at__isnull=True
+    ).exists():
         return True
     if not service.certificate_type:
         return False
@@ -86,16 +101,15 @@ def has_consent(case: Case, service: DataService) -> bool:
     ).exists()
 
 
-def do_query(*, actor: Actor, officer: User, case: Case, service_code: str, purpose: str,
-             legal_basis: str = "") -> dict[str, Any]:  # fmt: skip
+def do_query(
+    *, actor: Actor, officer: User, case: Case, service_code: str, purpose: str, legal_basis: str = ""
+) -> dict[str, Any]:
     service = _service(case.tenant, service_code)
     refusal: OnestopError | None = None
     if not can_handle(officer, case):
         refusal = NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
     elif not is_open(case):
-        refusal = Conflict(
-            ExchangeErrorCode.CASE_CLOSED, _("Data may be queried only for an open case.")
-        )
+        refusal = Conflict(ExchangeErrorCode.CASE_CLOSED, _("Data may be queried only for an open case."))
     elif not purpose.strip():
         refusal = ValidationFailed(
             ExchangeErrorCode.PURPOSE_REQUIRED,
@@ -103,23 +117,45 @@ def do_query(*, actor: Actor, officer: User, case: Case, service_code: str, purp
             field="purpose",
         )
     elif not (consented := has_consent(case, service)) and not legal_basis.strip():
-        refusal = ValidationFailed(ExchangeErrorCode.NO_CONSENT_OR_BASIS,
-                                   _("The citizen has not consented: state the legal basis."), field="legal_basis")  # fmt: skip
+        refusal = ValidationFailed(
+            ExchangeErrorCode.NO_CONSENT_OR_BASIS,
+            _("The citizen has not consented: state the legal basis."),
+            field="legal_basis",
+        )
     if refusal is not None:
-        record_action(actor=actor, action="exchange.query", tenant_code=case.tenant.code, object_type="case",
-                      object_id=case.number, detail={"service": service.code, "refused": str(refusal.code)},
-                      outcome=AuditOutcome.DENIED)  # fmt: skip
+        record_action(
+            actor=actor,
+            action="exchange.query",
+            tenant_code=case.tenant.code,
+            object_type="case",
+            object_id=case.number,
+            detail={"service": service.code, "refused": str(refusal.code)},
+            outcome=AuditOutcome.DENIED,
+        )
         raise refusal
     basis = "consent" if consented else "legal"
     # The look is on record (committed) before the source is asked, so that it stays
     # logged whatever becomes of the answer; the answer joins it once it came.
     with databases.atomic():
-        query = DataQuery.objects.create(tenant=case.tenant, service=service, subject=case.applicant,
-                                         case_number=case.number, department=case.department, officer=officer,
-                                         purpose=purpose.strip()[:200], basis=basis,
-                                         legal_basis=legal_basis.strip()[:200])  # fmt: skip
-        record_action(actor=actor, action="exchange.query", tenant_code=case.tenant.code, object_type="case",
-                      object_id=case.number, detail={"service": service.code, "basis": basis, "query": query.pk})  # fmt: skip
+        query = DataQuery.objects.create(
+            tenant=case.tenant,
+            service=service,
+            subject=case.applicant,
+            case_number=case.number,
+            department=case.department,
+            officer=officer,
+            purpose=purpose.strip()[:200],
+            basis=basis,
+            legal_basis=legal_basis.strip()[:200],
+        )
+        record_action(
+            actor=actor,
+            action="exchange.query",
+            tenant_code=case.tenant.code,
+            object_type="case",
+            object_id=case.number,
+            detail={"service": service.code, "basis": basis, "query": query.pk},
+        )
     answer = data_provider().fetch(service_code=service.code, subject=case.applicant)
     with databases.atomic():
         DataQuery.objects.filter(pk=query.pk).update(
@@ -128,20 +164,20 @@ def do_query(*, actor: Actor, officer: User, case: Case, service_code: str, purp
     return answer
 
 
-def do_open_logged_answer(
-    *, actor: Actor, officer: User, case: Case, query: DataQuery
-) -> dict[str, Any]:
+def do_open_logged_answer(*, actor: Actor, officer: User, case: Case, query: DataQuery) -> dict[str, Any]:
     """The answer a query of the case got, as it was kept: for the case's department, and
     recorded, since it shows the citizen's data again. Empty when none was kept."""
-    if (
-        not can_handle(officer, case)
-        or query.case_number != case.number
-        or query.tenant_id != case.tenant_id
-    ):
+    if not can_handle(officer, case) or query.case_number != case.number or query.tenant_id != case.tenant_id:
         raise NotFound(ExchangeErrorCode.QUERY_NOT_FOUND, _("No such data query."))
     with databases.atomic():
-        record_action(actor=actor, action="exchange.open_answer", tenant_code=case.tenant.code, object_type="case",
-                      object_id=case.number, detail={"service": query.service.code, "query": query.pk})  # fmt: skip
+        record_action(
+            actor=actor,
+            action="exchange.open_answer",
+            tenant_code=case.tenant.code,
+            object_type="case",
+            object_id=case.number,
+            detail={"service": query.service.code, "query": query.pk},
+        )
     if not query.answer_encrypted:
         return {}
     answer: dict[str, Any] = json.loads(decrypt(query.answer_encrypted))

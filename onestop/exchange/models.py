@@ -24,9 +24,7 @@ class DataService(Bilingual, TenantOwned):
     class Meta:
         verbose_name = _("data service")
         verbose_name_plural = _("data services")
-        constraints = [
-            models.UniqueConstraint(fields=["tenant", "code"], name="data_service_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["tenant", "code"], name="data_service_unique")]
 
     def __str__(self) -> str:
         return self.code
@@ -46,9 +44,7 @@ class Consent(TenantOwned):
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
         constraints = [
-            models.UniqueConstraint(
-                fields=["tenant", "case_number", "service"], name="consent_unique"
-            )
+            models.UniqueConstraint(fields=["tenant", "case_number", "service"], name="consent_unique")
         ]
 
     def __str__(self) -> str:
@@ -59,14 +55,10 @@ class DataQuery(TenantOwned):
     """One look at a citizen's data: by whom, for which case, why, on what basis."""
 
     service = models.ForeignKey(DataService, on_delete=models.PROTECT, related_name="+")
-    subject = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    subject = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     case_number = models.CharField(max_length=32)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
-    officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     purpose = models.CharField(max_length=200)
     basis = models.CharField(max_length=16)  # consent | legal
     legal_basis = models.CharField(max_length=200, blank=True)

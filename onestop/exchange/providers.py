@@ -32,15 +32,24 @@ class SandboxDataProvider(DataProvider):
     def fetch(self, *, service_code: str, subject: User) -> dict[str, Any]:
         seed = int(hashlib.sha256(f"{subject.pk}:{service_code}".encode()).hexdigest()[:8], 16)
         records: dict[str, dict[str, Any]] = {
-            "household": {"registered_in": subject.id_number_masked[:4] + "00", "household_members": 1 + seed % 5,
-                          "registration_status": "normal"},
-            "social_security": {"months_contributed": 12 + seed % 240, "status": "contributing",
-                                "last_contribution_month": "2026-10"},
-            "identity": {"name": subject.real_name_masked, "id_number": subject.id_number_masked,
-                         "record_status": "normal"},
+            "household": {
+                "registered_in": subject.id_number_masked[:4] + "00",
+                "household_members": 1 + seed % 5,
+                "registration_status": "normal",
+            },
+            "social_security": {
+                "months_contributed": 12 + seed % 240,
+                "status": "contributing",
+                "last_contribution_month": "2026-10",
+            },
+            "identity": {
+                "name": subject.real_name_masked,
+                "id_number": subject.id_number_masked,
+                "record_status": "normal",
+            },
             "marriage": {"marital_status": ["unmarried", "married"][seed % 2]},
             "property": {"properties_registered": seed % 3},
-        }  # fmt: skip
+        }
         return {"sandbox": True, **records.get(service_code, {})}
 
 

@@ -43,8 +43,13 @@ def case_consents(request: HttpRequest, tenant: Tenant, user: User, number: str)
 def set_consent(request: HttpRequest, tenant: Tenant, user: User, number: str) -> HttpResponse:
     case = access_case_for_applicant(tenant, user, number)
     try:
-        do_set_consent(actor=actor_for(user, request), holder=user, case=case,
-                       service_code=request.POST.get("service", ""), granted=request.POST.get("granted") == "1")  # fmt: skip
+        do_set_consent(
+            actor=actor_for(user, request),
+            holder=user,
+            case=case,
+            service_code=request.POST.get("service", ""),
+            granted=request.POST.get("granted") == "1",
+        )
         messages.success(request, _("Saved."))
     except OnestopError as error:
         messages.error(request, str(error.message))
@@ -53,15 +58,20 @@ def set_consent(request: HttpRequest, tenant: Tenant, user: User, number: str) -
 
 @citizen_required
 def who_looked(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
-    return render(request, "exchange/who_looked.html",
-                  {"tenant": tenant, "queries": queries_about(tenant, user)[:200],
-                   "looks": audited_looks_at(tenant, user), "nav": "me"})  # fmt: skip
+    return render(
+        request,
+        "exchange/who_looked.html",
+        {
+            "tenant": tenant,
+            "queries": queries_about(tenant, user)[:200],
+            "looks": audited_looks_at(tenant, user),
+            "nav": "me",
+        },
+    )
 
 
 @citizen_required
-def audit_proof(
-    request: HttpRequest, tenant: Tenant, user: User, chain: str, sequence: int
-) -> HttpResponse:
+def audit_proof(request: HttpRequest, tenant: Tenant, user: User, chain: str, sequence: int) -> HttpResponse:
     """The proof that an audit entry of a look at the person's data is in the audit log
     as published: a file anyone can check with the platform's public key."""
     access_audited_look(tenant, user, chain, sequence)

@@ -57,9 +57,7 @@ def citizens_of(tenant: Tenant) -> QuerySet[User]:
 
 
 def staff_of(tenant: Tenant) -> QuerySet[User]:
-    return User.objects.filter(tenant=tenant, kind=AccountKind.STAFF).prefetch_related(
-        "roles__department"
-    )
+    return User.objects.filter(tenant=tenant, kind=AccountKind.STAFF).prefetch_related("roles__department")
 
 
 def access_user(tenant: Tenant, user_id: int | str) -> User:
@@ -141,9 +139,7 @@ def personal_data(user: User) -> dict[str, Any]:
         "messages": [
             {"at": m.sent_at.isoformat(), "text": m.text}
             for m in (
-                sandbox_messages(user.tenant).filter(phone_hash=user.phone_hash)[:200]
-                if user.tenant
-                else []
+                sandbox_messages(user.tenant).filter(phone_hash=user.phone_hash)[:200] if user.tenant else []
             )
         ],
     }

@@ -116,9 +116,7 @@ def _check_password(password: str, user: User | None = None) -> None:
 # --- one-time codes ---------------------------------------------------------------------
 
 
-def request_code(
-    *, actor: Actor, tenant: Tenant, phone: str, purpose: CodePurpose
-) -> SmsReceipt | None:
+def request_code(*, actor: Actor, tenant: Tenant, phone: str, purpose: CodePurpose) -> SmsReceipt | None:
     """Send a code by SMS. The answer is the same whether or not the number has an account:
     asked to register a known number, the SMS says so instead of carrying a code; asked to
     log in with an unknown number, nothing is sent. Returns the carrier's receipt (None
@@ -168,14 +166,22 @@ def request_code(
 def _code_message(tenant: Tenant, purpose: str, code: str, *, exists: bool) -> SmsMessage | None:
     """The text a code request sends, if any (SMS texts are the tenant's, in Chinese)."""
     if purpose == CodePurpose.REGISTER and exists:
-        return SmsMessage(SmsTemplate.ALREADY_REGISTERED,
-                          f"【{tenant.name}】该手机号已注册，请直接登录。如非本人操作请忽略。")  # fmt: skip
+        return SmsMessage(
+            SmsTemplate.ALREADY_REGISTERED,
+            f"【{tenant.name}】该手机号已注册，请直接登录。如非本人操作请忽略。",
+        )
     if purpose == CodePurpose.REGISTER:
-        return SmsMessage(SmsTemplate.REGISTER_CODE,
-                          f"【{tenant.name}】注册验证码 {code}，5分钟内有效。请勿告诉他人。", {"code": code})  # fmt: skip
+        return SmsMessage(
+            SmsTemplate.REGISTER_CODE,
+            f"【{tenant.name}】注册验证码 {code}，5分钟内有效。请勿告诉他人。",
+            {"code": code},
+        )
     if exists:
-        return SmsMessage(SmsTemplate.LOGIN_CODE,
-                          f"【{tenant.name}】登录验证码 {code}，5分钟内有效。请勿告诉他人。", {"code": code})  # fmt: skip
+        return SmsMessage(
+            SmsTemplate.LOGIN_CODE,
+            f"【{tenant.name}】登录验证码 {code}，5分钟内有效。请勿告诉他人。",
+            {"code": code},
+        )
     return None
 
 
@@ -190,9 +196,7 @@ def _use_code(tenant: Tenant, phone: str, purpose: str, code: str) -> bool:
     if candidate is None or candidate.expires_at < timezone.now():
         return False
     candidate.attempts += 1
-    matches = secrets.compare_digest(
-        candidate.code_hash, _code_hash(tenant, phone, purpose, code.strip())
-    )
+    matches = secrets.compare_digest(candidate.code_hash, _code_hash(tenant, phone, purpose, code.strip()))
     if matches or candidate.attempts >= CODE_MAX_ATTEMPTS:
         candidate.used_at = timezone.now()  # single use; five wrong tries burn it too
     candidate.save(update_fields=["attempts", "used_at"])
@@ -216,8 +220,9 @@ def do_register_partner_developer(
     return _register(actor, tenant, phone, code, password, language, AccountKind.PARTNER_DEVELOPER)
 
 
-def _register(actor: Actor, tenant: Tenant, phone: str, code: str, password: str, language: str,
-              kind: AccountKind) -> User:  # fmt: skip
+def _register(
+    actor: Actor, tenant: Tenant, phone: str, code: str, password: str, language: str, kind: AccountKind
+) -> User:
     number = _phone(phone)
     account_tenant = tenant if kind == AccountKind.CITIZEN else None
     _check_password(password)
@@ -274,9 +279,7 @@ def _login_refused(actor: Actor, tenant: Tenant, masked: str, how: str) -> Onest
     )
 
 
-def _login(
-    actor: Actor, tenant: Tenant, phone: str, how: str, secret_ok: Any, device_token: str
-) -> User:
+def _login(actor: Actor, tenant: Tenant, phone: str, how: str, secret_ok: Any, device_token: str) -> User:
     number = normalize_phone(phone)
     masked = mask_phone(number) if is_mobile(number) else "invalid"
     device = devices.device_id(device_token, tenant, number)
@@ -286,22 +289,36 @@ def _login(
     # Counted as a failure before anything is evaluated; a refused turn evaluates nothing.
     wait = throttle.take_turn(counters)
     if wait:
-        record_action(actor=actor, action="identity.login", tenant_code=tenant.code, object_type="phone",
-                      object_id=masked, detail={"method": how, "throttled": True},
-                      outcome=AuditOutcome.DENIED)  # fmt: skip
+        record_action(
+            actor=actor,
+            action="identity.login",
+            tenant_code=tenant.code,
+            object_type="phone",
+            object_id=masked,
+            detail={"method": how, "throttled": True},
+            outcome=AuditOutcome.DENIED,
+        )
         raise _throttled(wait, how)
     user = None
     if is_mobile(number):
         # The tenant's own account first; platform accounts (operators, partner developers)
         # log in through any tenant's portal.
-        user = (User.objects.filter(login_key=login_key(tenant, number)).first()
-                or User.objects.using(databases.PLATFORM).filter(login_key=login_key(None, number)).first())  # fmt: skip
+        user = (
+            User.objects.filter(login_key=login_key(tenant, number)).first()
+            or User.objects.using(databases.PLATFORM).filter(login_key=login_key(None, number)).first()
+        )
     if not secret_ok(user, number) or user is None or not user.is_active:
         raise _login_refused(actor, tenant, masked, how)
     with databases.atomic():
         throttle.login_succeeded(counters, tenant=tenant, number=number, address=actor.address)
-        record_action(actor=actor, action="identity.login", tenant_code=tenant.code, object_type="user",
-                      object_id=str(user.pk), detail={"method": how, "known_device": device is not None})  # fmt: skip
+        record_action(
+            actor=actor,
+            action="identity.login",
+            tenant_code=tenant.code,
+            object_type="user",
+            object_id=str(user.pk),
+            detail={"method": how, "known_device": device is not None},
+        )
     return user
 
 
@@ -322,16 +339,12 @@ def authenticate_password(
     return _login(actor, tenant, phone, "password", password_ok, device_token)
 
 
-def authenticate_code(
-    *, actor: Actor, tenant: Tenant, phone: str, code: str, device_token: str = ""
-) -> User:
+def authenticate_code(*, actor: Actor, tenant: Tenant, phone: str, code: str, device_token: str = "") -> User:
     """Codes are held back by code failures only, never by password guesses."""
 
     def code_ok(user: User | None, number: str) -> bool:
         with databases.atomic():
-            return (
-                _use_code(tenant, number, CodePurpose.LOGIN, code) if is_mobile(number) else False
-            )
+            return _use_code(tenant, number, CodePurpose.LOGIN, code) if is_mobile(number) else False
 
     return _login(actor, tenant, phone, "sms_code", code_ok, device_token)
 
@@ -345,8 +358,13 @@ def do_logout(*, actor: Actor, user: User) -> None:
     """End every session of the account, on every device."""
     with databases.atomic():
         _end_sessions(user)
-        record_action(actor=actor, action="identity.logout", tenant_code=user.tenant.code if user.tenant else "",
-                      object_type="user", object_id=str(user.pk))  # fmt: skip
+        record_action(
+            actor=actor,
+            action="identity.logout",
+            tenant_code=user.tenant.code if user.tenant else "",
+            object_type="user",
+            object_id=str(user.pk),
+        )
 
 
 def do_change_password(*, actor: Actor, user: User, old_password: str, new_password: str) -> None:
@@ -361,9 +379,13 @@ def do_change_password(*, actor: Actor, user: User, old_password: str, new_passw
         user.set_password(new_password)
         user.session_generation += 1
         user.save(update_fields=["password", "session_generation"])
-        record_action(actor=actor, action="identity.change_password",
-                      tenant_code=user.tenant.code if user.tenant else "", object_type="user",
-                      object_id=str(user.pk))  # fmt: skip
+        record_action(
+            actor=actor,
+            action="identity.change_password",
+            tenant_code=user.tenant.code if user.tenant else "",
+            object_type="user",
+            object_id=str(user.pk),
+        )
 
 
 # --- real-name verification -------------------------------------------------------------
@@ -375,9 +397,7 @@ class VerificationOutcome:
     registry_answer: str
 
 
-def do_verify_identity(
-    *, actor: Actor, user: User, name: str, id_number: str
-) -> VerificationOutcome:
+def do_verify_identity(*, actor: Actor, user: User, name: str, id_number: str) -> VerificationOutcome:
     """L2 when the name and number are well-formed; L3 when the population registry
     matches them. The number's region must be known, and one person has one account."""
     tenant = user.tenant
@@ -392,9 +412,10 @@ def do_verify_identity(
     id_hash = id_number_hash(parsed.value)
     if User.objects.filter(tenant=tenant, id_number_hash=id_hash).exclude(pk=user.pk).exists():
         raise ValidationFailed(
-            IdentityErrorCode.ID_TAKEN, _("This ID number is already verified for another account."),
+            IdentityErrorCode.ID_TAKEN,
+            _("This ID number is already verified for another account."),
             field="id_number",
-        )  # fmt: skip
+        )
     result = population_registry().match(tenant=tenant, name=clean_name, id_number=parsed.value)
     level = TrustLevel.L3 if result.answer == RegistryAnswer.MATCH else TrustLevel.L2
     with databases.atomic():
@@ -402,22 +423,37 @@ def do_verify_identity(
         user.real_name_encrypted, user.real_name_masked = encrypt(clean_name), mask_name(clean_name)
         user.id_number_encrypted, user.id_number_hash = encrypt(parsed.value), id_hash
         user.id_number_masked = mask_id_number(parsed.value)
-        user.trust_level = max(
-            level, user.trust_level if user.id_number_hash == id_hash else TrustLevel.L1
-        )
+        user.trust_level = max(level, user.trust_level if user.id_number_hash == id_hash else TrustLevel.L1)
         user.verified_at = timezone.now()
         user.save()
         VerificationRecord.objects.create(
             user=user, level=TrustLevel.L2, method="id_format", outcome="granted"
         )
-        VerificationRecord.objects.create(user=user, level=TrustLevel.L3, method="population_registry",
-                                          provider=result.provider, outcome=result.answer.value)  # fmt: skip
-        record_action(actor=actor, action="identity.verify", tenant_code=tenant.code, object_type="user",
-                      object_id=str(user.pk),
-                      detail={"level": int(user.trust_level), "registry": result.answer.value,
-                              "id_number": user.id_number_masked},
-                      events=[Event("identity.user.verified", {"tenant": tenant.code, "user": user.pk,
-                                                               "level": int(user.trust_level)})])  # fmt: skip
+        VerificationRecord.objects.create(
+            user=user,
+            level=TrustLevel.L3,
+            method="population_registry",
+            provider=result.provider,
+            outcome=result.answer.value,
+        )
+        record_action(
+            actor=actor,
+            action="identity.verify",
+            tenant_code=tenant.code,
+            object_type="user",
+            object_id=str(user.pk),
+            detail={
+                "level": int(user.trust_level),
+                "registry": result.answer.value,
+                "id_number": user.id_number_masked,
+            },
+            events=[
+                Event(
+                    "identity.user.verified",
+                    {"tenant": tenant.code, "user": user.pk, "level": int(user.trust_level)},
+                )
+            ],
+        )
     return VerificationOutcome(level=user.trust_level, registry_answer=result.answer.value)
 
 
@@ -430,23 +466,29 @@ def start_face_check(*, actor: Actor, user: User) -> FaceCheckSession:
     provider = face_provider()
     with databases.atomic():
         session = FaceCheckSession.objects.create(
-            user=user, provider=provider.identifier, challenge=provider.new_challenge(),
+            user=user,
+            provider=provider.identifier,
+            challenge=provider.new_challenge(),
             expires_at=timezone.now() + FACE_CHECK_LIFETIME,
-        )  # fmt: skip
-        record_action(actor=actor, action="identity.face_check_started",
-                      tenant_code=user.tenant.code if user.tenant else "", object_type="user",
-                      object_id=str(user.pk))  # fmt: skip
+        )
+        record_action(
+            actor=actor,
+            action="identity.face_check_started",
+            tenant_code=user.tenant.code if user.tenant else "",
+            object_type="user",
+            object_id=str(user.pk),
+        )
     return session
 
 
-def do_complete_face_check(
-    *, actor: Actor, user: User, session_id: int, answer: str, photo: bytes
-) -> User:
+def do_complete_face_check(*, actor: Actor, user: User, session_id: int, answer: str, photo: bytes) -> User:
     if photo.startswith(PHOTO_SIGNATURES) and image_problem(photo) == ImageProblem.TOO_MANY_PIXELS:
         # Refused before any provider decodes it (the session stays open for a new photo).
-        raise ValidationFailed(IdentityErrorCode.PHOTO_TOO_LARGE,
-                               _("The photo may have at most 10,000 pixels on a side and 40 million in all."),
-                               field="photo")  # fmt: skip
+        raise ValidationFailed(
+            IdentityErrorCode.PHOTO_TOO_LARGE,
+            _("The photo may have at most 10,000 pixels on a side and 40 million in all."),
+            field="photo",
+        )
     with databases.atomic():
         session = (
             FaceCheckSession.objects.select_for_update()
@@ -460,14 +502,25 @@ def do_complete_face_check(
         result = face_provider().check(challenge=session.challenge, answer=answer, photo=photo)
         session.completed_at, session.outcome = timezone.now(), result.reason
         session.save(update_fields=["completed_at", "outcome"])
-        VerificationRecord.objects.create(user=user, level=TrustLevel.L4, method="face_check",
-                                          provider=session.provider, outcome=result.reason)  # fmt: skip
+        VerificationRecord.objects.create(
+            user=user,
+            level=TrustLevel.L4,
+            method="face_check",
+            provider=session.provider,
+            outcome=result.reason,
+        )
         if result.passed and user.trust_level < TrustLevel.L4:
             user.trust_level = TrustLevel.L4
             user.save(update_fields=["trust_level"])
-        record_action(actor=actor, action="identity.face_check", tenant_code=user.tenant.code if user.tenant else "",
-                      object_type="user", object_id=str(user.pk), detail={"result": result.reason},
-                      outcome=AuditOutcome.SUCCESS if result.passed else AuditOutcome.FAILED)  # fmt: skip
+        record_action(
+            actor=actor,
+            action="identity.face_check",
+            tenant_code=user.tenant.code if user.tenant else "",
+            object_type="user",
+            object_id=str(user.pk),
+            detail={"result": result.reason},
+            outcome=AuditOutcome.SUCCESS if result.passed else AuditOutcome.FAILED,
+        )
     if not result.passed:
         messages = {
             "photo_invalid": _("The photo must be a JPEG or PNG image of at most 5 MB."),
@@ -483,32 +536,53 @@ def do_complete_face_check(
 # --- staff and personal data ------------------------------------------------------------
 
 
-def require(actor_user: User, permission: Permission, *, tenant: Tenant, actor: Actor,
-            department: Department | None = None, what: str = "") -> None:  # fmt: skip
+def require(
+    actor_user: User,
+    permission: Permission,
+    *,
+    tenant: Tenant,
+    actor: Actor,
+    department: Department | None = None,
+    what: str = "",
+) -> None:
     """Refuse (and record the refusal) unless the account holds the permission here."""
     if has_permission(actor_user, permission, tenant=tenant, department=department):
         return
-    record_action(actor=actor, action=f"identity.denied.{permission.value}", tenant_code=tenant.code,
-                  object_type="permission", object_id=what, outcome=AuditOutcome.DENIED)  # fmt: skip
-    raise PermissionDenied(
-        IdentityErrorCode.PERMISSION_DENIED, _("You do not have permission to do this.")
+    record_action(
+        actor=actor,
+        action=f"identity.denied.{permission.value}",
+        tenant_code=tenant.code,
+        object_type="permission",
+        object_id=what,
+        outcome=AuditOutcome.DENIED,
     )
+    raise PermissionDenied(IdentityErrorCode.PERMISSION_DENIED, _("You do not have permission to do this."))
 
 
-def do_create_staff(*, actor: Actor, operator: User, tenant: Tenant, phone: str, display_name: str,
-                    role: str, password: str, department: Department | None = None) -> User:  # fmt: skip
+def do_create_staff(
+    *,
+    actor: Actor,
+    operator: User,
+    tenant: Tenant,
+    phone: str,
+    display_name: str,
+    role: str,
+    password: str,
+    department: Department | None = None,
+) -> User:
     require(operator, Permission.MANAGE_STAFF, tenant=tenant, actor=actor, what="create_staff")
     number = _phone(phone)
     department_roles = {RoleKind.OFFICER, RoleKind.DEPARTMENT_HEAD}
     if role not in {RoleKind.OFFICER, RoleKind.DEPARTMENT_HEAD, RoleKind.TENANT_OPERATOR} or (
         (role in department_roles) != (department is not None)
     ):
-        raise ValidationFailed(IdentityErrorCode.ROLE_INVALID,
-                               _("Officers and heads need a department; operators need none."), field="role")  # fmt: skip
-    if department is not None and department.tenant_id != tenant.id:
         raise ValidationFailed(
-            IdentityErrorCode.ROLE_INVALID, _("Unknown department."), field="department"
+            IdentityErrorCode.ROLE_INVALID,
+            _("Officers and heads need a department; operators need none."),
+            field="role",
         )
+    if department is not None and department.tenant_id != tenant.id:
+        raise ValidationFailed(IdentityErrorCode.ROLE_INVALID, _("Unknown department."), field="department")
     _check_password(password)
     if not display_name.strip():
         raise ValidationFailed(
@@ -524,19 +598,28 @@ def do_create_staff(*, actor: Actor, operator: User, tenant: Tenant, phone: str,
                 field="phone",
             )
         user = User.objects.create_user(
-            login_key=login_key(tenant, number), password=password, tenant=tenant, kind=AccountKind.STAFF,
-            display_name=display_name.strip(), phone_encrypted=encrypt(number), phone_hash=phone_hash(number),
+            login_key=login_key(tenant, number),
+            password=password,
+            tenant=tenant,
+            kind=AccountKind.STAFF,
+            display_name=display_name.strip(),
+            phone_encrypted=encrypt(number),
+            phone_hash=phone_hash(number),
             phone_masked=mask_phone(number),
-        )  # fmt: skip
+        )
         Role.objects.create(user=user, kind=role, tenant=tenant, department=department)
-        record_action(actor=actor, action="identity.create_staff", tenant_code=tenant.code, object_type="user",
-                      object_id=str(user.pk), detail={"role": role, "department": department.code if department else ""})  # fmt: skip
+        record_action(
+            actor=actor,
+            action="identity.create_staff",
+            tenant_code=tenant.code,
+            object_type="user",
+            object_id=str(user.pk),
+            detail={"role": role, "department": department.code if department else ""},
+        )
     return user
 
 
-def do_set_account_active(
-    *, actor: Actor, operator: User, tenant: Tenant, user: User, active: bool
-) -> User:
+def do_set_account_active(*, actor: Actor, operator: User, tenant: Tenant, user: User, active: bool) -> User:
     require(operator, Permission.MANAGE_STAFF, tenant=tenant, actor=actor, what="set_active")
     if user.tenant_id != tenant.id:
         raise ValidationFailed(IdentityErrorCode.USER_NOT_FOUND, _("No such account."))
@@ -545,8 +628,13 @@ def do_set_account_active(
         if not active:
             user.session_generation += 1  # disabling ends every session at once
         user.save(update_fields=["is_active", "session_generation"])
-        record_action(actor=actor, action="identity.enable" if active else "identity.disable",
-                      tenant_code=tenant.code, object_type="user", object_id=str(user.pk))  # fmt: skip
+        record_action(
+            actor=actor,
+            action="identity.enable" if active else "identity.disable",
+            tenant_code=tenant.code,
+            object_type="user",
+            object_id=str(user.pk),
+        )
     return user
 
 
@@ -557,20 +645,22 @@ REVEALABLE = {
 }
 
 
-def reveal_personal_data(
-    *, actor: Actor, viewer: User, tenant: Tenant, user: User, field: str
-) -> str:
+def reveal_personal_data(*, actor: Actor, viewer: User, tenant: Tenant, user: User, field: str) -> str:
     """The full value of a protected field, for a viewer allowed to see it; every reveal is
     recorded (who, whose, which field), refused ones too."""
-    require(
-        viewer, Permission.REVEAL_PERSONAL_DATA, tenant=tenant, actor=actor, what=f"reveal:{field}"
-    )
+    require(viewer, Permission.REVEAL_PERSONAL_DATA, tenant=tenant, actor=actor, what=f"reveal:{field}")
     if user.tenant_id != tenant.id or field not in REVEALABLE:
         raise ValidationFailed(IdentityErrorCode.USER_NOT_FOUND, _("No such account."))
     stored = getattr(user, REVEALABLE[field])
     with databases.atomic():
-        record_action(actor=actor, action="identity.reveal", tenant_code=tenant.code, object_type="user",
-                      object_id=str(user.pk), detail={"field": field})  # fmt: skip
+        record_action(
+            actor=actor,
+            action="identity.reveal",
+            tenant_code=tenant.code,
+            object_type="user",
+            object_id=str(user.pk),
+            detail={"field": field},
+        )
     return decrypt(stored) if stored else ""
 
 
@@ -588,8 +678,13 @@ def export_personal_data(*, actor: Actor, user: User, password: str) -> dict[str
         id_number=decrypt(user.id_number_encrypted) if user.id_number_encrypted else "",
     )
     with databases.atomic():
-        record_action(actor=actor, action="identity.export", tenant_code=user.tenant.code if user.tenant else "",
-                      object_type="user", object_id=str(user.pk))  # fmt: skip
+        record_action(
+            actor=actor,
+            action="identity.export",
+            tenant_code=user.tenant.code if user.tenant else "",
+            object_type="user",
+            object_id=str(user.pk),
+        )
     return data
 
 
@@ -603,19 +698,25 @@ class ResidentSpec:
     status: str = "normal"
 
 
-def do_load_sandbox_residents(
-    *, actor: Actor, tenant: Tenant, residents: list[ResidentSpec]
-) -> int:
+def do_load_sandbox_residents(*, actor: Actor, tenant: Tenant, residents: list[ResidentSpec]) -> int:
     """Fill the sandbox population registry of a tenant (hashes only, like the real one)."""
     rows = []
     for resident in residents:
         id_hash, name_hash = resident_hashes(resident.name, resident.id_number)
-        rows.append(SandboxResident(tenant=tenant, id_number_hash=id_hash, name_hash=name_hash,
-                                    status=resident.status))  # fmt: skip
+        rows.append(
+            SandboxResident(
+                tenant=tenant, id_number_hash=id_hash, name_hash=name_hash, status=resident.status
+            )
+        )
     with databases.atomic():
         SandboxResident.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
-        record_action(actor=actor, action="identity.load_sandbox_residents", tenant_code=tenant.code,
-                      object_type="sandbox_resident", detail={"count": len(rows)})  # fmt: skip
+        record_action(
+            actor=actor,
+            action="identity.load_sandbox_residents",
+            tenant_code=tenant.code,
+            object_type="sandbox_resident",
+            detail={"count": len(rows)},
+        )
     return len(rows)
 
 
@@ -640,24 +741,35 @@ def do_provision_account(*, actor: Actor, tenant: Tenant | None, spec: AccountSp
     account_tenant = tenant if spec.kind in {AccountKind.CITIZEN, AccountKind.STAFF} else None
     with databases.atomic():
         user = User.objects.create_user(
-            login_key=login_key(account_tenant, number), password=spec.password, tenant=account_tenant,
-            kind=spec.kind, display_name=spec.display_name, phone_encrypted=encrypt(number),
-            phone_hash=phone_hash(number), phone_masked=mask_phone(number),
-        )  # fmt: skip
+            login_key=login_key(account_tenant, number),
+            password=spec.password,
+            tenant=account_tenant,
+            kind=spec.kind,
+            display_name=spec.display_name,
+            phone_encrypted=encrypt(number),
+            phone_hash=phone_hash(number),
+            phone_masked=mask_phone(number),
+        )
         for role, department_code in spec.roles:
             department = (
-                Department.objects.get(tenant=tenant, code=department_code)
-                if department_code
-                else None
+                Department.objects.get(tenant=tenant, code=department_code) if department_code else None
             )
-            Role.objects.create(user=user, kind=role, department=department,
-                                tenant=None if role == RoleKind.PLATFORM_OPERATOR else tenant)  # fmt: skip
-        record_action(actor=actor, action="identity.provision_account", tenant_code=tenant.code if tenant else "",
-                      object_type="user", object_id=str(user.pk), detail={"kind": spec.kind})  # fmt: skip
-    if spec.identity is not None:
-        do_verify_identity(
-            actor=actor, user=user, name=spec.identity.name, id_number=spec.identity.id_number
+            Role.objects.create(
+                user=user,
+                kind=role,
+                department=department,
+                tenant=None if role == RoleKind.PLATFORM_OPERATOR else tenant,
+            )
+        record_action(
+            actor=actor,
+            action="identity.provision_account",
+            tenant_code=tenant.code if tenant else "",
+            object_type="user",
+            object_id=str(user.pk),
+            detail={"kind": spec.kind},
         )
+    if spec.identity is not None:
+        do_verify_identity(actor=actor, user=user, name=spec.identity.name, id_number=spec.identity.id_number)
         user.refresh_from_db()
     return user
 
@@ -690,7 +802,16 @@ def do_set_contact(*, actor: Actor, user: User, email: str, language: str) -> Us
         user.email_masked = mask_email(address) if address else ""
         user.language = language if language in {"zh-hans", "en"} else user.language
         user.save(update_fields=["email_encrypted", "email_masked", "language"])
-        record_action(actor=actor, action="identity.set_contact", tenant_code=user.tenant.code if user.tenant else "",
-                      object_type="user", object_id=str(user.pk),
-                      detail={"email": user.email_masked, "language": user.language, "hash": email_hash(address)[:8] if address else ""})  # fmt: skip
+        record_action(
+            actor=actor,
+            action="identity.set_contact",
+            tenant_code=user.tenant.code if user.tenant else "",
+            object_type="user",
+            object_id=str(user.pk),
+            detail={
+                "email": user.email_masked,
+                "language": user.language,
+                "hash": email_hash(address)[:8] if address else "",
+            },
+        )
     return user

@@ -36,12 +36,29 @@ BIRTH_DAYS = 20_000  # birth days from 1950 on: about 55 years
 FIRST_BIRTH_DAY = date(1950, 1, 1)
 
 COLUMNS = (
-    "id", "password", "tenant_id", "login_key", "kind", "display_name", "phone_encrypted",
-    "phone_hash", "phone_masked", "real_name_encrypted", "real_name_masked",
-    "id_number_encrypted", "id_number_hash", "id_number_masked", "email_encrypted",
-    "email_masked", "language", "trust_level", "verified_at", "is_active", "date_joined",
+    "id",
+    "password",
+    "tenant_id",
+    "login_key",
+    "kind",
+    "display_name",
+    "phone_encrypted",
+    "phone_hash",
+    "phone_masked",
+    "real_name_encrypted",
+    "real_name_masked",
+    "id_number_encrypted",
+    "id_number_hash",
+    "id_number_masked",
+    "email_encrypted",
+    "email_masked",
+    "language",
+    "trust_level",
+    "verified_at",
+    "is_active",
+    "date_joined",
     "session_generation",
-)  # fmt: skip
+)
 
 
 def synthetic_phone(user_id: int) -> str:
@@ -71,26 +88,42 @@ class CitizenPlan:
         rows = []
         rng = random.Random(self.seed * 1_000_003 + self.first_id + start)
         for user_id in range(self.first_id + start, self.first_id + start + count):
-            phone = synthetic_phone(
-                self.phones[user_id - self.first_id] if self.phones else user_id
-            )
+            phone = synthetic_phone(self.phones[user_id - self.first_id] if self.phones else user_id)
             number, shift = synthetic_id_number(user_id, self.counties), 0
             id_hash = keyed_hash("id-number", number)
             while id_hash in self.taken:
                 shift += 1
                 number = synthetic_id_number(user_id, self.counties, shift)
                 id_hash = keyed_hash("id-number", number)
-            name = rng.choice(SURNAMES) + "".join(
-                rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))
-            )
+            name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
             hashed = phone_hash(phone)
             joined = self.joined[user_id % len(self.joined)]
-            rows.append((
-                user_id, f"!{user_id}", self.tenant_id, f"{self.tenant_code}:{hashed}",
-                AccountKind.CITIZEN.value, "", encrypt(phone), hashed, mask_phone(phone),
-                encrypt(name), mask_name(name), encrypt(number), id_hash,
-                mask_id_number(number), "", "", "zh-hans", int(TrustLevel.L3), joined, True, joined, 0,
-            ))  # fmt: skip
+            rows.append(
+                (
+                    user_id,
+                    f"!{user_id}",
+                    self.tenant_id,
+                    f"{self.tenant_code}:{hashed}",
+                    AccountKind.CITIZEN.value,
+                    "",
+                    encrypt(phone),
+                    hashed,
+                    mask_phone(phone),
+                    encrypt(name),
+                    mask_name(name),
+                    encrypt(number),
+                    id_hash,
+                    mask_id_number(number),
+                    "",
+                    "",
+                    "zh-hans",
+                    int(TrustLevel.L3),
+                    joined,
+                    True,
+                    joined,
+                    0,
+                )
+            )
         return rows
 
 
@@ -101,8 +134,10 @@ def phones_in_key_order(first_id: int, count: int, workers: int | None = None) -
 
     def keys(start: int, n: int) -> list[int]:
         # The first 64 bits of the key's hash, then the position: ties keep their order.
-        return [(int(phone_hash(synthetic_phone(first_id + k))[:16], 16) << 32) | k
-                for k in range(start, start + n)]  # fmt: skip
+        return [
+            (int(phone_hash(synthetic_phone(first_id + k))[:16], 16) << 32) | k
+            for k in range(start, start + n)
+        ]
 
     ordered: list[int] = []
     for part in bulkload.build_in_parallel(keys, count, 250_000, workers):  # type: ignore[arg-type]
@@ -112,23 +147,28 @@ def phones_in_key_order(first_id: int, count: int, workers: int | None = None) -
 
 
 def add_citizens(
-    tenant: Tenant, count: int, *, seed: int = 2019, chunk_size: int = 20_000,
-    workers: int | None = None, progress: Callable[[int], None] | None = None,
-) -> range:  # fmt: skip
+    tenant: Tenant,
+    count: int,
+    *,
+    seed: int = 2019,
+    chunk_size: int = 20_000,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> range:
     """Add ``count`` synthetic L3 citizens to ``tenant``; returns their ids."""
     first_id = bulkload.next_id(User)
     if first_id + count - 1 > MAX_ID:
         raise ValueError(f"at most {MAX_ID} accounts in all")
     counties = list(
         regions_for_tenant(tenant).filter(level="county").order_by("code").values_list("code", flat=True)
-    )  # fmt: skip
+    )
     if not counties:
         raise ValueError(f"tenant {tenant.code} has no counties")
     now = timezone.now()
     joined = [bulkload.db_datetime(now - timedelta(minutes=7 * k)) for k in range(1, 150_000)]
     taken = frozenset(
         User.objects.filter(tenant=tenant).exclude(id_number_hash="").values_list("id_number_hash", flat=True)
-    )  # fmt: skip
+    )
     phones = phones_in_key_order(first_id, count, workers)
     plan = CitizenPlan(tenant.pk, tenant.code, first_id, counties, seed, joined, taken, phones)
     bulkload.load_table(

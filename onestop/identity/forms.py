@@ -10,21 +10,21 @@ CODE = {"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": "6
 
 
 class PhoneForm(forms.Form):
-    phone = forms.CharField(
-        label=_("Mobile number"), max_length=20, widget=forms.TextInput(attrs=PHONE)
-    )
+    phone = forms.CharField(label=_("Mobile number"), max_length=20, widget=forms.TextInput(attrs=PHONE))
 
 
 class RegisterForm(PhoneForm):
     code = forms.CharField(label=_("SMS code"), max_length=6, widget=forms.TextInput(attrs=CODE))
     password = forms.CharField(
-        label=_("Password"), max_length=128,
+        label=_("Password"),
+        max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )  # fmt: skip
+    )
     password_again = forms.CharField(
-        label=_("Password again"), max_length=128,
+        label=_("Password again"),
+        max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )  # fmt: skip
+    )
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -35,9 +35,10 @@ class RegisterForm(PhoneForm):
 
 class PasswordLoginForm(PhoneForm):
     password = forms.CharField(
-        label=_("Password"), max_length=128,
+        label=_("Password"),
+        max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )  # fmt: skip
+    )
 
 
 class CodeLoginForm(PhoneForm):
@@ -45,39 +46,59 @@ class CodeLoginForm(PhoneForm):
 
 
 class VerifyForm(forms.Form):
-    name = forms.CharField(label=_("Name as on your ID card"), max_length=30,
-                           widget=forms.TextInput(attrs={"autocomplete": "name"}))  # fmt: skip
-    id_number = forms.CharField(label=_("ID number"), max_length=22,
-                                widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))  # fmt: skip
+    name = forms.CharField(
+        label=_("Name as on your ID card"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=22,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
 
 
 class FaceForm(forms.Form):
     session = forms.IntegerField(widget=forms.HiddenInput)
-    answer = forms.CharField(label=_("The digits you read aloud"), max_length=8,
-                             widget=forms.TextInput(attrs={"inputmode": "numeric"}))  # fmt: skip
+    answer = forms.CharField(
+        label=_("The digits you read aloud"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
     photo = forms.FileField(
         label=_("Your photo"),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": "image/jpeg,image/png", "capture": "user"}
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png", "capture": "user"}),
     )
 
 
 class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(label=_("Current password"), max_length=128,
-                                   widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))  # fmt: skip
-    new_password = forms.CharField(label=_("New password"), max_length=128,
-                                   widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))  # fmt: skip
+    old_password = forms.CharField(
+        label=_("Current password"),
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
 
 class ConfirmPasswordForm(forms.Form):
-    password = forms.CharField(label=_("Your password"), max_length=128,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))  # fmt: skip
+    password = forms.CharField(
+        label=_("Your password"),
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class ContactForm(forms.Form):
-    email = forms.CharField(label=_("Email for messages (optional)"), max_length=254, required=False,
-                            widget=forms.EmailInput(attrs={"autocomplete": "email"}))  # fmt: skip
+    email = forms.CharField(
+        label=_("Email for messages (optional)"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     language = forms.ChoiceField(
         label=_("Language of messages"), choices=[("zh-hans", "简体中文"), ("en", "English")]
     )

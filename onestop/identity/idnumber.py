@@ -26,10 +26,43 @@ EARLIEST_BIRTH = date(1900, 1, 1)
 
 # Province-level codes of GB/T 2260 (the first two digits of every region code).
 PROVINCES = frozenset(
-    {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
-     "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
-     "65", "71", "81", "82"}
-)  # fmt: skip
+    {
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +120,7 @@ def parse_id_number(value: str, *, known_city_codes: Collection[str] = ()) -> Id
     if check_character(number[:17]) != number[17]:
         raise ValidationFailed(
             IdentityErrorCode.ID_CHECK_DIGIT,
-            _(
-                "The last character does not match the check digit: please check the number for a typo."
-            ),
+            _("The last character does not match the check digit: please check the number for a typo."),
             field="id_number",
         )
     return IdNumber(number, region, birth, is_male=int(number[16]) % 2 == 1)
@@ -103,11 +134,7 @@ def make_id_number(region_code: str, birth: date, sequence: int) -> str:
 
 def mask_id_number(number: str) -> str:
     """4401**********123X: region prefix and last four only."""
-    return (
-        f"{number[:4]}{'*' * (len(number) - 8)}{number[-4:]}"
-        if len(number) > 8
-        else "*" * len(number)
-    )
+    return f"{number[:4]}{'*' * (len(number) - 8)}{number[-4:]}" if len(number) > 8 else "*" * len(number)
 
 
 def mask_name(name: str) -> str:

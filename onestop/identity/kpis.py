@@ -10,9 +10,7 @@ from onestop.tenancy.models import Tenant
 
 
 def figures(tenant: Tenant) -> dict[str, object]:
-    by_level = dict(
-        citizens_of(tenant).values_list("trust_level").annotate(n=Count("id")).order_by()
-    )
+    by_level = dict(citizens_of(tenant).values_list("trust_level").annotate(n=Count("id")).order_by())
     levels = {f"L{level.value}": by_level.get(level.value, 0) for level in TrustLevel}
     return {
         "users_total": sum(levels.values()),

@@ -38,9 +38,7 @@ class User(AbstractBaseUser):
     """An account. Citizens and staff belong to a tenant; partner developers and platform
     operators (``tenant`` empty) to the platform. One phone number, one account per tenant."""
 
-    tenant = models.ForeignKey(
-        Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    tenant = models.ForeignKey(Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     login_key = models.CharField(max_length=100, unique=True)  # "<tenant>:<phone hash>"
     kind = models.CharField(max_length=24, choices=AccountKind.choices, default=AccountKind.CITIZEN)
     display_name = models.CharField(max_length=64, blank=True)
@@ -55,9 +53,7 @@ class User(AbstractBaseUser):
     email_encrypted = models.TextField(blank=True)
     email_masked = models.CharField(max_length=64, blank=True)
     language = models.CharField(max_length=8, default="zh-hans")  # of the messages sent to them
-    trust_level = models.PositiveSmallIntegerField(
-        choices=TrustLevel.choices, default=TrustLevel.L1
-    )
+    trust_level = models.PositiveSmallIntegerField(choices=TrustLevel.choices, default=TrustLevel.L1)
     verified_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -109,9 +105,7 @@ class Role(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
     kind = models.CharField(max_length=24, choices=RoleKind.choices)
-    tenant = models.ForeignKey(
-        Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    tenant = models.ForeignKey(Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     department = models.ForeignKey(
         Department, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -121,9 +115,7 @@ class Role(models.Model):
         verbose_name = _("role")
         verbose_name_plural = _("roles")
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "kind", "tenant", "department"], name="role_unique"
-            )
+            models.UniqueConstraint(fields=["user", "kind", "tenant", "department"], name="role_unique")
         ]
 
     def __str__(self) -> str:
@@ -168,9 +160,7 @@ class ThrottleCounter(models.Model):
     class Meta:
         verbose_name = _("throttle counter")
         verbose_name_plural = _("throttle counters")
-        constraints = [
-            models.UniqueConstraint(fields=["key", "window_start"], name="throttle_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="throttle_unique")]
 
     def __str__(self) -> str:
         return f"{self.key} {self.count}"
@@ -239,9 +229,7 @@ class SandboxResident(TenantOwned):
     class Meta:
         verbose_name = _("sandbox resident")
         verbose_name_plural = _("sandbox residents")
-        constraints = [
-            models.UniqueConstraint(fields=["tenant", "id_number_hash"], name="resident_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["tenant", "id_number_hash"], name="resident_unique")]
 
     def __str__(self) -> str:
         return self.id_number_hash[:12]

@@ -167,10 +167,9 @@ def take_turn(counters: Sequence[Counter]) -> int:
             for row in recent.values("key").annotate(failures=Sum("count"), last=Max("last_at"))
         }
         wait = max(
-            (counter.schedule.wait(*seen[counter.key], now) for counter in counters
-             if counter.key in seen),
+            (counter.schedule.wait(*seen[counter.key], now) for counter in counters if counter.key in seen),
             default=0,
-        )  # fmt: skip
+        )
         if wait:
             return wait
         for key in keys:
@@ -182,9 +181,7 @@ def take_turn(counters: Sequence[Counter]) -> int:
     return 0
 
 
-def login_succeeded(
-    counters: Sequence[Counter], *, tenant: Tenant, number: str, address: str | None
-) -> None:
+def login_succeeded(counters: Sequence[Counter], *, tenant: Tenant, number: str, address: str | None) -> None:
     """After a successful login (inside its transaction): the pair and the device forget
     their failures, the account and the address get the turn back, and the address is
     known to the account from now on."""

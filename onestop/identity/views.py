@@ -109,8 +109,12 @@ def code_step(request: HttpRequest, tenant: Tenant) -> tuple[PhoneForm, str | No
     phone_form = PhoneForm(request.POST)
     if phone_form.is_valid():
         try:
-            receipt = actions.request_code(actor=actor_for(None, request), tenant=tenant,
-                                           phone=phone_form.cleaned_data["phone"], purpose=CodePurpose.REGISTER)  # fmt: skip
+            receipt = actions.request_code(
+                actor=actor_for(None, request),
+                tenant=tenant,
+                phone=phone_form.cleaned_data["phone"],
+                purpose=CodePurpose.REGISTER,
+            )
         except OnestopError as error:
             show_refusal(phone_form, error)
             return phone_form, None
@@ -129,8 +133,11 @@ def show_sandbox_text(request: HttpRequest, receipt: SmsReceipt | None, purpose:
         return
     if purpose != CodePurpose.REGISTER and not settings.ONESTOP_DEMO:
         return
-    messages.info(request, _("Sandbox SMS, shown here instead of on a phone: %(text)s")
-                  % {"text": receipt.sandbox_text}, extra_tags="sandbox-sms")  # fmt: skip
+    messages.info(
+        request,
+        _("Sandbox SMS, shown here instead of on a phone: %(text)s") % {"text": receipt.sandbox_text},
+        extra_tags="sandbox-sms",
+    )
 
 
 def register(request: HttpRequest, tenant: str) -> HttpResponse:
@@ -145,21 +152,20 @@ def register(request: HttpRequest, tenant: str) -> HttpResponse:
         if form.is_valid():
             try:
                 user = actions.do_register_citizen(
-                    actor=actor_for(None, request), tenant=owner, phone=form.cleaned_data["phone"],
-                    code=form.cleaned_data["code"], password=form.cleaned_data["password"],
+                    actor=actor_for(None, request),
+                    tenant=owner,
+                    phone=form.cleaned_data["phone"],
+                    code=form.cleaned_data["code"],
+                    password=form.cleaned_data["password"],
                     language=request.LANGUAGE_CODE,
-                )  # fmt: skip
-                start_session(request, user)
-                messages.success(
-                    request, _("Welcome! Verify your identity to use online services.")
                 )
+                start_session(request, user)
+                messages.success(request, _("Welcome! Verify your identity to use online services."))
                 return redirect("identity:verify", owner.code)
             except OnestopError as error:
                 show_refusal(form, error)
     context = {"tenant": owner, "phone_form": phone_form, "form": form, "nav": "me"}
-    return render_with_forms(
-        request, "identity/register.html", context, [f for f in (phone_form, form) if f]
-    )
+    return render_with_forms(request, "identity/register.html", context, [f for f in (phone_form, form) if f])
 
 
 def _log_in_with(
@@ -172,18 +178,23 @@ def _log_in_with(
     phone = form.cleaned_data["phone"]
     token = request.COOKIES.get(devices.cookie_name(tenant, phone), "")
     try:
-        user = authenticate(actor=actor_for(None, request), tenant=tenant, device_token=token,
-                            **form.cleaned_data)  # fmt: skip
+        user = authenticate(
+            actor=actor_for(None, request), tenant=tenant, device_token=token, **form.cleaned_data
+        )
     except OnestopError as error:
         show_refusal(form, error)
         return None
     start_session(request, user)
     response = redirect(_next_url(request, landing_page(user, tenant)))
     response.set_cookie(
-        devices.cookie_name(tenant, phone), devices.new_token(tenant, phone),
-        max_age=int(devices.LIFETIME.total_seconds()), path=reverse("identity:login", args=[tenant.code]),
-        secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
-    )  # fmt: skip
+        devices.cookie_name(tenant, phone),
+        devices.new_token(tenant, phone),
+        max_age=int(devices.LIFETIME.total_seconds()),
+        path=reverse("identity:login", args=[tenant.code]),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
     return response
 
 
@@ -210,11 +221,13 @@ def login_view(request: HttpRequest, tenant: str) -> HttpResponse:
         phone_form = PhoneForm(request.POST)
         if phone_form.is_valid():
             try:
-                receipt = actions.request_code(actor=actor_for(None, request), tenant=owner,
-                                               phone=phone_form.cleaned_data["phone"], purpose=CodePurpose.LOGIN)  # fmt: skip
-                messages.info(
-                    request, _("If the number has an account, a code is on its way by SMS.")
+                receipt = actions.request_code(
+                    actor=actor_for(None, request),
+                    tenant=owner,
+                    phone=phone_form.cleaned_data["phone"],
+                    purpose=CodePurpose.LOGIN,
                 )
+                messages.info(request, _("If the number has an account, a code is on its way by SMS."))
                 show_sandbox_text(request, receipt, CodePurpose.LOGIN)
             except OnestopError as error:
                 show_refusal(code_form, error)
@@ -226,8 +239,14 @@ def login_view(request: HttpRequest, tenant: str) -> HttpResponse:
         logged_in = _log_in_with(request, owner, code_form, actions.authenticate_code)
     if logged_in is not None:
         return logged_in
-    context = {"tenant": owner, "method": method, "password_form": password_form, "code_form": code_form,
-               "next": _next_url(request, ""), "nav": "me"}  # fmt: skip
+    context = {
+        "tenant": owner,
+        "method": method,
+        "password_form": password_form,
+        "code_form": code_form,
+        "next": _next_url(request, ""),
+        "nav": "me",
+    }
     return render_with_forms(request, "identity/login.html", context, [password_form, code_form])
 
 
@@ -247,9 +266,7 @@ def me(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
     contact = ContactForm(request.POST or None, initial={"language": user.language})
     if request.method == "POST" and contact.is_valid():
         try:
-            actions.do_set_contact(
-                actor=actor_for(user, request), user=user, **contact.cleaned_data
-            )
+            actions.do_set_contact(actor=actor_for(user, request), user=user, **contact.cleaned_data)
             messages.success(request, _("Saved."))
             return redirect("identity:me", tenant.code)
         except OnestopError as error:
@@ -271,9 +288,13 @@ def verify(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
                     request, _("Your name and ID number match the population registry: level L3.")
                 )
                 return redirect("identity:me", tenant.code)
-            messages.warning(request, _(
-                "Your details are well-formed (level L2), but the population registry does not match "
-                "this name and ID number. Check them and try again."))  # fmt: skip
+            messages.warning(
+                request,
+                _(
+                    "Your details are well-formed (level L2), but the population registry does not match "
+                    "this name and ID number. Check them and try again."
+                ),
+            )
             return redirect("identity:me", tenant.code)
         except OnestopError as error:
             show_refusal(form, error)
@@ -291,9 +312,12 @@ def face_check(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse
     if request.method == "POST" and submitted.is_valid():
         try:
             actions.do_complete_face_check(
-                actor=actor_for(user, request), user=user, session_id=submitted.cleaned_data["session"],
-                answer=submitted.cleaned_data["answer"], photo=submitted.cleaned_data["photo"].read(),
-            )  # fmt: skip
+                actor=actor_for(user, request),
+                user=user,
+                session_id=submitted.cleaned_data["session"],
+                answer=submitted.cleaned_data["answer"],
+                photo=submitted.cleaned_data["photo"].read(),
+            )
             messages.success(request, _("Face check passed: level L4."))
             return redirect("identity:me", tenant.code)
         except OnestopError as error:
@@ -305,9 +329,13 @@ def face_check(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse
         messages.warning(request, str(error.message))
         return redirect("identity:verify", tenant.code)
     context = {
-        "tenant": tenant, "session": session, "form": FaceForm(initial={"session": session.pk}),
-        "failed": submitted if submitted.is_bound else None, "sandbox": face_provider().is_sandbox, "nav": "me",
-    }  # fmt: skip
+        "tenant": tenant,
+        "session": session,
+        "form": FaceForm(initial={"session": session.pk}),
+        "failed": submitted if submitted.is_bound else None,
+        "sandbox": face_provider().is_sandbox,
+        "nav": "me",
+    }
     return render_with_forms(request, "identity/face.html", context, [submitted])
 
 
@@ -316,13 +344,13 @@ def my_data(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
     form = ConfirmPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            data = actions.export_personal_data(actor=actor_for(user, request), user=user,
-                                                password=form.cleaned_data["password"])  # fmt: skip
-            response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2),
-                                    content_type="application/json; charset=utf-8")  # fmt: skip
-            response["Content-Disposition"] = (
-                f'attachment; filename="onestop-{tenant.code}-my-data.json"'
+            data = actions.export_personal_data(
+                actor=actor_for(user, request), user=user, password=form.cleaned_data["password"]
             )
+            response = HttpResponse(
+                json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+            )
+            response["Content-Disposition"] = f'attachment; filename="onestop-{tenant.code}-my-data.json"'
             response["Cache-Control"] = "no-store"
             return response
         except OnestopError as error:
@@ -341,9 +369,7 @@ def change_password(request: HttpRequest, tenant: Tenant, user: User) -> HttpRes
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_change_password(
-                actor=actor_for(user, request), user=user, **form.cleaned_data
-            )
+            actions.do_change_password(actor=actor_for(user, request), user=user, **form.cleaned_data)
             logout(request)
             messages.success(
                 request,

@@ -27,8 +27,10 @@ ACCOUNT_FIELDS: dict[str, Promise] = {
     "is_active": _("Active"),
 }
 ACCOUNT_KINDS: dict[str, Promise] = {
-    "citizen": _("Citizen"), "staff": _("Staff"), "partner_developer": _("Partner developer"),
-}  # fmt: skip
+    "citizen": _("Citizen"),
+    "staff": _("Staff"),
+    "partner_developer": _("Partner developer"),
+}
 METHODS: dict[str, Promise] = {
     "sms_code": _("SMS code"),
     "id_format": _("ID number format check"),
@@ -117,14 +119,22 @@ def personal_data_in_words(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "account": account_in_words(data["account"]),
         "verifications": [
-            {"at": when(v["at"]), "level": v["level"], "method": said(METHODS, v["method"]),
-             "outcome": said(VERIFICATION_OUTCOMES, v["outcome"])}
+            {
+                "at": when(v["at"]),
+                "level": v["level"],
+                "method": said(METHODS, v["method"]),
+                "outcome": said(VERIFICATION_OUTCOMES, v["outcome"]),
+            }
             for v in data["verifications"]
         ],
         "activity": [
-            {"at": when(e["at"]), "action": said(ACTIVITY, e["action"]),
-             "outcome": said(OUTCOMES, e["outcome"]), "address": e["address"]}
+            {
+                "at": when(e["at"]),
+                "action": said(ACTIVITY, e["action"]),
+                "outcome": said(OUTCOMES, e["outcome"]),
+                "address": e["address"],
+            }
             for e in data["activity"]
         ],
         "messages": [{"at": when(m["at"]), "text": m["text"]} for m in data["messages"]],
-    }  # fmt: skip
+    }

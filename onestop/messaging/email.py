@@ -51,9 +51,7 @@ class EmailBackend(Plugin, abc.ABC):
                 field="email",
             )
         if not subject.strip() or len(subject) > 200 or not body.strip():
-            raise EmailRejected(
-                MessagingErrorCode.EMAIL_INVALID, _("The email needs a subject and a text.")
-            )
+            raise EmailRejected(MessagingErrorCode.EMAIL_INVALID, _("The email needs a subject and a text."))
 
     @abc.abstractmethod
     def send(self, *, tenant: Tenant, to: str, subject: str, body: str) -> str: ...
@@ -74,8 +72,15 @@ class SandboxEmailBackend(EmailBackend):
     def send(self, *, tenant: Tenant, to: str, subject: str, body: str) -> str:
         self.check(to, subject, body)
         message_id = f"sandbox-{secrets.token_hex(8)}"
-        SandboxEmail.objects.create(tenant=tenant, message_id=message_id, to_encrypted=encrypt(to),
-                                    to_hash=email_hash(to), to_masked=mask_email(to), subject=subject, body=body)  # fmt: skip
+        SandboxEmail.objects.create(
+            tenant=tenant,
+            message_id=message_id,
+            to_encrypted=encrypt(to),
+            to_hash=email_hash(to),
+            to_masked=mask_email(to),
+            subject=subject,
+            body=body,
+        )
         return message_id
 
 

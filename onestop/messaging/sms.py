@@ -112,9 +112,7 @@ class SmsBackend(Plugin, abc.ABC):
     def send(self, *, tenant: Tenant, phone: str, message: SmsMessage) -> SmsReceipt: ...
 
 
-sms_backends: Registry[SmsBackend] = Registry(
-    kind="sms", label=_("SMS"), setting="ONESTOP_SMS_BACKEND"
-)
+sms_backends: Registry[SmsBackend] = Registry(kind="sms", label=_("SMS"), setting="ONESTOP_SMS_BACKEND")
 
 
 @sms_backends.register("sandbox")
@@ -139,9 +137,7 @@ class SandboxSmsBackend(SmsBackend):
                 MessagingErrorCode.SMS_RATE_LIMITED,
                 _("Too many messages to this number; try later."),
             )
-        receipt = SmsReceipt(
-            message_id=f"sandbox-{secrets.token_hex(8)}", sandbox_text=message.text
-        )
+        receipt = SmsReceipt(message_id=f"sandbox-{secrets.token_hex(8)}", sandbox_text=message.text)
         SandboxSms.objects.create(
             tenant=tenant,
             message_id=receipt.message_id,

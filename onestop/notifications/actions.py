@@ -18,11 +18,15 @@ def do_mark_read(*, actor: Actor, tenant: Tenant, user: User, ids: list[int]) ->
         return 0
     with databases.atomic():
         marked = (
-            messages_of(tenant, user)
-            .filter(pk__in=ids, read_at__isnull=True)
-            .update(read_at=timezone.now())
+            messages_of(tenant, user).filter(pk__in=ids, read_at__isnull=True).update(read_at=timezone.now())
         )
         if marked:
-            record_action(actor=actor, action="notifications.read", tenant_code=tenant.code,
-                          object_type="user", object_id=str(user.pk), detail={"count": marked})  # fmt: skip
+            record_action(
+                actor=actor,
+                action="notifications.read",
+                tenant_code=tenant.code,
+                object_type="user",
+                object_id=str(user.pk),
+                detail={"count": marked},
+            )
     return marked

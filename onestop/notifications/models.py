@@ -25,9 +25,7 @@ class Notification(TenantOwned):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["event_id", "user"], name="notification_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["event_id", "user"], name="notification_once")]
 
     def __str__(self) -> str:
         return self.title
@@ -48,9 +46,7 @@ class Delivery(models.Model):
     class Meta:
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
-        constraints = [
-            models.UniqueConstraint(fields=["event_id", "user", "channel"], name="delivery_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["event_id", "user", "channel"], name="delivery_once")]
 
     def __str__(self) -> str:
         return f"{self.channel} {self.status}"

@@ -65,12 +65,8 @@ def case_message(payload: dict[str, object], language: str) -> Message:
             ),
             "resubmit": _("Your corrections to case %(number)s were received."),
             "start_review": _("Case %(number)s (%(item)s) is under review."),
-            "suspend": _(
-                "Case %(number)s (%(item)s) is in a special procedure; its deadline waits."
-            ),
-            "resume": _(
-                "Case %(number)s (%(item)s) is under review again. A decision is due by %(due)s."
-            ),
+            "suspend": _("Case %(number)s (%(item)s) is in a special procedure; its deadline waits."),
+            "resume": _("Case %(number)s (%(item)s) is under review again. A decision is due by %(due)s."),
             "extend": _("The deadline of case %(number)s (%(item)s) was extended to %(due)s."),
             "decide": _("A decision was made on case %(number)s (%(item)s)."),
             "conclude": _("Case %(number)s (%(item)s) is concluded. Please rate the service."),
@@ -94,9 +90,7 @@ def case_message(payload: dict[str, object], language: str) -> Message:
 
 def _deliver(event: OutboxEvent, user: User, channel: str, send: Callable[[], object]) -> bool:
     """Try one channel; False while a retry is still to come."""
-    delivery, _created = Delivery.objects.get_or_create(
-        event_id=event.event_id, user=user, channel=channel
-    )
+    delivery, _created = Delivery.objects.get_or_create(event_id=event.event_id, user=user, channel=channel)
     if delivery.status in ("sent", "skipped") or delivery.attempts >= MAX_ATTEMPTS:
         return True  # delivered before (a duplicate run), or given up
     if delivery.retry_at is not None and delivery.retry_at > timezone.now():
@@ -122,20 +116,35 @@ def _notify_applicant(event: OutboxEvent) -> bool:
         return True
     message = case_message(payload, user.language)
     number = str(payload.get("case", ""))
-    sms = SmsMessage(SmsTemplate.CASE_UPDATE, f"【{tenant.name}】{message.body}",
-                     {"case": number, "summary": message.body})  # fmt: skip
+    sms = SmsMessage(
+        SmsTemplate.CASE_UPDATE, f"【{tenant.name}】{message.body}", {"case": number, "summary": message.body}
+    )
     return _notify(event, user, tenant, message, sms, case_number=number)
 
 
-def _notify(event: OutboxEvent, user: User, tenant: Tenant, message: Message, sms: SmsMessage, *,
-            case_number: str = "", certificate_number: str = "") -> bool:  # fmt: skip
+def _notify(
+    event: OutboxEvent,
+    user: User,
+    tenant: Tenant,
+    message: Message,
+    sms: SmsMessage,
+    *,
+    case_number: str = "",
+    certificate_number: str = "",
+) -> bool:
     """In-app message, SMS and (where the person gave an address) email; True once every
     channel is done."""
     try:
         with databases.atomic():
-            Notification.objects.create(tenant=tenant, user=user, event_id=event.event_id, case_number=case_number,
-                                        certificate_number=certificate_number, title=message.title,
-                                        body=message.body)  # fmt: skip
+            Notification.objects.create(
+                tenant=tenant,
+                user=user,
+                event_id=event.event_id,
+                case_number=case_number,
+                certificate_number=certificate_number,
+                title=message.title,
+                body=message.body,
+            )
     except IntegrityError:
         pass  # delivered before: the message centre keeps one
 
@@ -170,17 +179,17 @@ def certificate_revoked_message(payload: dict[str, object], language: str) -> Me
     day and the reason in words (the department's note is in the wallet)."""
     with translation.override(language):
         english = language.startswith("en")
-        name = str(
-            (payload.get("type_name_en") if english else None) or payload.get("type_name", "")
-        )
+        name = str((payload.get("type_name_en") if english else None) or payload.get("type_name", ""))
         number, revoked = str(payload.get("number", "")), payload.get("revoked_at")
-        day = (
-            timezone.localdate(datetime.fromisoformat(str(revoked))).isoformat() if revoked else ""
-        )
+        day = timezone.localdate(datetime.fromisoformat(str(revoked))).isoformat() if revoked else ""
         body = _(
             "Your %(certificate)s %(number)s was revoked on %(day)s: %(reason)s. It can no longer be used; see your wallet."
-        ) % {"certificate": name, "number": number, "day": day,
-             "reason": revocation_reason_label(str(payload.get("reason", "")))}  # fmt: skip
+        ) % {
+            "certificate": name,
+            "number": number,
+            "day": day,
+            "reason": revocation_reason_label(str(payload.get("reason", ""))),
+        }
         return Message(title=_("Certificate %(number)s revoked") % {"number": number}, body=body)
 
 
@@ -193,8 +202,11 @@ def _certificate_revoked(event: OutboxEvent) -> bool:
         return True
     message = certificate_revoked_message(payload, user.language)
     number = str(payload.get("number", ""))
-    sms = SmsMessage(SmsTemplate.CERTIFICATE_REVOKED, f"【{tenant.name}】{message.body}",
-                     {"certificate": number, "summary": message.body})  # fmt: skip
+    sms = SmsMessage(
+        SmsTemplate.CERTIFICATE_REVOKED,
+        f"【{tenant.name}】{message.body}",
+        {"certificate": number, "summary": message.body},
+    )
     return _notify(event, user, tenant, message, sms, certificate_number=number)
 
 

@@ -38,9 +38,7 @@ def _deliveries_scheduled() -> bool:
     """One chain of webhook delivery tasks is enough."""
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.filter(
-        task_path=deliver_webhooks.module_path, status="READY"
-    ).exists()
+    return DBTaskResult.objects.filter(task_path=deliver_webhooks.module_path, status="READY").exists()
 
 
 @task()
@@ -51,9 +49,7 @@ def deliver_webhooks() -> int:
     done = databases.on_each(lambda: (deliver_due(), next_due()))
     delivered, dues = sum(d[0] for d in done), [d[1] for d in done if d[1] is not None]
     if dues and not _deliveries_scheduled():
-        deliver_webhooks.using(
-            run_after=max(min(dues), timezone.now() + timedelta(seconds=1))
-        ).enqueue()
+        deliver_webhooks.using(run_after=max(min(dues), timezone.now() + timedelta(seconds=1))).enqueue()
     return delivered
 
 
@@ -71,11 +67,17 @@ def case_clock() -> dict[str, int]:
     from onestop.partners.ratelimit import forget_old_windows
 
     actor = Actor.system("case clock")
-    done = databases.on_each(lambda: {"deemed": deem_late_acceptances(actor=actor),
-                                      "escalated": escalate_overdue(actor=actor),
-                                      "counters_forgotten": forget_old_counters(),
-                                      "rate_windows_forgotten": forget_old_windows()})  # fmt: skip
-    result = {key: sum(d[key] for d in done) for key in ("deemed", "escalated", "counters_forgotten",
-                                                          "rate_windows_forgotten")}  # fmt: skip
+    done = databases.on_each(
+        lambda: {
+            "deemed": deem_late_acceptances(actor=actor),
+            "escalated": escalate_overdue(actor=actor),
+            "counters_forgotten": forget_old_counters(),
+            "rate_windows_forgotten": forget_old_windows(),
+        }
+    )
+    result = {
+        key: sum(d[key] for d in done)
+        for key in ("deemed", "escalated", "counters_forgotten", "rate_windows_forgotten")
+    }
     case_clock.using(run_after=timezone.now() + CLOCK_INTERVAL).enqueue()
     return result

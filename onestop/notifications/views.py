@@ -18,5 +18,8 @@ def message_centre(request: HttpRequest, tenant: Tenant, user: User) -> HttpResp
     notifications = list(messages_of(tenant, user)[:100])
     unread = [n.pk for n in notifications if n.read_at is None]
     do_mark_read(actor=actor_for(user, request), tenant=tenant, user=user, ids=unread)
-    return render(request, "notifications/centre.html",
-                  {"tenant": tenant, "notifications": notifications, "unread": set(unread), "nav": "me"})  # fmt: skip
+    return render(
+        request,
+        "notifications/centre.html",
+        {"tenant": tenant, "notifications": notifications, "unread": set(unread), "nav": "me"},
+    )

@@ -207,12 +207,13 @@ def resolve_token(raw: str) -> Caller:
     if not raw.startswith(secrets.ACCESS_TOKEN):
         raise refused
     token = (
-        Token.objects.filter(access_digest=secrets.digest(raw), revoked_at__isnull=True,
-                             expires_at__gt=timezone.now())
+        Token.objects.filter(
+            access_digest=secrets.digest(raw), revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
         .select_related("tenant", "consent", "consent__user")
         .prefetch_related("app__partner")
         .first()
-    )  # fmt: skip
+    )
     if token is None:
         raise refused
     consent = token.consent
@@ -222,8 +223,14 @@ def resolve_token(raw: str) -> Caller:
     if grant is None:
         raise refused
     scopes = frozenset(token.scopes) & frozenset(grant.scopes)
-    return Caller(app=token.app, tenant=token.tenant, grant=grant, scopes=scopes,
-                  user=consent.user if consent else None, token_id=token.pk)  # fmt: skip
+    return Caller(
+        app=token.app,
+        tenant=token.tenant,
+        grant=grant,
+        scopes=scopes,
+        user=consent.user if consent else None,
+        token_id=token.pk,
+    )
 
 
 # --- webhooks ----------------------------------------------------------------------------------
@@ -242,9 +249,7 @@ def access_subscription(tenant: Tenant, app: App, subscription_id: int | str) ->
 
 
 def deliveries_of(tenant: Tenant, app: App) -> QuerySet[WebhookDelivery]:
-    return WebhookDelivery.objects.filter(tenant=tenant, subscription__app=app).select_related(
-        "subscription"
-    )
+    return WebhookDelivery.objects.filter(tenant=tenant, subscription__app=app).select_related("subscription")
 
 
 def access_delivery(tenant: Tenant, app: App, delivery_id: int | str) -> WebhookDelivery:
@@ -258,9 +263,7 @@ def access_delivery(tenant: Tenant, app: App, delivery_id: int | str) -> Webhook
 def all_deliveries_of_app(app: App, *, limit: int = 50) -> list[WebhookDelivery]:
     """The app's latest deliveries in every tenant, for its developers' delivery log."""
     found = _on_every_database(
-        lambda: WebhookDelivery.objects.filter(subscription__app=app).select_related(
-            "subscription"
-        )[:limit]
+        lambda: WebhookDelivery.objects.filter(subscription__app=app).select_related("subscription")[:limit]
     )
     return sorted(found, key=lambda d: (d.created_at, d.pk), reverse=True)[:limit]
 
@@ -269,8 +272,11 @@ def access_delivery_of_app(app: App, delivery_id: int) -> WebhookDelivery:
     """One of the app's deliveries, in whichever tenant (ids are unique across databases)."""
     for alias in databases.aliases():
         with databases.using(alias):
-            found = (WebhookDelivery.objects.filter(subscription__app=app, pk=delivery_id)
-                     .select_related("subscription", "tenant").first())  # fmt: skip
+            found = (
+                WebhookDelivery.objects.filter(subscription__app=app, pk=delivery_id)
+                .select_related("subscription", "tenant")
+                .first()
+            )
         if found is not None and found.tenant.database == alias:
             return found
     raise NotFound(PartnerErrorCode.DELIVERY_NOT_FOUND, _("No such delivery."))

@@ -73,8 +73,11 @@ def credit_code_is_valid(code: str) -> bool:
 def _scopes(values: Iterable[str], *, field: str = "scopes") -> list[str]:
     chosen = sorted({v.strip() for v in values if v.strip()})
     if unknown := [v for v in chosen if v not in ALL_SCOPES]:
-        raise ValidationFailed(PartnerErrorCode.SCOPE_INVALID,
-                               _("Unknown scope: %(scope)s.") % {"scope": unknown[0]}, field=field)  # fmt: skip
+        raise ValidationFailed(
+            PartnerErrorCode.SCOPE_INVALID,
+            _("Unknown scope: %(scope)s.") % {"scope": unknown[0]},
+            field=field,
+        )
     return chosen
 
 
@@ -85,9 +88,7 @@ def _check_member(user: User, partner: Partner) -> None:
 
 def _check_operator(operator: User, tenant: Tenant) -> None:
     if not has_permission(operator, Permission.MANAGE_PARTNERS, tenant=tenant):
-        raise Forbidden(
-            PartnerErrorCode.PERMISSION_DENIED, _("You do not have permission to do this.")
-        )
+        raise Forbidden(PartnerErrorCode.PERMISSION_DENIED, _("You do not have permission to do this."))
 
 
 # --- partners and admissions ---------------------------------------------------------------
@@ -102,56 +103,76 @@ def do_register_partner(
     if not name:
         raise ValidationFailed(PartnerErrorCode.NAME_REQUIRED, _("Enter a name."), field="name")
     if not credit_code_is_valid(code):
-        raise ValidationFailed(PartnerErrorCode.CREDIT_CODE_INVALID,
-                               _("This is not a valid unified social credit code."), field="credit_code")  # fmt: skip
+        raise ValidationFailed(
+            PartnerErrorCode.CREDIT_CODE_INVALID,
+            _("This is not a valid unified social credit code."),
+            field="credit_code",
+        )
     try:
         with databases.atomic():
-            partner = Partner.objects.create(
-                name=name, credit_code=code, contact_email=contact_email
-            )
+            partner = Partner.objects.create(name=name, credit_code=code, contact_email=contact_email)
             partner.members.add(user)
             for sandbox in directory().filter(kind=TenantKind.SANDBOX):
                 with tenant_database(sandbox.code):
-                    Admission.objects.create(tenant=sandbox, partner=partner, state=AdmissionState.APPROVED,
-                                             scopes=sorted(ALL_SCOPES), decided_at=timezone.now(),
-                                             note="sandbox")  # fmt: skip
-            record_action(actor=actor, action="partners.register", object_type="partner",
-                          object_id=str(partner.pk), detail={"name": name})  # fmt: skip
+                    Admission.objects.create(
+                        tenant=sandbox,
+                        partner=partner,
+                        state=AdmissionState.APPROVED,
+                        scopes=sorted(ALL_SCOPES),
+                        decided_at=timezone.now(),
+                        note="sandbox",
+                    )
+            record_action(
+                actor=actor,
+                action="partners.register",
+                object_type="partner",
+                object_id=str(partner.pk),
+                detail={"name": name},
+            )
     except IntegrityError:
-        raise ValidationFailed(PartnerErrorCode.CREDIT_CODE_TAKEN,
-                               _("A partner with this credit code is registered already."),
-                               field="credit_code") from None  # fmt: skip
+        raise ValidationFailed(
+            PartnerErrorCode.CREDIT_CODE_TAKEN,
+            _("A partner with this credit code is registered already."),
+            field="credit_code",
+        ) from None
     return partner
 
 
-def do_request_admission(
-    *, actor: Actor, user: User, partner: Partner, tenant: Tenant
-) -> Admission:
+def do_request_admission(*, actor: Actor, user: User, partner: Partner, tenant: Tenant) -> Admission:
     _check_member(user, partner)
     try:
         with databases.atomic():
-            admission = Admission.objects.create(
-                tenant=tenant, partner=partner, state=AdmissionState.PENDING
+            admission = Admission.objects.create(tenant=tenant, partner=partner, state=AdmissionState.PENDING)
+            record_action(
+                actor=actor,
+                action="partners.request_admission",
+                tenant_code=tenant.code,
+                object_type="partner",
+                object_id=str(partner.pk),
             )
-            record_action(actor=actor, action="partners.request_admission", tenant_code=tenant.code,
-                          object_type="partner", object_id=str(partner.pk))  # fmt: skip
     except IntegrityError:
-        raise Conflict(PartnerErrorCode.ADMISSION_EXISTS,
-                       _("The partner has asked this tenant already.")) from None  # fmt: skip
+        raise Conflict(
+            PartnerErrorCode.ADMISSION_EXISTS, _("The partner has asked this tenant already.")
+        ) from None
     return admission
 
 
-def do_decide_admission(*, actor: Actor, operator: User, admission: Admission, state: str,
-                        scopes: Sequence[str] = (), note: str = "") -> Admission:  # fmt: skip
+def do_decide_admission(
+    *,
+    actor: Actor,
+    operator: User,
+    admission: Admission,
+    state: str,
+    scopes: Sequence[str] = (),
+    note: str = "",
+) -> Admission:
     """Approve (with the scopes the partner's apps may have here), reject or suspend. A
     narrower approval narrows every grant; suspending or rejecting ends the partner's
     tokens in the tenant."""
     tenant = admission.tenant
     _check_operator(operator, tenant)
     if state not in {AdmissionState.APPROVED, AdmissionState.REJECTED, AdmissionState.SUSPENDED}:
-        raise ValidationFailed(
-            PartnerErrorCode.DECISION_INVALID, _("Choose a decision."), field="state"
-        )
+        raise ValidationFailed(PartnerErrorCode.DECISION_INVALID, _("Choose a decision."), field="state")
     allowed = _scopes(scopes) if state == AdmissionState.APPROVED else []
     now = timezone.now()
     with databases.atomic():
@@ -159,9 +180,7 @@ def do_decide_admission(*, actor: Actor, operator: User, admission: Admission, s
         admission.state, admission.scopes, admission.note = state, allowed, note.strip()[:500]
         admission.decided_at, admission.decided_by = now, operator
         admission.save()
-        apps = list(
-            App.objects.filter(partner_id=admission.partner_id).values_list("id", flat=True)
-        )
+        apps = list(App.objects.filter(partner_id=admission.partner_id).values_list("id", flat=True))
         for grant in AppGrant.objects.select_for_update().filter(tenant=tenant, app_id__in=apps):
             grant.scopes = sorted(set(grant.scopes) & set(allowed))
             grant.save(update_fields=["scopes"])
@@ -169,9 +188,14 @@ def do_decide_admission(*, actor: Actor, operator: User, admission: Admission, s
             Token.objects.filter(tenant=tenant, app_id__in=apps, revoked_at__isnull=True).update(
                 revoked_at=now
             )
-        record_action(actor=actor, action=f"partners.admission.{state}", tenant_code=tenant.code,
-                      object_type="partner", object_id=str(admission.partner_id),
-                      detail={"scopes": allowed})  # fmt: skip
+        record_action(
+            actor=actor,
+            action=f"partners.admission.{state}",
+            tenant_code=tenant.code,
+            object_type="partner",
+            object_id=str(admission.partner_id),
+            detail={"scopes": allowed},
+        )
     return admission
 
 
@@ -191,32 +215,53 @@ def _redirect_uris(values: Iterable[str]) -> list[str]:
             or not parts.netloc
             or not (parts.scheme == "https" or (parts.scheme == "http" and loopback))
         ):
-            raise ValidationFailed(PartnerErrorCode.REDIRECT_URI_INVALID,
-                                   _("Redirect URIs are absolute https URLs (http only to this machine) without a fragment."),
-                                   field="redirect_uris")  # fmt: skip
+            raise ValidationFailed(
+                PartnerErrorCode.REDIRECT_URI_INVALID,
+                _("Redirect URIs are absolute https URLs (http only to this machine) without a fragment."),
+                field="redirect_uris",
+            )
         uris.append(uri)
     return uris[:10]
 
 
-def do_create_app(*, actor: Actor, user: User, partner: Partner, name: str, description: str = "",
-                  redirect_uris: Sequence[str] = (), is_service_module: bool = False) -> tuple[App, str]:  # fmt: skip
+def do_create_app(
+    *,
+    actor: Actor,
+    user: User,
+    partner: Partner,
+    name: str,
+    description: str = "",
+    redirect_uris: Sequence[str] = (),
+    is_service_module: bool = False,
+) -> tuple[App, str]:
     """A new app with its first client secret, returned here and never again."""
     _check_member(user, partner)
     if not name.strip():
         raise ValidationFailed(PartnerErrorCode.NAME_REQUIRED, _("Enter a name."), field="name")
     uris = _redirect_uris(redirect_uris)
     with databases.atomic():
-        app = App.objects.create(partner=partner, name=name.strip()[:64], description=description.strip()[:500],
-                                 client_id=secrets.new_client_id(), redirect_uris=uris,
-                                 is_service_module=is_service_module)  # fmt: skip
+        app = App.objects.create(
+            partner=partner,
+            name=name.strip()[:64],
+            description=description.strip()[:500],
+            client_id=secrets.new_client_id(),
+            redirect_uris=uris,
+            is_service_module=is_service_module,
+        )
         secret = _new_secret(app)
-        record_action(actor=actor, action="partners.create_app", object_type="app", object_id=app.client_id,
-                      detail={"partner": partner.pk})  # fmt: skip
+        record_action(
+            actor=actor,
+            action="partners.create_app",
+            object_type="app",
+            object_id=app.client_id,
+            detail={"partner": partner.pk},
+        )
     return app, secret
 
 
-def do_update_app(*, actor: Actor, user: User, app: App, name: str, description: str,
-                  redirect_uris: Sequence[str]) -> App:  # fmt: skip
+def do_update_app(
+    *, actor: Actor, user: User, app: App, name: str, description: str, redirect_uris: Sequence[str]
+) -> App:
     _check_member(user, app.partner)
     if not name.strip():
         raise ValidationFailed(PartnerErrorCode.NAME_REQUIRED, _("Enter a name."), field="name")
@@ -224,9 +269,7 @@ def do_update_app(*, actor: Actor, user: User, app: App, name: str, description:
     app.redirect_uris = _redirect_uris(redirect_uris)
     with databases.atomic():
         app.save(update_fields=["name", "description", "redirect_uris"])
-        record_action(
-            actor=actor, action="partners.update_app", object_type="app", object_id=app.client_id
-        )
+        record_action(actor=actor, action="partners.update_app", object_type="app", object_id=app.client_id)
     return app
 
 
@@ -261,11 +304,17 @@ def do_revoke_secret(*, actor: Actor, user: User, app: App, secret: ClientSecret
         App.objects.select_for_update().filter(pk=app.pk).first()
         others = app.secrets.filter(ClientSecret.live()).exclude(pk=secret.pk)
         if not others.exists():
-            raise Conflict(PartnerErrorCode.LAST_SECRET,
-                           _("Create a new secret before revoking the last one."))  # fmt: skip
+            raise Conflict(
+                PartnerErrorCode.LAST_SECRET, _("Create a new secret before revoking the last one.")
+            )
         ClientSecret.objects.filter(pk=secret.pk, app=app).update(revoked_at=now)
-        record_action(actor=actor, action="partners.revoke_secret", object_type="app", object_id=app.client_id,
-                      detail={"secret": secret.hint})  # fmt: skip
+        record_action(
+            actor=actor,
+            action="partners.revoke_secret",
+            object_type="app",
+            object_id=app.client_id,
+            detail={"secret": secret.hint},
+        )
 
 
 def authenticate_client(client_id: str, client_secret: str) -> App | None:
@@ -273,17 +322,16 @@ def authenticate_client(client_id: str, client_secret: str) -> App | None:
     if not client_id or not client_secret.startswith(secrets.CLIENT_SECRET):
         return None
     found = (
-        ClientSecret.objects.filter(ClientSecret.live(), digest=secrets.digest(client_secret),
-                                    app__client_id=client_id)
+        ClientSecret.objects.filter(
+            ClientSecret.live(), digest=secrets.digest(client_secret), app__client_id=client_id
+        )
         .select_related("app", "app__partner")  # all three the platform's: one database
         .first()
-    )  # fmt: skip
+    )
     return found.app if found is not None else None
 
 
-def do_grant_app(
-    *, actor: Actor, user: User, app: App, tenant: Tenant, scopes: Sequence[str]
-) -> AppGrant:
+def do_grant_app(*, actor: Actor, user: User, app: App, tenant: Tenant, scopes: Sequence[str]) -> AppGrant:
     """Enable an app in a tenant where its partner is approved, with some of the scopes the
     tenant allows the partner."""
     _check_member(user, app.partner)
@@ -292,57 +340,68 @@ def do_grant_app(
         tenant=tenant, partner=app.partner, state=AdmissionState.APPROVED
     ).first()
     if admission is None:
-        raise Forbidden(
-            PartnerErrorCode.NOT_ADMITTED, _("The partner is not approved in this tenant.")
-        )
+        raise Forbidden(PartnerErrorCode.NOT_ADMITTED, _("The partner is not approved in this tenant."))
     if extra := sorted(set(chosen) - set(admission.scopes)):
-        raise Forbidden(PartnerErrorCode.SCOPE_NOT_ALLOWED,
-                        _("The tenant does not allow the scope %(scope)s.") % {"scope": extra[0]},
-                        field="scopes")  # fmt: skip
+        raise Forbidden(
+            PartnerErrorCode.SCOPE_NOT_ALLOWED,
+            _("The tenant does not allow the scope %(scope)s.") % {"scope": extra[0]},
+            field="scopes",
+        )
     with databases.atomic():
         grant, _created = AppGrant.objects.select_for_update().get_or_create(tenant=tenant, app=app)
         grant.scopes = chosen
         grant.save(update_fields=["scopes"])
-        record_action(actor=actor, action="partners.grant_app", tenant_code=tenant.code, object_type="app",
-                      object_id=app.client_id, detail={"scopes": chosen})  # fmt: skip
+        record_action(
+            actor=actor,
+            action="partners.grant_app",
+            tenant_code=tenant.code,
+            object_type="app",
+            object_id=app.client_id,
+            detail={"scopes": chosen},
+        )
     return grant
 
 
-def do_set_limits(*, actor: Actor, operator: User, grant: AppGrant, rate_per_minute: int,
-                  quota_per_day: int) -> AppGrant:  # fmt: skip
+def do_set_limits(
+    *, actor: Actor, operator: User, grant: AppGrant, rate_per_minute: int, quota_per_day: int
+) -> AppGrant:
     """The tenant operator's limits for one app."""
     _check_operator(operator, grant.tenant)
     if not (1 <= rate_per_minute <= 1_000_000 and 1 <= quota_per_day <= 1_000_000_000):
-        raise ValidationFailed(PartnerErrorCode.LIMITS_INVALID, _("Enter limits of at least 1."),
-                               field="rate_per_minute")  # fmt: skip
+        raise ValidationFailed(
+            PartnerErrorCode.LIMITS_INVALID, _("Enter limits of at least 1."), field="rate_per_minute"
+        )
     with databases.atomic():
         AppGrant.objects.filter(pk=grant.pk).update(
             rate_per_minute=rate_per_minute, quota_per_day=quota_per_day
         )
-        record_action(actor=actor, action="partners.set_limits", tenant_code=grant.tenant.code, object_type="app",
-                      object_id=grant.app.client_id,
-                      detail={"rate_per_minute": rate_per_minute, "quota_per_day": quota_per_day})  # fmt: skip
+        record_action(
+            actor=actor,
+            action="partners.set_limits",
+            tenant_code=grant.tenant.code,
+            object_type="app",
+            object_id=grant.app.client_id,
+            detail={"rate_per_minute": rate_per_minute, "quota_per_day": quota_per_day},
+        )
     grant.rate_per_minute, grant.quota_per_day = rate_per_minute, quota_per_day
     return grant
 
 
-def do_install_module(
-    *, actor: Actor, operator: User, grant: AppGrant, item_codes: Sequence[str]
-) -> int:
+def do_install_module(*, actor: Actor, operator: User, grant: AppGrant, item_codes: Sequence[str]) -> int:
     """Hand the cases of these items to the app's back office from now on."""
     _check_operator(operator, grant.tenant)
     if not grant.app.is_service_module or Scope.CASES_PROCESS not in grant.scopes:
-        raise ValidationFailed(PartnerErrorCode.NOT_A_SERVICE_MODULE,
-                               _("This app is not a service module with the cases:process scope here."),
-                               field="app")  # fmt: skip
+        raise ValidationFailed(
+            PartnerErrorCode.NOT_A_SERVICE_MODULE,
+            _("This app is not a service module with the cases:process scope here."),
+            field="app",
+        )
     return do_set_back_office(
         actor=actor, tenant=grant.tenant, codes=item_codes, app_client_id=grant.app.client_id
     )
 
 
-def do_uninstall_module(
-    *, actor: Actor, operator: User, grant: AppGrant, item_codes: Sequence[str]
-) -> int:
+def do_uninstall_module(*, actor: Actor, operator: User, grant: AppGrant, item_codes: Sequence[str]) -> int:
     """New cases of these items go to the console again; the app keeps what it has."""
     _check_operator(operator, grant.tenant)
     return do_set_back_office(actor=actor, tenant=grant.tenant, codes=item_codes, app_client_id="")
@@ -357,12 +416,22 @@ def _new_token(
     access = secrets.generate(secrets.ACCESS_TOKEN)
     refresh = secrets.generate(secrets.REFRESH_TOKEN) if consent is not None else None
     now = timezone.now()
-    Token.objects.create(tenant=tenant, app=app, consent=consent, scopes=list(scopes),
-                         access_digest=secrets.digest(access), expires_at=now + ACCESS_TOKEN_LIFETIME,
-                         refresh_digest=secrets.digest(refresh) if refresh else None,
-                         refresh_expires_at=now + REFRESH_TOKEN_LIFETIME if refresh else None)  # fmt: skip
-    body: dict[str, object] = {"access_token": access, "token_type": "Bearer",
-                               "expires_in": int(ACCESS_TOKEN_LIFETIME.total_seconds()), "scope": " ".join(scopes)}  # fmt: skip
+    Token.objects.create(
+        tenant=tenant,
+        app=app,
+        consent=consent,
+        scopes=list(scopes),
+        access_digest=secrets.digest(access),
+        expires_at=now + ACCESS_TOKEN_LIFETIME,
+        refresh_digest=secrets.digest(refresh) if refresh else None,
+        refresh_expires_at=now + REFRESH_TOKEN_LIFETIME if refresh else None,
+    )
+    body: dict[str, object] = {
+        "access_token": access,
+        "token_type": "Bearer",
+        "expires_in": int(ACCESS_TOKEN_LIFETIME.total_seconds()),
+        "scope": " ".join(scopes),
+    }
     if refresh:
         body["refresh_token"] = refresh
     return body
@@ -375,18 +444,30 @@ def issue_client_token(
     (all granted scopes when none are asked)."""
     asked = set(scopes) or set(grant.scopes)
     if not asked <= set(grant.scopes):
-        raise ValidationFailed(
-            PartnerErrorCode.SCOPE_NOT_ALLOWED, _("The app is not granted these scopes.")
-        )
+        raise ValidationFailed(PartnerErrorCode.SCOPE_NOT_ALLOWED, _("The app is not granted these scopes."))
     with databases.atomic():
         body = _new_token(app=app, tenant=grant.tenant, scopes=sorted(asked), consent=None)
-        record_action(actor=actor, action="partners.token.client_credentials", tenant_code=grant.tenant.code,
-                      object_type="app", object_id=app.client_id, detail={"scopes": sorted(asked)})  # fmt: skip
+        record_action(
+            actor=actor,
+            action="partners.token.client_credentials",
+            tenant_code=grant.tenant.code,
+            object_type="app",
+            object_id=app.client_id,
+            detail={"scopes": sorted(asked)},
+        )
     return body
 
 
-def do_authorize(*, actor: Actor, user: User, app: App, grant: AppGrant, scopes: Sequence[str],
-                 redirect_uri: str, code_challenge: str) -> str:  # fmt: skip
+def do_authorize(
+    *,
+    actor: Actor,
+    user: User,
+    app: App,
+    grant: AppGrant,
+    scopes: Sequence[str],
+    redirect_uri: str,
+    code_challenge: str,
+) -> str:
     """The citizen consents to the app acting for them with ``scopes``; returns the
     authorization code for the app (PKCE S256, five minutes, once)."""
     chosen = set(scopes)
@@ -402,11 +483,24 @@ def do_authorize(*, actor: Actor, user: User, app: App, grant: AppGrant, scopes:
         consent.scopes = sorted(set(consent.scopes if consent.revoked_at is None else []) | chosen)
         consent.revoked_at, consent.granted_at = None, timezone.now()
         consent.save()
-        AuthorizationCode.objects.create(tenant=grant.tenant, digest=secrets.digest(code), app=app, consent=consent,
-                                         scopes=sorted(chosen), redirect_uri=redirect_uri,
-                                         code_challenge=code_challenge, expires_at=timezone.now() + CODE_LIFETIME)  # fmt: skip
-        record_action(actor=actor, action="partners.consent", tenant_code=grant.tenant.code, object_type="app",
-                      object_id=app.client_id, detail={"scopes": sorted(chosen)})  # fmt: skip
+        AuthorizationCode.objects.create(
+            tenant=grant.tenant,
+            digest=secrets.digest(code),
+            app=app,
+            consent=consent,
+            scopes=sorted(chosen),
+            redirect_uri=redirect_uri,
+            code_challenge=code_challenge,
+            expires_at=timezone.now() + CODE_LIFETIME,
+        )
+        record_action(
+            actor=actor,
+            action="partners.consent",
+            tenant_code=grant.tenant.code,
+            object_type="app",
+            object_id=app.client_id,
+            detail={"scopes": sorted(chosen)},
+        )
     return code
 
 
@@ -431,9 +525,7 @@ def exchange_code(
         if found is None or found.expires_at <= now:
             raise GrantRefused("unknown or expired code")
         if found.used_at is not None:
-            Token.objects.filter(consent=found.consent, created_at__gte=found.used_at).update(
-                revoked_at=now
-            )
+            Token.objects.filter(consent=found.consent, created_at__gte=found.used_at).update(revoked_at=now)
             refusal = "code used before"
         else:
             found.used_at = now
@@ -448,8 +540,14 @@ def exchange_code(
             else:
                 scopes = sorted(set(found.scopes) & set(consent.scopes))
                 body = _new_token(app=app, tenant=found.tenant, scopes=scopes, consent=consent)
-                record_action(actor=actor, action="partners.token.authorization_code", tenant_code=found.tenant.code,
-                              object_type="app", object_id=app.client_id, detail={"scopes": scopes})  # fmt: skip
+                record_action(
+                    actor=actor,
+                    action="partners.token.authorization_code",
+                    tenant_code=found.tenant.code,
+                    object_type="app",
+                    object_id=app.client_id,
+                    detail={"scopes": scopes},
+                )
     if refusal:  # raised after the commit: what was spent or revoked stays so
         raise GrantRefused(refusal)
     return body
@@ -470,9 +568,7 @@ def refresh_tokens(*, actor: Actor, app: App, refresh_token: str) -> dict[str, o
         if old is None or old.consent is None or old.refresh_expires_at is None:
             raise GrantRefused("unknown refresh token")
         if old.revoked_at is not None:
-            Token.objects.filter(consent=old.consent, revoked_at__isnull=True).update(
-                revoked_at=now
-            )
+            Token.objects.filter(consent=old.consent, revoked_at__isnull=True).update(revoked_at=now)
             refusal = "refresh token used before"
         elif old.refresh_expires_at <= now or old.consent.revoked_at is not None:
             refusal = "refresh token expired"
@@ -481,8 +577,13 @@ def refresh_tokens(*, actor: Actor, app: App, refresh_token: str) -> dict[str, o
             old.save(update_fields=["revoked_at"])
             scopes = sorted(set(old.scopes) & set(old.consent.scopes))
             body = _new_token(app=app, tenant=old.tenant, scopes=scopes, consent=old.consent)
-            record_action(actor=actor, action="partners.token.refresh", tenant_code=old.tenant.code,
-                          object_type="app", object_id=app.client_id)  # fmt: skip
+            record_action(
+                actor=actor,
+                action="partners.token.refresh",
+                tenant_code=old.tenant.code,
+                object_type="app",
+                object_id=app.client_id,
+            )
     if refusal:
         raise GrantRefused(refusal)
     return body
@@ -514,8 +615,13 @@ def do_revoke_consent(*, actor: Actor, user: User, consent: Consent) -> None:
     with databases.atomic():
         Consent.objects.filter(pk=consent.pk).update(revoked_at=now)
         Token.objects.filter(consent=consent, revoked_at__isnull=True).update(revoked_at=now)
-        record_action(actor=actor, action="partners.revoke_consent", tenant_code=consent.tenant.code,
-                      object_type="app", object_id=consent.app.client_id)  # fmt: skip
+        record_action(
+            actor=actor,
+            action="partners.revoke_consent",
+            tenant_code=consent.tenant.code,
+            object_type="app",
+            object_id=consent.app.client_id,
+        )
 
 
 # --- webhooks ---------------------------------------------------------------------------------------
@@ -538,11 +644,17 @@ def do_subscribe(
     target, chosen = webhook_targets.subscription_url(url), _events(events)
     secret = secrets.generate(secrets.WEBHOOK_SECRET, 24)
     with databases.atomic():
-        subscription = Subscription.objects.create(tenant=grant.tenant, app=grant.app, url=target, events=chosen,
-                                                   secret_encrypted=encrypt(secret))  # fmt: skip
-        record_action(actor=actor, action="partners.subscribe", tenant_code=grant.tenant.code,
-                      object_type="subscription", object_id=str(subscription.pk),
-                      detail={"app": grant.app.client_id, "events": chosen})  # fmt: skip
+        subscription = Subscription.objects.create(
+            tenant=grant.tenant, app=grant.app, url=target, events=chosen, secret_encrypted=encrypt(secret)
+        )
+        record_action(
+            actor=actor,
+            action="partners.subscribe",
+            tenant_code=grant.tenant.code,
+            object_type="subscription",
+            object_id=str(subscription.pk),
+            detail={"app": grant.app.client_id, "events": chosen},
+        )
     return subscription, secret
 
 
@@ -552,8 +664,13 @@ def do_unsubscribe(*, actor: Actor, subscription: Subscription) -> None:
         WebhookDelivery.objects.filter(subscription=subscription, state="pending").update(
             state="failed", last_error="unsubscribed"
         )
-        record_action(actor=actor, action="partners.unsubscribe", tenant_code=subscription.tenant.code,
-                      object_type="subscription", object_id=str(subscription.pk))  # fmt: skip
+        record_action(
+            actor=actor,
+            action="partners.unsubscribe",
+            tenant_code=subscription.tenant.code,
+            object_type="subscription",
+            object_id=str(subscription.pk),
+        )
 
 
 def do_replay(*, actor: Actor, delivery: WebhookDelivery) -> WebhookDelivery:
@@ -561,9 +678,19 @@ def do_replay(*, actor: Actor, delivery: WebhookDelivery) -> WebhookDelivery:
     if not delivery.subscription.active:
         raise NotFound(PartnerErrorCode.SUBSCRIPTION_NOT_FOUND, _("No such subscription."))
     with databases.atomic():
-        replay = WebhookDelivery.objects.create(tenant=delivery.tenant, subscription=delivery.subscription,
-                                                event_id=delivery.event_id, event_type=delivery.event_type,
-                                                payload=delivery.payload, replay_of=delivery)  # fmt: skip
-        record_action(actor=actor, action="partners.replay", tenant_code=delivery.tenant.code,
-                      object_type="webhook_delivery", object_id=str(delivery.pk))  # fmt: skip
+        replay = WebhookDelivery.objects.create(
+            tenant=delivery.tenant,
+            subscription=delivery.subscription,
+            event_id=delivery.event_id,
+            event_type=delivery.event_type,
+            payload=delivery.payload,
+            replay_of=delivery,
+        )
+        record_action(
+            actor=actor,
+            action="partners.replay",
+            tenant_code=delivery.tenant.code,
+            object_type="webhook_delivery",
+            object_id=str(delivery.pk),
+        )
     return replay

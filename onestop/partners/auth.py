@@ -25,33 +25,50 @@ def authenticate(
         raise NotFound(CoreErrorCode.NOT_FOUND, _("Not found."))
     meter(caller)
     if missing := sorted(scopes - caller.scopes):
-        error = Forbidden(PartnerErrorCode.INSUFFICIENT_SCOPE,
-                          _("The token lacks the scope %(scope)s.") % {"scope": missing[0]})  # fmt: skip
+        error = Forbidden(
+            PartnerErrorCode.INSUFFICIENT_SCOPE,
+            _("The token lacks the scope %(scope)s.") % {"scope": missing[0]},
+        )
         wanted = " ".join(sorted(scopes))
         error.headers = {"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{wanted}"'}
         raise error
     if citizen is True and caller.user is None:
-        raise Forbidden(PartnerErrorCode.CITIZEN_TOKEN_REQUIRED,
-                        _("This needs a token issued with a citizen's consent."))  # fmt: skip
+        raise Forbidden(
+            PartnerErrorCode.CITIZEN_TOKEN_REQUIRED, _("This needs a token issued with a citizen's consent.")
+        )
     if citizen is False and caller.user is not None:
-        raise Forbidden(PartnerErrorCode.APP_TOKEN_REQUIRED,
-                        _("This needs the app's own token (client credentials)."))  # fmt: skip
+        raise Forbidden(
+            PartnerErrorCode.APP_TOKEN_REQUIRED, _("This needs the app's own token (client credentials).")
+        )
     request.partner = caller  # type: ignore[attr-defined]
-    return Delegation(app_client_id=caller.app.client_id, app_name=caller.app.name, tenant_code=caller.tenant.code,
-                      scopes=caller.scopes, user_id=caller.user.pk if caller.user else None)  # fmt: skip
+    return Delegation(
+        app_client_id=caller.app.client_id,
+        app_name=caller.app.name,
+        tenant_code=caller.tenant.code,
+        scopes=caller.scopes,
+        user_id=caller.user.pk if caller.user else None,
+    )
 
 
 def meter(caller: Caller) -> None:
     """Count the call; over the limit, refuse it before any work with 429 and Retry-After."""
-    verdict = ratelimit.check(caller.app.pk, caller.tenant.pk, per_minute=caller.grant.rate_per_minute,
-                              per_day=caller.grant.quota_per_day)  # fmt: skip
+    verdict = ratelimit.check(
+        caller.app.pk,
+        caller.tenant.pk,
+        per_minute=caller.grant.rate_per_minute,
+        per_day=caller.grant.quota_per_day,
+    )
     if verdict.allowed:
         return
     if verdict.which == "day":
-        raise TooManyRequests(PartnerErrorCode.QUOTA_EXCEEDED, _("The app's daily quota here is used up."),
-                              retry_after=verdict.retry_after)  # fmt: skip
-    raise TooManyRequests(PartnerErrorCode.RATE_LIMITED, _("Too many requests; slow down."),
-                          retry_after=verdict.retry_after)  # fmt: skip
+        raise TooManyRequests(
+            PartnerErrorCode.QUOTA_EXCEEDED,
+            _("The app's daily quota here is used up."),
+            retry_after=verdict.retry_after,
+        )
+    raise TooManyRequests(
+        PartnerErrorCode.RATE_LIMITED, _("Too many requests; slow down."), retry_after=verdict.retry_after
+    )
 
 
 def caller_of(request: HttpRequest) -> Caller:

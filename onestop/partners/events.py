@@ -29,9 +29,7 @@ def partner_events(topic: str, payload: dict[str, Any]) -> list[tuple[str, dict[
     }
     events = [(CASE_STATE_CHANGED, data)]
     if payload.get("action") == "issue_certificate":
-        events.append(
-            (CERTIFICATE_ISSUED, {"case": payload.get("case"), "item": payload.get("item_code")})
-        )
+        events.append((CERTIFICATE_ISSUED, {"case": payload.get("case"), "item": payload.get("item_code")}))
     return events
 
 

@@ -16,9 +16,7 @@ def figures(tenant: Tenant) -> dict[str, int]:
     made in the last 24 hours."""
     since = timezone.now() - timedelta(hours=24)
     return {
-        "partners_total": Admission.objects.filter(
-            tenant=tenant, state=AdmissionState.APPROVED
-        ).count(),
+        "partners_total": Admission.objects.filter(tenant=tenant, state=AdmissionState.APPROVED).count(),
         "partner_apps_total": grants_of(tenant).count(),
         "webhook_deliveries_24h": WebhookDelivery.objects.filter(
             tenant=tenant, created_at__gte=since

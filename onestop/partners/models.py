@@ -21,9 +21,7 @@ class Partner(models.Model):
     the whole platform, admitted tenant by tenant."""
 
     name = models.CharField(max_length=128)
-    credit_code = models.CharField(
-        max_length=18, unique=True
-    )  # GB 32100 unified social credit code
+    credit_code = models.CharField(max_length=18, unique=True)  # GB 32100 unified social credit code
     contact_email = models.EmailField(blank=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="partners")
     created_at = models.DateTimeField(default=timezone.now)
@@ -63,9 +61,7 @@ class Admission(TenantOwned):
     )
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["tenant", "partner"], name="one_admission_per_tenant")
-        ]
+        constraints = [models.UniqueConstraint(fields=["tenant", "partner"], name="one_admission_per_tenant")]
 
 
 class App(models.Model):
@@ -115,18 +111,14 @@ class ClientSecret(models.Model):
 class AppGrant(TenantOwned):
     """An app's scopes and limits in one tenant."""
 
-    app = models.ForeignKey(
-        App, on_delete=models.CASCADE, db_constraint=False, related_name="grants"
-    )
+    app = models.ForeignKey(App, on_delete=models.CASCADE, db_constraint=False, related_name="grants")
     scopes = models.JSONField(default=list)
     rate_per_minute = models.PositiveIntegerField(default=600)
     quota_per_day = models.PositiveIntegerField(default=100_000)
     granted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["tenant", "app"], name="one_grant_per_tenant")
-        ]
+        constraints = [models.UniqueConstraint(fields=["tenant", "app"], name="one_grant_per_tenant")]
 
 
 class Consent(TenantOwned):
@@ -140,9 +132,7 @@ class Consent(TenantOwned):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["tenant", "app", "user"], name="one_consent_per_app")
-        ]
+        constraints = [models.UniqueConstraint(fields=["tenant", "app", "user"], name="one_consent_per_app")]
 
 
 class AuthorizationCode(TenantOwned):
@@ -175,9 +165,7 @@ class Token(TenantOwned):
 class Subscription(TenantOwned):
     """A webhook: where to send which events of one tenant, signed with its own secret."""
 
-    app = models.ForeignKey(
-        App, on_delete=models.CASCADE, db_constraint=False, related_name="subscriptions"
-    )
+    app = models.ForeignKey(App, on_delete=models.CASCADE, db_constraint=False, related_name="subscriptions")
     url = models.URLField(max_length=500)
     events = models.JSONField(default=list)
     secret_encrypted = models.TextField()
@@ -198,24 +186,18 @@ class WebhookDelivery(TenantOwned):
     """One event sent (or to be sent) to one subscription; a replay is a new delivery of
     the same event, with the same event id."""
 
-    subscription = models.ForeignKey(
-        Subscription, on_delete=models.CASCADE, related_name="deliveries"
-    )
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
     event_id = models.UUIDField()
     event_type = models.CharField(max_length=64)
     payload = models.JSONField()
-    state = models.CharField(
-        max_length=16, choices=DeliveryState.choices, default=DeliveryState.PENDING
-    )
+    state = models.CharField(max_length=16, choices=DeliveryState.choices, default=DeliveryState.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     last_error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     delivered_at = models.DateTimeField(null=True, blank=True)
-    replay_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    replay_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -238,9 +220,7 @@ class RateWindow(models.Model):
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["key", "window"], name="one_count_per_window")
-        ]
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="one_count_per_window")]
 
     def __str__(self) -> str:
         return f"{self.key}@{self.window}: {self.count}"

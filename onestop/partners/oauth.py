@@ -83,9 +83,13 @@ def token(request: HttpRequest, tenant: str) -> HttpResponse:
                 return _error("invalid_scope", _("The app is not granted these scopes."))
             body = actions.issue_client_token(actor=actor, app=app, grant=grant, scopes=scopes)
         elif grant_type == "authorization_code":
-            body = actions.exchange_code(actor=actor, app=app, code=request.POST.get("code", ""),
-                                         redirect_uri=request.POST.get("redirect_uri", ""),
-                                         code_verifier=request.POST.get("code_verifier", ""))  # fmt: skip
+            body = actions.exchange_code(
+                actor=actor,
+                app=app,
+                code=request.POST.get("code", ""),
+                redirect_uri=request.POST.get("redirect_uri", ""),
+                code_verifier=request.POST.get("code_verifier", ""),
+            )
         elif grant_type == "refresh_token":
             body = actions.refresh_tokens(
                 actor=actor, app=app, refresh_token=request.POST.get("refresh_token", "")
@@ -122,25 +126,25 @@ def revoke(request: HttpRequest, tenant: str) -> HttpResponse:
 def metadata(request: HttpRequest, tenant: str) -> JsonResponse:
     owner = access_tenant_by_code(tenant, public_only=False)
     base = public_base()
-    return JsonResponse({
-        "issuer": f"{base}/oauth/{owner.code}",
-        "authorization_endpoint": base + reverse("partners:authorize", args=[owner.code]),
-        "token_endpoint": base + reverse("partners:token", args=[owner.code]),
-        "revocation_endpoint": base + reverse("partners:revoke", args=[owner.code]),
-        "scopes_supported": [s.value for s in Scope],
-        "response_types_supported": ["code"],
-        "grant_types_supported": ["authorization_code", "client_credentials", "refresh_token"],
-        "code_challenge_methods_supported": ["S256"],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-        "service_documentation": base + "/developers/docs/",
-    })  # fmt: skip
+    return JsonResponse(
+        {
+            "issuer": f"{base}/oauth/{owner.code}",
+            "authorization_endpoint": base + reverse("partners:authorize", args=[owner.code]),
+            "token_endpoint": base + reverse("partners:token", args=[owner.code]),
+            "revocation_endpoint": base + reverse("partners:revoke", args=[owner.code]),
+            "scopes_supported": [s.value for s in Scope],
+            "response_types_supported": ["code"],
+            "grant_types_supported": ["authorization_code", "client_credentials", "refresh_token"],
+            "code_challenge_methods_supported": ["S256"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            "service_documentation": base + "/developers/docs/",
+        }
+    )
 
 
 def _back(redirect_uri: str, **params: str) -> HttpResponseRedirect:
     joiner = "&" if "?" in redirect_uri else "?"
-    return HttpResponseRedirect(
-        redirect_uri + joiner + urlencode({k: v for k, v in params.items() if v})
-    )
+    return HttpResponseRedirect(redirect_uri + joiner + urlencode({k: v for k, v in params.items() if v}))
 
 
 @require_http_methods(["GET", "POST"])
@@ -160,8 +164,12 @@ def authorize(request: HttpRequest, tenant: str) -> HttpResponse:
         return _back(redirect_uri, error="unsupported_response_type", state=state)
     challenge = params.get("code_challenge", "")
     if params.get("code_challenge_method") != "S256" or not CHALLENGE.match(challenge):
-        return _back(redirect_uri, error="invalid_request",
-                     error_description="PKCE with code_challenge_method=S256 is required", state=state)  # fmt: skip
+        return _back(
+            redirect_uri,
+            error="invalid_request",
+            error_description="PKCE with code_challenge_method=S256 is required",
+            state=state,
+        )
     scopes = sorted(set(params.get("scope", "").split()))
     if not scopes or not set(scopes) <= (set(grant.scopes) & CITIZEN_SCOPES):
         return _back(redirect_uri, error="invalid_scope", state=state)
@@ -172,14 +180,34 @@ def authorize(request: HttpRequest, tenant: str) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("decision") != "allow":
             return _back(redirect_uri, error="access_denied", state=state)
-        code = actions.do_authorize(actor=actor_for(user, request), user=user, app=app, grant=grant, scopes=scopes,
-                                    redirect_uri=redirect_uri, code_challenge=challenge)  # fmt: skip
+        code = actions.do_authorize(
+            actor=actor_for(user, request),
+            user=user,
+            app=app,
+            grant=grant,
+            scopes=scopes,
+            redirect_uri=redirect_uri,
+            code_challenge=challenge,
+        )
         return _back(redirect_uri, code=code, state=state)
     labels = dict(Scope.choices)
-    context: dict[str, Any] = {"tenant": owner, "app": app, "scopes": [(s, labels[s]) for s in scopes],
-                               "params": {k: params.get(k, "") for k in ("response_type", "client_id", "redirect_uri",
-                                                                          "scope", "state", "code_challenge",
-                                                                          "code_challenge_method")}}  # fmt: skip
+    context: dict[str, Any] = {
+        "tenant": owner,
+        "app": app,
+        "scopes": [(s, labels[s]) for s in scopes],
+        "params": {
+            k: params.get(k, "")
+            for k in (
+                "response_type",
+                "client_id",
+                "redirect_uri",
+                "scope",
+                "state",
+                "code_challenge",
+                "code_challenge_method",
+            )
+        },
+    }
     return render(request, "partners/authorize.html", context)
 
 

@@ -102,9 +102,7 @@ def counter() -> Counter:
     return counters.enabled()
 
 
-def check(
-    app_id: int, tenant_id: int, *, per_minute: int, per_day: int, now: float | None = None
-) -> Verdict:
+def check(app_id: int, tenant_id: int, *, per_minute: int, per_day: int, now: float | None = None) -> Verdict:
     """Count one request of the app in the tenant against both limits."""
     now = time.time() if now is None else now
     key = f"{app_id}:{tenant_id}"
@@ -119,10 +117,8 @@ def check(
 def forget_old_windows(now: float | None = None) -> int:
     """Drop database counters of windows that are over (run by the case clock)."""
     now = time.time() if now is None else now
-    minute_gone = RateWindow.objects.filter(
-        key__startswith="m:", window__lt=int(now // MINUTE) - 1
-    ).delete()[0]
-    day_gone = RateWindow.objects.filter(
-        key__startswith="d:", window__lt=int(now // DAY) - 1
-    ).delete()[0]
+    minute_gone = RateWindow.objects.filter(key__startswith="m:", window__lt=int(now // MINUTE) - 1).delete()[
+        0
+    ]
+    day_gone = RateWindow.objects.filter(key__startswith="d:", window__lt=int(now // DAY) - 1).delete()[0]
     return minute_gone + day_gone

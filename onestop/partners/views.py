@@ -79,11 +79,7 @@ def _login_url(request: HttpRequest) -> str:
 
 def _developer(request: HttpRequest) -> User | None:
     user = request.user
-    if (
-        isinstance(user, User)
-        and user.is_authenticated
-        and user.kind == AccountKind.PARTNER_DEVELOPER
-    ):
+    if isinstance(user, User) and user.is_authenticated and user.kind == AccountKind.PARTNER_DEVELOPER:
         return user
     return None
 
@@ -140,11 +136,21 @@ def signup(request: HttpRequest) -> HttpResponse:
             try:
                 if user is None:
                     user = identity_actions.do_register_partner_developer(
-                        actor=actor_for(None, request), tenant=sandbox, phone=data["phone"], code=data["code"],
-                        password=data["password"], language=request.LANGUAGE_CODE)  # fmt: skip
+                        actor=actor_for(None, request),
+                        tenant=sandbox,
+                        phone=data["phone"],
+                        code=data["code"],
+                        password=data["password"],
+                        language=request.LANGUAGE_CODE,
+                    )
                     start_session(request, user)
-                actions.do_register_partner(actor=actor_for(user, request), user=user, name=data["name"],
-                                            credit_code=data["credit_code"], contact_email=data["contact_email"])  # fmt: skip
+                actions.do_register_partner(
+                    actor=actor_for(user, request),
+                    user=user,
+                    name=data["name"],
+                    credit_code=data["credit_code"],
+                    contact_email=data["contact_email"],
+                )
                 messages.success(
                     request, _("Welcome! Your organisation can try everything in the sandbox now.")
                 )
@@ -152,9 +158,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             except OnestopError as error:
                 show_refusal(form, error)
     context = {"phone_form": phone_form, "form": form, "developer": user}
-    return render_with_forms(
-        request, "partners/developers/signup.html", context, [phone_form, form]
-    )
+    return render_with_forms(request, "partners/developers/signup.html", context, [phone_form, form])
 
 
 @require_POST
@@ -185,41 +189,66 @@ def new_app(request: HttpRequest, user: User) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            app, secret = actions.do_create_app(actor=actor_for(user, request), user=user, partner=partner,
-                                                name=data["name"], description=data["description"],
-                                                redirect_uris=data["redirect_uris"],
-                                                is_service_module=data["is_service_module"])  # fmt: skip
+            app, secret = actions.do_create_app(
+                actor=actor_for(user, request),
+                user=user,
+                partner=partner,
+                name=data["name"],
+                description=data["description"],
+                redirect_uris=data["redirect_uris"],
+                is_service_module=data["is_service_module"],
+            )
             return _app_page(request, user, app.client_id, new_secret=secret)
         except OnestopError as error:
             show_refusal(form, error)
-    return render(request, "partners/developers/new_app.html", {"form": form, "developer": user},
-                  status=_status([form]))  # fmt: skip
+    return render(
+        request, "partners/developers/new_app.html", {"form": form, "developer": user}, status=_status([form])
+    )
 
 
 def _tenant_choices(user: User, app_partner_id: int) -> list[tuple[str, str]]:
     partner = access_partner(user, app_partner_id)
-    return [(a.tenant.code, a.tenant.display_name) for a in admissions_of_partner(partner)
-            if a.state == AdmissionState.APPROVED]  # fmt: skip
+    return [
+        (a.tenant.code, a.tenant.display_name)
+        for a in admissions_of_partner(partner)
+        if a.state == AdmissionState.APPROVED
+    ]
 
 
-def _app_page(request: HttpRequest, user: User, client_id: str, *, new_secret: str = "",
-              new_webhook_secret: str = "", forms_: dict[str, forms.Form] | None = None) -> HttpResponse:  # fmt: skip
+def _app_page(
+    request: HttpRequest,
+    user: User,
+    client_id: str,
+    *,
+    new_secret: str = "",
+    new_webhook_secret: str = "",
+    forms_: dict[str, forms.Form] | None = None,
+) -> HttpResponse:
     app = access_app(user, client_id)
     tenants = _tenant_choices(user, app.partner_id)
     given = forms_ or {}
     context = {
-        "developer": user, "app": app, "new_secret": new_secret, "new_webhook_secret": new_webhook_secret,
-        "secrets": list(live_secrets(app)), "grants": list(grants_of_app(app)),
-        "subscriptions": list(subscriptions_of_app(app)), "deliveries": all_deliveries_of_app(app),
-        "edit_form": given.get("edit") or AppForm(initial={"name": app.name, "description": app.description,
-                                                           "redirect_uris": "\n".join(app.redirect_uris)}),
+        "developer": user,
+        "app": app,
+        "new_secret": new_secret,
+        "new_webhook_secret": new_webhook_secret,
+        "secrets": list(live_secrets(app)),
+        "grants": list(grants_of_app(app)),
+        "subscriptions": list(subscriptions_of_app(app)),
+        "deliveries": all_deliveries_of_app(app),
+        "edit_form": given.get("edit")
+        or AppForm(
+            initial={
+                "name": app.name,
+                "description": app.description,
+                "redirect_uris": "\n".join(app.redirect_uris),
+            }
+        ),
         "grant_form": given.get("grant") or GrantForm(tenants=tenants),
         "subscription_form": given.get("subscription") or SubscriptionForm(tenants=tenants),
         "scopes": Scope,
-    }  # fmt: skip
-    return render(
-        request, "partners/developers/app.html", context, status=_status(list(given.values()))
-    )
+    }
+    return render(request, "partners/developers/app.html", context, status=_status(list(given.values())))
 
 
 @developer_required
@@ -242,8 +271,9 @@ def app_action(request: HttpRequest, user: User, client_id: str) -> HttpResponse
                 return _app_page(request, user, client_id, forms_={"edit": form})
             actions.do_update_app(actor=actor, user=user, app=app, **form.cleaned_data)
         elif what == "rotate":
-            return _app_page(request, user, client_id,
-                             new_secret=actions.do_rotate_secret(actor=actor, user=user, app=app))  # fmt: skip
+            return _app_page(
+                request, user, client_id, new_secret=actions.do_rotate_secret(actor=actor, user=user, app=app)
+            )
         elif what == "revoke":
             secret = access_secret(app, request.POST.get("secret", ""))
             actions.do_revoke_secret(actor=actor, user=user, app=app, secret=secret)
@@ -253,8 +283,9 @@ def app_action(request: HttpRequest, user: User, client_id: str) -> HttpResponse
                 return _app_page(request, user, client_id, forms_={"grant": grant_form})
             tenant = access_tenant_by_code(grant_form.cleaned_data["tenant"], public_only=False)
             with tenant_database(tenant.code):
-                actions.do_grant_app(actor=actor, user=user, app=app, tenant=tenant,
-                                     scopes=grant_form.cleaned_data["scopes"])  # fmt: skip
+                actions.do_grant_app(
+                    actor=actor, user=user, app=app, tenant=tenant, scopes=grant_form.cleaned_data["scopes"]
+                )
         elif what == "subscribe":
             return _subscribe(request, user, app, tenants)
         elif what in {"unsubscribe", "replay"}:
@@ -264,9 +295,7 @@ def app_action(request: HttpRequest, user: User, client_id: str) -> HttpResponse
     return redirect("partners:app", app.client_id)
 
 
-def _subscribe(
-    request: HttpRequest, user: User, app: App, tenants: list[tuple[str, str]]
-) -> HttpResponse:
+def _subscribe(request: HttpRequest, user: User, app: App, tenants: list[tuple[str, str]]) -> HttpResponse:
     form = SubscriptionForm(request.POST, tenants=tenants)
     if not form.is_valid():
         return _app_page(request, user, app.client_id, forms_={"subscription": form})
@@ -277,8 +306,12 @@ def _subscribe(
             if grant is None:
                 form.add_error("tenant", _("Enable the app in this tenant first."))
                 return _app_page(request, user, app.client_id, forms_={"subscription": form})
-            _subscription, secret = actions.do_subscribe(actor=actor_for(user, request), grant=grant,
-                                                         url=form.cleaned_data["url"], events=form.cleaned_data["events"])  # fmt: skip
+            _subscription, secret = actions.do_subscribe(
+                actor=actor_for(user, request),
+                grant=grant,
+                url=form.cleaned_data["url"],
+                events=form.cleaned_data["events"],
+            )
     except OnestopError as error:
         show_refusal(form, error)
         return _app_page(request, user, app.client_id, forms_={"subscription": form})
@@ -311,8 +344,12 @@ def _int(value: str | None) -> int:
 
 def docs(request: HttpRequest) -> HttpResponse:
     sandbox = _sandbox()
-    context = {"developer": _developer(request), "sandbox": sandbox, "scopes": Scope,
-               "public_url": public_base()}  # fmt: skip
+    context = {
+        "developer": _developer(request),
+        "sandbox": sandbox,
+        "scopes": Scope,
+        "public_url": public_base(),
+    }
     return render(request, "partners/developers/docs.html", context)
 
 
@@ -331,6 +368,4 @@ def my_apps(request: HttpRequest, tenant: str) -> HttpResponse:
         return redirect("partners:my_apps", owner.code)
     labels = dict(Scope.choices)
     consents = [(c, [labels.get(s, s) for s in c.scopes]) for c in consents_of(owner, user)]
-    return render(
-        request, "partners/my_apps.html", {"tenant": owner, "consents": consents, "nav": "me"}
-    )
+    return render(request, "partners/my_apps.html", {"tenant": owner, "consents": consents, "nav": "me"})

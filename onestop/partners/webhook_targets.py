@@ -44,23 +44,57 @@ Address = IPv4Address | IPv6Address
 # The IANA special-purpose registries' blocks that are not globally reachable, kept here
 # whatever the ipaddress module of the running Python thinks (its flags changed between
 # releases, and it calls 100.64.0.0/10, 192.0.0.0/24, multicast and fec0::/10 global).
-_REFUSED_V4 = tuple(IPv4Network(n) for n in (
-    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
-    "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15",
-    "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
-))  # fmt: skip
-_REFUSED_V6 = tuple(IPv6Network(n) for n in (
-    "::/8", "64:ff9b:1::/48", "100::/64", "2001::/23", "2001:db8::/32", "3fff::/20", "5f00::/16",
-    "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8",
-))  # fmt: skip
+_REFUSED_V4 = tuple(
+    IPv4Network(n)
+    for n in (
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.0.0.0/24",
+        "192.0.2.0/24",
+        "192.88.99.0/24",
+        "192.168.0.0/16",
+        "198.18.0.0/15",
+        "198.51.100.0/24",
+        "203.0.113.0/24",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+    )
+)
+_REFUSED_V6 = tuple(
+    IPv6Network(n)
+    for n in (
+        "::/8",
+        "64:ff9b:1::/48",
+        "100::/64",
+        "2001::/23",
+        "2001:db8::/32",
+        "3fff::/20",
+        "5f00::/16",
+        "fc00::/7",
+        "fe80::/10",
+        "fec0::/10",
+        "ff00::/8",
+    )
+)
 # NAT64's well-known prefix carries an IPv4 address: the translator connects to that one.
 _NAT64 = IPv6Network("64:ff9b::/96")
 # Cloud metadata services (AWS, Azure, GCP, Oracle; AWS ECS; Tencent Cloud; Alibaba Cloud;
 # AWS over IPv6). Each lies in a refused block already; named so that no change of the
 # blocks above can let one through.
-METADATA_ADDRESSES = frozenset(ipaddress.ip_address(a) for a in (
-    "169.254.169.254", "169.254.170.2", "169.254.0.23", "100.100.100.200", "fd00:ec2::254",
-))  # fmt: skip
+METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(a)
+    for a in (
+        "169.254.169.254",
+        "169.254.170.2",
+        "169.254.0.23",
+        "100.100.100.200",
+        "fd00:ec2::254",
+    )
+)
 METADATA_NAMES = frozenset({"metadata.google.internal", "metadata.goog", "metadata.tencentyun.com"})
 # Names that never lead to the internet (RFC 6761 localhost, mDNS, the private-use TLD
 # ICANN reserved, home networks).
@@ -219,8 +253,13 @@ def parse(url: str) -> Target:
     # The request line is ASCII: percent-encode the rest, as browsers do.
     path = quote(parts.path or "/", safe="/%!$&'()*+,;=:@-._~")
     query = quote(parts.query, safe="/?%!$&'()*+,;=:@-._~")
-    return Target(scheme=scheme, host=host, port=port or (443 if scheme == "https" else 80),
-                  path=f"{path}?{query}" if query else path, address=address)  # fmt: skip
+    return Target(
+        scheme=scheme,
+        host=host,
+        port=port or (443 if scheme == "https" else 80),
+        path=f"{path}?{query}" if query else path,
+        address=address,
+    )
 
 
 def resolve(target: Target) -> list[Address]:

@@ -84,12 +84,22 @@ def fan_out(event: OutboxEvent) -> bool:
                 continue
             # One outbox event may make two partner events; each has its own stable id.
             event_id = event.event_id if index == 0 else uuid.uuid5(event.event_id, event_type)
-            payload = {"id": str(event_id), "type": event_type, "tenant": tenant.code,
-                       "created_at": event.created_at.isoformat(), "data": data}  # fmt: skip
+            payload = {
+                "id": str(event_id),
+                "type": event_type,
+                "tenant": tenant.code,
+                "created_at": event.created_at.isoformat(),
+                "data": data,
+            }
             try:
                 with databases.atomic():
-                    WebhookDelivery.objects.create(tenant=tenant, subscription=subscription, event_id=event_id,
-                                                   event_type=event_type, payload=payload)  # fmt: skip
+                    WebhookDelivery.objects.create(
+                        tenant=tenant,
+                        subscription=subscription,
+                        event_id=event_id,
+                        event_type=event_type,
+                        payload=payload,
+                    )
             except IntegrityError:
                 pass  # fanned out before
     return True
@@ -109,13 +119,17 @@ def _post(delivery: WebhookDelivery, context: ssl.SSLContext) -> tuple[int | Non
         return None, "host not found"
     timestamp = int(time.time())
     headers = {
-        "Content-Type": "application/json", "User-Agent": "onestop-webhooks/1", "Connection": "close",
-        "Onestop-Event-Id": str(delivery.event_id), "Onestop-Event-Type": delivery.event_type,
+        "Content-Type": "application/json",
+        "User-Agent": "onestop-webhooks/1",
+        "Connection": "close",
+        "Onestop-Event-Id": str(delivery.event_id),
+        "Onestop-Event-Type": delivery.event_type,
         "Onestop-Delivery": str(delivery.pk),
         "Onestop-Signature": sign(decrypt(subscription.secret_encrypted), timestamp, body),
-    }  # fmt: skip
-    connection = webhook_targets.connection(target, addresses, context=context,
-                                            timeout=settings.ONESTOP_WEBHOOK_TIMEOUT_SECONDS)  # fmt: skip
+    }
+    connection = webhook_targets.connection(
+        target, addresses, context=context, timeout=settings.ONESTOP_WEBHOOK_TIMEOUT_SECONDS
+    )
     try:
         connection.request("POST", target.path, body=body, headers=headers)
         with connection.getresponse() as response:
@@ -132,9 +146,7 @@ def deliver_due(limit: int = BATCH) -> int:
     """Post the deliveries that are due; returns how many were delivered."""
     delivered = 0
     due = list(
-        WebhookDelivery.objects.filter(
-            state=DeliveryState.PENDING, next_attempt_at__lte=timezone.now()
-        )
+        WebhookDelivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=timezone.now())
         .select_related("subscription")
         .order_by("next_attempt_at", "id")[:limit]
     )
@@ -160,9 +172,7 @@ def deliver_due(limit: int = BATCH) -> int:
             if delivery.attempts >= MAX_ATTEMPTS:
                 delivery.state = DeliveryState.FAILED
             else:
-                delivery.next_attempt_at = timezone.now() + timedelta(
-                    seconds=10 * 2**delivery.attempts
-                )
+                delivery.next_attempt_at = timezone.now() + timedelta(seconds=10 * 2**delivery.attempts)
         delivery.save()
     return delivered
 

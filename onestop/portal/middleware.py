@@ -22,9 +22,7 @@ class OnestopErrorMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, OnestopError):
-            response = render_error(
-                request, str(exception.code), str(exception.message), exception.status
-            )
+            response = render_error(request, str(exception.code), str(exception.message), exception.status)
             for header, value in exception.headers.items():  # Retry-After, WWW-Authenticate
                 response[header] = value
             return response
@@ -50,8 +48,12 @@ class RejectInvalidTextMiddleware:
             message = _("The request contains characters that are not allowed.")
             if request.path.startswith("/oauth/") and not request.path.endswith("/authorize"):
                 # The token and revocation endpoints answer in RFC 6749's terms.
-                body = {"error": "invalid_request", "error_description": message, "code": "invalid_characters",
-                        "message": message}  # fmt: skip
+                body = {
+                    "error": "invalid_request",
+                    "error_description": message,
+                    "code": "invalid_characters",
+                    "message": message,
+                }
                 return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
             return render_error(request, "invalid_characters", message, 422)
         return self.get_response(request)

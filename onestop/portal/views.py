@@ -80,9 +80,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render_error(
-        request, CoreErrorCode.INVALID, _("The request could not be understood."), 400
-    )
+    return render_error(request, CoreErrorCode.INVALID, _("The request could not be understood."), 400)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

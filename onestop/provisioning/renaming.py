@@ -57,10 +57,15 @@ def renamed_for_province(
     places = _places(content.regions, top, province)
     names = _Names(places)
     regions = [
-        RegionSpec(code=division.code, name=division.name, name_en=division.name_en, level=division.level,
-                   parent_code=places[spec.parent_code].new.code if spec.parent_code else None)
+        RegionSpec(
+            code=division.code,
+            name=division.name,
+            name_en=division.name_en,
+            level=division.level,
+            parent_code=places[spec.parent_code].new.code if spec.parent_code else None,
+        )
         for spec, division in ((place.old, place.new) for place in places.values())
-    ]  # fmt: skip
+    ]
 
     department_codes: dict[str, str] = {}
     taken: set[str] = set()
@@ -71,14 +76,18 @@ def renamed_for_province(
             continue
         new_code = _department_code(spec.code, place, template_code, code)
         if new_code in taken:
-            raise ValidationFailed(ProvisioningErrorCode.DEPARTMENT_CODE_CLASH,
-                                   _("Two departments of the template would get the same code %(code)s.")
-                                   % {"code": new_code}, field="region")  # fmt: skip
+            raise ValidationFailed(
+                ProvisioningErrorCode.DEPARTMENT_CODE_CLASH,
+                _("Two departments of the template would get the same code %(code)s.") % {"code": new_code},
+                field="region",
+            )
         department_codes[spec.code] = new_code
         taken.add(new_code)
-        departments.append(replace(
-            names.renamed(spec, region_code=spec.region_code), code=new_code,
-            region_code=place.new.code))  # fmt: skip
+        departments.append(
+            replace(
+                names.renamed(spec, region_code=spec.region_code), code=new_code, region_code=place.new.code
+            )
+        )
     left_out = tuple(d.code for d in content.departments if d.code not in department_codes)
     # Whatever names a department must find it in the new tenant.
     named = (
@@ -88,10 +97,15 @@ def renamed_for_province(
     )
     for owner, department in named:
         if department not in department_codes:
-            raise ValidationFailed(ProvisioningErrorCode.DEPARTMENT_WITHOUT_REGION,
-                                   _("The template's department %(department)s (named by %(owner)s) has no "
-                                     "region to go to in the new province.")
-                                   % {"department": department, "owner": owner}, field="region")  # fmt: skip
+            raise ValidationFailed(
+                ProvisioningErrorCode.DEPARTMENT_WITHOUT_REGION,
+                _(
+                    "The template's department %(department)s (named by %(owner)s) has no "
+                    "region to go to in the new province."
+                )
+                % {"department": department, "owner": owner},
+                field="region",
+            )
 
     item_codes = _item_codes([i.code for i in content.items], places[top.code])
     template_regions = {r.code for r in content.regions}
@@ -112,12 +126,10 @@ def renamed_for_province(
             for i in content.items
         ],
         life_events=[
-            replace(names.renamed(e), item_codes=items_of(e.item_codes))
-            for e in content.life_events
+            replace(names.renamed(e), item_codes=items_of(e.item_codes)) for e in content.life_events
         ],
         forms={
-            item_codes.get(c, c): _form(f, places, template_regions, names)
-            for c, f in content.forms.items()
+            item_codes.get(c, c): _form(f, places, template_regions, names) for c, f in content.forms.items()
         },
         certificate_types=[
             replace(
@@ -133,11 +145,14 @@ def renamed_for_province(
         ],
     )
     cities = sum(1 for r in regions if r.level == CITY)
-    counties_left_out = tuple(
-        r.name for r in content.regions if r.level == COUNTY and r.code not in places
+    counties_left_out = tuple(r.name for r in content.regions if r.level == COUNTY and r.code not in places)
+    return Renamed(
+        content=renamed,
+        cities=cities,
+        counties=len(regions) - cities - 1,
+        counties_left_out=counties_left_out,
+        departments_left_out=left_out,
     )
-    return Renamed(content=renamed, cities=cities, counties=len(regions) - cities - 1,
-                   counties_left_out=counties_left_out, departments_left_out=left_out)  # fmt: skip
 
 
 # --- places -----------------------------------------------------------------------------
@@ -155,9 +170,11 @@ class _Place:
 def _province(regions: list[RegionSpec]) -> RegionSpec:
     provinces = [r for r in regions if r.level == PROVINCE]
     if len(provinces) != 1:
-        raise ValidationFailed(ProvisioningErrorCode.TEMPLATE_NOT_A_PROVINCE,
-                               _("The template is not one province: it needs exactly one region of the "
-                                 "province level."), field="template")  # fmt: skip
+        raise ValidationFailed(
+            ProvisioningErrorCode.TEMPLATE_NOT_A_PROVINCE,
+            _("The template is not one province: it needs exactly one region of the province level."),
+            field="template",
+        )
     return provinces[0]
 
 
@@ -166,15 +183,18 @@ def _places(regions: list[RegionSpec], top: RegionSpec, province: Division) -> d
     template's regions outside its province's tree have no place and are left out)."""
 
     def children(parent: str, level: str) -> list[RegionSpec]:
-        return sorted((r for r in regions if r.level == level and r.parent_code == parent),
-                      key=lambda r: r.code)  # fmt: skip
+        return sorted(
+            (r for r in regions if r.level == level and r.parent_code == parent), key=lambda r: r.code
+        )
 
     cities = children(top.code, CITY)
     if len(province.children) < len(cities):
-        raise ValidationFailed(ProvisioningErrorCode.TOO_FEW_CITIES,
-                               _("%(province)s has %(has)s cities; the template's departments need %(needed)s.")
-                               % {"province": province.name, "has": len(province.children), "needed": len(cities)},
-                               field="region")  # fmt: skip
+        raise ValidationFailed(
+            ProvisioningErrorCode.TOO_FEW_CITIES,
+            _("%(province)s has %(has)s cities; the template's departments need %(needed)s.")
+            % {"province": province.name, "has": len(province.children), "needed": len(cities)},
+            field="region",
+        )
     places = {top.code: _Place(top, province)}
     for city, new_city in zip(cities, province.children, strict=False):
         city_place = places[city.code] = _Place(city, new_city, places[top.code])
@@ -189,10 +209,7 @@ def _department_code(code: str, place: _Place, template_code: str, new_code: str
     if code.startswith(place.old.code):
         return place.new.code + code[len(place.old.code) :]
     prefix = f"{template_code}-"
-    if (
-        code.startswith(prefix)
-        and len(new_code) + len(code) - len(template_code) <= DEPARTMENT_CODE_MAX
-    ):
+    if code.startswith(prefix) and len(new_code) + len(code) - len(template_code) <= DEPARTMENT_CODE_MAX:
         return f"{new_code}-{code[len(prefix) :]}"
     return code
 
@@ -204,9 +221,11 @@ def _item_codes(codes: list[str], province: _Place) -> dict[str, str]:
     renamed = {c: new + c[2:] if c.startswith(old) else c for c in codes}
     if len(set(renamed.values())) < len(renamed):
         clash = next(c for c in renamed.values() if list(renamed.values()).count(c) > 1)
-        raise ValidationFailed(ProvisioningErrorCode.ITEM_CODE_CLASH,
-                               _("Two items of the template would get the same code %(code)s.") % {"code": clash},
-                               field="region")  # fmt: skip
+        raise ValidationFailed(
+            ProvisioningErrorCode.ITEM_CODE_CLASH,
+            _("Two items of the template would get the same code %(code)s.") % {"code": clash},
+            field="region",
+        )
     return renamed
 
 
@@ -261,7 +280,7 @@ class _Names:
             f.name: self.value(getattr(spec, f.name), region_code)
             for f in fields(spec)  # type: ignore[arg-type]
             if not (f.name in {"code", "themes", "certificate_type"} or f.name.endswith(("_code", "_codes")))
-        }  # fmt: skip
+        }
         return replace(spec, **changes)  # type: ignore[type-var]
 
 
@@ -274,8 +293,9 @@ def _pairs(place: _Place) -> list[tuple[str, str]]:
     return [(o, n) for o, n in pairs if len(o) >= 2]
 
 
-def _form(schema: dict[str, Any], places: dict[str, _Place], template_regions: set[str],
-          names: _Names) -> dict[str, Any]:  # fmt: skip
+def _form(
+    schema: dict[str, Any], places: dict[str, _Place], template_regions: set[str], names: _Names
+) -> dict[str, Any]:
     """An application form with its choices among the template's regions (``enum`` of
     region codes, with ``x-enum-labels``) made choices among the new ones: a region left
     out leaves the choices; labels are renamed after their own region."""
@@ -294,8 +314,9 @@ def _form(schema: dict[str, Any], places: dict[str, _Place], template_regions: s
             labels = node.get("x-enum-labels", {})
             node = {**node, "enum": [places[c].new.code for c in choices if c in places]}
             if isinstance(labels, dict):
-                node["x-enum-labels"] = {places[c].new.code: names.value(label, c)
-                                         for c, label in labels.items() if c in places}  # fmt: skip
+                node["x-enum-labels"] = {
+                    places[c].new.code: names.value(label, c) for c, label in labels.items() if c in places
+                }
             return {k: v if k in {"enum", "x-enum-labels"} else walk(v) for k, v in node.items()}
         return {k: walk(v) for k, v in node.items()}
 

@@ -42,10 +42,18 @@ if TYPE_CHECKING:
     from onestop.tenancy.models import Tenant
 
 
-def replicate_tenant(*, actor: Actor, template: str, code: str, name: str, name_en: str = "",
-                     kind: str = "province", region: str | None = None,
-                     progress: Callable[[int], None] | None = None,
-                     report: Callable[[Renamed], None] | None = None) -> Tenant:  # fmt: skip
+def replicate_tenant(
+    *,
+    actor: Actor,
+    template: str,
+    code: str,
+    name: str,
+    name_en: str = "",
+    kind: str = "province",
+    region: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    report: Callable[[Renamed], None] | None = None,
+) -> Tenant:
     """All or nothing: a failure anywhere leaves no half-made tenant behind, and a bad
     region is refused before anything is written. ``report`` hears what the renaming
     did (cities, counties, the template's departments left out)."""
@@ -54,15 +62,18 @@ def replicate_tenant(*, actor: Actor, template: str, code: str, name: str, name_
     with tenant_database(source.code):  # the template may live on another database
         themes, items, life_events, forms = catalogue_specs(source)
         content = TenantContent(
-            regions=region_specs(source), departments=department_specs(source), themes=themes,
-            items=items, life_events=life_events, forms=forms,
-            certificate_types=certificate_type_specs(source), data_services=data_service_specs(source),
-        )  # fmt: skip
+            regions=region_specs(source),
+            departments=department_specs(source),
+            themes=themes,
+            items=items,
+            life_events=life_events,
+            forms=forms,
+            certificate_types=certificate_type_specs(source),
+            data_services=data_service_specs(source),
+        )
     renamed = None
     if division is not None:
-        renamed = renamed_for_province(
-            content, province=division, template_code=source.code, code=code
-        )
+        renamed = renamed_for_province(content, province=division, template_code=source.code, code=code)
         content = renamed.content
     with databases.using(databases.PLATFORM), databases.atomic():  # new tenants start there
         tenant = do_create_tenant(actor=actor, code=code, name=name, name_en=name_en, kind=kind)

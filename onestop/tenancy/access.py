@@ -35,9 +35,11 @@ def access_tenant_by_code(code: str, *, public_only: bool = True) -> Tenant:
     if tenant.moving_to or (_routed_for.get() == code and tenant.database != databases.current()):
         # Being moved, or just moved while this process still routes to the old database.
         forget_placements()
-        raise Unavailable(TenancyErrorCode.TENANT_MOVING,
-                          _("This service is moving to new servers. Please try again in a minute."),
-                          retry_after=30)  # fmt: skip
+        raise Unavailable(
+            TenancyErrorCode.TENANT_MOVING,
+            _("This service is moving to new servers. Please try again in a minute."),
+            retry_after=30,
+        )
     return tenant
 
 
@@ -137,18 +139,36 @@ def access_department_by_code(tenant: Tenant, code: str) -> Department:
 def region_specs(tenant: Tenant) -> list[RegionSpec]:
     """The tenant's regions, parents first, as the import takes them."""
     order: dict[str, int] = {RegionLevel.PROVINCE: 0, RegionLevel.CITY: 1, RegionLevel.COUNTY: 2}
-    regions = sorted(Region.objects.filter(tenant=tenant).select_related("parent"),
-                     key=lambda r: (order.get(r.level, 3), r.code))  # fmt: skip
-    return [RegionSpec(code=r.code, name=r.name, level=r.level, name_en=r.name_en,
-                       parent_code=r.parent.code if r.parent else None) for r in regions]  # fmt: skip
+    regions = sorted(
+        Region.objects.filter(tenant=tenant).select_related("parent"),
+        key=lambda r: (order.get(r.level, 3), r.code),
+    )
+    return [
+        RegionSpec(
+            code=r.code,
+            name=r.name,
+            level=r.level,
+            name_en=r.name_en,
+            parent_code=r.parent.code if r.parent else None,
+        )
+        for r in regions
+    ]
 
 
 def department_specs(tenant: Tenant) -> list[DepartmentSpec]:
     return [
-        DepartmentSpec(code=d.code, name=d.name, line=d.line, region_code=d.region.code, name_en=d.name_en,
-                       short_name=d.short_name, phone=d.phone, address=d.address)
+        DepartmentSpec(
+            code=d.code,
+            name=d.name,
+            line=d.line,
+            region_code=d.region.code,
+            name_en=d.name_en,
+            short_name=d.short_name,
+            phone=d.phone,
+            address=d.address,
+        )
         for d in Department.objects.filter(tenant=tenant).select_related("region").order_by("order", "code")
-    ]  # fmt: skip
+    ]
 
 
 def department_names(tenant: Tenant, codes: list[str]) -> dict[str, str]:

@@ -25,9 +25,29 @@ REGION_CODE_RE = re.compile(r"^[1-8]\d{5}$")
 
 # Tenant codes are the first segment of portal URLs; these segments belong to the platform.
 RESERVED_TENANT_CODES = frozenset(
-    {"api", "static", "media", "admin", "console", "i18n", "accounts", "developers",
-     "dashboard", "platform", "health", "verify", "oauth", "sandbox-admin", "docs", "dev", "issuers", "status-lists", "files", "audit"}
-)  # fmt: skip
+    {
+        "api",
+        "static",
+        "media",
+        "admin",
+        "console",
+        "i18n",
+        "accounts",
+        "developers",
+        "dashboard",
+        "platform",
+        "health",
+        "verify",
+        "oauth",
+        "sandbox-admin",
+        "docs",
+        "dev",
+        "issuers",
+        "status-lists",
+        "files",
+        "audit",
+    }
+)
 
 _PARENT_LEVEL = {RegionLevel.CITY: RegionLevel.PROVINCE, RegionLevel.COUNTY: RegionLevel.CITY}
 
@@ -38,9 +58,7 @@ def do_create_tenant(
     if not TENANT_CODE_RE.match(code):
         raise ValidationFailed(
             TenancyErrorCode.TENANT_CODE_INVALID,
-            _(
-                "A tenant code is 2 to 32 lowercase letters, digits or hyphens, starting with a letter."
-            ),
+            _("A tenant code is 2 to 32 lowercase letters, digits or hyphens, starting with a letter."),
             field="code",
         )
     if code in RESERVED_TENANT_CODES:
@@ -50,17 +68,13 @@ def do_create_tenant(
             field="code",
         )
     if kind not in TenantKind.values:
-        raise ValidationFailed(
-            TenancyErrorCode.TENANT_CODE_INVALID, _("Unknown tenant kind."), field="kind"
-        )
+        raise ValidationFailed(TenancyErrorCode.TENANT_CODE_INVALID, _("Unknown tenant kind."), field="kind")
     with databases.atomic():
         if Tenant.objects.filter(code=code).exists():
             raise ValidationFailed(
                 TenancyErrorCode.TENANT_CODE_TAKEN, _("This tenant code is taken."), field="code"
             )
-        tenant = Tenant.objects.create(
-            code=code, name=name, name_en=name_en, kind=kind, is_public=is_public
-        )
+        tenant = Tenant.objects.create(code=code, name=name, name_en=name_en, kind=kind, is_public=is_public)
         record_action(
             actor=actor,
             action="tenancy.create_tenant",
@@ -116,9 +130,7 @@ def do_import_regions(*, actor: Actor, tenant: Tenant, regions: Sequence[RegionS
     return written
 
 
-def do_import_departments(
-    *, actor: Actor, tenant: Tenant, departments: Sequence[DepartmentSpec]
-) -> int:
+def do_import_departments(*, actor: Actor, tenant: Tenant, departments: Sequence[DepartmentSpec]) -> int:
     """Create or update departments by code, each attached to one of the tenant's regions."""
     with databases.atomic():
         regions = {r.code: r for r in Region.objects.filter(tenant=tenant)}
@@ -167,10 +179,21 @@ def do_import_departments(
     return count
 
 
-def do_move_tenant(*, actor: Actor, code: str, target: str, settle: float | None = None,
-                   report: Callable[[str, int], None] | None = None) -> Tenant:  # fmt: skip
+def do_move_tenant(
+    *,
+    actor: Actor,
+    code: str,
+    target: str,
+    settle: float | None = None,
+    report: Callable[[str, int], None] | None = None,
+) -> Tenant:
     """Move a tenant with all its rows to the database ``target`` (see ``moving``): not
     one transaction but three (copy, switch, delete), each whole, recorded on both
     databases' audit chains."""
-    return moving.move_tenant(actor=actor, code=code, target=target, report=report,
-                              settle=moving.SETTLE if settle is None else settle)  # fmt: skip
+    return moving.move_tenant(
+        actor=actor,
+        code=code,
+        target=target,
+        report=report,
+        settle=moving.SETTLE if settle is None else settle,
+    )

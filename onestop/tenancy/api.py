@@ -19,9 +19,7 @@ class TenantOut(Schema):
 
     @staticmethod
     def from_tenant(tenant: Tenant) -> TenantOut:
-        return TenantOut(
-            code=tenant.code, name=tenant.name, name_en=tenant.name_en, kind=tenant.kind
-        )
+        return TenantOut(code=tenant.code, name=tenant.name, name_en=tenant.name_en, kind=tenant.kind)
 
 
 class DepartmentOut(Schema):

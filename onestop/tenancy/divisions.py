@@ -55,15 +55,22 @@ def province_division(code: str) -> Division:
     """The province with GB/T 2260 code ``code`` (six digits, ``430000``), its cities and
     their counties."""
     if not REGION_CODE_RE.match(code):
-        raise ValidationFailed(TenancyErrorCode.REGION_CODE_INVALID,
-                               _("A region code is six digits (GB/T 2260)."), field="region")  # fmt: skip
+        raise ValidationFailed(
+            TenancyErrorCode.REGION_CODE_INVALID,
+            _("A region code is six digits (GB/T 2260)."),
+            field="region",
+        )
     provinces, known = _table()
     if code not in known:
-        raise NotFound(TenancyErrorCode.REGION_UNKNOWN,
-                       _("No division of GB/T 2260 has this code."), field="region")  # fmt: skip
+        raise NotFound(
+            TenancyErrorCode.REGION_UNKNOWN, _("No division of GB/T 2260 has this code."), field="region"
+        )
     if code not in provinces:
-        raise ValidationFailed(TenancyErrorCode.REGION_NOT_PROVINCE,
-                               _("This code is a city's or a county's, not a province's."), field="region")  # fmt: skip
+        raise ValidationFailed(
+            TenancyErrorCode.REGION_NOT_PROVINCE,
+            _("This code is a city's or a county's, not a province's."),
+            field="region",
+        )
     return provinces[code]
 
 
@@ -72,9 +79,11 @@ def _read(name: str) -> list[dict[str, str]]:
     try:
         rows: list[dict[str, str]] = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise Unavailable(TenancyErrorCode.DIVISIONS_MISSING,
-                          _("The table of administrative divisions is not installed (run npm ci)."),
-                          retry_after=60) from None  # fmt: skip
+        raise Unavailable(
+            TenancyErrorCode.DIVISIONS_MISSING,
+            _("The table of administrative divisions is not installed (run npm ci)."),
+            retry_after=60,
+        ) from None
     return rows
 
 
@@ -100,14 +109,23 @@ def _table() -> tuple[dict[str, Division], frozenset[str]]:
             continue
         code = f"{row['code']}00"
         known.add(code)
-        cities.setdefault(row["provinceCode"], []).append(Division(
-            code=code, name=row["name"], level=RegionLevel.CITY,
-            children=tuple(sorted(counties.get(row["code"], []), key=_by_code))))  # fmt: skip
+        cities.setdefault(row["provinceCode"], []).append(
+            Division(
+                code=code,
+                name=row["name"],
+                level=RegionLevel.CITY,
+                children=tuple(sorted(counties.get(row["code"], []), key=_by_code)),
+            )
+        )
     provinces = {}
     for row in _read("provinces.json"):
         code = f"{row['code']}0000"
-        provinces[code] = Division(code=code, name=row["name"], level=RegionLevel.PROVINCE,
-                                   children=tuple(sorted(cities.get(row["code"], []), key=_by_code)))  # fmt: skip
+        provinces[code] = Division(
+            code=code,
+            name=row["name"],
+            level=RegionLevel.PROVINCE,
+            children=tuple(sorted(cities.get(row["code"], []), key=_by_code)),
+        )
     return provinces, frozenset(known | set(provinces))
 
 
@@ -120,27 +138,79 @@ def _by_code(division: Division) -> str:
 # The kinds of division a name ends with, longest first, with their English words (a city
 # and a county-level city are named without one: 长沙市 is Changsha).
 _KINDS: tuple[tuple[str, str], ...] = (
-    ("自治州", "Autonomous Prefecture"), ("自治县", "Autonomous County"),
-    ("自治旗", "Autonomous Banner"), ("自治区", ""), ("林区", "Forestry District"),
-    ("特区", "Special District"), ("地区", "Prefecture"), ("省", ""), ("市", ""),
-    ("区", "District"), ("县", "County"), ("旗", "Banner"), ("盟", "League"),
-)  # fmt: skip
+    ("自治州", "Autonomous Prefecture"),
+    ("自治县", "Autonomous County"),
+    ("自治旗", "Autonomous Banner"),
+    ("自治区", ""),
+    ("林区", "Forestry District"),
+    ("特区", "Special District"),
+    ("地区", "Prefecture"),
+    ("省", ""),
+    ("市", ""),
+    ("区", "District"),
+    ("县", "County"),
+    ("旗", "Banner"),
+    ("盟", "League"),
+)
 
 # The peoples that autonomous divisions are named after, as the names write them (with or
 # without 族), and their English names.
 _PEOPLES: dict[str, str] = {
-    "壮": "Zhuang", "回": "Hui", "满": "Manchu", "维吾尔": "Uyghur", "苗": "Miao", "彝": "Yi",
-    "土家": "Tujia", "藏": "Tibetan", "蒙古": "Mongol", "侗": "Dong", "布依": "Bouyei",
-    "瑶": "Yao", "白": "Bai", "朝鲜": "Korean", "哈尼": "Hani", "黎": "Li", "哈萨克": "Kazakh",
-    "傣": "Dai", "畲": "She", "傈僳": "Lisu", "东乡": "Dongxiang", "仡佬": "Gelao",
-    "拉祜": "Lahu", "佤": "Va", "水": "Sui", "纳西": "Naxi", "羌": "Qiang", "土": "Tu",
-    "仫佬": "Mulao", "锡伯": "Xibe", "柯尔克孜": "Kyrgyz", "景颇": "Jingpo", "达斡尔": "Daur",
-    "撒拉": "Salar", "布朗": "Blang", "毛南": "Maonan", "塔吉克": "Tajik", "普米": "Pumi",
-    "阿昌": "Achang", "怒": "Nu", "鄂温克": "Evenki", "京": "Gin", "基诺": "Jino",
-    "德昂": "De'ang", "保安": "Bonan", "俄罗斯": "Russian", "裕固": "Yugur",
-    "乌孜别克": "Uzbek", "门巴": "Monba", "鄂伦春": "Oroqen", "独龙": "Derung",
-    "赫哲": "Hezhen", "珞巴": "Lhoba", "塔塔尔": "Tatar",
-}  # fmt: skip
+    "壮": "Zhuang",
+    "回": "Hui",
+    "满": "Manchu",
+    "维吾尔": "Uyghur",
+    "苗": "Miao",
+    "彝": "Yi",
+    "土家": "Tujia",
+    "藏": "Tibetan",
+    "蒙古": "Mongol",
+    "侗": "Dong",
+    "布依": "Bouyei",
+    "瑶": "Yao",
+    "白": "Bai",
+    "朝鲜": "Korean",
+    "哈尼": "Hani",
+    "黎": "Li",
+    "哈萨克": "Kazakh",
+    "傣": "Dai",
+    "畲": "She",
+    "傈僳": "Lisu",
+    "东乡": "Dongxiang",
+    "仡佬": "Gelao",
+    "拉祜": "Lahu",
+    "佤": "Va",
+    "水": "Sui",
+    "纳西": "Naxi",
+    "羌": "Qiang",
+    "土": "Tu",
+    "仫佬": "Mulao",
+    "锡伯": "Xibe",
+    "柯尔克孜": "Kyrgyz",
+    "景颇": "Jingpo",
+    "达斡尔": "Daur",
+    "撒拉": "Salar",
+    "布朗": "Blang",
+    "毛南": "Maonan",
+    "塔吉克": "Tajik",
+    "普米": "Pumi",
+    "阿昌": "Achang",
+    "怒": "Nu",
+    "鄂温克": "Evenki",
+    "京": "Gin",
+    "基诺": "Jino",
+    "德昂": "De'ang",
+    "保安": "Bonan",
+    "俄罗斯": "Russian",
+    "裕固": "Yugur",
+    "乌孜别克": "Uzbek",
+    "门巴": "Monba",
+    "鄂伦春": "Oroqen",
+    "独龙": "Derung",
+    "赫哲": "Hezhen",
+    "珞巴": "Lhoba",
+    "塔塔尔": "Tatar",
+}
 
 # Provinces whose English names are not their names' pinyin.
 _PROVINCES_EN = {"陕西": "Shaanxi", "内蒙古": "Inner Mongolia", "西藏": "Xizang"}
@@ -159,13 +229,17 @@ def _parts(name: str, level: str) -> tuple[str, str, list[str]]:
     peoples: list[str] = []
     if "自治" in name[len(place) :]:
         while True:
-            found = next((k for k in sorted(_PEOPLES, key=len, reverse=True)
-                          if place.endswith(f"{k}族") or (len(k) > 1 and place.endswith(k))), None)  # fmt: skip
+            found = next(
+                (
+                    k
+                    for k in sorted(_PEOPLES, key=len, reverse=True)
+                    if place.endswith(f"{k}族") or (len(k) > 1 and place.endswith(k))
+                ),
+                None,
+            )
             if found is None:
                 break
-            rest = (
-                place[: -len(found) - 1] if place.endswith(f"{found}族") else place[: -len(found)]
-            )
+            rest = place[: -len(found) - 1] if place.endswith(f"{found}族") else place[: -len(found)]
             peoples.insert(0, _PEOPLES[found])
             place = rest
             if not place:
@@ -190,9 +264,7 @@ def english_name(name: str, level: str) -> str:
         return _PROVINCES_EN.get(place, _pinyin(place))
     words = [_pinyin(place)] if place else []
     if peoples:
-        words.append(
-            " and ".join([", ".join(peoples[:-1]), peoples[-1]] if len(peoples) > 1 else peoples)
-        )
+        words.append(" and ".join([", ".join(peoples[:-1]), peoples[-1]] if len(peoples) > 1 else peoples))
     if kind_en:
         words.append(kind_en)
     return " ".join(words)

@@ -27,9 +27,7 @@ class TenantDatabaseMiddleware:
             if leave is not None:
                 leave()
 
-    def process_view(
-        self, request: HttpRequest, view: Any, args: Any, kwargs: dict[str, Any]
-    ) -> None:
+    def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: dict[str, Any]) -> None:
         code = kwargs.get("tenant")
         if isinstance(code, str):
             request._onestop_leave_database = enter_tenant_database(code)  # type: ignore[attr-defined]

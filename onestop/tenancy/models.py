@@ -113,9 +113,7 @@ class Department(Bilingual, TenantOwned):
         verbose_name_plural = _("departments")
         ordering = ["tenant", "order", "code"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["tenant", "code"], name="department_code_unique_in_tenant"
-            )
+            models.UniqueConstraint(fields=["tenant", "code"], name="department_code_unique_in_tenant")
         ]
         indexes = [models.Index(fields=["tenant", "line"], name="department_line_idx")]
 

@@ -68,8 +68,13 @@ def tenant_parts() -> list[Part]:
     parts = [Part(model, "tenant_id") for model in owned]
     for model in apps.get_models(include_auto_created=True):
         meta = model._meta
-        if (meta.proxy or not meta.managed or model in owned or model is Tenant
-                or meta.label_lower in databases.platform_labels()):  # fmt: skip
+        if (
+            meta.proxy
+            or not meta.managed
+            or model in owned
+            or model is Tenant
+            or meta.label_lower in databases.platform_labels()
+        ):
             continue
         for field in meta.concrete_fields:
             if isinstance(field, ForeignKey) and not field.null and field.related_model in owned:
@@ -85,8 +90,14 @@ def _tenant_field(model: type[Model]) -> ForeignKey[Tenant, Tenant] | None:
     return None
 
 
-def move_tenant(*, actor: Actor, code: str, target: str, settle: float = SETTLE,
-                report: Callable[[str, int], None] | None = None) -> Tenant:  # fmt: skip
+def move_tenant(
+    *,
+    actor: Actor,
+    code: str,
+    target: str,
+    settle: float = SETTLE,
+    report: Callable[[str, int], None] | None = None,
+) -> Tenant:
     """Move the tenant ``code`` to the database ``target``; its directory row afterwards."""
     # Not access_tenant_by_code: a move that was cut short leaves the tenant marked, and
     # running the command again must finish it.
@@ -97,9 +108,7 @@ def move_tenant(*, actor: Actor, code: str, target: str, settle: float = SETTLE,
     if target not in databases.aliases():
         raise NotFound(TenancyErrorCode.DATABASE_UNKNOWN, _("There is no database of that name."))
     if target == source:
-        raise Conflict(
-            TenancyErrorCode.ALREADY_THERE, _("The tenant lives on that database already.")
-        )
+        raise Conflict(TenancyErrorCode.ALREADY_THERE, _("The tenant lives on that database already."))
     _check_migrated(target)
     directory().filter(pk=tenant.pk).update(moving_to=target)
     forget_placements()
@@ -118,22 +127,28 @@ def move_tenant(*, actor: Actor, code: str, target: str, settle: float = SETTLE,
     detail = {"from": source, "to": target}
     for alias in {source, target}:
         with databases.using(alias), databases.atomic():
-            record_action(actor=actor, action="tenancy.move", tenant_code=code, object_type="tenant",
-                          object_id=code, detail=detail)  # fmt: skip
+            record_action(
+                actor=actor,
+                action="tenancy.move",
+                tenant_code=code,
+                object_type="tenant",
+                object_id=code,
+                detail=detail,
+            )
     return directory().get(pk=tenant.pk)
 
 
 def _check_migrated(alias: str) -> None:
     executor = MigrationExecutor(connections[alias])
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-        raise Conflict(TenancyErrorCode.DATABASE_NOT_MIGRATED,
-                       _("That database is not migrated: run onestop migrate --database %(alias)s first.")
-                       % {"alias": alias})  # fmt: skip
+        raise Conflict(
+            TenancyErrorCode.DATABASE_NOT_MIGRATED,
+            _("That database is not migrated: run onestop migrate --database %(alias)s first.")
+            % {"alias": alias},
+        )
 
 
-def _copy(
-    tenant: Tenant, source: str, target: str, report: Callable[[str, int], None] | None
-) -> None:
+def _copy(tenant: Tenant, source: str, target: str, report: Callable[[str, int], None] | None) -> None:
     sqlite_ceiling = None
     if connections[target].vendor == "sqlite":
         sqlite_ceiling = databases.id_block(target) + databases.ID_BLOCK_SIZE
@@ -158,17 +173,23 @@ def _copy(
                     and batch[-1].pk >= sqlite_ceiling
                 ):
                     # SQLite numbers new rows after the highest id in a table, whatever it is.
-                    raise Conflict(TenancyErrorCode.IDS_OUTSIDE_BLOCK,
-                                   _("The tenant's ids are above that database's own: SQLite would number "
-                                     "new rows among another database's."))  # fmt: skip
+                    raise Conflict(
+                        TenancyErrorCode.IDS_OUTSIDE_BLOCK,
+                        _(
+                            "The tenant's ids are above that database's own: SQLite would number "
+                            "new rows among another database's."
+                        ),
+                    )
                 part.model._base_manager.using(target).bulk_create(batch)
                 copied += len(batch)
             there = part.model._base_manager.using(target).filter(**{part.path: key})
             if part.model is OutboxEvent:
                 there = there.filter(relayed_at__isnull=True)
             if there.count() != copied or wanted.count() != copied:
-                raise Conflict(TenancyErrorCode.COPY_INCOMPLETE,
-                               _("Rows changed while the tenant was copied; it stays where it was."))  # fmt: skip
+                raise Conflict(
+                    TenancyErrorCode.COPY_INCOMPLETE,
+                    _("Rows changed while the tenant was copied; it stays where it was."),
+                )
             if report is not None and copied:
                 report(part.model._meta.label, copied)
 
@@ -193,8 +214,6 @@ def _delete(tenant: Tenant, source: str) -> None:
     with databases.using(source), databases.atomic():
         for part in sorted(parts, key=lambda p: p.path == "tenant_id"):
             part.rows(source, tenant)._raw_delete(source)
-        OutboxEvent.objects.using(source).filter(
-            tenant_code=tenant.code, relayed_at__isnull=True
-        ).delete()
+        OutboxEvent.objects.using(source).filter(tenant_code=tenant.code, relayed_at__isnull=True).delete()
         if source != databases.PLATFORM:
             Tenant._base_manager.using(source).filter(pk=tenant.pk)._raw_delete(source)

@@ -32,16 +32,22 @@ def do_set_calendar_day(*, actor: Actor, day: date, kind: str, name: str = "") -
         entry, _created = CalendarDay.objects.update_or_create(
             day=day, defaults={"kind": kind, "name": name, "updated_at": timezone.now()}
         )
-        record_action(actor=actor, action="workdays.set_day", object_type="calendar_day",
-                      object_id=day.isoformat(), detail={"kind": kind, "name": name})  # fmt: skip
+        record_action(
+            actor=actor,
+            action="workdays.set_day",
+            object_type="calendar_day",
+            object_id=day.isoformat(),
+            detail={"kind": kind, "name": name},
+        )
     return entry
 
 
 def do_remove_calendar_day(*, actor: Actor, day: date) -> None:
     with databases.using(databases.PLATFORM), databases.atomic():  # the calendar is the platform's
         CalendarDay.objects.filter(day=day).delete()
-        record_action(actor=actor, action="workdays.remove_day", object_type="calendar_day",
-                      object_id=day.isoformat())  # fmt: skip
+        record_action(
+            actor=actor, action="workdays.remove_day", object_type="calendar_day", object_id=day.isoformat()
+        )
 
 
 def do_mark_year_entered(*, actor: Actor, year: int) -> CalendarYear:
@@ -50,6 +56,7 @@ def do_mark_year_entered(*, actor: Actor, year: int) -> CalendarYear:
         entry, _created = CalendarYear.objects.update_or_create(
             year=year, defaults={"entered_at": timezone.now(), "entered_by": actor.label}
         )
-        record_action(actor=actor, action="workdays.mark_year_entered", object_type="calendar_year",
-                      object_id=str(year))  # fmt: skip
+        record_action(
+            actor=actor, action="workdays.mark_year_entered", object_type="calendar_year", object_id=str(year)
+        )
     return entry

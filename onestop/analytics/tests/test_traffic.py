@@ -52,17 +52,13 @@ def test_portal_pages_are_counted_and_nothing_else() -> None:
     assert {v.page for v in views} == {"portal:home", "catalogue:guide", "catalogue:search"}
     guide = next(v for v in views if v.page == "catalogue:guide")
     assert (guide.item, guide.department) == (ITEM.code, ITEM.department_code)
-    assert len({v.visitor for v in views}) == 1 and cookie not in {
-        v.visitor for v in views
-    }  # keyed hash
+    assert len({v.visitor for v in views}) == 1 and cookie not in {v.visitor for v in views}  # keyed hash
 
 
 def test_roll_up_counts_views_and_distinct_visitors_per_minute_hour_and_day() -> None:
     gd = Tenant.objects.get(code="gd")
     RollupMark.objects.all().delete()
-    base = timezone.localtime().replace(hour=10, minute=5, second=0, microsecond=0) - timedelta(
-        days=1
-    )
+    base = timezone.localtime().replace(hour=10, minute=5, second=0, microsecond=0) - timedelta(days=1)
     for minute, visitor, item in (
         (0, "a", ITEM.code),
         (0, "a", ""),
@@ -70,13 +66,19 @@ def test_roll_up_counts_views_and_distinct_visitors_per_minute_hour_and_day() ->
         (1, "a", ""),
         (70, "c", ""),
     ):
-        recorder.record(View(tenant_id=gd.pk, at=base + timedelta(minutes=minute, seconds=7), page="catalogue:guide"
-                             if item else "portal:home", item=item, department="", visitor=visitor))  # fmt: skip
+        recorder.record(
+            View(
+                tenant_id=gd.pk,
+                at=base + timedelta(minutes=minute, seconds=7),
+                page="catalogue:guide" if item else "portal:home",
+                item=item,
+                department="",
+                visitor=visitor,
+            )
+        )
     recorder.flush()
     roll_up(now=base + timedelta(hours=3))
-    rows = TrafficRollup.objects.filter(
-        tenant=gd, dimension="all", start__gte=base - timedelta(days=1)
-    )
+    rows = TrafficRollup.objects.filter(tenant=gd, dimension="all", start__gte=base - timedelta(days=1))
 
     def one(period: str, start):  # type: ignore[no-untyped-def]
         found = rows.get(period=period, start=start)
@@ -86,8 +88,9 @@ def test_roll_up_counts_views_and_distinct_visitors_per_minute_hour_and_day() ->
     assert one("hour", base.replace(minute=0)) == (4, 2)
     assert one("hour", base.replace(minute=0) + timedelta(hours=1)) == (1, 1)
     assert one("day", base.replace(hour=0, minute=0)) == (5, 3)
-    item_day = TrafficRollup.objects.get(tenant=gd, period="day", dimension="item", key=ITEM.code,
-                                         start=base.replace(hour=0, minute=0))  # fmt: skip
+    item_day = TrafficRollup.objects.get(
+        tenant=gd, period="day", dimension="item", key=ITEM.code, start=base.replace(hour=0, minute=0)
+    )
     assert (item_day.views, item_day.visitors) == (2, 2)
     assert roll_up(now=base + timedelta(hours=3)) == 0  # nothing new
     assert RollupMark.objects.get().until == base + timedelta(hours=3)
@@ -98,8 +101,16 @@ def test_todays_figures_come_from_the_day_roll_up() -> None:
     RollupMark.objects.all().delete()
     now = timezone.localtime()
     for n in range(4):
-        recorder.record(View(tenant_id=gd.pk, at=now - timedelta(seconds=90 + n), page="portal:home", item="",
-                             department="", visitor=f"v{n % 2}"))  # fmt: skip
+        recorder.record(
+            View(
+                tenant_id=gd.pk,
+                at=now - timedelta(seconds=90 + n),
+                page="portal:home",
+                item="",
+                department="",
+                visitor=f"v{n % 2}",
+            )
+        )
     recorder.flush()
     roll_up(now=now)
     assert figures(gd)["page_views_today"] == 4 and figures(gd)["unique_visitors_today"] == 2
@@ -111,20 +122,10 @@ def test_the_request_only_appends_and_a_thread_writes(monkeypatch: pytest.Monkey
     written = threading.Event()
     own = Recorder(batch=2, interval=30)
     monkeypatch.setattr(own, "flush", lambda: written.set() or 0)
-    monkeypatch.setattr(
-        "onestop.analytics.recorder.close_old_connections", lambda: None
-    )  # no database here
-    own.record(
-        View(
-            tenant_id=1, at=timezone.now(), page="portal:home", item="", department="", visitor="x"
-        )
-    )
+    monkeypatch.setattr("onestop.analytics.recorder.close_old_connections", lambda: None)  # no database here
+    own.record(View(tenant_id=1, at=timezone.now(), page="portal:home", item="", department="", visitor="x"))
     assert not written.is_set() and own.pending() == 1  # the request did not write
-    own.record(
-        View(
-            tenant_id=1, at=timezone.now(), page="portal:home", item="", department="", visitor="y"
-        )
-    )
+    own.record(View(tenant_id=1, at=timezone.now(), page="portal:home", item="", department="", visitor="y"))
     assert written.wait(5)  # a full batch wakes the writer at once
     own.stop()
     assert own._thread is not None and not own._thread.is_alive()
@@ -133,9 +134,7 @@ def test_the_request_only_appends_and_a_thread_writes(monkeypatch: pytest.Monkey
 def test_a_failed_write_keeps_the_views_up_to_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     own = Recorder(bound=3)
     for n in range(5):
-        own.record(
-            View(tenant_id=1, at=timezone.now(), page="p", item="", department="", visitor=str(n))
-        )
+        own.record(View(tenant_id=1, at=timezone.now(), page="p", item="", department="", visitor=str(n)))
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise OperationalError("database is locked")

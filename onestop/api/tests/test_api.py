@@ -126,9 +126,7 @@ def _partner_figures(tenant) -> dict[str, object]:  # type: ignore[no-untyped-de
     since = timezone.now() - timedelta(hours=24)
     return {
         "partners_total": approved.count(),
-        "partner_apps_total": AppGrant.objects.filter(
-            tenant=tenant, app__partner__in=approved
-        ).count(),
+        "partner_apps_total": AppGrant.objects.filter(tenant=tenant, app__partner__in=approved).count(),
         "webhook_deliveries_24h": WebhookDelivery.objects.filter(
             tenant=tenant, created_at__gte=since
         ).count(),
@@ -147,12 +145,20 @@ def _case_figures(tenant) -> dict[str, object]:  # type: ignore[no-untyped-def]
     cases = Case.objects.filter(tenant=tenant)
     decided = [c for c in cases if c.decided_on is not None]
     calendar = WorkCalendar()
-    days = [
-        calendar.working_days_between(c.accepted_on, c.decided_on) - c.paused_days for c in decided
-    ]
+    days = [calendar.working_days_between(c.accepted_on, c.decided_on) - c.paused_days for c in decided]
     ratings = list(Rating.objects.filter(tenant=tenant).values_list("score", flat=True))
-    states = ["received", "correction_requested", "not_accepted", "accepted", "under_review",
-              "special_procedure", "decided", "concluded", "certificate_issued", "withdrawn"]  # fmt: skip
+    states = [
+        "received",
+        "correction_requested",
+        "not_accepted",
+        "accepted",
+        "under_review",
+        "special_procedure",
+        "decided",
+        "concluded",
+        "certificate_issued",
+        "withdrawn",
+    ]
     today = timezone.localdate()
 
     def as_the_law_has_it(case: Case) -> str:
@@ -178,16 +184,28 @@ def _case_figures(tenant) -> dict[str, object]:  # type: ignore[no-untyped-def]
 
 
 def test_service_guide_has_every_national_field(client_zh: Client) -> None:
-    code = client_zh.get("/api/v1/tenants/gd/services?q=护照&zero_trip=false").json()["results"][0][
-        "code"
-    ]
+    code = client_zh.get("/api/v1/tenants/gd/services?q=护照&zero_trip=false").json()["results"][0]["code"]
     guide = client_zh.get(f"/api/v1/tenants/gd/services/{code}").json()
     for field in (
-        "code", "name", "item_type", "department", "legal_basis", "exercise_level",
-        "acceptance_conditions", "materials", "steps", "statutory_limit_days",
-        "committed_limit_days", "fee_amount", "places", "consultation_phone",
-        "complaint_phone", "visits_required", "min_trust_level", "themes",
-    ):  # fmt: skip
+        "code",
+        "name",
+        "item_type",
+        "department",
+        "legal_basis",
+        "exercise_level",
+        "acceptance_conditions",
+        "materials",
+        "steps",
+        "statutory_limit_days",
+        "committed_limit_days",
+        "fee_amount",
+        "places",
+        "consultation_phone",
+        "complaint_phone",
+        "visits_required",
+        "min_trust_level",
+        "themes",
+    ):
         assert guide[field] not in ("", None, []), field
     assert guide["visits_required"] >= 1 and not guide["zero_trip"]
     assert any(step["requires_visit"] for step in guide["steps"])
@@ -200,9 +218,7 @@ query_values = st.one_of(
 )
 
 
-@settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     tenant=st.sampled_from(["gd", "xq", "nope", "GD", "%00", "a" * 40]),
     params=st.dictionaries(
@@ -245,12 +261,25 @@ def _some_traffic(tenant) -> None:  # type: ignore[no-untyped-def]
         hour=12, minute=0, second=0, microsecond=0
     )  # mid-day, whenever it runs
     for n in range(5):
-        recorder.record(View(tenant_id=tenant.pk, at=now - timedelta(seconds=61 + n), page="portal:home", item="",
-                             department="", visitor=f"t{n % 3}"))  # fmt: skip
+        recorder.record(
+            View(
+                tenant_id=tenant.pk,
+                at=now - timedelta(seconds=61 + n),
+                page="portal:home",
+                item="",
+                department="",
+                visitor=f"t{n % 3}",
+            )
+        )
     recorder.flush()
     roll_up(now=now)
-    do_import_traffic_history(actor=Actor.system("test"), tenant=tenant, days=[
-        DayTraffic(day=timezone.localdate() - timedelta(days=400), views=31_000_000, visitors=4_000_000)])  # fmt: skip
+    do_import_traffic_history(
+        actor=Actor.system("test"),
+        tenant=tenant,
+        days=[
+            DayTraffic(day=timezone.localdate() - timedelta(days=400), views=31_000_000, visitors=4_000_000)
+        ],
+    )
 
 
 def _traffic_figures(tenant) -> dict[str, object]:  # type: ignore[no-untyped-def]

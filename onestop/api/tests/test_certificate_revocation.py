@@ -38,15 +38,25 @@ def module_card(citizen: Client) -> tuple[PartnerApp, Certificate]:
     number = apply(citizen, item)
     token = module.token(scope="cases:process")["access_token"]
     for transition, comment in (("accept", "受理"), ("decide", "准予"), ("conclude", "办结")):
-        step = module.call("post", f"/tenants/gd/module/cases/{number}/steps", token, content_type="application/json",
-                           data={"transition": transition, "comment": comment, "decision": "approved"})  # fmt: skip
+        step = module.call(
+            "post",
+            f"/tenants/gd/module/cases/{number}/steps",
+            token,
+            content_type="application/json",
+            data={"transition": transition, "comment": comment, "decision": "approved"},
+        )
         assert step.status_code == 200, step.content
     return module, Certificate.objects.get(case_number=number)
 
 
 def _revoke(app: PartnerApp, token: str, number: str, tenant: str = "gd", **data: str):  # type: ignore[no-untyped-def]
-    return app.call("post", f"/tenants/{tenant}/certificates/{number}/revoke", token,
-                    content_type="application/json", data=data or REVOCATION)  # fmt: skip
+    return app.call(
+        "post",
+        f"/tenants/{tenant}/certificates/{number}/revoke",
+        token,
+        content_type="application/json",
+        data=data or REVOCATION,
+    )
 
 
 # --- the API ---------------------------------------------------------------------------------
@@ -87,8 +97,9 @@ def test_revoking_through_the_api_needs_the_scope(
     without = module.token(scope="cases:process")["access_token"]
     refused = _revoke(module, without, card.number)
     assert refused.status_code == 403 and refused.json()["code"] == "insufficient_scope"
-    anonymous = Client().post(f"/api/v1/tenants/gd/certificates/{card.number}/revoke", REVOCATION,
-                              content_type="application/json")  # fmt: skip
+    anonymous = Client().post(
+        f"/api/v1/tenants/gd/certificates/{card.number}/revoke", REVOCATION, content_type="application/json"
+    )
     assert anonymous.status_code == 401
     card.refresh_from_db()
     assert card.revoked_at is None

@@ -23,9 +23,7 @@ pytestmark = pytest.mark.django_db
 def _independent_check(secret: str, header: str, body: bytes) -> bool:
     """What a receiver in any language does, written here without onestop's code."""
     parts = dict(p.split("=", 1) for p in header.split(","))
-    expected = hmac.new(
-        secret.encode(), parts["t"].encode() + b"." + body, hashlib.sha256
-    ).hexdigest()
+    expected = hmac.new(secret.encode(), parts["t"].encode() + b"." + body, hashlib.sha256).hexdigest()
     return abs(time.time() - int(parts["t"])) <= 300 and hmac.compare_digest(expected, parts["v1"])
 
 
@@ -37,8 +35,13 @@ def test_a_partner_app_applies_for_a_consenting_citizen_and_receives_the_signed_
     assert found.status_code == 200 and found.json()["count"] > 0
 
     with Receiver() as receiver:
-        subscribed = partner.call("post", "/tenants/gd/webhooks", own, content_type="application/json",
-                                  data={"url": receiver.url, "events": ["case.state_changed"]})  # fmt: skip
+        subscribed = partner.call(
+            "post",
+            "/tenants/gd/webhooks",
+            own,
+            content_type="application/json",
+            data={"url": receiver.url, "events": ["case.state_changed"]},
+        )
         assert subscribed.status_code == 201, subscribed.content
         secret = subscribed.json()["secret"]
 
@@ -51,8 +54,15 @@ def test_a_partner_app_applies_for_a_consenting_citizen_and_receives_the_signed_
         uploads = {}
         for order, material in enumerate(item.materials):
             if not material.filled_online:
-                stored = partner.call("post", "/tenants/gd/uploads", acting, data={
-                    "material_order": order, "file": SimpleUploadedFile("m.pdf", PDF, content_type="application/pdf")})  # fmt: skip
+                stored = partner.call(
+                    "post",
+                    "/tenants/gd/uploads",
+                    acting,
+                    data={
+                        "material_order": order,
+                        "file": SimpleUploadedFile("m.pdf", PDF, content_type="application/pdf"),
+                    },
+                )
                 assert stored.status_code == 201, stored.content
                 uploads[str(order)] = stored.json()["id"]
         answers = {
@@ -61,31 +71,31 @@ def test_a_partner_app_applies_for_a_consenting_citizen_and_receives_the_signed_
             "purpose": "伙伴代办",
             "pledge": True,
         }
-        submitted = partner.call("post", "/tenants/gd/applications", acting, content_type="application/json",
-                                 data={"item": item.code, "answers": answers, "uploads": uploads})  # fmt: skip
+        submitted = partner.call(
+            "post",
+            "/tenants/gd/applications",
+            acting,
+            content_type="application/json",
+            data={"item": item.code, "answers": answers, "uploads": uploads},
+        )
         assert submitted.status_code == 201, submitted.content
         number = submitted.json()["number"]
         case = Case.objects.get(number=number)
-        assert (
-            case.submitted_via_app == partner.app.client_id
-            and case.applicant.phone_masked.endswith("8000")
+        assert case.submitted_via_app == partner.app.client_id and case.applicant.phone_masked.endswith(
+            "8000"
         )
-        assert AuditEntry.objects.filter(action="cases.submit", object_id=number, actor_kind="partner_app",
-                                         actor_id=partner.app.client_id).exists()  # fmt: skip
+        assert AuditEntry.objects.filter(
+            action="cases.submit", object_id=number, actor_kind="partner_app", actor_id=partner.app.client_id
+        ).exists()
 
         relay_pending()
         assert deliver_due() == 1
         [request] = receiver.received
         assert _independent_check(secret, request["headers"]["Onestop-Signature"], request["body"])
-        assert not _independent_check(
-            "oswh_wrong", request["headers"]["Onestop-Signature"], request["body"]
-        )
+        assert not _independent_check("oswh_wrong", request["headers"]["Onestop-Signature"], request["body"])
         event = receiver.events()[0]
         assert event["type"] == "case.state_changed" and event["data"]["case"] == number
-        assert (
-            event["data"]["state"] == "received"
-            and request["headers"]["Onestop-Event-Id"] == event["id"]
-        )
+        assert event["data"]["state"] == "received" and request["headers"]["Onestop-Event-Id"] == event["id"]
 
         # The relay running again (a crash before it marked the event) sends nothing twice.
         relay_pending()
@@ -101,9 +111,7 @@ def test_the_app_sees_none_of_the_citizens_other_cases() -> None:
     partner = make_partner_app()
     citizen = logged_in(CITIZEN)
     acting = partner.consent_of(citizen)["access_token"]
-    other = Case.objects.filter(
-        applicant__phone_masked__endswith="8000", submitted_via_app=""
-    ).first()
+    other = Case.objects.filter(applicant__phone_masked__endswith="8000", submitted_via_app="").first()
     if other is None:
         from onestop.cases.tests.helpers import apply
 

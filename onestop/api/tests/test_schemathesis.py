@@ -27,15 +27,15 @@ from onestop.cases.tests.helpers import CITIZEN, logged_in
 
 pytestmark = pytest.mark.django_db
 DOCUMENT = json.loads((Path(__file__).parents[3] / "docs" / "api" / "openapi.json").read_text())
-OPERATIONS = [f"{method.upper()} {path}"
-              for path, methods in DOCUMENT["paths"].items() for method in methods]  # fmt: skip
+OPERATIONS = [f"{method.upper()} {path}" for path, methods in DOCUMENT["paths"].items() for method in methods]
 # Invalid input can be made only for operations that take more than path segments.
-NEGATIVE = [f"{method.upper()} {path}" for path, methods in DOCUMENT["paths"].items()
-            for method, spec in methods.items()
-            if "requestBody" in spec or any(p["in"] != "path" for p in spec.get("parameters", []))]  # fmt: skip
-CITIZEN_PATHS = tuple(
-    f"/api/v1/tenants/{{tenant}}/{name}" for name in ("applications", "uploads", "cases")
-)
+NEGATIVE = [
+    f"{method.upper()} {path}"
+    for path, methods in DOCUMENT["paths"].items()
+    for method, spec in methods.items()
+    if "requestBody" in spec or any(p["in"] != "path" for p in spec.get("parameters", []))
+]
+CITIZEN_PATHS = tuple(f"/api/v1/tenants/{{tenant}}/{name}" for name in ("applications", "uploads", "cases"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -68,9 +68,7 @@ def api_schema() -> Any:
     [(GenerationMode.POSITIVE, label) for label in OPERATIONS]
     + [(GenerationMode.NEGATIVE, label) for label in NEGATIVE],
 )
-def test_no_server_error_and_no_schema_violation(
-    api_schema: Any, mode: GenerationMode, label: str
-) -> None:
+def test_no_server_error_and_no_schema_violation(api_schema: Any, mode: GenerationMode, label: str) -> None:
     from onestop.partners.tests.helpers import make_partner_app
 
     operation = api_schema.find_operation_by_label(label)
@@ -79,9 +77,7 @@ def test_no_server_error_and_no_schema_violation(
     token = (partner.consent_of(logged_in(CITIZEN)) if citizen else partner.token())["access_token"]
 
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(
-        max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck)
-    )
+    @settings(max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     def run(case: Any) -> None:
         if "tenant" in (case.path_parameters or {}):
             case.path_parameters["tenant"] = "gd"

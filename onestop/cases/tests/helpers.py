@@ -18,10 +18,14 @@ CITIZEN, OFFICER, HEAD, OPERATOR = "13800138000", "13900139001", "13900139002", 
 def rs_person_item(zero_trip: bool = True, level: str = "city"):  # type: ignore[no-untyped-def]
     """An item of the human resources and social security line (the demo officer's)."""
     return next(
-        i for i in PROVINCE.items
-        if i.department_code == "gd-rs" and i.audience == "person" and (i.visits_required == 0) == zero_trip
-        and i.min_trust_level <= 3 and i.exercise_level == level
-    )  # fmt: skip
+        i
+        for i in PROVINCE.items
+        if i.department_code == "gd-rs"
+        and i.audience == "person"
+        and (i.visits_required == 0) == zero_trip
+        and i.min_trust_level <= 3
+        and i.exercise_level == level
+    )
 
 
 def logged_in(phone: str) -> Client:
@@ -78,14 +82,17 @@ def received_working_days_ago(count: int, county: str = "440106"):  # type: igno
 
     calendar, today = WorkCalendar(), timezone.localdate()
     received = today
-    while not (calendar.working_days_between(received, today) == count
-               and calendar.is_working_day(received)):  # fmt: skip
+    while not (calendar.working_days_between(received, today) == count and calendar.is_working_day(received)):
         received -= timedelta(days=1)
     tenant = access_tenant_by_code("gd")
     citizen = User.objects.get(tenant=tenant, phone_hash=phone_hash(CITIZEN))
-    history = HistorySpec(applicant_id=citizen.pk, item_code=rs_person_item().code, received_on=received,
-                          county_code=county, data={"address": "广东省广州市天河区演示路1号", "county": county,
-                                                    "pledge": True})  # fmt: skip
+    history = HistorySpec(
+        applicant_id=citizen.pk,
+        item_code=rs_person_item().code,
+        received_on=received,
+        county_code=county,
+        data={"address": "广东省广州市天河区演示路1号", "county": county, "pledge": True},
+    )
     do_import_case_history(actor=Actor.system("test"), tenant=tenant, histories=[history])
     case = Case.objects.filter(tenant=tenant, applicant=citizen).latest("id")
     assert (case.state, case.received_on) == ("received", received)

@@ -20,12 +20,25 @@ def _payload(client: Client, item_code: str) -> dict[str, object]:
             continue
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        response = client.post("/api/v1/tenants/gd/uploads", {
-            "material_order": order, "file": SimpleUploadedFile("m.pdf", PDF, content_type="application/pdf")})  # fmt: skip
+        response = client.post(
+            "/api/v1/tenants/gd/uploads",
+            {
+                "material_order": order,
+                "file": SimpleUploadedFile("m.pdf", PDF, content_type="application/pdf"),
+            },
+        )
         assert response.status_code == 201, response.content
         uploads[str(order)] = response.json()["id"]
-    return {"item": item_code, "answers": {"address": "广东省广州市天河区演示路1号", "county": "440106",
-                                           "purpose": "接口申请", "pledge": True}, "uploads": uploads}  # fmt: skip
+    return {
+        "item": item_code,
+        "answers": {
+            "address": "广东省广州市天河区演示路1号",
+            "county": "440106",
+            "purpose": "接口申请",
+            "pledge": True,
+        },
+        "uploads": uploads,
+    }
 
 
 def _post(client: Client, payload: dict[str, object], key: str | None):  # type: ignore[no-untyped-def]
@@ -67,8 +80,9 @@ def test_a_concurrent_duplicate_gets_409() -> None:
     from onestop.tenancy.access import access_tenant_by_code
 
     user = User.objects.get(phone_masked="138****8000")
-    IdempotencyRecord.objects.create(tenant=access_tenant_by_code("gd"), user=user, key="key-3",
-                                     request_hash=request_fingerprint(payload))  # fmt: skip
+    IdempotencyRecord.objects.create(
+        tenant=access_tenant_by_code("gd"), user=user, key="key-3", request_hash=request_fingerprint(payload)
+    )
     response = _post(client, payload, "key-3")
     assert response.status_code == 409 and response.json()["code"] == "idempotency_in_progress"
 
@@ -78,9 +92,7 @@ def test_a_concurrent_duplicate_gets_409() -> None:
 
     from django.utils import timezone
 
-    IdempotencyRecord.objects.filter(key="key-3").update(
-        created_at=timezone.now() - timedelta(minutes=5)
-    )
+    IdempotencyRecord.objects.filter(key="key-3").update(created_at=timezone.now() - timedelta(minutes=5))
     taken_over = _post(client, payload, "key-3")
     assert taken_over.status_code == 201, taken_over.content
     assert _post(client, payload, "key-3").json() == taken_over.json()
@@ -110,8 +122,11 @@ def test_an_incomplete_or_unknown_answer_is_named_in_words() -> None:
     """ "表单未填写完整：。" named nothing: unknown fields are named, missing ones by label."""
     client = logged_in(CITIZEN)
     item = rs_person_item()
-    unknown = {"item": item.code, "answers": {"address": "广东省广州市天河区演示路1号", "nickname": "x",
-                                             "shoe_size": 42}, "uploads": {}}  # fmt: skip
+    unknown = {
+        "item": item.code,
+        "answers": {"address": "广东省广州市天河区演示路1号", "nickname": "x", "shoe_size": 42},
+        "uploads": {},
+    }
     answer = _post(client, unknown, "key-9")
     assert answer.status_code == 422 and answer.json()["code"] == "form_unknown_fields"
     assert "nickname" in answer.json()["message"] and "shoe_size" in answer.json()["message"]

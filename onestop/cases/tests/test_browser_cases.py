@@ -21,9 +21,7 @@ def test_apply_accept_approve_conclude_and_rate(server_url: str, browser, tmp_pa
     citizen = browser.new_context(
         viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True
     ).new_page()
-    officer = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="zh-CN"
-    ).new_page()
+    officer = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
 
     # The citizen finds the guide and applies.
     browser_log_in(citizen, server_url, CITIZEN, f"/gd/services/{item.code}/")
@@ -48,8 +46,11 @@ def test_apply_accept_approve_conclude_and_rate(server_url: str, browser, tmp_pa
     # The officer of the department finds it in the queue, accepts and approves.
     browser_log_in(officer, server_url, OFFICER, "/console/gd/cases/")
     officer.get_by_role("link", name=number).click()
-    for action, comment, decision in (("accept", "材料齐全，予以受理", None), ("decide", "符合条件，准予", "approved"),
-                                      ("conclude", "办结", None)):  # fmt: skip
+    for action, comment, decision in (
+        ("accept", "材料齐全，予以受理", None),
+        ("decide", "符合条件，准予", "approved"),
+        ("conclude", "办结", None),
+    ):
         form = officer.locator("form", has=officer.locator(f"button[data-action={action}]"))
         if decision:
             form.get_by_label("决定").select_option(decision)
@@ -72,9 +73,7 @@ def test_apply_accept_approve_conclude_and_rate(server_url: str, browser, tmp_pa
     citizen.screenshot(path=str(ARTIFACTS / "wallet-certificate.png"), full_page=True)
     link = citizen.locator("a.verify-link").get_attribute("href") or ""
     verifier = browser.new_context(locale="zh-CN").new_page()
-    assert link.startswith(f"{server_url}/verify/"), (
-        link
-    )  # the address being served, whatever its port
+    assert link.startswith(f"{server_url}/verify/"), link  # the address being served, whatever its port
     verifier.goto(link)
     expect(verifier.get_by_role("status")).to_contain_text("证照有效")
     verifier.close()

@@ -26,9 +26,7 @@ def id_card() -> Certificate:
     return wallet_of(access_tenant_by_code("gd"), holder).get(certificate_type__code="id_card")
 
 
-def test_an_approved_case_ends_with_its_certificate_in_the_wallet(
-    citizen: Client, officer: Client
-) -> None:
+def test_an_approved_case_ends_with_its_certificate_in_the_wallet(citizen: Client, officer: Client) -> None:
     item = rs_person_item()  # 社会保障卡申领 issues a social security card
     number = apply(citizen, item.code)
     for transition, comment in (("accept", "受理"), ("decide", "准予"), ("conclude", "办结")):
@@ -61,9 +59,7 @@ def test_a_wallet_certificate_replaces_the_upload(citizen: Client, id_card: Cert
     assert id_material.certificate_id == id_card.credential_id and id_material.upload_id is None
 
 
-def test_a_revoked_certificate_no_longer_meets_a_material(
-    citizen: Client, id_card: Certificate
-) -> None:
+def test_a_revoked_certificate_no_longer_meets_a_material(citizen: Client, id_card: Certificate) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = citizen.post(f"/gd/services/{rs_person_item().code}/apply/")
@@ -75,8 +71,18 @@ def test_a_revoked_certificate_no_longer_meets_a_material(
     citizen.post(f"{base}/3/", {"wallet-1": id_card.number, "material-2": photo})
 
     # Revoked after it was chosen: no longer offered, no longer counted.
-    call_command("certificates", "revoke", id_card.number, "--tenant", "gd", "--reason", "issued_in_error",
-                 "--note", "错发", stdout=StringIO())  # fmt: skip
+    call_command(
+        "certificates",
+        "revoke",
+        id_card.number,
+        "--tenant",
+        "gd",
+        "--reason",
+        "issued_in_error",
+        "--note",
+        "错发",
+        stdout=StringIO(),
+    )
     assert id_card.number not in citizen.get(f"{base}/3/").content.decode()
     refused = citizen.post(f"{base}/4/")
     assert refused.status_code == 422 and "material_missing" in refused.content.decode()

@@ -44,10 +44,18 @@ class Session:
     def _csrf(self) -> str:
         return next((c.value for c in self.jar if c.name == "csrftoken"), "")
 
-    def request(self, path: str, data: bytes | None = None, headers: dict[str, str] | None = None,
-                timeout: float = 10) -> tuple[int, bytes]:  # fmt: skip
-        request = urllib.request.Request(self.url + path, data=data, headers={  # noqa: S310 (127.0.0.1)
-            "X-CSRFToken": self._csrf(), "Referer": self.url + "/", **(headers or {})})  # fmt: skip
+    def request(
+        self, path: str, data: bytes | None = None, headers: dict[str, str] | None = None, timeout: float = 10
+    ) -> tuple[int, bytes]:
+        request = urllib.request.Request(  # noqa: S310 - the URL was checked to be http(s)
+            self.url + path,
+            data=data,
+            headers={
+                "X-CSRFToken": self._csrf(),
+                "Referer": self.url + "/",
+                **(headers or {}),
+            },
+        )
         try:
             with self.opener.open(request, timeout=timeout) as response:
                 return response.status, response.read()
@@ -56,27 +64,54 @@ class Session:
 
     def log_in(self) -> None:
         self.request("/sandbox/accounts/login/")
-        form = urllib.parse.urlencode({"phone": CITIZEN, "password": DEMO_PASSWORD, "method": "password",
-                                       "csrfmiddlewaretoken": self._csrf()}).encode()  # fmt: skip
-        status, _body = self.request("/sandbox/accounts/login/", form,
-                                     {"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+        form = urllib.parse.urlencode(
+            {
+                "phone": CITIZEN,
+                "password": DEMO_PASSWORD,
+                "method": "password",
+                "csrfmiddlewaretoken": self._csrf(),
+            }
+        ).encode()
+        status, _body = self.request(
+            "/sandbox/accounts/login/", form, {"Content-Type": "application/x-www-form-urlencoded"}
+        )
         assert status in (200, 302), status
 
     def upload(self, order: int) -> int:
         boundary = uuid.uuid4().hex
-        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"material_order\"\r\n\r\n{order}\r\n"
-                f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"m.pdf\"\r\n"
-                "Content-Type: application/pdf\r\n\r\n").encode() + PDF + f"\r\n--{boundary}--\r\n".encode()  # fmt: skip
-        status, answer = self.request("/api/v1/tenants/sandbox/uploads", body,
-                                      {"Content-Type": f"multipart/form-data; boundary={boundary}"})  # fmt: skip
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="material_order"\r\n\r\n{order}\r\n'
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="m.pdf"\r\n'
+                "Content-Type: application/pdf\r\n\r\n"
+            ).encode()
+            + PDF
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        status, answer = self.request(
+            "/api/v1/tenants/sandbox/uploads",
+            body,
+            {"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
         assert status == 201, (status, answer[:200])
         return int(json.loads(answer)["id"])
 
     def submit(self, item: str, uploads: dict[str, int], key: str) -> tuple[int, dict[str, str]]:
-        payload = {"item": item, "uploads": uploads, "answers": {
-            "address": "广东省广州市天河区演示路1号", "county": "440106", "purpose": "崩溃测试", "pledge": True}}  # fmt: skip
-        status, answer = self.request("/api/v1/tenants/sandbox/applications", json.dumps(payload).encode(),
-                                      {"Content-Type": "application/json", "Idempotency-Key": key})  # fmt: skip
+        payload = {
+            "item": item,
+            "uploads": uploads,
+            "answers": {
+                "address": "广东省广州市天河区演示路1号",
+                "county": "440106",
+                "purpose": "崩溃测试",
+                "pledge": True,
+            },
+        }
+        status, answer = self.request(
+            "/api/v1/tenants/sandbox/applications",
+            json.dumps(payload).encode(),
+            {"Content-Type": "application/json", "Idempotency-Key": key},
+        )
         return status, (json.loads(answer) if answer[:1] == b"{" else {})
 
 
@@ -86,14 +121,22 @@ def crash_var(tmp_path_factory: pytest.TempPathFactory) -> Path:
     env = _env(var)
     cli = str(Path(sys.executable).with_name("onestop"))
     subprocess.run([cli, "migrate", "--no-input", "-v", "0"], env=env, check=True)
-    subprocess.run([cli, "shell", "-c", "from onestop.demo.loader import load_sandbox; load_sandbox()"],
-                   env=env, check=True)  # fmt: skip
+    subprocess.run(
+        [cli, "shell", "-c", "from onestop.demo.loader import load_sandbox; load_sandbox()"],
+        env=env,
+        check=True,
+    )
     return var
 
 
 def _env(var: Path) -> dict[str, str]:
-    env = {**os.environ, "ONESTOP_VAR_DIR": str(var), "ONESTOP_ANALYTICS_BACKGROUND": "0",
-           "ONESTOP_IDEMPOTENCY_STALE_SECONDS": str(STALE_SECONDS), "ONESTOP_DEMO": "1"}  # fmt: skip
+    env = {
+        **os.environ,
+        "ONESTOP_VAR_DIR": str(var),
+        "ONESTOP_ANALYTICS_BACKGROUND": "0",
+        "ONESTOP_IDEMPOTENCY_STALE_SECONDS": str(STALE_SECONDS),
+        "ONESTOP_DEMO": "1",
+    }
     for name in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL"):
         env.pop(name, None)
     return env
@@ -102,10 +145,25 @@ def _env(var: Path) -> dict[str, str]:
 def _start(var: Path, port: int) -> subprocess.Popen[bytes]:
     # What `onestop serve --no-worker` runs, without the second to set Django up first.
     granian = str(Path(sys.executable).with_name("granian"))
-    server = subprocess.Popen([granian, "--interface", "wsgi", "--port", str(port), "--workers", "1",
-                               "--blocking-threads", "4", "--no-ws", "onestop.wsgi:application"],
-                              env=_env(var), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)  # fmt: skip
+    server = subprocess.Popen(
+        [
+            granian,
+            "--interface",
+            "wsgi",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--blocking-threads",
+            "4",
+            "--no-ws",
+            "onestop.wsgi:application",
+        ],
+        env=_env(var),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -130,16 +188,20 @@ def _item() -> tuple[str, list[int]]:
 
     items = build_province().items[:60]
     item = next(
-        i
-        for i in items
-        if i.visits_required == 0 and i.min_trust_level <= 3 and i.audience == "person"
+        i for i in items if i.visits_required == 0 and i.min_trust_level <= 3 and i.audience == "person"
     )
     orders = [n for n, m in enumerate(item.materials) if m.required and not m.filled_online]
     return item.code, orders
 
 
-def _submit_until_killed(session: Session, item: str, orders: list[int], stop: threading.Event,
-                         acknowledged: dict[str, str], unanswered: list[tuple[str, dict[str, int]]]) -> None:  # fmt: skip
+def _submit_until_killed(
+    session: Session,
+    item: str,
+    orders: list[int],
+    stop: threading.Event,
+    acknowledged: dict[str, str],
+    unanswered: list[tuple[str, dict[str, int]]],
+) -> None:
     """Apply again and again; an application whose answer never came is remembered."""
     try:
         session.log_in()
@@ -173,8 +235,9 @@ def test_no_acknowledged_application_is_lost_or_duplicated(crash_var: Path) -> N
     for _kill_number in range(KILLS):
         server = _start(crash_var, port)
         stop = threading.Event()
-        client = threading.Thread(target=_submit_until_killed,
-                                  args=(Session(url), item, orders, stop, acknowledged, unanswered))  # fmt: skip
+        client = threading.Thread(
+            target=_submit_until_killed, args=(Session(url), item, orders, stop, acknowledged, unanswered)
+        )
         client.start()
         time.sleep(rng.uniform(0.3, 0.9))
         _kill(server)

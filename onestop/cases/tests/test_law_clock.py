@@ -114,9 +114,7 @@ def test_an_overdue_certificate_escalates_to_the_head_and_issuing_it_ends_the_cl
         if today <= calendar.add_working_days(d, 10).day <= calendar.add_working_days(today, 2).day
     )
     _move_decision_to(number, soon)
-    assert number in _queue(officer, sla="due_soon") and number not in _queue(
-        officer, sla="overdue"
-    )
+    assert number in _queue(officer, sla="due_soon") and number not in _queue(officer, sla="overdue")
     assert "即将到期" in _case_state(citizen.get(f"/gd/me/cases/{number}/").content.decode())
 
     # Past its 10 working days: overdue, and escalated to the department head once.
@@ -140,16 +138,18 @@ def test_an_overdue_certificate_escalates_to_the_head_and_issuing_it_ends_the_cl
     assert "证照发放期限" not in page and "已超期" not in page
 
 
-def test_a_paper_licence_is_due_until_the_officer_records_it_issued(
-    citizen: Client, officer: Client
-) -> None:
+def test_a_paper_licence_is_due_until_the_officer_records_it_issued(citizen: Client, officer: Client) -> None:
     tenant = access_tenant_by_code("gd")
     item = next(
-        i for i in PROVINCE.items
-        if i.department_code == "gd-rs" and i.audience == "person" and i.visits_required == 0
-        and i.min_trust_level <= 3 and i.exercise_level == "city"
+        i
+        for i in PROVINCE.items
+        if i.department_code == "gd-rs"
+        and i.audience == "person"
+        and i.visits_required == 0
+        and i.min_trust_level <= 3
+        and i.exercise_level == "city"
         and certificate_type_for_item(tenant, i.code) is None
-    )  # fmt: skip
+    )
     ServiceItem.objects.filter(tenant=tenant, code=item.code).update(issues_paper_licence=True)
     number = apply(citizen, item.code)
     _decide(officer, number)
@@ -200,8 +200,10 @@ def test_a_case_unanswered_for_5_working_days_reads_as_accepted_on_receipt(
     assert f"自收到材料之日（{case.received_on:%Y-%m-%d}）起视为受理" in page
     status = citizen.get(f"/api/v1/tenants/gd/cases/{case.number}").json()
     assert (status["state"], status["public_state"], status["due_for"]) == (
-        "accepted", "accepted", "decision"
-    )  # fmt: skip
+        "accepted",
+        "accepted",
+        "decision",
+    )
     assert status["accepted_on"] == case.received_on.isoformat()
     assert status["due_on"] == decision_due.isoformat()
     listed = citizen.get("/api/v1/tenants/gd/cases").json()
@@ -210,10 +212,12 @@ def test_a_case_unanswered_for_5_working_days_reads_as_accepted_on_receipt(
     assert case.number not in _queue(officer, state="received")
     today, calendar = timezone.localdate(), WorkCalendar()
     sla = (
-        "overdue" if decision_due < today
-        else "due_soon" if decision_due <= calendar.add_working_days(today, 2).day
+        "overdue"
+        if decision_due < today
+        else "due_soon"
+        if decision_due <= calendar.add_working_days(today, 2).day
         else "on_time"
-    )  # fmt: skip
+    )
     assert case.number in _queue(officer, sla=sla)  # by its decision's deadline
     console = officer.get(f"/console/gd/cases/{case.number}/").content.decode()
     assert 'data-action="start_review"' in console and 'data-action="accept"' not in console
@@ -232,8 +236,10 @@ def test_a_correction_request_after_5_working_days_is_refused_with_nothing_writt
     case = received_working_days_ago(6)
     written = _written(case)
     missing = [case.materials.first().name]  # type: ignore[union-attr]
-    for transition, extra in (("request_correction", {"missing": missing}),
-                              ("not_accept", {"redirect_to": "区人社局"})):  # fmt: skip
+    for transition, extra in (
+        ("request_correction", {"missing": missing}),
+        ("not_accept", {"redirect_to": "区人社局"}),
+    ):
         refused = act(officer, case.number, transition, "请补正", **extra)
         assert refused.status_code == 422
         text = refused.content.decode()
@@ -254,9 +260,7 @@ def test_the_first_write_records_the_deemed_acceptance_and_the_clock_does_not_ag
 
     deem_late_acceptances(actor=CLOCK)  # what the clock runs: the demo's late cases, not this
     assert deem_late_acceptances(actor=CLOCK) == 0
-    assert (
-        AuditEntry.objects.filter(action="cases.deem_accepted", object_id=case.number).count() == 1
-    )
+    assert AuditEntry.objects.filter(action="cases.deem_accepted", object_id=case.number).count() == 1
     assert case.events.filter(action="deem_accepted").count() == 1
 
 
@@ -270,8 +274,9 @@ def test_a_step_after_5_working_days_follows_the_deemed_acceptance_recorded_once
     assert (case.state, case.accepted_on) == ("under_review", case.received_on)
     audit = AuditEntry.objects.filter(object_id=case.number, action__startswith="cases.")
     assert list(audit.order_by("sequence").values_list("action", flat=True))[-2:] == [
-        "cases.deem_accepted", "cases.start_review"
-    ]  # fmt: skip
+        "cases.deem_accepted",
+        "cases.start_review",
+    ]
     deem_late_acceptances(actor=CLOCK)
     assert deem_late_acceptances(actor=CLOCK) == 0
     assert case.events.filter(action="deem_accepted").count() == 1

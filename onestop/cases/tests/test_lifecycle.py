@@ -54,8 +54,11 @@ class CaseMachine(RuleBasedStateMachine):
         self.today = start
         self.history: list[tuple[State, State]] = []
 
-    @rule(transition=st.sampled_from(list(Transition)), wait=st.integers(min_value=0, max_value=12),
-          decision=st.sampled_from([*Decision, ""]))  # fmt: skip
+    @rule(
+        transition=st.sampled_from(list(Transition)),
+        wait=st.integers(min_value=0, max_value=12),
+        decision=st.sampled_from([*Decision, ""]),
+    )
     def step(self, transition: Transition, wait: int, decision: str) -> None:
         self.today += timedelta(days=wait)
         before = self.flow
@@ -64,8 +67,13 @@ class CaseMachine(RuleBasedStateMachine):
         )
         late = before.correction_period_over(self.today, CALENDAR)
         try:
-            after = before.apply(transition, on=self.today, calendar=CALENDAR, decision=decision,
-                                 issues_certificate=self.issues)  # fmt: skip
+            after = before.apply(
+                transition,
+                on=self.today,
+                calendar=CALENDAR,
+                decision=decision,
+                issues_certificate=self.issues,
+            )
         except CorrectionPeriodOver:
             # An answer to the receipt after its 5 working days, and only that.
             assert late and transition in RECEIPT_ANSWERS and before.state == State.RECEIVED
@@ -79,8 +87,11 @@ class CaseMachine(RuleBasedStateMachine):
         assert not (late and transition in RECEIPT_ANSWERS)
         self._took(transition, before, after)
 
-    @rule(transition=st.sampled_from(list(Transition)), wait=st.integers(min_value=0, max_value=12),
-          decision=st.sampled_from([*Decision, ""]))  # fmt: skip
+    @rule(
+        transition=st.sampled_from(list(Transition)),
+        wait=st.integers(min_value=0, max_value=12),
+        decision=st.sampled_from([*Decision, ""]),
+    )
     def act(self, transition: Transition, wait: int, decision: str) -> None:
         """A step as the actions take it: the deemed acceptance the law has by the day
         first, if nobody recorded it, then the step."""
@@ -88,8 +99,13 @@ class CaseMachine(RuleBasedStateMachine):
         before = self.flow
         late = before.correction_period_over(self.today, CALENDAR)
         try:
-            steps = before.advance(transition, on=self.today, calendar=CALENDAR, decision=decision,
-                                   issues_certificate=self.issues)  # fmt: skip
+            steps = before.advance(
+                transition,
+                on=self.today,
+                calendar=CALENDAR,
+                decision=decision,
+                issues_certificate=self.issues,
+            )
         except CorrectionPeriodOver:
             assert late and transition in RECEIPT_ANSWERS
             return
@@ -98,16 +114,15 @@ class CaseMachine(RuleBasedStateMachine):
             return
         assert steps[-1][0] == transition
         deemed_first = late and transition != Transition.DEEM_ACCEPTED
-        assert [t for t, _flow in steps[:-1]] == (
-            [Transition.DEEM_ACCEPTED] if deemed_first else []
-        )
+        assert [t for t, _flow in steps[:-1]] == ([Transition.DEEM_ACCEPTED] if deemed_first else [])
         for taken, after in steps:
             self._took(taken, before, after)
             before = after
 
     @precondition(lambda self: self.flow.state not in TERMINAL)
-    @rule(data=st.data(), wait=st.integers(min_value=0, max_value=6),
-          decision=st.sampled_from(list(Decision)))  # fmt: skip
+    @rule(
+        data=st.data(), wait=st.integers(min_value=0, max_value=6), decision=st.sampled_from(list(Decision))
+    )
     def progress(self, data: st.DataObject, wait: int, decision: str) -> None:
         """A step forward the flow allows, so that runs reach decisions and certificates
         often (the other rules withdraw and refuse)."""
@@ -118,8 +133,9 @@ class CaseMachine(RuleBasedStateMachine):
             return
         transition = data.draw(st.sampled_from(choices))
         before = self.flow
-        after = before.apply(transition, on=self.today, calendar=CALENDAR, decision=decision,
-                             issues_certificate=self.issues)  # fmt: skip
+        after = before.apply(
+            transition, on=self.today, calendar=CALENDAR, decision=decision, issues_certificate=self.issues
+        )
         self._took(transition, before, after)
 
     def _took(self, transition: Transition, before: CaseFlow, after: CaseFlow) -> None:
@@ -140,9 +156,7 @@ class CaseMachine(RuleBasedStateMachine):
     @invariant()
     def dates_run_forward(self) -> None:
         f = self.flow
-        chain = [
-            d for d in (f.accepted_on, f.decided_on, f.concluded_on, f.issued_on) if d is not None
-        ]
+        chain = [d for d in (f.accepted_on, f.decided_on, f.concluded_on, f.issued_on) if d is not None]
         assert chain == sorted(chain)
         if f.accepted_on is not None and f.decided_on is not None:
             assert f.accepted_on <= f.decided_on
@@ -157,9 +171,7 @@ class CaseMachine(RuleBasedStateMachine):
             # As of receipt, with the decision due from that day: what a read shows.
             assert law.accepted_on == f.received_on == law.received_on
             assert law.due_on(CALENDAR) == f.deemed_due_on(CALENDAR)
-            assert (
-                CALENDAR.working_days_between(f.received_on, law.due_on(CALENDAR)) == f.limit_days
-            )  # type: ignore[arg-type]
+            assert CALENDAR.working_days_between(f.received_on, law.due_on(CALENDAR)) == f.limit_days  # type: ignore[arg-type]
             assert all(t not in RECEIPT_ANSWERS for t in f.allowed(self.today, CALENDAR))
 
     @invariant()
@@ -219,9 +231,7 @@ class CaseMachine(RuleBasedStateMachine):
 
     @invariant()
     def every_step_taken_is_in_the_table(self) -> None:
-        pairs = {
-            (src, target or src) for sources, target in TRANSITIONS.values() for src in sources
-        }
+        pairs = {(src, target or src) for sources, target in TRANSITIONS.values() for src in sources}
         assert set(self.history) <= pairs
 
 
@@ -250,11 +260,21 @@ def test_a_special_procedure_moves_the_deadline_by_the_days_it_lasted() -> None:
 def test_an_approval_starts_the_certificate_clock_across_national_day() -> None:
     flow = CaseFlow(limit_days=20, received_on=date(2025, 9, 22))
     flow = flow.apply(Transition.ACCEPT, on=date(2025, 9, 22), calendar=CALENDAR)
-    refused = flow.apply(Transition.DECIDE, on=date(2025, 9, 26), calendar=CALENDAR,
-                         decision=Decision.REFUSED, issues_certificate=True)  # fmt: skip
+    refused = flow.apply(
+        Transition.DECIDE,
+        on=date(2025, 9, 26),
+        calendar=CALENDAR,
+        decision=Decision.REFUSED,
+        issues_certificate=True,
+    )
     assert refused.clock is None and refused.due_on(CALENDAR) is None  # nothing to issue
-    flow = flow.apply(Transition.DECIDE, on=date(2025, 9, 26), calendar=CALENDAR,
-                      decision=Decision.APPROVED, issues_certificate=True)  # fmt: skip
+    flow = flow.apply(
+        Transition.DECIDE,
+        on=date(2025, 9, 26),
+        calendar=CALENDAR,
+        decision=Decision.APPROVED,
+        issues_certificate=True,
+    )
     # Sun 28 Sep and Sat 11 Oct are make-up working days; 1-8 Oct are holidays.
     assert flow.clock == Clock.CERTIFICATE and flow.due_on(CALENDAR) == date(2025, 10, 16)
     assert flow.sla(date(2025, 10, 16), CALENDAR) == SlaState.DUE_SOON

@@ -84,9 +84,7 @@ def test_a_file_that_is_not_what_it_claims_is_refused(citizen: Client) -> None:
 
     response = citizen.post(f"/gd/services/{rs_person_item().code}/apply/")
     base = response["Location"].rsplit("/", 2)[0]
-    fake = SimpleUploadedFile(
-        "photo.pdf", b"MZ\x90\x00 not a pdf" * 200, content_type="application/pdf"
-    )
+    fake = SimpleUploadedFile("photo.pdf", b"MZ\x90\x00 not a pdf" * 200, content_type="application/pdf")
     refused = citizen.post(f"{base}/3/", {"material-1": fake})
     assert refused.status_code == 422 and "upload_invalid" in refused.content.decode()
 
@@ -110,9 +108,7 @@ def test_a_step_with_bad_answers_is_refused_naming_the_field(citizen: Client) ->
     assert submitted.status_code == 422 and "form_invalid" in submitted.content.decode()
 
 
-def test_the_officer_of_the_department_handles_the_case_to_the_end(
-    citizen: Client, officer: Client
-) -> None:
+def test_the_officer_of_the_department_handles_the_case_to_the_end(citizen: Client, officer: Client) -> None:
     number = apply(citizen, rs_person_item().code)
     queue = officer.get("/console/gd/cases/").content.decode()
     assert number in queue
@@ -147,8 +143,16 @@ def test_officers_of_other_departments_cannot_see_or_touch_the_case(citizen: Cli
     other = Client()
     from onestop.identity.tests.helpers import login
 
-    operator.post("/console/gd/staff/", {"display_name": "外部门", "phone": "13900139201", "role": "officer",
-                                         "department": "gd-crj", "password": "Officer-Pass-2026"})  # fmt: skip
+    operator.post(
+        "/console/gd/staff/",
+        {
+            "display_name": "外部门",
+            "phone": "13900139201",
+            "role": "officer",
+            "department": "gd-crj",
+            "password": "Officer-Pass-2026",
+        },
+    )
     login(other, "13900139201", "Officer-Pass-2026")
     assert number not in other.get("/console/gd/cases/").content.decode()
     assert other.get(f"/console/gd/cases/{number}/").status_code == 404
@@ -172,9 +176,7 @@ def test_a_correction_lists_everything_and_the_resubmission_returns_the_case(
     assert "材料不清晰" in page and all(n in page for n in names)
     order = case.materials.get(name=names[-1]).order
     fixed = SimpleUploadedFile("new.pdf", PDF, content_type="application/pdf")
-    citizen.post(
-        f"/gd/me/cases/{number}/resubmit/", {f"material-{order}": fixed, "comment": "已补正"}
-    )
+    citizen.post(f"/gd/me/cases/{number}/resubmit/", {f"material-{order}": fixed, "comment": "已补正"})
     case.refresh_from_db()
     assert case.state == "received" and case.received_on == timezone.localdate()
 
@@ -219,17 +221,13 @@ def test_a_bad_rating_opens_a_rectification_ticket_due_in_15_working_days(
 def test_bulk_acceptance(citizen: Client, officer: Client) -> None:
     numbers = [apply(citizen, rs_person_item().code) for _ in range(2)]
     officer.post("/console/gd/cases/accept/", {"case": numbers, "comment": "批量受理"})
-    assert set(Case.objects.filter(number__in=numbers).values_list("state", flat=True)) == {
-        "accepted"
-    }
+    assert set(Case.objects.filter(number__in=numbers).values_list("state", flat=True)) == {"accepted"}
 
 
 def test_late_answers_deem_acceptance_and_overdue_cases_escalate(citizen: Client) -> None:
     number = apply(citizen, rs_person_item().code)
     long_ago = timezone.localdate() - timedelta(days=30)
-    Case.objects.filter(number=number).update(
-        received_on=long_ago, due_on=long_ago + timedelta(days=7)
-    )
+    Case.objects.filter(number=number).update(received_on=long_ago, due_on=long_ago + timedelta(days=7))
     assert deem_late_acceptances(actor=Actor.system("clock")) >= 1
     case = Case.objects.get(number=number)
     assert case.state == "accepted" and case.accepted_on == long_ago
@@ -272,20 +270,20 @@ def test_an_image_claiming_too_many_pixels_is_refused_before_it_is_kept(citizen:
     bomb = SimpleUploadedFile("scan.png", png_claiming(50_000, 50_000), content_type="image/png")
     refused = citizen.post(f"{base}/3/", {"material-1": bomb})
     assert refused.status_code == 422 and "upload_image_too_large" in refused.content.decode()
-    api = citizen.post("/api/v1/tenants/gd/uploads", {"material_order": 1,
-                       "file": SimpleUploadedFile("scan.png", png_claiming(50_000, 50_000), content_type="image/png")})  # fmt: skip
+    api = citizen.post(
+        "/api/v1/tenants/gd/uploads",
+        {
+            "material_order": 1,
+            "file": SimpleUploadedFile("scan.png", png_claiming(50_000, 50_000), content_type="image/png"),
+        },
+    )
     assert api.status_code == 422 and api.json()["code"] == "upload_image_too_large"
     assert Upload.objects.count() == before
     fine = SimpleUploadedFile("scan.png", real_png(), content_type="image/png")
-    assert (
-        citizen.post("/api/v1/tenants/gd/uploads", {"material_order": 1, "file": fine}).status_code
-        == 201
-    )
+    assert citizen.post("/api/v1/tenants/gd/uploads", {"material_order": 1, "file": fine}).status_code == 201
 
 
-def test_the_officer_finds_a_case_by_number_mobile_or_id_number(
-    citizen: Client, officer: Client
-) -> None:
+def test_the_officer_finds_a_case_by_number_mobile_or_id_number(citizen: Client, officer: Client) -> None:
     from onestop.core.crypto import decrypt
     from onestop.identity.models import User
 
@@ -304,8 +302,16 @@ def test_the_officer_finds_a_case_by_number_mobile_or_id_number(
     assert not found("13812349999") and not found("440106199001011234")
     # Another department's officer finds nothing by the same numbers.
     operator = logged_in("13900139003")
-    operator.post("/console/gd/staff/", {"display_name": "外部门", "phone": "13900139202", "role": "officer",
-                                         "department": "gd-crj", "password": "Officer-Pass-2026"})  # fmt: skip
+    operator.post(
+        "/console/gd/staff/",
+        {
+            "display_name": "外部门",
+            "phone": "13900139202",
+            "role": "officer",
+            "department": "gd-crj",
+            "password": "Officer-Pass-2026",
+        },
+    )
     other = logged_in_as("13900139202", "Officer-Pass-2026")
     assert not any(found(term, other) for term in (number, CITIZEN, id_number))
 
@@ -321,21 +327,24 @@ def logged_in_as(phone: str, password: str) -> Client:
 def test_an_instant_item_says_done_on_the_spot_not_zero_working_days(citizen: Client) -> None:
     from onestop.cases.tests.helpers import PROVINCE
 
-    item = next(i for i in PROVINCE.items if i.committed_limit_days == 0 and i.min_trust_level <= 3
-                and i.audience == "person")  # fmt: skip
+    item = next(
+        i
+        for i in PROVINCE.items
+        if i.committed_limit_days == 0 and i.min_trust_level <= 3 and i.audience == "person"
+    )
     base = citizen.post(f"/gd/services/{item.code}/apply/")["Location"].rsplit("/", 2)[0]
     review = citizen.get(f"{base}/4/").content.decode()
     assert "即办" in review and "0 个工作日" not in review and "0 working days" not in review
 
 
-def test_the_progress_bar_marks_only_the_steps_the_case_passed(
-    citizen: Client, officer: Client
-) -> None:
+def test_the_progress_bar_marks_only_the_steps_the_case_passed(citizen: Client, officer: Client) -> None:
     def steps(number: str) -> list[tuple[str, bool]]:
         page = citizen.get(f"/gd/me/cases/{number}/").content.decode()
         bar = page.split('<ol class="progress"', 1)[1].split("</ol>", 1)[0]
-        return [(re.sub(r"<[^>]+>", "", label).strip(), "reached" in css)
-                for css, label in re.findall(r'<li class="([^"]*)"[^>]*>(.*?)</li>', bar, re.S)]  # fmt: skip
+        return [
+            (re.sub(r"<[^>]+>", "", label).strip(), "reached" in css)
+            for css, label in re.findall(r'<li class="([^"]*)"[^>]*>(.*?)</li>', bar, re.S)
+        ]
 
     refused = apply(citizen, rs_person_item().code)
     act(officer, refused, "not_accept", "请到窗口办理")

@@ -12,9 +12,7 @@ from onestop.catalogue.specs import MaterialSpec, PlaceSpec, ServiceItemSpec, St
 _codes = itertools.count(1)
 
 
-def item_spec(
-    *, needs_visit: bool = False, business: bool = False, **overrides: Any
-) -> ServiceItemSpec:
+def item_spec(*, needs_visit: bool = False, business: bool = False, **overrides: Any) -> ServiceItemSpec:
     """A complete, valid spec of a zero-trip personal item of department ``gd-rs``.
 
     Traits: ``needs_visit`` adds an on-site step and one visit; ``business`` makes it an

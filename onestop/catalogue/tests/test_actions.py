@@ -50,7 +50,10 @@ def test_publish_writes_item_audit_and_events(tenant) -> None:  # type: ignore[n
     entry = AuditEntry.objects.last()
     assert entry is not None
     assert (entry.action, entry.tenant_code, entry.actor_label) == (
-        "catalogue.publish_service_items", "gd", "test")  # fmt: skip
+        "catalogue.publish_service_items",
+        "gd",
+        "test",
+    )
     event = OutboxEvent.objects.last()
     assert OutboxEvent.objects.count() == events + 1 and event is not None
     assert event.topic == "catalogue.service_item.published"

@@ -88,9 +88,7 @@ def test_another_tenants_item_answers_like_a_missing_one(
     assert page_foreign.status_code == page_missing.status_code == 404
     # The pages may differ only in what they echo of the request (the path, for the
     # language switch to return to) and the per-request CSRF token.
-    assert _normalized(page_foreign.content, foreign_code) == _normalized(
-        page_missing.content, "NOSUCHCODE"
-    )
+    assert _normalized(page_foreign.content, foreign_code) == _normalized(page_missing.content, "NOSUCHCODE")
 
 
 def test_department_filter_is_judged_on_the_tenants_own_rows(client_zh: Client) -> None:

@@ -50,9 +50,7 @@ def _names(client: Client, q: str, **params: str) -> tuple[int, list[str], list[
 
 
 @pytest.mark.parametrize("query", ["社保", "shebao", "sb", "SheBao", "ｓｂ"])
-def test_social_security_is_found_by_chinese_pinyin_and_initials(
-    client_zh: Client, query: str
-) -> None:
+def test_social_security_is_found_by_chinese_pinyin_and_initials(client_zh: Client, query: str) -> None:
     count, names, results = _names(client_zh, query)
     assert count >= 10
     top = results[:5]
@@ -91,9 +89,7 @@ def test_no_match_is_an_empty_page(client_zh: Client) -> None:
 
 def test_filters_by_department_theme_and_zero_trip(client_zh: Client) -> None:
     _, _, results = _names(client_zh, "", department="gd-crj", zero_trip="false", page_size="100")
-    assert results and all(
-        r["department"]["code"] == "gd-crj" and not r["zero_trip"] for r in results
-    )
+    assert results and all(r["department"]["code"] == "gd-crj" and not r["zero_trip"] for r in results)
     count_all = _names(client_zh, "", theme="p-exit")[0]
     count_zero = _names(client_zh, "", theme="p-exit", zero_trip="true")[0]
     count_visit = _names(client_zh, "", theme="p-exit", zero_trip="false")[0]
@@ -107,9 +103,7 @@ def test_paging_covers_every_result_once(client_zh: Client) -> None:
     seen: list[str] = []
     count = None
     for page in range(1, 10):
-        response = client_zh.get(
-            "/api/v1/tenants/gd/services", {"q": "社保", "page": page, "page_size": 5}
-        )
+        response = client_zh.get("/api/v1/tenants/gd/services", {"q": "社保", "page": page, "page_size": 5})
         body = response.json()
         count = body["count"]
         seen += [r["code"] for r in body["results"]]
@@ -152,11 +146,7 @@ def test_filter_counts_are_cached_until_the_catalogue_changes(
     with django_assert_num_queries(0):
         assert {d.code: d.item_count for d in departments_with_counts(tenant)} == before
         themes_with_counts(tenant)
-    item = (
-        ServiceItem.objects.filter(tenant=tenant, status="published")
-        .select_related("department")
-        .first()
-    )
+    item = ServiceItem.objects.filter(tenant=tenant, status="published").select_related("department").first()
     assert item is not None
     do_withdraw_service_item(actor=Actor.system(), tenant=tenant, code=item.code, reason="test")
     after = {d.code: d.item_count for d in departments_with_counts(tenant)}

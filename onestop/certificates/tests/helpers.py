@@ -23,9 +23,17 @@ STAFF_PASSWORD = "Staff-Test-2026"
 
 def staff(phone: str, role: str, department: str, *, tenant: str = "gd") -> Client:
     """A staff account with one role, logged in (English pages)."""
-    do_provision_account(actor=SYSTEM, tenant=access_tenant_by_code(tenant), spec=AccountSpec(
-        phone=phone, password=STAFF_PASSWORD, kind="staff", display_name=f"{role} {department}",
-        roles=((role, department),)))  # fmt: skip
+    do_provision_account(
+        actor=SYSTEM,
+        tenant=access_tenant_by_code(tenant),
+        spec=AccountSpec(
+            phone=phone,
+            password=STAFF_PASSWORD,
+            kind="staff",
+            display_name=f"{role} {department}",
+            roles=((role, department),),
+        ),
+    )
     client = Client(headers={"accept-language": "en"})
     assert login(client, phone, STAFF_PASSWORD, tenant=tenant).status_code == 302
     return client
@@ -45,9 +53,15 @@ def other_tenant_certificate() -> Certificate:
     do_define_certificate_types(
         actor=SYSTEM, tenant=tenant, types=build_certificate_types(build_province().items)
     )
-    holder = do_provision_account(actor=SYSTEM, tenant=tenant, spec=AccountSpec(
-        phone="13612348888", password=None,
-        identity=ResidentSpec("李测试", make_id_number("440106", date(1991, 2, 3), 13))))  # fmt: skip
+    holder = do_provision_account(
+        actor=SYSTEM,
+        tenant=tenant,
+        spec=AccountSpec(
+            phone="13612348888",
+            password=None,
+            identity=ResidentSpec("李测试", make_id_number("440106", date(1991, 2, 3), 13)),
+        ),
+    )
     kind = CertificateType.objects.get(tenant=tenant, code="id_card")
     return do_import_certificate(actor=SYSTEM, kind=kind, holder=holder, answers={})
 

@@ -106,24 +106,15 @@ def test_revoked_and_expired_certificates_fail_with_the_reason(id_card: Certific
     credential = credential_of(id_card)
     future = timezone.now() + timedelta(days=3651)
     assert verify_credential(credential, now=future).reason == "expired"
-    assert (
-        verify_credential(credential, now=timezone.now() - timedelta(days=1)).reason
-        == "not_yet_valid"
-    )
+    assert verify_credential(credential, now=timezone.now() - timedelta(days=1)).reason == "not_yet_valid"
     do_revoke(actor=ACTOR, certificate=id_card, reason="superseded", note="证件遗失作废")
     assert verify_credential(credential).reason == "revoked"
-    household = Certificate.objects.get(
-        holder=id_card.holder, certificate_type__code="household_register"
-    )
-    assert verify_credential(
-        credential_of(household)
-    ).valid  # its neighbour on the list is untouched
+    household = Certificate.objects.get(holder=id_card.holder, certificate_type__code="household_register")
+    assert verify_credential(credential_of(household)).valid  # its neighbour on the list is untouched
 
 
 def test_rotating_a_key_keeps_earlier_certificates_verifiable(id_card: Certificate) -> None:
-    old_key = IssuerKey.objects.get(
-        department=id_card.certificate_type.issuer, retired_at__isnull=True
-    )
+    old_key = IssuerKey.objects.get(department=id_card.certificate_type.issuer, retired_at__isnull=True)
     new_key = do_rotate_issuer_key(
         actor=ACTOR, tenant=id_card.tenant, department=id_card.certificate_type.issuer
     )
@@ -131,24 +122,16 @@ def test_rotating_a_key_keeps_earlier_certificates_verifiable(id_card: Certifica
     assert verify_credential(credential_of(id_card)).valid
 
 
-def test_the_verification_api_answers_everything_clearly(
-    client: Client, id_card: Certificate
-) -> None:
+def test_the_verification_api_answers_everything_clearly(client: Client, id_card: Certificate) -> None:
     credential = credential_of(id_card)
-    valid = client.post(
-        "/api/v1/certificates/verify", credential, content_type="application/json"
-    ).json()
+    valid = client.post("/api/v1/certificates/verify", credential, content_type="application/json").json()
     assert valid["valid"] and valid["type"] == "id_card" and valid["issuer"] == "广东省公安厅"
     tampered = copy.deepcopy(credential)
     tampered["credentialSubject"]["name"] = "张三"
-    answer = client.post(
-        "/api/v1/certificates/verify", tampered, content_type="application/json"
-    ).json()
+    answer = client.post("/api/v1/certificates/verify", tampered, content_type="application/json").json()
     assert (answer["valid"], answer["reason"]) == (False, "signature_invalid")
     for garbage in (b"not json", b"[1,2,3]", b"42", b'{"@context": 5}'):
-        response = client.post(
-            "/api/v1/certificates/verify", garbage, content_type="application/json"
-        )
+        response = client.post("/api/v1/certificates/verify", garbage, content_type="application/json")
         assert response.status_code in {200, 400}
         assert response.status_code == 400 or response.json()["valid"] is False
     # Bytes that are not UTF-8 are refused before any view, like everywhere else.
@@ -210,9 +193,7 @@ def test_links_use_the_address_being_served(id_card: Certificate) -> None:
     page = client.get(f"/gd/me/wallet/{id_card.number}/").content.decode()
     assert 'href="http://127.0.0.1:9000/verify/?c=' in page
     assert client.get("/verify/", {"c": pack(credential_of(id_card))}).status_code == 200
-    assert (
-        Client(HTTP_HOST="evil.example").get(f"/gd/me/wallet/{id_card.number}/").status_code == 400
-    )
+    assert Client(HTTP_HOST="evil.example").get(f"/gd/me/wallet/{id_card.number}/").status_code == 400
     with override_settings(ONESTOP_PUBLIC_URL="https://hub.example.gov.cn"):
         fixed = client.get(f"/gd/me/wallet/{id_card.number}/").content.decode()
         assert 'href="https://hub.example.gov.cn/verify/?c=' in fixed
@@ -232,9 +213,7 @@ def test_a_status_list_elsewhere_than_the_issuer_vouches_for_nothing(id_card: Ce
     assert _revoked(credential["credentialStatus"], key, "https://elsewhere.example")
 
 
-def test_the_verifier_says_核验_and_shows_no_raw_codes(
-    client: Client, id_card: Certificate
-) -> None:
+def test_the_verifier_says_核验_and_shows_no_raw_codes(client: Client, id_card: Certificate) -> None:
     page = client.get("/verify/", {"c": pack(credential_of(id_card))}).content.decode()
     assert ">核验</button>" in page and ">认证</button>" not in page
     assert ">valid<" not in page and "✓" in page

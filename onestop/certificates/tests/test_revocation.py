@@ -46,8 +46,9 @@ def test_an_operator_revokes_on_the_command_line(id_card: Certificate) -> None:
     assert id_card.number in printed and "superseded" in printed
     id_card.refresh_from_db()
     assert (id_card.revocation_reason, id_card.revocation_note) == ("superseded", "换领新证")
-    assert AuditEntry.objects.filter(action="certificates.revoke", object_id=id_card.number,
-                                     actor_label="onestop certificates revoke").exists()  # fmt: skip
+    assert AuditEntry.objects.filter(
+        action="certificates.revoke", object_id=id_card.number, actor_label="onestop certificates revoke"
+    ).exists()
     with pytest.raises(CommandError, match="certificate_already_revoked"):
         _cli(id_card.number, "--tenant", "gd", "--reason", "superseded", "--note", "again")
 
@@ -55,11 +56,14 @@ def test_an_operator_revokes_on_the_command_line(id_card: Certificate) -> None:
 def test_the_command_line_refuses_bad_input_with_the_codes(id_card: Certificate) -> None:
     foreign = other_tenant_certificate()
     for args, code in (
-        ((id_card.number, "--tenant", "gd", "--reason", "boredom", "--note", "x"), "revocation_reason_invalid"),
+        (
+            (id_card.number, "--tenant", "gd", "--reason", "boredom", "--note", "x"),
+            "revocation_reason_invalid",
+        ),
         ((id_card.number, "--tenant", "gd", "--reason", "fraud", "--note", " "), "revocation_note_invalid"),
         ((foreign.number, "--tenant", "gd", "--reason", "fraud", "--note", "x"), "certificate_not_found"),
         ((id_card.number, "--tenant", "nowhere", "--reason", "fraud", "--note", "x"), "tenant_not_found"),
-    ):  # fmt: skip
+    ):
         with pytest.raises(CommandError, match=code):
             _cli(*args)
     for certificate in (id_card, foreign):

@@ -26,8 +26,9 @@ def test_the_english_case_page_fits_a_phone(server_url: str, browser) -> None:  
     from playwright.sync_api import expect
 
     item = next(i for i in PROVINCE.items if i.name == "失业保险金申领")
-    citizen = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 844}, locale="zh-CN",
-                                  is_mobile=True).new_page()  # fmt: skip
+    citizen = browser.new_context(
+        viewport={"width": PHONE_WIDTH, "height": 844}, locale="zh-CN", is_mobile=True
+    ).new_page()
     browser_log_in(citizen, server_url, CITIZEN, f"/gd/services/{item.code}/apply/")
     citizen.get_by_label("办理地区").select_option("440106")
     citizen.get_by_label("送达地址").fill("广东省广州市天河区演示路1号")
@@ -41,8 +42,13 @@ def test_the_english_case_page_fits_a_phone(server_url: str, browser) -> None:  
     expect(citizen.locator(".case-state")).to_contain_text("已收件")
     number = citizen.locator("main p.muted").first.inner_text().split(" ")[0]
 
-    context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 844}, locale="zh-CN",
-                                  device_scale_factor=2, has_touch=True, is_mobile=True)  # fmt: skip
+    context = browser.new_context(
+        viewport={"width": PHONE_WIDTH, "height": 844},
+        locale="zh-CN",
+        device_scale_factor=2,
+        has_touch=True,
+        is_mobile=True,
+    )
     officer = context.new_page()
     browser_log_in(officer, server_url, OFFICER, f"/console/gd/cases/{number}/")
     officer.get_by_role("button", name="Switch to English").click()

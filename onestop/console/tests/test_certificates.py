@@ -53,9 +53,7 @@ def test_the_head_revokes_from_the_case_page_after_confirming(card: Certificate)
     case_page = head.get(f"/console/gd/cases/{card.case_number}/").content.decode()
     assert _page(card.number) in case_page  # the concluded case links to what it issued
     page = head.get(_page(card.number))
-    assert (
-        page.status_code == 200 and f'action="{_revoke_url(card.number)}"' in page.content.decode()
-    )
+    assert page.status_code == 200 and f'action="{_revoke_url(card.number)}"' in page.content.decode()
 
     # First step: the reason is checked and shown for confirmation; nothing is revoked yet.
     confirm = head.post(_revoke_url(card.number), REVOCATION)
@@ -103,9 +101,7 @@ def test_the_issuing_departments_head_may_revoke_too(card: Certificate) -> None:
     issuer_head = staff("13712340001", "department_head", "gd-rs")  # signs social security cards
     page = issuer_head.get(_page(card.number)).content.decode()
     assert f'action="{_revoke_url(card.number)}"' in page
-    done = issuer_head.post(
-        _revoke_url(card.number), {"reason": "fraud", "note": "伪造材料", "confirm": "1"}
-    )
+    done = issuer_head.post(_revoke_url(card.number), {"reason": "fraud", "note": "伪造材料", "confirm": "1"})
     assert done.status_code == 302
     card.refresh_from_db()
     assert card.revocation_reason == "fraud"
@@ -147,9 +143,7 @@ def test_another_tenants_certificate_answers_like_a_missing_one(card: Certificat
         assert client.get(_page(card.number)).status_code == 200
     for client in (head, platform_wide):
         assert client.get(_page(foreign.number)).status_code == 404
-        assert (
-            client.get("/console/gd/certificates/", {"number": foreign.number}).status_code == 404
-        )
+        assert client.get("/console/gd/certificates/", {"number": foreign.number}).status_code == 404
         refused = client.post(_revoke_url(foreign.number), {**REVOCATION, "confirm": "1"})
         assert refused.status_code == 404
     foreign.refresh_from_db()

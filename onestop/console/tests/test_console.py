@@ -52,9 +52,7 @@ def test_every_role_sees_only_its_pages(phone: str) -> None:
 
 def test_anonymous_visitors_are_sent_to_log_in() -> None:
     response = Client().get("/console/gd/staff/")
-    assert response.status_code == 302 and response["Location"].startswith(
-        "/gd/accounts/login/?next="
-    )
+    assert response.status_code == 302 and response["Location"].startswith("/gd/accounts/login/?next=")
 
 
 def test_a_tenant_operator_of_gd_has_no_power_in_another_tenant() -> None:
@@ -77,10 +75,16 @@ def test_refusals_are_recorded() -> None:
 
 def test_an_operator_creates_an_officer_who_can_log_in() -> None:
     operator = _as(OPERATOR)
-    response = operator.post("/console/gd/staff/", {
-        "display_name": "周科员", "phone": "13900139101", "role": "officer", "department": "gd-crj",
-        "password": "Officer-Pass-2026",
-    })  # fmt: skip
+    response = operator.post(
+        "/console/gd/staff/",
+        {
+            "display_name": "周科员",
+            "phone": "13900139101",
+            "role": "officer",
+            "department": "gd-crj",
+            "password": "Officer-Pass-2026",
+        },
+    )
     assert response.status_code == 302
     officer = _as_with("13900139101", "Officer-Pass-2026")
     assert officer.get("/console/gd/").status_code == 200
@@ -109,8 +113,14 @@ def test_bad_staff_accounts_are_refused(data: dict[str, str], error: str) -> Non
     operator = Client(headers={"accept-language": "en"})
     login(operator, OPERATOR, DEMO_PASSWORD)
     before = User.objects.count()
-    form = {"display_name": "某人", "phone": "13900139102", "role": "officer", "department": "gd-rs",
-            "password": "Officer-Pass-2026", **data}  # fmt: skip
+    form = {
+        "display_name": "某人",
+        "phone": "13900139102",
+        "role": "officer",
+        "department": "gd-rs",
+        "password": "Officer-Pass-2026",
+        **data,
+    }
     response = operator.post("/console/gd/staff/", form)
     assert response.status_code in {404, 422} and error in response.content.decode()
     assert User.objects.count() == before
@@ -118,8 +128,16 @@ def test_bad_staff_accounts_are_refused(data: dict[str, str], error: str) -> Non
 
 def test_an_officer_cannot_create_staff() -> None:
     before = User.objects.count()
-    response = _as(OFFICER).post("/console/gd/staff/", {
-        "display_name": "x", "phone": "13900139103", "role": "officer", "department": "gd-rs", "password": "Pass-Word-2026"})  # fmt: skip
+    response = _as(OFFICER).post(
+        "/console/gd/staff/",
+        {
+            "display_name": "x",
+            "phone": "13900139103",
+            "role": "officer",
+            "department": "gd-rs",
+            "password": "Pass-Word-2026",
+        },
+    )
     assert response.status_code == 403 and User.objects.count() == before
 
 

@@ -39,8 +39,11 @@ def test_only_operators_see_the_dashboard() -> None:
 def test_the_daily_export_matches_the_database() -> None:
     gd = Tenant.objects.get(code="gd")
     today = timezone.localdate()
-    do_import_traffic_history(actor=Actor.system("test"), tenant=gd, days=[
-        DayTraffic(day=today - timedelta(days=2), views=1234, visitors=321)])  # fmt: skip
+    do_import_traffic_history(
+        actor=Actor.system("test"),
+        tenant=gd,
+        days=[DayTraffic(day=today - timedelta(days=2), views=1234, visitors=321)],
+    )
     rows = _rows(logged_in(OPERATOR).get("/console/gd/dashboard/?days=7&export=daily"))
     assert rows[0] == ["date", "page_views", "unique_visitors", "cases_received", "cases_decided"]
     assert len(rows) == 8
@@ -83,8 +86,10 @@ def _chart_data(html: str) -> dict:  # type: ignore[type-arg]
 def _tables(html: str) -> list[list[list[str]]]:
     """The chart tables' rows, each a list of its cells' text."""
     tables = re.findall(r'<details class="chart-table">.*?<tbody>(.*?)</tbody>', html, re.S)
-    return [[re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", row) for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
-            for body in tables]  # fmt: skip
+    return [
+        [re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", row) for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+        for body in tables
+    ]
 
 
 def test_every_chart_has_its_figures_in_a_table() -> None:
@@ -92,12 +97,10 @@ def test_every_chart_has_its_figures_in_a_table() -> None:
     data = _chart_data(html)
     traffic, cases, states = _tables(html)
     assert traffic == [
-        [d, str(v), str(u)]
-        for d, v, u in zip(data["days"], data["views"], data["visitors"], strict=True)
+        [d, str(v), str(u)] for d, v, u in zip(data["days"], data["views"], data["visitors"], strict=True)
     ]
     assert cases == [
-        [d, str(r), str(c)]
-        for d, r, c in zip(data["days"], data["received"], data["decided"], strict=True)
+        [d, str(r), str(c)] for d, r, c in zip(data["days"], data["received"], data["decided"], strict=True)
     ]
     assert states == [[name, str(n)] for name, n in data["states"]] and states
     # The leaderboard's chart draws the table under it: one row per department.
@@ -114,8 +117,10 @@ def test_every_chart_has_its_figures_in_a_table() -> None:
 
 
 def test_the_dashboards_load_a_small_echarts_after_the_page() -> None:
-    for html in (logged_in(OPERATOR).get("/console/gd/dashboard/").content.decode(),
-                 logged_in("13900139009").get("/platform/").content.decode()):  # fmt: skip
+    for html in (
+        logged_in(OPERATOR).get("/console/gd/dashboard/").content.decode(),
+        logged_in("13900139009").get("/platform/").content.decode(),
+    ):
         scripts = re.findall(r"<script ([^>]*)></script>", html)
         assert scripts and all(" defer" in s for s in scripts if "src=" in s), scripts
         (echarts,) = [s for s in scripts if "vendor/echarts/" in s]

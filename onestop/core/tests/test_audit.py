@@ -16,8 +16,19 @@ from onestop.core.audit import prune_audit_log, record_action, verify_audit_log
 from onestop.core.models import AuditEntry, AuditLogHead
 
 # Certificate Transparency's reference leaves and roots (RFC 6962 test vectors).
-LEAVES = [bytes.fromhex(h) for h in
-          ["", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"]]  # fmt: skip
+LEAVES = [
+    bytes.fromhex(h)
+    for h in [
+        "",
+        "00",
+        "10",
+        "2021",
+        "3031",
+        "40414243",
+        "5051525354555657",
+        "606162636465666768696a6b6c6d6e6f",
+    ]
+]
 ROOTS = [
     "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
     "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
@@ -47,9 +58,7 @@ def _record(count: int) -> list[AuditEntry]:
     entries = []
     for n in range(count):
         with transaction.atomic():
-            entries.append(
-                record_action(actor=Actor.system("t"), action="test.step", object_id=str(n))
-            )
+            entries.append(record_action(actor=Actor.system("t"), action="test.step", object_id=str(n)))
     return entries
 
 
@@ -149,9 +158,7 @@ def _reseal(entry: AuditEntry) -> None:
     frontier = merkle.Frontier()
     for row in AuditEntry.objects.order_by("sequence"):
         frontier.append(bytes.fromhex(row.leaf_hash))
-        AuditEntry.objects.filter(pk=row.pk).update(
-            root_mac=_root_mac("root", row.sequence, frontier.root())
-        )
+        AuditEntry.objects.filter(pk=row.pk).update(root_mac=_root_mac("root", row.sequence, frontier.root()))
     head = AuditLogHead.objects.get(pk=1)
     head.frontier = frontier.to_json()
     head.head_mac = _root_mac("head", head.next_sequence, frontier.root())

@@ -60,16 +60,24 @@ def test_the_catalogue_holds_every_string_of_the_source(tmp_path: Path) -> None:
     """
     source = tmp_path / "src"
     shutil.copytree(
-        Path(settings.BASE_DIR) / "onestop", source / "onestop",
+        Path(settings.BASE_DIR) / "onestop",
+        source / "onestop",
         ignore=shutil.ignore_patterns("__pycache__", "tests"),
-    )  # fmt: skip
+    )
     (source / "locale").mkdir()
-    environment = {"PATH": "/usr/bin:/bin", "ONESTOP_LOCALE_DIR": str(source / "locale"),
-                   "ONESTOP_VAR_DIR": str(tmp_path / "var")}  # fmt: skip
+    environment = {
+        "PATH": "/usr/bin:/bin",
+        "ONESTOP_LOCALE_DIR": str(source / "locale"),
+        "ONESTOP_VAR_DIR": str(tmp_path / "var"),
+    }
     result = subprocess.run(
         [sys.executable, "-m", "onestop", "makemessages", "--locale", "zh_Hans", "--no-location"],
-        cwd=source, env=environment, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        cwd=source,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     extracted_po = source / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
     extracted = {e.msgid for e in polib.pofile(str(extracted_po))}

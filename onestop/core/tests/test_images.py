@@ -16,9 +16,7 @@ def png_claiming(width: int, height: int, size: int = 20_000) -> bytes:
     (what the probe sent: 20 KB claiming 50,000 x 50,000)."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
     body = chunk(b"IDAT", zlib.compress(b"\x00" * 4096) + b"\x00" * (size - 4200))

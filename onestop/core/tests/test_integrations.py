@@ -53,8 +53,12 @@ def test_a_plugin_without_its_settings_or_an_unknown_one_is_refused() -> None:
 
 
 def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {**os.environ, "ONESTOP_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "onestop.settings",
-           **extra}  # fmt: skip
+    env = {
+        **os.environ,
+        "ONESTOP_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "onestop.settings",
+        **extra,
+    }
     env.pop("ONESTOP_DEMO", None)
     env.pop("ONESTOP_SANDBOX_ALLOWED", None)
     env.update(extra)
@@ -63,17 +67,32 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 def test_production_mode_refuses_to_serve_with_the_sandbox_sms_backend(tmp_path: Path) -> None:
     cli = str(Path(sys.executable).with_name("onestop"))
-    refused = subprocess.run([cli, "serve", "--port", "1", "--no-worker"], env=_production_env(tmp_path),
-                             capture_output=True, text=True, timeout=120)  # fmt: skip
+    refused = subprocess.run(
+        [cli, "serve", "--port", "1", "--no-worker"],
+        env=_production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert refused.returncode != 0
     assert "onestop.E001" in refused.stderr and "SMS uses the sandbox plugin" in refused.stderr
     assert "serving on" not in refused.stdout
     # The WSGI application refuses too, however a server was started.
-    wsgi = subprocess.run([sys.executable, "-c", "import onestop.wsgi"], env=_production_env(tmp_path),
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    wsgi = subprocess.run(
+        [sys.executable, "-c", "import onestop.wsgi"],
+        env=_production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert wsgi.returncode != 0 and "onestop.E001" in wsgi.stderr
     # Told explicitly, it starts (the check passes; pages then carry the banner).
     told = _production_env(tmp_path, ONESTOP_SANDBOX_ALLOWED=",".join(EVERY_SANDBOX))
-    checked = subprocess.run([cli, "check", "--deploy", "--tag", "integrations", "--fail-level", "ERROR"],
-                             env=told, capture_output=True, text=True, timeout=120)  # fmt: skip
+    checked = subprocess.run(
+        [cli, "check", "--deploy", "--tag", "integrations", "--fail-level", "ERROR"],
+        env=told,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert checked.returncode == 0, checked.stderr

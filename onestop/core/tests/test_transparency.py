@@ -46,9 +46,7 @@ def _record(count: int, alias: str = databases.PLATFORM) -> list[AuditEntry]:
     with databases.using(alias):
         for n in range(count):
             with databases.atomic():
-                entries.append(
-                    record_action(actor=Actor.system("t"), action="test.step", object_id=str(n))
-                )
+                entries.append(record_action(actor=Actor.system("t"), action="test.step", object_id=str(n)))
     return entries
 
 
@@ -65,8 +63,7 @@ def _published(chain: str = CHAIN) -> dict[str, Any]:
 
 def _leaves() -> list[bytes]:
     return [
-        bytes.fromhex(h)
-        for h in AuditEntry.objects.order_by("sequence").values_list("leaf_hash", flat=True)
+        bytes.fromhex(h) for h in AuditEntry.objects.order_by("sequence").values_list("leaf_hash", flat=True)
     ]
 
 
@@ -121,10 +118,7 @@ def test_a_log_cut_back_to_an_older_head_row_fails_verification() -> None:
     with pytest.raises(CommandError) as failure:
         call_command("audit", "verify")
     message = str(failure.value)
-    assert (
-        f"the log holds {newest[0].sequence} entries, but a head of {published['tree_size']}"
-        in message
-    )
+    assert f"the log holds {newest[0].sequence} entries, but a head of {published['tree_size']}" in message
     assert str(settings.ONESTOP_AUDIT_HEADS_FILE) in message
     # Nor does the publisher sign the shorter log.
     refused = {p.chain: p for p in publish_heads()}[CHAIN]
@@ -171,10 +165,7 @@ def test_a_line_torn_by_a_crash_is_left_alone_and_the_next_head_starts_a_line(
     _record(1)
     assert {p.chain: p for p in publish_heads()}[CHAIN].published
     lines = path.read_text().splitlines()
-    assert (
-        lines[-2] == json.dumps(line)[:40]
-        and json.loads(lines[-1])["tree_size"] == line["tree_size"] + 1
-    )
+    assert lines[-2] == json.dumps(line)[:40] and json.loads(lines[-1])["tree_size"] == line["tree_size"] + 1
     call_command("audit", "verify")
     assert "1 unreadable record(s) of heads skipped" in capsys.readouterr().out
 
@@ -208,9 +199,7 @@ def test_a_witness_is_told_and_one_that_is_down_does_not_stop_publishing(setting
 
 def test_a_head_row_that_fails_its_mac_is_not_signed() -> None:
     _record(1)
-    AuditLogHead.objects.filter(pk=1).update(
-        next_sequence=AuditLogHead.objects.get(pk=1).next_sequence + 5
-    )
+    AuditLogHead.objects.filter(pk=1).update(next_sequence=AuditLogHead.objects.get(pk=1).next_sequence + 5)
     publication = {p.chain: p for p in publish_heads()}[CHAIN]
     assert not publication.published and "does not verify" in publication.refused
     assert not [line for line in _lines() if line["chain"] == CHAIN]
@@ -250,9 +239,7 @@ def test_proofs_from_the_stored_tree_are_the_rfc_ones() -> None:
     root = unb64(line["sha256_root_hash"])
     for sequence in {0, 1, 255, 256, size // 2, size - 2, size - 1}:
         proof = inclusion_proof(CHAIN, sequence)
-        assert [unb64(n) for n in proof["audit_path"]] == merkle.inclusion_path(
-            sequence, size, in_memory
-        )
+        assert [unb64(n) for n in proof["audit_path"]] == merkle.inclusion_path(sequence, size, in_memory)
         assert check_inclusion_proof(proof, public_key()).ok
     _record(5)
     second = _published()["tree_size"]
@@ -325,10 +312,7 @@ def test_check_proof_accepts_a_proof_and_refuses_a_changed_one(
 ) -> None:
     path, proof = proof_file
     call_command("audit", "check-proof", str(path))
-    assert (
-        f"proof OK: entry {proof['leaf_index']} is in audit chain {CHAIN}"
-        in capsys.readouterr().out
-    )
+    assert f"proof OK: entry {proof['leaf_index']} is in audit chain {CHAIN}" in capsys.readouterr().out
     # The platform's key given explicitly, as anyone would take it from /audit/key.
     key = Client().get("/audit/key").json()["public_key"]
     call_command("audit", "check-proof", str(path), public_key=key)
@@ -349,13 +333,19 @@ def test_check_proof_accepts_a_proof_and_refuses_a_changed_one(
         (lambda p: {**p, "leaf_index": True}, "not in the signed tree"),
         (lambda p: {**p, "chain": "cell1"}, "different chains"),
         (lambda p: {**p, "audit_path": ["not base64!"]}, "audit path is malformed"),
-        (lambda p: {**p, "audit_path": [*p["audit_path"], p["tree_head"]["sha256_root_hash"]]}, "not in the signed tree"),
+        (
+            lambda p: {**p, "audit_path": [*p["audit_path"], p["tree_head"]["sha256_root_hash"]]},
+            "not in the signed tree",
+        ),
         (lambda p: {**p, "tree_head": {**p["tree_head"], "tree_size": -1}}, "tree head is malformed"),
-        (lambda p: {**p, "tree_head": {**p["tree_head"], "timestamp": p["tree_head"]["timestamp"] + 1}}, "signature does not verify"),
+        (
+            lambda p: {**p, "tree_head": {**p["tree_head"], "timestamp": p["tree_head"]["timestamp"] + 1}},
+            "signature does not verify",
+        ),
         (lambda p: {k: v for k, v in p.items() if k != "leaf_data"}, "missing"),
         (lambda p: [p], "not an audit inclusion proof"),
     ],
-)  # fmt: skip
+)
 def test_check_proof_names_what_is_wrong(
     proof_file: tuple[Path, dict[str, Any]], change: Any, problem: str
 ) -> None:
@@ -378,9 +368,7 @@ def test_the_public_endpoints_need_no_login_and_may_be_cached() -> None:
     anyone = Client()
     key = anyone.get("/audit/key")
     assert key.status_code == 200 and key["Cache-Control"] == "public, max-age=3600"
-    assert (
-        key.json()["algorithm"] == "Ed25519" and "BEGIN PUBLIC KEY" in key.json()["public_key_pem"]
-    )
+    assert key.json()["algorithm"] == "Ed25519" and "BEGIN PUBLIC KEY" in key.json()["public_key_pem"]
     assert anyone.get("/audit/sth/default").json()["code"] == "audit_chain_not_found"  # nothing yet
 
     _record(2)
@@ -398,8 +386,13 @@ def test_the_public_endpoints_need_no_login_and_may_be_cached() -> None:
     )
     assert answer.status_code == 200
     nodes = [unb64(n) for n in answer.json()["consistency"]]
-    assert merkle.verify_consistency(line["tree_size"], second["tree_size"], unb64(line["sha256_root_hash"]),
-                                     unb64(second["sha256_root_hash"]), nodes)  # fmt: skip
+    assert merkle.verify_consistency(
+        line["tree_size"],
+        second["tree_size"],
+        unb64(line["sha256_root_hash"]),
+        unb64(second["sha256_root_hash"]),
+        nodes,
+    )
 
 
 @pytest.mark.parametrize(

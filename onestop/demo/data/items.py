@@ -9,7 +9,7 @@ Item names are those of real public service items (public facts).
 """
 
 ITEMS = {
-"ga": """
+    "ga": """
 居民身份证首次申领|First application for a resident identity card|GG|-|身份证,办证|P|p-certificates|hk,zp|!
 居民身份证换领|Renewal of a resident identity card|GG|-|身份证,换证|P|p-certificates|zp|*$20
 居民身份证补领|Replacement of a lost resident identity card|GG|-|身份证,补办|P|p-certificates|zp|$40
@@ -42,7 +42,7 @@ ITEMS = {
 集体户口迁入|Moving into a collective household|QR|-|集体户|P|p-household||
 居民身份证异地受理|Identity card applications away from home|GG|-|异地办证,身份证|P|p-certificates|zp|
 """,
-"crj": """
+    "crj": """
 普通护照签发|Issue of an ordinary passport|XK|-|护照,办护照|P|p-exit|zp|!*$120
 普通护照换发|Renewal of an ordinary passport|XK|-|护照,换护照|P|p-exit|zp|$120
 普通护照补发|Replacement of a lost passport|XK|-|护照补办|P|p-exit|zp|!$120
@@ -60,7 +60,7 @@ ITEMS = {
 港澳台居民居住证申领|Residence permit for Hong Kong, Macao and Taiwan residents|GG|-|港澳居住证|P|p-exit,p-household|zm|!
 出入境证件遗失声明|Declaration of lost exit and entry documents|QR|-|证件遗失|P|p-exit||
 """,
-"jj": """
+    "jj": """
 机动车驾驶证期满换证|Renewal of a driving licence on expiry|XK|-|驾驶证,换证,驾照|P|p-transport|jsz,tj|*$10
 机动车驾驶证遗失补证|Replacement of a lost driving licence|XK|-|驾驶证补办,驾照|P|p-transport||$10
 机动车驾驶证审验|Periodic review of a driving licence|QR|-|驾驶证审验,驾照|P|p-transport|jsz|
@@ -77,7 +77,7 @@ ITEMS = {
 校车使用许可|Permit to use a school bus|XK|N,R,X|校车|B|b-transport|jdc,zm|
 驾驶人记分查询|Driver penalty points enquiry|GG|-|驾驶证查询,记分|P|p-transport||
 """,
-"rs": """
+    "rs": """
 社会保障卡申领|Application for a social security card|GG|-|社保卡,社保|P|p-social|zp|*
 社会保障卡补领|Replacement of a lost social security card|GG|-|社保卡补办,社保|P|p-social||
 社会保障卡换领|Renewal of a social security card|GG|-|社保卡换卡,社保|P|p-social||
@@ -121,7 +121,7 @@ ITEMS = {
 社会保险费补缴|Paying social insurance arrears|ZS|-|社保补缴,社保|P|p-social||
 养老保险个人账户一次性待遇申领|Lump-sum payout of a pension account|GF|-|养老账户退还,社保|P|p-social,p-retire||L4
 """,
-"yb": """
+    "yb": """
 城乡居民医保参保登记|Enrolment in residents' basic medical insurance|QR|-|医保,参保|P|p-medical,p-social||*
 职工医保参保登记|Employee medical insurance registration|QR|-|医保|B|b-social||
 医保关系转移接续|Transfer of medical insurance between regions|GG|-|医保转移|P|p-medical||
@@ -138,7 +138,7 @@ ITEMS = {
 医保个人账户家庭共济|Sharing a personal medical account with family|GG|-|家庭共济,医保|P|p-medical||
 医保参保信息变更|Changing medical insurance details|GG|-|医保变更|P|p-medical||
 """,
-"gjj": """
+    "gjj": """
 单位住房公积金缴存登记|Employer registration for the housing provident fund|QR|N,C,X|公积金开户,公积金|B|b-hr,b-setup||
 住房公积金个人账户设立|Opening a personal provident fund account|QR|-|公积金|P|p-housing||
 购房提取住房公积金|Withdrawing the provident fund to buy a home|GF|-|公积金提取,公积金|P|p-housing|bdc,ht|
@@ -154,7 +154,7 @@ ITEMS = {
 灵活就业人员住房公积金缴存|Voluntary provident fund contributions|QR|-|灵活就业公积金|P|p-housing,p-employment||
 住房公积金贷款额度试算|Provident fund mortgage estimate|GG|-|贷款试算|P|p-housing||
 """,
-"zj": """
+    "zj": """
 建筑业企业资质核准|Construction enterprise qualification|XK|N,C,R,X|建筑资质|B|b-qualification,b-construction|yyzz,zm|
 工程监理企业资质认定|Construction supervision firm qualification|XK|N,C,R,X|监理资质|B|b-qualification,b-construction|yyzz,zm|
 建设工程勘察设计资质认定|Survey and design qualification|XK|N,C,R,X|设计资质|B|b-qualification,b-construction|yyzz,zm|
@@ -170,7 +170,7 @@ ITEMS = {
 燃气经营许可|Gas business licence|XK|N,C,R,X|燃气|B|b-permits|yyzz,cd|!
 城市建筑垃圾处置核准|Approval for construction waste disposal|XK|N,C|建筑垃圾|B|b-construction,b-environment||
 """,
-"mz": """
+    "mz": """
 结婚登记|Marriage registration|QR|-|结婚,领证|P|p-marriage|hk|!*
 离婚登记|Divorce registration|QR|-|离婚|P|p-marriage|hk,jh|!
 补领婚姻登记证|Replacement of a marriage certificate|QR|-|补结婚证|P|p-marriage|hk|!
@@ -193,7 +193,7 @@ ITEMS = {
 孤儿基本生活费发放|Living allowance for orphans|GF|-|孤儿|P|p-social|zm|
 事实无人抚养儿童认定|Recognition of de facto unsupported children|QR|-|无人抚养儿童|P|p-social|zm|
 """,
-"wj": """
+    "wj": """
 出生医学证明首次签发|First issue of a birth medical certificate|QR|-|出生证,出生医学证明|P|p-birth|jh|*
 出生医学证明补发|Reissue of a birth medical certificate|QR|-|出生证补办|P|p-birth||!
 生育登记|Birth registration for family services|GG|-|生育登记,准生证|P|p-birth|jh|
@@ -213,7 +213,7 @@ ITEMS = {
 独生子女父母光荣证申领|Honour certificate for parents of only children|GG|-|光荣证|P|p-birth||
 病历复印预约|Booking copies of medical records|GG|-|病历复印|P|p-medical||
 """,
-"jy": """
+    "jy": """
 义务教育入学报名|Enrolment in compulsory education|GG|-|入学,报名,小学|P|p-education|hk,bdc|*
 义务教育转学|Transfer between schools|GG|-|转学|P|p-education||
 学籍证明开具|Certificate of student status|QR|-|学籍证明|P|p-education||
@@ -230,7 +230,7 @@ ITEMS = {
 高等教育自学考试报名|Self-taught higher education exam registration|GG|-|自考|P|p-education||
 学前教育资助|Preschool financial aid|GF|-|学前资助|P|p-education||
 """,
-"sj": """
+    "sj": """
 企业设立登记|Company establishment registration|XK|-|开公司,注册公司,营业执照|B|b-setup|zm|*
 企业变更登记|Change of company registration|XK|-|公司变更,营业执照|B|b-setup|yyzz|
 企业注销登记|Company deregistration|XK|-|注销公司|B|b-closure|yyzz|
@@ -258,7 +258,7 @@ ITEMS = {
 商标专用权质押登记|Registration of trademark pledges|QR|N,C,X|商标质押|B|b-tech||
 外国企业常驻代表机构登记|Registration of representative offices of foreign companies|XK|N,C,X|代表处|B|b-setup,b-trade|zm|
 """,
-"sw": """
+    "sw": """
 个人所得税综合所得汇算清缴|Annual individual income tax reconciliation|ZS|-|个税,退税|P|p-tax||*
 个人所得税专项附加扣除填报|Special additional deductions for income tax|ZS|-|个税,专项附加扣除|P|p-tax||
 个人完税证明开具|Tax payment certificate|GG|-|完税证明|P|p-tax||
@@ -279,7 +279,7 @@ ITEMS = {
 跨区域涉税事项报告|Reporting cross-region tax matters|QR|-|外经证|B|b-tax||
 发票真伪查验|Checking whether an invoice is genuine|GG|-|发票查验|P|p-tax||*
 """,
-"zr": """
+    "zr": """
 不动产登记资料查询|Property register search|GG|-|房产查询,查房|P|p-realestate||*
 二手房转移登记|Transfer registration of a second-hand home|QR|-|过户,二手房,买房|P|p-realestate|bdc,ht|
 新建商品房转移登记|Transfer registration of a new home|QR|-|新房,房产证,买房|P|p-realestate|ht|
@@ -296,7 +296,7 @@ ITEMS = {
 不动产异议登记|Registering an objection to the property register|QR|-|异议登记|P|p-realestate|bdc|
 地质灾害危险性评估备案|Filing of geological hazard assessments|QR|-|地灾评估|B|b-construction|gc|
 """,
-"jt": """
+    "jt": """
 道路旅客运输经营许可|Road passenger transport licence|XK|N,C,R,X|客运|B|b-transport,b-permits|yyzz,zm|
 道路货物运输经营许可|Road freight transport licence|XK|N,C,R,X|货运|B|b-transport,b-permits|yyzz|
 网络预约出租汽车经营许可|Licence for ride-hailing platforms|XK|N,C,R,X|网约车|B|b-transport,b-permits|yyzz|
@@ -310,7 +310,7 @@ ITEMS = {
 出租汽车驾驶员从业资格注册|Taxi driver registration|XK|N,C,X|出租车司机|P|p-transport,p-qualification|jsz|
 交通运输行政执法投诉|Complaints about transport enforcement|CJ|-|交通投诉|P|p-legal||
 """,
-"st": """
+    "st": """
 排污许可|Pollutant discharge permit|XK|N,C,R,X|排污证|B|b-environment|yyzz|
 建设项目环境影响评价审批|Approval of an environmental impact assessment|XK|N,C|环评|B|b-environment,b-construction|gc|
 危险废物经营许可|Hazardous waste business licence|XK|N,C,R,X|危废|B|b-environment|yyzz,cd|!
@@ -320,7 +320,7 @@ ITEMS = {
 建设项目环境影响登记表备案|Filing of environmental impact registration forms|QR|-|环评登记表|B|b-environment||
 固定污染源排污登记|Pollutant discharge registration|QR|N,C,X|排污登记|B|b-environment||
 """,
-"ny": """
+    "ny": """
 农药经营许可|Pesticide business licence|XK|N,C,R,X|农药|B|b-agriculture,b-permits|cd|
 兽药经营许可|Veterinary drug business licence|XK|N,C,R,X|兽药|B|b-agriculture,b-permits|cd|
 农作物种子生产经营许可|Seed production and business licence|XK|N,C,R,X|种子|B|b-agriculture|cd|
@@ -330,7 +330,7 @@ ITEMS = {
 拖拉机和联合收割机登记|Registration of tractors and combine harvesters|QR|N,C,X|拖拉机|P|p-transport||
 耕地地力保护补贴|Farmland protection subsidy|GF|-|种粮补贴|P|p-employment||
 """,
-"wl": """
+    "wl": """
 旅行社业务经营许可|Travel agency licence|XK|N,C,X|旅行社|B|b-culture,b-permits|yyzz,cd|
 娱乐场所经营许可|Entertainment venue licence|XK|N,C,R,X|KTV,娱乐场所|B|b-culture,b-permits|yyzz,cd|
 营业性演出许可|Commercial performance permit|XK|N,C|演出,演唱会|B|b-culture|zm|
@@ -340,7 +340,7 @@ ITEMS = {
 旅游景区质量等级评定|Grading of tourist attractions|JL|-|景区评级|B|b-culture|zm|!
 公共图书馆读者证办理|Public library card|GG|-|借书证,图书馆|P|p-culture||
 """,
-"sf": """
+    "sf": """
 法律援助申请|Applying for legal aid|GF|-|法律援助,免费律师|P|p-legal|zm|*
 公证申办|Applying for notarisation|GG|-|公证|P|p-legal|zm|!
 律师执业许可|Lawyer practice licence|XK|N,C,X|律师证|P|p-qualification,p-legal|xl|
@@ -349,7 +349,7 @@ ITEMS = {
 司法鉴定机构登记|Registration of forensic appraisal institutions|XK|N,C,R,X|司法鉴定|B|b-permits|zm|
 基层法律服务工作者执业核准|Licence for grassroots legal workers|XK|N,C,X|法律服务工作者|P|p-qualification,p-legal|xl|
 """,
-"ty": """
+    "ty": """
 退役军人优待证申领|Veterans' preferential treatment card|GG|-|优待证|P|p-veterans|zm|
 退役士兵一次性经济补助|One-off grant for discharged soldiers|GF|-|退役补助|P|p-veterans|zm|
 伤残抚恤关系转移|Transfer of disability pension records|GG|-|伤残抚恤|P|p-veterans|zm|
@@ -358,7 +358,7 @@ ITEMS = {
 退役军人创业贷款贴息|Interest subsidy on veterans' start-up loans|GF|-|退役创业|P|p-veterans,p-employment|ht|
 残疾军人证换发|Renewal of a disabled servicemember card|QR|-|残疾军人证|P|p-veterans||!
 """,
-"yj": """
+    "yj": """
 危险化学品经营许可|Hazardous chemicals business licence|XK|N,C,R,X|危化品|B|b-safety,b-permits|yyzz,cd|
 烟花爆竹经营许可|Fireworks retail licence|XK|N,C,R|烟花爆竹|B|b-safety,b-permits|cd|
 特种作业操作证|Special operations certificate|XK|N,R|电工证,焊工证,特种作业|P|p-qualification|tj|!
@@ -366,7 +366,7 @@ ITEMS = {
 生产安全事故应急预案备案|Filing of emergency plans|QR|-|应急预案|B|b-safety|zm|
 安全生产举报|Reporting work safety hazards|CF|-|安全隐患举报|P|p-legal||
 """,
-"sc": """
+    "sc": """
 对外贸易经营者备案|Foreign trade operator filing|QR|N,C|外贸备案,进出口权|B|b-trade|yyzz|
 外商投资企业信息报告|Foreign investment information report|QR|-|外资|B|b-trade,b-setup||
 单用途商业预付卡备案|Filing of single-purpose prepaid cards|QR|N,C,X|预付卡|B|b-trade||
@@ -374,7 +374,7 @@ ITEMS = {
 二手车交易市场经营者备案|Filing of used-car markets|QR|N,C,X|二手车市场|B|b-trade|cd|
 拍卖企业设立审批|Approval of auction companies|XK|N,C,X|拍卖|B|b-trade|yyzz|
 """,
-"kj": """
+    "kj": """
 高新技术企业认定|High-tech enterprise recognition|QR|-|高企认定,高新技术企业|B|b-tech|yyzz,zm|*
 科技型中小企业评价|Evaluation of tech-based SMEs|QR|-|科技型中小企业|B|b-tech|yyzz|
 科学技术奖提名|Nomination for science and technology awards|JL|-|科技奖|P|p-qualification|zm|
@@ -382,7 +382,7 @@ ITEMS = {
 外国人来华工作许可|Work permit for foreigners|XK|N,C,R,X|外国人工作许可|B|b-hr|zm|
 研发费用加计扣除核定|Review of R&D super-deductions|QR|-|研发加计扣除|B|b-tech,b-tax||
 """,
-"cl": """
+    "cl": """
 残疾人证新办|Application for a disability certificate|QR|-|残疾证,残疾人证|P|p-disability|zp|!
 残疾人证换领|Renewal of a disability certificate|QR|-|残疾证|P|p-disability|cjz|
 残疾人证迁移|Transferring a disability certificate|QR|-|残疾证迁移|P|p-disability|cjz|
@@ -390,13 +390,13 @@ ITEMS = {
 残疾人就业保障金减免|Relief from the disability employment levy|ZS|-|残保金|B|b-hr,b-tax||
 残疾儿童康复救助|Rehabilitation support for disabled children|GF|-|康复救助|P|p-disability|cs|
 """,
-"sl": """
+    "sl": """
 取水许可|Water abstraction permit|XK|N,C,R,X|取水证|B|b-environment|zm|
 河道管理范围内建设项目审批|Approval of projects within river management areas|XK|N,C|河道|B|b-construction|gc|!
 生产建设项目水土保持方案审批|Approval of soil and water conservation plans|XK|N,C|水保方案|B|b-environment|gc|
 水土保持设施自主验收报备|Filing of soil conservation facility acceptance|QR|-|水保验收|B|b-environment|gc|
 """,
-"yjj": """
+    "yjj": """
 药品零售企业经营许可|Pharmacy retail licence|XK|N,C,R,X|药店|B|b-medical,b-permits|yyzz,cd|
 药品批发企业经营许可|Drug wholesale licence|XK|N,C,R,X|药品批发|B|b-medical,b-permits|yyzz,cd|!
 第二类医疗器械经营备案|Filing of class II medical device trading|QR|N,C,X|医疗器械|B|b-medical|yyzz|
@@ -404,115 +404,185 @@ ITEMS = {
 化妆品生产许可|Cosmetics production licence|XK|N,C,R,X|化妆品|B|b-permits|yyzz,cd|
 执业药师注册|Registration of licensed pharmacists|XK|N,C,R,X|药师|P|p-qualification|xl|
 """,
-"xf": """
+    "xf": """
 公众聚集场所投入使用营业前消防安全检查|Fire safety inspection before a venue opens|XK|-|消防检查,消防|B|b-safety,b-permits|cd|!
 公众聚集场所消防安全检查告知承诺|Fire safety inspection by commitment|XK|-|消防承诺,消防|B|b-safety|cd|
 消防技术服务机构备案|Filing of fire safety service firms|QR|N,C,X|消防检测|B|b-safety|yyzz|
 火灾事故认定|Determination of fire incidents|QR|-|火灾认定|P|p-legal||!
 消防安全违法行为举报|Reporting fire hazards|CF|-|消防举报|P|p-legal||
 """,
-"yc": """
+    "yc": """
 烟草专卖零售许可|Tobacco retail licence|XK|N,C,R,X|烟草证,卖烟|B|b-permits|yyzz,cd|!*
 烟草专卖批发企业许可|Tobacco wholesale licence|XK|N,C,R,X|烟草批发|B|b-permits|yyzz,cd|!
 烟草专卖品准运证核发|Tobacco transport permit|XK|-|准运证|B|b-transport||
 烟草专卖零售许可证补办|Replacement of a tobacco retail licence|GG|-|烟草证补办|B|b-permits||
 烟草专卖零售歇业|Suspension of tobacco retail business|QR|-|烟草证歇业|B|b-permits||
 """,
-"tx": """
+    "tx": """
 增值电信业务经营许可|Value-added telecoms licence|XK|N,C,R,X|ICP许可证,增值电信|B|b-permits,b-tech|yyzz|
 互联网域名服务许可|Internet domain name service licence|XK|N,C,R,X|域名|B|b-permits,b-tech|yyzz|
 互联网信息服务备案|Website filing|QR|N,C,X|ICP备案,网站备案|B|b-tech||*
 通信建设工程安全生产管理人员考核|Safety exam for telecoms construction managers|XK|N,R|通信安全考核|P|p-qualification||
 电信网码号资源使用审批|Approval for the use of numbering resources|XK|N,C,X|码号|B|b-tech|zm|
 """,
-"tyj": """
+    "tyj": """
 高危险性体育项目经营许可|Licence for high-risk sports|XK|N,C,R,X|游泳馆,潜水,攀岩|B|b-culture,b-permits|cd,zm|
 社会体育指导员等级评定|Grading of social sports instructors|QR|-|社会体育指导员|P|p-culture,p-qualification||
 运动员技术等级称号授予|Athlete technical grade titles|QR|-|运动员等级|P|p-culture||
 体育赛事活动备案|Filing of sports events|QR|N,C,X|赛事备案,马拉松|B|b-culture||
 公共体育场馆预约|Booking public sports venues|GG|-|体育馆,预约|P|p-culture||*
 """,
-"gb": """
+    "gb": """
 广播电视节目制作经营许可|Licence for producing radio and TV programmes|XK|N,C,R,X|节目制作|B|b-culture,b-permits|yyzz|
 卫星电视广播地面接收设施安装许可|Licence to install satellite TV receivers|XK|N,C,R,X|卫星电视|B|b-permits|yyzz,cd|
 网络视听节目服务备案|Filing of online audiovisual services|QR|N,C,X|网络视听|B|b-culture,b-tech|yyzz|
 电视剧制作许可|TV drama production permit|XK|-|电视剧|B|b-culture|zm|
 """,
-"xw": """
+    "xw": """
 出版物零售单位设立|Licence for publication retailers|XK|N,C,X|书店|B|b-culture,b-permits|yyzz,cd|
 出版物批发单位设立|Licence for publication wholesalers|XK|N,C,X|图书批发|B|b-culture,b-permits|yyzz,cd|
 印刷经营许可|Printing business licence|XK|N,C,R,X|印刷厂|B|b-permits|yyzz,cd|!
 内部资料性出版物准印|Printing permit for internal publications|XK|-|准印证|B|b-culture||
 作品著作权登记|Copyright registration|QR|-|版权登记,著作权|P|p-culture||*
 """,
-"yz": """
+    "yz": """
 快递业务经营许可|Express delivery licence|XK|N,C,R,X|快递许可|B|b-permits,b-transport|yyzz,cd|
 快递末端网点备案|Filing of express delivery outlets|QR|N,C,X|快递网点,驿站|B|b-transport|cd|
 邮政快递用户申诉|Complaints about postal and express services|CJ|-|快递投诉|P|p-legal||*
 邮政普遍服务营业场所撤销审批|Approval to close a postal service office|XK|-|邮政网点|B|b-transport||
 """,
-"ly": """
+    "ly": """
 林木采伐许可|Tree felling permit|XK|N,C|砍树,采伐证|P|p-realestate||
 林草种子生产经营许可|Forest seed production licence|XK|N,C,R,X|林木种子|B|b-agriculture|cd|
 陆生野生动物人工繁育许可|Licence to breed terrestrial wild animals|XK|N,C,R,X|野生动物|B|b-agriculture|cd|!
 使用林地审核|Approval for using forest land|XK|N,C|征占林地|B|b-construction|gc|!
 森林防火期野外用火审批|Approval of outdoor fire use in the fire season|XK|-|野外用火|P|p-culture||
 """,
-"qx": """
+    "qx": """
 雷电防护装置设计审核|Design review of lightning protection|XK|N,C|防雷,雷电防护|B|b-construction,b-safety|gc|
 雷电防护装置竣工验收|Completion acceptance of lightning protection|XK|-|防雷验收|B|b-construction|gc|
 升放气球活动审批|Approval of balloon launches|XK|-|气球|B|b-culture|zm|
 气象信息服务企业备案|Filing of weather information firms|QR|N,C,X|气象服务|B|b-tech||
 气象灾害证明开具|Certificate of weather disasters|GG|-|气象证明,台风证明|P|p-legal||*
 """,
-"rf": """
+    "rf": """
 人防工程建设审批|Approval of civil air defence works|XK|N,C|人防工程|B|b-construction|gc|
 防空地下室易地建设审批|Approval to build air-raid shelters elsewhere|XK|-|易地建设|B|b-construction|gc|
 人防工程竣工验收备案|Filing of completed civil air defence works|QR|-|人防验收|B|b-construction|gc|
 人防工程拆除审批|Approval to demolish civil air defence works|XK|-|人防拆除|B|b-construction|gc|!
 """,
-"zscq": """
+    "zscq": """
 专利权质押登记|Registration of patent pledges|QR|N,C,X|专利质押|B|b-tech||
 专利侵权纠纷行政裁决|Administrative adjudication of patent disputes|CJ|-|专利侵权|B|b-tech|zm|
 专利代理机构执业许可|Licence for patent agencies|XK|N,C,X|专利代理|B|b-tech,b-permits|zm|
 地理标志产品保护申请|Protection of geographical indication products|QR|-|地理标志|B|b-agriculture|zm|
 知识产权维权援助|Help with protecting intellectual property|GG|-|维权援助,知识产权|P|p-legal||
 """,
-"da": """
+    "da": """
 档案查阅利用|Consulting the archives|GG|-|查档案,档案|P|p-legal||*
 婚姻档案查询|Marriage records in the archives|GG|-|婚姻档案,查档案|P|p-marriage||
 知青档案查询|Archives of sent-down youth|GG|-|知青档案,工龄|P|p-retire||
 档案寄存服务|Archive deposit service|GG|-|档案寄存|B|b-setup||
 """,
-"mzw": """
+    "mzw": """
 宗教活动场所设立审批|Approval to set up a place of religious activity|XK|N,C,X|宗教场所|B|b-setup|cd,zm|!
 少数民族成份变更确认|Confirming a change of ethnic status|QR|-|民族成份|P|p-household|hk|!
 宗教院校设立审批|Approval to establish a religious school|XK|N,C,X|宗教院校|B|b-permits|zm|
 """,
-}  # fmt: skip
+}
 
 # code, name, English name, audience, [item names]
 LIFE_EVENTS: list[tuple[str, str, str, str, list[str]]] = [
-    ("birth", "出生一件事", "Having a baby", "person",
-     ["出生医学证明首次签发", "预防接种证办理", "出生登记", "城乡居民医保参保登记", "社会保障卡申领", "生育津贴申领"]),
-    ("start-business", "开办企业一件事", "Starting a business", "business",
-     ["企业名称自主申报", "企业设立登记", "公章刻制备案", "新办纳税人涉税事项", "发票领用",
-      "单位社会保险登记（新办）", "单位住房公积金缴存登记（新办）"]),
-    ("marriage", "结婚一件事", "Getting married", "person",
-     ["婚姻登记预约", "结婚登记", "夫妻投靠落户", "婚姻登记记录证明"]),
-    ("school", "入学一件事", "Starting school", "person",
-     ["义务教育入学报名", "户籍证明开具", "不动产登记资料查询", "学生资助申请"]),
-    ("home-purchase", "买房一件事", "Buying a home", "person",
-     ["不动产登记资料查询", "住房公积金贷款申请", "契税申报", "二手房转移登记", "购房提取住房公积金"]),
-    ("employment", "就业一件事", "Finding a job", "person",
-     ["就业登记", "职工参保登记", "住房公积金个人账户设立", "大中专院校毕业生落户", "就业创业证申领"]),
-    ("retirement", "退休一件事", "Retiring", "person",
-     ["基本养老金申领", "养老保险待遇资格认证", "退休提取住房公积金", "高龄老人津贴申领"]),
-    ("bereavement", "身后一件事", "After a death", "person",
-     ["居民死亡医学证明签发", "死亡注销户口", "殡葬服务预约", "丧葬补助金和抚恤金申领", "不动产继承转移登记"]),
-    ("open-restaurant", "开餐馆一件事", "Opening a restaurant", "business",
-     ["企业设立登记", "食品经营许可（新办）", "公众聚集场所消防安全检查告知承诺", "公共场所卫生许可（新办）"]),
-]  # fmt: skip
+    (
+        "birth",
+        "出生一件事",
+        "Having a baby",
+        "person",
+        [
+            "出生医学证明首次签发",
+            "预防接种证办理",
+            "出生登记",
+            "城乡居民医保参保登记",
+            "社会保障卡申领",
+            "生育津贴申领",
+        ],
+    ),
+    (
+        "start-business",
+        "开办企业一件事",
+        "Starting a business",
+        "business",
+        [
+            "企业名称自主申报",
+            "企业设立登记",
+            "公章刻制备案",
+            "新办纳税人涉税事项",
+            "发票领用",
+            "单位社会保险登记（新办）",
+            "单位住房公积金缴存登记（新办）",
+        ],
+    ),
+    (
+        "marriage",
+        "结婚一件事",
+        "Getting married",
+        "person",
+        ["婚姻登记预约", "结婚登记", "夫妻投靠落户", "婚姻登记记录证明"],
+    ),
+    (
+        "school",
+        "入学一件事",
+        "Starting school",
+        "person",
+        ["义务教育入学报名", "户籍证明开具", "不动产登记资料查询", "学生资助申请"],
+    ),
+    (
+        "home-purchase",
+        "买房一件事",
+        "Buying a home",
+        "person",
+        ["不动产登记资料查询", "住房公积金贷款申请", "契税申报", "二手房转移登记", "购房提取住房公积金"],
+    ),
+    (
+        "employment",
+        "就业一件事",
+        "Finding a job",
+        "person",
+        ["就业登记", "职工参保登记", "住房公积金个人账户设立", "大中专院校毕业生落户", "就业创业证申领"],
+    ),
+    (
+        "retirement",
+        "退休一件事",
+        "Retiring",
+        "person",
+        ["基本养老金申领", "养老保险待遇资格认证", "退休提取住房公积金", "高龄老人津贴申领"],
+    ),
+    (
+        "bereavement",
+        "身后一件事",
+        "After a death",
+        "person",
+        [
+            "居民死亡医学证明签发",
+            "死亡注销户口",
+            "殡葬服务预约",
+            "丧葬补助金和抚恤金申领",
+            "不动产继承转移登记",
+        ],
+    ),
+    (
+        "open-restaurant",
+        "开餐馆一件事",
+        "Opening a restaurant",
+        "business",
+        [
+            "企业设立登记",
+            "食品经营许可（新办）",
+            "公众聚集场所消防安全检查告知承诺",
+            "公共场所卫生许可（新办）",
+        ],
+    ),
+]
 
 THEMES: list[tuple[str, str, str, str]] = [
     ("p-birth", "生育收养", "Birth and adoption", "person"),

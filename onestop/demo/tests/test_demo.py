@@ -29,8 +29,13 @@ def test_the_catalogue_has_the_seed_hubs_size() -> None:
     assert len({i.code for i in items}) == len(items), "item codes are unique"
     assert len({i.name for i in items}) == len(items), "item names are unique"
     assert set(Counter(i.item_type for i in items)) >= {
-        "licensing", "confirmation", "benefit", "levy", "public_service", "adjudication",
-    }  # fmt: skip
+        "licensing",
+        "confirmation",
+        "benefit",
+        "levy",
+        "public_service",
+        "adjudication",
+    }
 
 
 def test_every_guide_is_complete() -> None:
@@ -73,9 +78,7 @@ def test_demo_command_loads_once_with_two_real_provinces_beside(
     for code, province, prefix in (("nl", "湖南省", "43"), ("dh", "浙江省", "33")):
         top = Region.objects.get(tenant__code=code, level="province")
         assert (top.code, top.name) == (f"{prefix}0000", province)
-        names = " ".join(
-            Department.objects.filter(tenant__code=code).values_list("name", flat=True)
-        )
+        names = " ".join(Department.objects.filter(tenant__code=code).values_list("name", flat=True))
         assert f"{province}公安厅" in names
         assert not {name for name in template_names if name in names}
         codes = ServiceItem.objects.filter(tenant__code=code).values_list("code", flat=True)

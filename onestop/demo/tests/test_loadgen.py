@@ -83,12 +83,8 @@ def test_the_same_rows_whether_built_by_workers_or_not() -> None:
     assert phones == phones_in_key_order(10_000, 90, workers=0)
     assert sorted(phones) == list(range(10_000, 10_090))
     citizens = CitizenPlan(1, "gd", 10_000, ["440103", "440104"], 7, [now], phones=phones)
-    parallel = [
-        row for rows in bulkload.build_in_parallel(citizens.rows, 90, 25, workers=2) for row in rows
-    ]
-    alone = [
-        row for rows in bulkload.build_in_parallel(citizens.rows, 90, 25, workers=0) for row in rows
-    ]
+    parallel = [row for rows in bulkload.build_in_parallel(citizens.rows, 90, 25, workers=2) for row in rows]
+    alone = [row for rows in bulkload.build_in_parallel(citizens.rows, 90, 25, workers=0) for row in rows]
     # Encryption is randomised (Fernet): compare what the rows say, not their ciphertext.
     plain = [[decrypt(v) if i in (6, 9, 11) else v for i, v in enumerate(r)] for r in parallel]
     assert plain == [[decrypt(v) if i in (6, 9, 11) else v for i, v in enumerate(r)] for r in alone]
@@ -99,9 +95,19 @@ def test_case_numbers_continue_the_days_sequence() -> None:
     from onestop.workdays.calendar import WorkCalendar
 
     day = date(2026, 3, 2)
-    plan = CasePlan(tenant_id=1, prefix="GD", first_id=1, applicants=range(1, 4), days=[day],
-                    base={day: 41}, items=[(1, 1, 1, 1, 10)], cumulative=[1], today=date(2026, 11, 1),
-                    seed=1, calendar=WorkCalendar.from_entries())  # fmt: skip
+    plan = CasePlan(
+        tenant_id=1,
+        prefix="GD",
+        first_id=1,
+        applicants=range(1, 4),
+        days=[day],
+        base={day: 41},
+        items=[(1, 1, 1, 1, 10)],
+        cumulative=[1],
+        today=date(2026, 11, 1),
+        seed=1,
+        calendar=WorkCalendar.from_entries(),
+    )
     numbers = [row[2] for row in plan.rows(0, 3)]
     assert numbers == ["GD2026030200042", "GD2026030200043", "GD2026030200044"]
 
@@ -128,12 +134,8 @@ def test_on_sqlite_the_workers_write_their_own_batches(tmp_path: Path) -> None:
     its own database file, checked afterwards with SQLite itself."""
     _load_in_a_subprocess(tmp_path)
     database = sqlite3.connect(tmp_path / "onestop.sqlite3")
-    indexes = {
-        name for (name,) in database.execute("select name from sqlite_master where type = 'index'")
-    }
-    _check_the_load(
-        lambda sql, *params: database.execute(sql.replace("%s", "?"), params).fetchone(), indexes
-    )
+    indexes = {name for (name,) in database.execute("select name from sqlite_master where type = 'index'")}
+    _check_the_load(lambda sql, *params: database.execute(sql.replace("%s", "?"), params).fetchone(), indexes)
     assert database.execute("pragma integrity_check").fetchone() == ("ok",)
     assert database.execute("pragma foreign_key_check").fetchall() == []
 
@@ -142,15 +144,21 @@ def _check_the_load(one: Callable[..., Any], indexes: set[str]) -> None:
     """What both databases must hold after the subprocess load: every citizen and case,
     distinct, and the indexes set aside for the load made again."""
     (tenant,) = one("select id from tenancy_tenant where code = 'sandbox'")
-    citizens = one("select count(*), count(distinct id_number_hash) from identity_user"
-                   " where tenant_id = %s and phone_masked like %s and trust_level = 3", tenant, "199%")  # fmt: skip
-    assert tuple(citizens) == (4500, 4500)
-    cases = one(
-        "select count(*), count(distinct number) from cases_case where tenant_id = %s", tenant
+    citizens = one(
+        "select count(*), count(distinct id_number_hash) from identity_user"
+        " where tenant_id = %s and phone_masked like %s and trust_level = 3",
+        tenant,
+        "199%",
     )
+    assert tuple(citizens) == (4500, 4500)
+    cases = one("select count(*), count(distinct number) from cases_case where tenant_id = %s", tenant)
     assert tuple(cases) == (5200, 5200)
-    assert {"case_applicant_idx", "case_queue_idx", "user_trust_idx",
-            "one_account_per_person_per_tenant"} <= indexes  # fmt: skip
+    assert {
+        "case_applicant_idx",
+        "case_queue_idx",
+        "user_trust_idx",
+        "one_account_per_person_per_tenant",
+    } <= indexes
 
 
 @pytest.mark.skipif(not os.environ.get("DATABASE_URL"), reason="PostgreSQL's own path")
@@ -179,15 +187,40 @@ def test_on_postgresql_the_workers_copy_their_own_batches(tmp_path: Path) -> Non
 
 
 def _load_in_a_subprocess(var: Path, *, database_url: str = "") -> None:
-    env = {**os.environ, "ONESTOP_VAR_DIR": str(var), "ONESTOP_ANALYTICS_BACKGROUND": "0",
-           "DATABASE_URL": database_url}  # fmt: skip
+    env = {
+        **os.environ,
+        "ONESTOP_VAR_DIR": str(var),
+        "ONESTOP_ANALYTICS_BACKGROUND": "0",
+        "DATABASE_URL": database_url,
+    }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     cli = str(Path(sys.executable).with_name("onestop"))
     subprocess.run([cli, "migrate", "--no-input", "-v", "0"], env=env, check=True)
-    subprocess.run([cli, "shell", "-c", "from onestop.demo.loader import load_sandbox; load_sandbox()"],
-                   env=env, check=True)  # fmt: skip
-    subprocess.run([cli, "loadgen", "--tenant", "sandbox", "--users", "4500", "--cases", "5200",
-                    "--batch", "1000", "--workers", "2", "-v", "0"], env=env, check=True)  # fmt: skip
+    subprocess.run(
+        [cli, "shell", "-c", "from onestop.demo.loader import load_sandbox; load_sandbox()"],
+        env=env,
+        check=True,
+    )
+    subprocess.run(
+        [
+            cli,
+            "loadgen",
+            "--tenant",
+            "sandbox",
+            "--users",
+            "4500",
+            "--cases",
+            "5200",
+            "--batch",
+            "1000",
+            "--workers",
+            "2",
+            "-v",
+            "0",
+        ],
+        env=env,
+        check=True,
+    )
 
 
 def test_a_synthetic_id_number_somebody_has_is_moved_to_another_county() -> None:
@@ -233,7 +266,12 @@ def test_loading_workers_die_of_sigterm_whatever_the_command_handles(tmp_path: P
         "DJANGO_SETTINGS_MODULE": "onestop.settings",
     }
     env.pop("DATABASE_URL", None)
-    done = subprocess.run([sys.executable, "-c", LOAD_UNDER_A_SIGTERM_HANDLER], env=env,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", LOAD_UNDER_A_SIGTERM_HANDLER],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().endswith("60")

@@ -27,11 +27,18 @@ pytestmark = pytest.mark.django_db
 
 def test_every_approved_past_case_of_a_certificate_item_ends_with_its_certificate() -> None:
     tenant = access_tenant_by_code("gd")
-    types = {code: kind for kind in CertificateType.objects.filter(tenant=tenant).select_related("issuer")
-             for code in kind.item_codes}  # fmt: skip
+    types = {
+        code: kind
+        for kind in CertificateType.objects.filter(tenant=tenant).select_related("issuer")
+        for code in kind.item_codes
+    }
     # The history's applicants (135…) never log in: their cases are the demo's past.
-    past = Case.objects.filter(tenant=tenant, applicant__phone_masked__startswith="135", decision="approved",
-                               concluded_on__isnull=False).select_related("item", "applicant")  # fmt: skip
+    past = Case.objects.filter(
+        tenant=tenant,
+        applicant__phone_masked__startswith="135",
+        decision="approved",
+        concluded_on__isnull=False,
+    ).select_related("item", "applicant")
     approved = [case for case in past if case.item.code in types]
     assert len(approved) >= 10, "the session's 300 past cases hold a few dozen"
     certificates = {
@@ -64,12 +71,8 @@ def test_every_approved_past_case_of_a_certificate_item_ends_with_its_certificat
             "certificate_issued",
             certificate.number,
         )
-        assert AuditEntry.objects.filter(
-            action="certificates.issue", object_id=certificate.number
-        ).exists()
-        assert AuditEntry.objects.filter(
-            action="cases.issue_certificate", object_id=case.number
-        ).exists()
+        assert AuditEntry.objects.filter(action="certificates.issue", object_id=certificate.number).exists()
+        assert AuditEntry.objects.filter(action="cases.issue_certificate", object_id=case.number).exists()
 
 
 def test_the_demo_citizen_starts_with_an_application_in_every_state_and_a_certificate(
@@ -79,9 +82,14 @@ def test_the_demo_citizen_starts_with_an_application_in_every_state_and_a_certif
     user = User.objects.get(tenant=tenant, phone_masked="138****8000")
     cases = Case.objects.filter(tenant=tenant, applicant=user)
     assert set(cases.values_list("state", flat=True)) >= {
-        "received", "correction_requested", "accepted", "under_review", "special_procedure",
-        "concluded", "certificate_issued",
-    }  # fmt: skip
+        "received",
+        "correction_requested",
+        "accepted",
+        "under_review",
+        "special_procedure",
+        "concluded",
+        "certificate_issued",
+    }
     assert set(cases.values_list("public_state", flat=True)) == set(PublicState)
     # Each went through the live steps: submitted, then answered by the demo officer's
     # bureau (Guangzhou human resources and social security).

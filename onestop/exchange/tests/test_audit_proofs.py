@@ -35,13 +35,19 @@ def _looked_at(citizen: Client, officer: Client) -> tuple[AuditEntry, AuditEntry
     number: the two kinds of look the log records."""
     number = apply(citizen, rs_person_item().code)
     citizen.post(f"/gd/me/cases/{number}/consents/set/", {"service": "household", "granted": "1"})
-    assert officer.post(f"/console/gd/cases/{number}/data/", {"service": "household", "purpose": "核实户籍"}).status_code == 200  # fmt: skip
-    me = _me(citizen)
-    assert logged_in(OPERATOR).post(f"/console/gd/users/{me.pk}/reveal/", {"field": "id_number"}).status_code == 200  # fmt: skip
-    query = AuditEntry.objects.filter(action="exchange.query", object_id=number).latest("sequence")
-    reveal = AuditEntry.objects.filter(action="identity.reveal", object_id=str(me.pk)).latest(
-        "sequence"
+    assert (
+        officer.post(
+            f"/console/gd/cases/{number}/data/", {"service": "household", "purpose": "核实户籍"}
+        ).status_code
+        == 200
     )
+    me = _me(citizen)
+    assert (
+        logged_in(OPERATOR).post(f"/console/gd/users/{me.pk}/reveal/", {"field": "id_number"}).status_code
+        == 200
+    )
+    query = AuditEntry.objects.filter(action="exchange.query", object_id=number).latest("sequence")
+    reveal = AuditEntry.objects.filter(action="identity.reveal", object_id=str(me.pk)).latest("sequence")
     return query, reveal
 
 
@@ -56,9 +62,7 @@ def _proof_url(entry: AuditEntry, chain: str = "default", tenant: str = "gd") ->
     return f"/{tenant}/me/who-looked/proofs/{chain}/{entry.sequence}/"
 
 
-def test_the_citizen_downloads_proofs_once_the_head_is_published(
-    citizen: Client, officer: Client
-) -> None:
+def test_the_citizen_downloads_proofs_once_the_head_is_published(citizen: Client, officer: Client) -> None:
     query, reveal = _looked_at(citizen, officer)
     page = citizen.get("/gd/me/who-looked/", headers={"accept-language": "en"}).content.decode()
     assert page.count(NOT_YET) >= 2 and _proof_url(query) not in page
@@ -93,10 +97,22 @@ def test_another_persons_or_tenants_entry_answers_like_a_missing_one(
     with databases.atomic():
         # A look at the other citizen of the same tenant, and one in another tenant at an
         # account with this citizen's id.
-        someone_else = record_action(actor=Actor.system("t"), action="identity.reveal", tenant_code="gd",
-                                     object_type="user", object_id=str(_me(other).pk), detail={"field": "phone"})  # fmt: skip
-        other_tenant = record_action(actor=Actor.system("t"), action="identity.reveal", tenant_code="xq",
-                                     object_type="user", object_id=str(me.pk), detail={"field": "phone"})  # fmt: skip
+        someone_else = record_action(
+            actor=Actor.system("t"),
+            action="identity.reveal",
+            tenant_code="gd",
+            object_type="user",
+            object_id=str(_me(other).pk),
+            detail={"field": "phone"},
+        )
+        other_tenant = record_action(
+            actor=Actor.system("t"),
+            action="identity.reveal",
+            tenant_code="xq",
+            object_type="user",
+            object_id=str(me.pk),
+            detail={"field": "phone"},
+        )
     publish_heads()
     missing = citizen.get("/gd/me/who-looked/proofs/default/999999999999/")
     assert missing.status_code == 404 and b"audit_entry_not_found" in missing.content

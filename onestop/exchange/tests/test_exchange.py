@@ -18,9 +18,7 @@ def _query(officer: Client, number: str, **data: str):  # type: ignore[no-untype
     return officer.post(f"/console/gd/cases/{number}/data/", data)
 
 
-def test_with_consent_the_officer_looks_up_and_the_citizen_sees_it(
-    citizen: Client, officer: Client
-) -> None:
+def test_with_consent_the_officer_looks_up_and_the_citizen_sees_it(citizen: Client, officer: Client) -> None:
     number = apply(citizen, rs_person_item().code)
     assert "户籍信息" in citizen.get(f"/gd/me/cases/{number}/consents/").content.decode()
     citizen.post(f"/gd/me/cases/{number}/consents/set/", {"service": "household", "granted": "1"})
@@ -36,11 +34,10 @@ def test_without_consent_a_legal_basis_is_needed(citizen: Client, officer: Clien
     number = apply(citizen, rs_person_item().code)
     refused = _query(officer, number, service="social_security", purpose="核实参保")
     assert refused.status_code == 302 and not DataQuery.objects.filter(case_number=number).exists()
-    assert AuditEntry.objects.filter(
-        action="exchange.query", outcome="denied", object_id=number
-    ).exists()
-    allowed = _query(officer, number, service="social_security", purpose="核实参保",
-                     legal_basis="《社会保险法》第七十四条")  # fmt: skip
+    assert AuditEntry.objects.filter(action="exchange.query", outcome="denied", object_id=number).exists()
+    allowed = _query(
+        officer, number, service="social_security", purpose="核实参保", legal_basis="《社会保险法》第七十四条"
+    )
     assert allowed.status_code == 200
     assert DataQuery.objects.get(case_number=number).basis == "legal"
 
@@ -62,8 +59,16 @@ def test_other_departments_cannot_query_and_nobody_else_sees_the_log(
     number = apply(citizen, rs_person_item().code)
     citizen.post(f"/gd/me/cases/{number}/consents/set/", {"service": "household", "granted": "1"})
     operator = logged_in("13900139003")
-    operator.post("/console/gd/staff/", {"display_name": "别的部门", "phone": "13900139301", "role": "officer",
-                                         "department": "gd-crj", "password": "Officer-Pass-2026"})  # fmt: skip
+    operator.post(
+        "/console/gd/staff/",
+        {
+            "display_name": "别的部门",
+            "phone": "13900139301",
+            "role": "officer",
+            "department": "gd-crj",
+            "password": "Officer-Pass-2026",
+        },
+    )
     from onestop.identity.tests.helpers import login
 
     stranger = Client()

@@ -46,9 +46,7 @@ class SandboxFaceCheck(FaceCheckProvider):
     is_sandbox = True
 
     def check(self, *, challenge: str, answer: str, photo: bytes) -> FaceResult:
-        if not (MIN_PHOTO_BYTES <= len(photo) <= MAX_PHOTO_BYTES) or not photo.startswith(
-            PHOTO_SIGNATURES
-        ):
+        if not (MIN_PHOTO_BYTES <= len(photo) <= MAX_PHOTO_BYTES) or not photo.startswith(PHOTO_SIGNATURES):
             return FaceResult(False, "photo_invalid")
         if not secrets.compare_digest(challenge, answer.strip()):
             return FaceResult(False, "challenge_wrong")

@@ -74,9 +74,7 @@ def register(client: Client, phone: str, password: str = PASSWORD, tenant: str =
     url = f"/{tenant}/accounts/register/"
     client.post(url, {"step": "code", "phone": phone})
     code = last_code(phone, tenant)
-    return client.post(
-        url, {"phone": phone, "code": code, "password": password, "password_again": password}
-    )
+    return client.post(url, {"phone": phone, "code": code, "password": password, "password_again": password})
 
 
 def login(client: Client, phone: str, password: str = PASSWORD, tenant: str = "gd"):  # type: ignore[no-untyped-def]

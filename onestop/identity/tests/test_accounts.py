@@ -53,14 +53,12 @@ def test_an_expired_code_is_refused(client: Client) -> None:
     phone = "13512345680"
     client.post("/gd/accounts/register/", {"step": "code", "phone": phone})
     code = last_code(phone)
-    OneTimeCode.objects.filter(purpose="register").update(
-        expires_at=timezone.now() - timedelta(seconds=1)
+    OneTimeCode.objects.filter(purpose="register").update(expires_at=timezone.now() - timedelta(seconds=1))
+    response = client.post(
+        "/gd/accounts/register/",
+        {"phone": phone, "code": code, "password": PASSWORD, "password_again": PASSWORD},
     )
-    response = client.post("/gd/accounts/register/",
-                           {"phone": phone, "code": code, "password": PASSWORD, "password_again": PASSWORD})  # fmt: skip
-    assert (
-        response.status_code == 422 and not User.objects.filter(phone_masked="135****5680").exists()
-    )
+    assert response.status_code == 422 and not User.objects.filter(phone_masked="135****5680").exists()
 
 
 def test_codes_expire_within_five_minutes(client: Client) -> None:
@@ -76,10 +74,14 @@ def test_five_wrong_tries_burn_the_code(client: Client) -> None:
     code = last_code(phone)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     for _ in range(5):
-        client.post("/gd/accounts/register/",
-                    {"phone": phone, "code": wrong, "password": PASSWORD, "password_again": PASSWORD})  # fmt: skip
-    response = client.post("/gd/accounts/register/",
-                           {"phone": phone, "code": code, "password": PASSWORD, "password_again": PASSWORD})  # fmt: skip
+        client.post(
+            "/gd/accounts/register/",
+            {"phone": phone, "code": wrong, "password": PASSWORD, "password_again": PASSWORD},
+        )
+    response = client.post(
+        "/gd/accounts/register/",
+        {"phone": phone, "code": code, "password": PASSWORD, "password_again": PASSWORD},
+    )
     assert response.status_code == 422
 
 
@@ -113,8 +115,10 @@ def test_bad_phone_numbers_are_refused_with_the_field_named(client: Client) -> N
 def test_weak_passwords_are_refused(client: Client) -> None:
     phone = "13512345686"
     client.post("/gd/accounts/register/", {"step": "code", "phone": phone})
-    response = client.post("/gd/accounts/register/",
-                           {"phone": phone, "code": last_code(phone), "password": "12345678", "password_again": "12345678"})  # fmt: skip
+    response = client.post(
+        "/gd/accounts/register/",
+        {"phone": phone, "code": last_code(phone), "password": "12345678", "password_again": "12345678"},
+    )
     assert response.status_code == 422 and "password_invalid" in response.content.decode()
 
 
@@ -150,14 +154,10 @@ def test_login_with_an_sms_code(client: Client) -> None:
     # answer on the form, not an error page.
     let_a_minute_pass()
     client.post("/gd/accounts/login/", {"method": "code", "step": "code", "phone": "13512345689"})
-    refused = client.post(
-        "/gd/accounts/login/", {"method": "code", "step": "code", "phone": "13512345689"}
-    )
+    refused = client.post("/gd/accounts/login/", {"method": "code", "step": "code", "phone": "13512345689"})
     assert refused.status_code == 422 and "code_too_soon" in refused.content.decode()
     # Unknown numbers get the same answer and no message.
-    answer = Client().post(
-        "/gd/accounts/login/", {"method": "code", "step": "code", "phone": "13512340001"}
-    )
+    answer = Client().post("/gd/accounts/login/", {"method": "code", "step": "code", "phone": "13512340001"})
     assert answer.status_code == 200
 
 
@@ -200,9 +200,7 @@ def test_changing_the_password_ends_every_session() -> None:
     first, second = Client(), Client()
     login(first, "13512345694")
     login(second, "13512345694")
-    response = first.post(
-        "/gd/me/password/", {"old_password": PASSWORD, "new_password": "Another-Pass-2026"}
-    )
+    response = first.post("/gd/me/password/", {"old_password": PASSWORD, "new_password": "Another-Pass-2026"})
     assert response.status_code == 302
     assert second.get("/gd/me/").status_code == 302
     assert login(Client(), "13512345694", "Another-Pass-2026").status_code == 302
@@ -233,20 +231,24 @@ def test_a_refusal_by_the_sms_carrier_is_a_clear_answer(client: Client) -> None:
     register(Client(), "13512345698")
     # The sandbox carrier takes at most one message a second to a number: a login code
     # asked for right after the registration code is refused, and the page says so.
-    response = client.post(
-        "/gd/accounts/login/", {"method": "code", "step": "code", "phone": "13512345698"}
-    )
+    response = client.post("/gd/accounts/login/", {"method": "code", "step": "code", "phone": "13512345698"})
     assert response.status_code == 422 and "sms_rate_limited" in response.content.decode()
 
 
 def test_each_account_lands_where_its_work_is_after_logging_in() -> None:
     from onestop.demo.accounts import DEMO_PASSWORD
 
-    for phone, landing in (("13800138000", "/gd/me/"), ("13900139001", "/console/gd/"),
-                           ("13900139003", "/console/gd/"), ("13700137001", "/developers/")):  # fmt: skip
+    for phone, landing in (
+        ("13800138000", "/gd/me/"),
+        ("13900139001", "/console/gd/"),
+        ("13900139003", "/console/gd/"),
+        ("13700137001", "/developers/"),
+    ):
         response = login(Client(), phone, DEMO_PASSWORD)
         assert response.status_code == 302 and response["Location"] == landing, phone
     # A page that asked for the login still wins.
-    asked = Client().post("/gd/accounts/login/?next=/gd/me/cases/",
-                          {"method": "password", "phone": "13900139001", "password": DEMO_PASSWORD})  # fmt: skip
+    asked = Client().post(
+        "/gd/accounts/login/?next=/gd/me/cases/",
+        {"method": "password", "phone": "13900139001", "password": DEMO_PASSWORD},
+    )
     assert asked["Location"] == "/gd/me/cases/"

@@ -25,9 +25,7 @@ def _code_shown_by_the_sandbox(page) -> str:  # type: ignore[no-untyped-def]
     return found.group(1)
 
 
-def test_register_verify_and_find_no_plaintext_id_anywhere(
-    server_url: str, server_var: Path, phone
-) -> None:  # type: ignore[no-untyped-def]
+def test_register_verify_and_find_no_plaintext_id_anywhere(server_url: str, server_var: Path, phone) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
     name, number = sample_residents()[0]

@@ -125,9 +125,7 @@ def test_keys_rotate_and_old_values_still_read(
         assert crypto.decrypt(user.id_number_encrypted) == number  # the old key still reads
         call_command("keys", "rotate", verbosity=0)
         user.refresh_from_db()
-        assert (
-            Fernet(new_key.encode()).decrypt(user.id_number_encrypted.encode()).decode() == number
-        )
+        assert Fernet(new_key.encode()).decrypt(user.id_number_encrypted.encode()).decode() == number
     finally:
         monkeypatch.delenv("ONESTOP_DATA_KEYS")
         crypto.reset_key_cache()
@@ -153,7 +151,15 @@ def test_my_data_page_says_everything_in_words() -> None:
     login(client, "13800138000", DEMO_PASSWORD)
     page = client.get("/gd/me/data/").content.decode()
     table = page.split("<h1>", 1)[1].split("<form", 1)[0]
-    for code in ("identity.login", "sms_code", "population_registry", ">success<", "date_joined",
-                 "trust_level", "T0", "+00:00"):  # fmt: skip
+    for code in (
+        "identity.login",
+        "sms_code",
+        "population_registry",
+        ">success<",
+        "date_joined",
+        "trust_level",
+        "T0",
+        "+00:00",
+    ):
         assert code not in table, code
     assert "登录" in table and "人口信息库" in table and "注册时间" in table

@@ -29,9 +29,7 @@ def logged_in(phone: str) -> Client:
 
 
 def _ask_for_a_login_code(client: Client, phone: str, tenant: str = "gd") -> str:
-    response = client.post(
-        f"/{tenant}/accounts/login/", {"method": "code", "step": "code", "phone": phone}
-    )
+    response = client.post(f"/{tenant}/accounts/login/", {"method": "code", "step": "code", "phone": phone})
     assert response.status_code == 200
     return response.content.decode()
 
@@ -50,9 +48,7 @@ def test_the_attack_of_the_probe_no_longer_works() -> None:
     assert attacker.get("/xq/dev/sms/").status_code == 302
     assert attacker.get("/console/gd/sms/").status_code == 302
     # And the code does not log the attacker in: it never saw it.
-    response = attacker.post(
-        "/gd/accounts/login/", {"method": "code", "phone": OPERATOR, "code": "000000"}
-    )
+    response = attacker.post("/gd/accounts/login/", {"method": "code", "phone": OPERATOR, "code": "000000"})
     assert response.status_code == 422
 
 
@@ -90,26 +86,26 @@ def test_the_outbox_shows_no_other_tenants_messages() -> None:
 def test_every_account_of_the_developer_sandbox_reads_its_outbox() -> None:
     sandbox = Tenant.objects.get(kind="sandbox")
     developer = Client()
-    response = developer.post(f"/{sandbox.code}/accounts/login/",
-                              {"method": "password", "phone": "13700137001", "password": DEMO_PASSWORD})  # fmt: skip
+    response = developer.post(
+        f"/{sandbox.code}/accounts/login/",
+        {"method": "password", "phone": "13700137001", "password": DEMO_PASSWORD},
+    )
     assert response.status_code == 302
     assert developer.get(f"/{sandbox.code}/dev/sms/").status_code == 200
     assert Client().get(f"/{sandbox.code}/dev/sms/").status_code == 302
 
 
-@override_settings(
-    ONESTOP_DEMO=False, ONESTOP_SANDBOX_ALLOWED=["sms", "email", "registry", "face", "data"]
-)
+@override_settings(ONESTOP_DEMO=False, ONESTOP_SANDBOX_ALLOWED=["sms", "email", "registry", "face", "data"])
 def test_a_newcomer_registers_with_the_code_shown_to_their_own_session_only() -> None:
     newcomer, bystander = Client(), Client()
-    page = newcomer.post(
-        "/gd/accounts/register/", {"step": "code", "phone": "13912345620"}
-    ).content.decode()
+    page = newcomer.post("/gd/accounts/register/", {"step": "code", "phone": "13912345620"}).content.decode()
     code = last_code("13912345620")
     assert code in page and "注册验证码" in page
     assert code not in bystander.get("/gd/accounts/register/").content.decode()
-    response = newcomer.post("/gd/accounts/register/", {"phone": "13912345620", "code": code,
-                                                        "password": PASSWORD, "password_again": PASSWORD})  # fmt: skip
+    response = newcomer.post(
+        "/gd/accounts/register/",
+        {"phone": "13912345620", "code": code, "password": PASSWORD, "password_again": PASSWORD},
+    )
     assert response.status_code == 302
     # The page says that a sandbox is in use, outside the demo.
     assert "sandbox-banner" in newcomer.get("/gd/").content.decode()
@@ -147,9 +143,7 @@ def test_the_outbox_pages_exist_only_with_the_sandbox_backend() -> None:
         assert operator.get("/console/gd/sms/").status_code == 404
         assert "/console/gd/sms/" not in operator.get("/console/gd/").content.decode()
         page = (
-            Client()
-            .post("/gd/accounts/register/", {"step": "code", "phone": "13912345630"})
-            .content.decode()
+            Client().post("/gd/accounts/register/", {"step": "code", "phone": "13912345630"}).content.decode()
         )
         shown = re.sub(r'/static/[^"]+', "", page)  # hashed file names may hold six digits
         assert carrier.sent and not CODE.search(shown)  # a real carrier's text is on the phone only

@@ -33,12 +33,15 @@ LOGIN = "/gd/accounts/login/"
 WRONG = "Wrong-Pass-1"
 
 
-def attempt(phone: str, password: str = WRONG, address: str = ATTACKER,
-            client: Client | None = None, **headers: Any) -> Any:  # fmt: skip
+def attempt(
+    phone: str, password: str = WRONG, address: str = ATTACKER, client: Client | None = None, **headers: Any
+) -> Any:
     return (client or Client()).post(
-        LOGIN, {"method": "password", "phone": phone, "password": password},
-        REMOTE_ADDR=address, **headers,
-    )  # fmt: skip
+        LOGIN,
+        {"method": "password", "phone": phone, "password": password},
+        REMOTE_ADDR=address,
+        **headers,
+    )
 
 
 def attack(clock: Clock, phone: str, attempts: int, every: float = 3.6) -> list[Any]:
@@ -52,9 +55,7 @@ def attack(clock: Clock, phone: str, attempts: int, every: float = 3.6) -> list[
 
 
 def login_entries(outcome: str, phone_masked: str = OWNER_MASKED) -> int:
-    return AuditEntry.objects.filter(
-        action="identity.login", object_id=phone_masked, outcome=outcome
-    ).count()
+    return AuditEntry.objects.filter(action="identity.login", object_id=phone_masked, outcome=outcome).count()
 
 
 def assert_throttled(response: Any) -> int:
@@ -188,9 +189,7 @@ def test_known_and_unknown_numbers_get_the_same_answers(monkeypatch: pytest.Monk
         answers.append(answer(known, "10.66.0.1"))
         assert answers[-1] == answer(unknown, "10.66.0.2")
     throttled = [(status, wait) for status, wait, _ in answers if status != 422]
-    assert throttled and all(
-        status == 429 and wait and int(wait) >= 1 for status, wait in throttled
-    )
+    assert throttled and all(status == 429 and wait and int(wait) >= 1 for status, wait in throttled)
     assert login_entries("denied") == login_entries("denied", "135****6999") > 0
     assert login_entries("failed") == login_entries("failed", "135****6999")
 
@@ -213,21 +212,20 @@ def test_every_throttled_answer_says_when_to_come_back(monkeypatch: pytest.Monke
     owner = Client(REMOTE_ADDR=HOME)
     owner.post(LOGIN, {"method": "code", "step": "code", "phone": OWNER})
     for _ in range(5):
-        wrong = owner.post(
-            LOGIN, {"method": "code", "step": "login", "phone": OWNER, "code": "000000"}
-        )
+        wrong = owner.post(LOGIN, {"method": "code", "step": "login", "phone": OWNER, "code": "000000"})
         assert wrong.status_code == 422
-    refused = owner.post(
-        LOGIN, {"method": "code", "step": "login", "phone": OWNER, "code": "000000"}
-    )
+    refused = owner.post(LOGIN, {"method": "code", "step": "login", "phone": OWNER, "code": "000000"})
     assert f"请{assert_throttled(refused)}秒后再试。" in refused.content.decode()
 
 
 @pytest.mark.parametrize(
     ("url", "data"),
-    [(LOGIN, {"method": "code", "step": "code"}), ("/gd/accounts/register/", {"step": "code"}),
-     ("/developers/signup/", {"step": "code"})],
-)  # fmt: skip
+    [
+        (LOGIN, {"method": "code", "step": "code"}),
+        ("/gd/accounts/register/", {"step": "code"}),
+        ("/developers/signup/", {"step": "code"}),
+    ],
+)
 def test_code_requests_from_one_address_wait_with_retry_after(
     monkeypatch: pytest.MonkeyPatch, url: str, data: dict[str, str]
 ) -> None:

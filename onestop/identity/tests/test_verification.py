@@ -45,8 +45,12 @@ def test_a_demo_resident_verifies_to_l3_and_sees_a_masked_profile(citizen: Clien
     assert mask_id_number(number) in page and number not in page
     assert name not in page and user.real_name_masked in page
     api = citizen.get("/api/v1/tenants/gd/me").json()
-    assert api == {"phone": "136****5678", "real_name": user.real_name_masked,
-                   "id_number": mask_id_number(number), "trust_level": 3}  # fmt: skip
+    assert api == {
+        "phone": "136****5678",
+        "real_name": user.real_name_masked,
+        "id_number": mask_id_number(number),
+        "trust_level": 3,
+    }
 
 
 def test_a_well_formed_number_the_registry_does_not_know_gives_l2(citizen: Client) -> None:
@@ -108,12 +112,20 @@ def test_face_check_needs_l3_then_raises_to_l4(citizen: Client) -> None:
     assert page.status_code == 200
     assert "沙箱人脸核验" in page.content.decode() or "Sandbox face check" in page.content.decode()
     session = FaceCheckSession.objects.latest("id")
-    wrong = citizen.post("/gd/me/face-check/", {"session": session.pk, "answer": "0000" if session.challenge != "0000" else "1111",
-                                                "photo": _photo()})  # fmt: skip
+    wrong = citizen.post(
+        "/gd/me/face-check/",
+        {
+            "session": session.pk,
+            "answer": "0000" if session.challenge != "0000" else "1111",
+            "photo": _photo(),
+        },
+    )
     assert wrong.status_code == 422 and "face_check_failed" in wrong.content.decode()
     session = FaceCheckSession.objects.latest("id")
-    not_an_image = citizen.post("/gd/me/face-check/", {"session": session.pk, "answer": session.challenge,
-                                                       "photo": _photo(b"GIF89a" + b"\0" * 2048)})  # fmt: skip
+    not_an_image = citizen.post(
+        "/gd/me/face-check/",
+        {"session": session.pk, "answer": session.challenge, "photo": _photo(b"GIF89a" + b"\0" * 2048)},
+    )
     assert not_an_image.status_code == 422
     session = FaceCheckSession.objects.latest("id")
     passed = citizen.post(
@@ -129,9 +141,7 @@ def test_an_expired_face_check_is_refused(citizen: Client) -> None:
     _verify(citizen, name, number)
     citizen.get("/gd/me/face-check/")
     session = FaceCheckSession.objects.latest("id")
-    FaceCheckSession.objects.filter(pk=session.pk).update(
-        expires_at=timezone.now() - timedelta(seconds=1)
-    )
+    FaceCheckSession.objects.filter(pk=session.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     response = citizen.post(
         "/gd/me/face-check/",
         {"session": session.pk, "answer": session.challenge, "photo": _photo()},
@@ -164,8 +174,10 @@ def test_a_photo_claiming_too_many_pixels_is_refused_before_any_check(citizen: C
     citizen.get("/gd/me/face-check/")
     session = FaceCheckSession.objects.latest("id")
     records = VerificationRecord.objects.count()
-    bomb = citizen.post("/gd/me/face-check/", {"session": session.pk, "answer": session.challenge,
-                                               "photo": _photo(png_claiming(50_000, 50_000))})  # fmt: skip
+    bomb = citizen.post(
+        "/gd/me/face-check/",
+        {"session": session.pk, "answer": session.challenge, "photo": _photo(png_claiming(50_000, 50_000))},
+    )
     assert bomb.status_code == 422 and "photo_too_large" in bomb.content.decode()
     assert VerificationRecord.objects.count() == records  # nothing checked, nothing written
     assert FaceCheckSession.objects.get(pk=session.pk).completed_at is None

@@ -60,21 +60,29 @@ def acs3_canonical_query(params: Mapping[str, str]) -> str:
 
 
 def acs3_authorization(
-    *, access_key_id: str, access_key_secret: str, method: str, canonical_uri: str,
-    canonical_query: str, headers: Mapping[str, str], hashed_payload: str,
-) -> str:  # fmt: skip
+    *,
+    access_key_id: str,
+    access_key_secret: str,
+    method: str,
+    canonical_uri: str,
+    canonical_query: str,
+    headers: Mapping[str, str],
+    hashed_payload: str,
+) -> str:
     """The Authorization header: host, content-type and every x-acs- header are signed,
     names in lower case and sorted, values trimmed; the key is the secret itself."""
-    signed = {name.lower(): value.strip() for name, value in headers.items()
-              if name.lower() in ("host", "content-type") or name.lower().startswith("x-acs-")}  # fmt: skip
+    signed = {
+        name.lower(): value.strip()
+        for name, value in headers.items()
+        if name.lower() in ("host", "content-type") or name.lower().startswith("x-acs-")
+    }
     names = sorted(signed)
     canonical_headers = "".join(f"{name}:{signed[name]}\n" for name in names)
-    canonical = "\n".join([method.upper(), canonical_uri, canonical_query, canonical_headers,
-                           ";".join(names), hashed_payload])  # fmt: skip
+    canonical = "\n".join(
+        [method.upper(), canonical_uri, canonical_query, canonical_headers, ";".join(names), hashed_payload]
+    )
     string_to_sign = f"{ALGORITHM}\n{hashlib.sha256(canonical.encode()).hexdigest()}"
-    signature = hmac.new(
-        access_key_secret.encode(), string_to_sign.encode(), hashlib.sha256
-    ).hexdigest()
+    signature = hmac.new(access_key_secret.encode(), string_to_sign.encode(), hashlib.sha256).hexdigest()
     return f"{ALGORITHM} Credential={access_key_id},SignedHeaders={';'.join(names)},Signature={signature}"
 
 
@@ -153,9 +161,7 @@ class AliyunSmsBackend(ProviderSmsBackend[AliyunConfig]):
             "TemplateCode": template.template_id,
         }
         if values := template.values(message):
-            params["TemplateParam"] = json.dumps(
-                dict(values), ensure_ascii=False, separators=(",", ":")
-            )
+            params["TemplateParam"] = json.dumps(dict(values), ensure_ascii=False, separators=(",", ":"))
         query = acs3_canonical_query(params)
         empty = hashlib.sha256(b"").hexdigest()
         headers = {
@@ -167,14 +173,16 @@ class AliyunSmsBackend(ProviderSmsBackend[AliyunConfig]):
             "x-acs-content-sha256": empty,
         }
         headers["Authorization"] = acs3_authorization(
-            access_key_id=config.access_key_id, access_key_secret=config.access_key_secret,
-            method="POST", canonical_uri="/", canonical_query=query, headers=headers,
+            access_key_id=config.access_key_id,
+            access_key_secret=config.access_key_secret,
+            method="POST",
+            canonical_uri="/",
+            canonical_query=query,
+            headers=headers,
             hashed_payload=empty,
-        )  # fmt: skip
-        del headers["host"]  # post_json sends the same Host
-        status, answer = post_json(
-            config.endpoint, f"/?{query}", headers, b"", timeout=config.timeout
         )
+        del headers["host"]  # post_json sends the same Host
+        status, answer = post_json(config.endpoint, f"/?{query}", headers, b"", timeout=config.timeout)
         if not isinstance(answer, dict) or not answer.get("Code"):
             raise ProviderUnreachable(f"HTTP {status} without a Code")
         code, request_id = str(answer["Code"]), str(answer.get("RequestId", ""))

@@ -59,19 +59,23 @@ class Failure(Enum):
 def failure_error(failure: Failure) -> SmsRejected:
     """The error a caller sees: the platform's code and words, nothing of the provider's."""
     if failure is Failure.NUMBER_INVALID:
-        return SmsRejected(MessagingErrorCode.SMS_NUMBER_INVALID,
-                           _("The carrier does not accept this mobile number."), field="phone")  # fmt: skip
+        return SmsRejected(
+            MessagingErrorCode.SMS_NUMBER_INVALID,
+            _("The carrier does not accept this mobile number."),
+            field="phone",
+        )
     if failure is Failure.RATE_LIMITED:
-        return SmsRejected(MessagingErrorCode.SMS_RATE_LIMITED,
-                           _("Too many messages to this number; try later."))  # fmt: skip
+        return SmsRejected(
+            MessagingErrorCode.SMS_RATE_LIMITED, _("Too many messages to this number; try later.")
+        )
     if failure is Failure.REFUSED:
-        return SmsRejected(MessagingErrorCode.SMS_REFUSED,
-                           _("The carrier refused to deliver this message."))  # fmt: skip
-    code = (MessagingErrorCode.SMS_PROVIDER_MISCONFIGURED if failure is Failure.MISCONFIGURED
-            else MessagingErrorCode.SMS_PROVIDER_UNAVAILABLE)  # fmt: skip
-    return SmsUnavailable(
-        code, _("Text messages cannot be sent at the moment. Please try again later.")
+        return SmsRejected(MessagingErrorCode.SMS_REFUSED, _("The carrier refused to deliver this message."))
+    code = (
+        MessagingErrorCode.SMS_PROVIDER_MISCONFIGURED
+        if failure is Failure.MISCONFIGURED
+        else MessagingErrorCode.SMS_PROVIDER_UNAVAILABLE
     )
+    return SmsUnavailable(code, _("Text messages cannot be sent at the moment. Please try again later."))
 
 
 def classify(code: str, rules: Sequence[tuple[str, Failure]]) -> Failure | None:
@@ -96,9 +100,7 @@ class Endpoint:
     def host(self) -> str:
         """The Host header, exactly as it is signed and sent."""
         name = f"[{self.hostname}]" if ":" in self.hostname else self.hostname
-        return (
-            name if self.port == (443 if self.scheme == "https" else 80) else f"{name}:{self.port}"
-        )
+        return name if self.port == (443 if self.scheme == "https" else 80) else f"{name}:{self.port}"
 
 
 def is_loopback(hostname: str) -> bool:
@@ -119,13 +121,17 @@ def parse_endpoint(setting: str) -> Endpoint:
         port = parts.port
     except ValueError:
         raise PluginConfigError(f"{setting} is not a URL.") from None
-    if (parts.scheme not in ("https", "http") or not parts.hostname or "@" in parts.netloc
-            or parts.path not in ("", "/") or parts.query or parts.fragment):  # fmt: skip
+    if (
+        parts.scheme not in ("https", "http")
+        or not parts.hostname
+        or "@" in parts.netloc
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
         raise PluginConfigError(f"{setting} must be a bare https URL (scheme and host, no path).")
     if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise PluginConfigError(
-            f"{setting} must use https; plain http may reach this machine only."
-        )
+        raise PluginConfigError(f"{setting} must use https; plain http may reach this machine only.")
     return Endpoint(parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80))
 
 
@@ -165,8 +171,11 @@ def parse_templates(*, positional: bool) -> dict[SmsTemplate, ProviderTemplate]:
     the list of the template's parameters in the provider's order (Tencent); otherwise an
     object from the platform's parameter names to the template's variable names (Alibaba).
     Without params a template takes the platform's names in ``TEMPLATE_PARAMS`` order."""
-    form = ("the list of its parameters in the template's order" if positional
-            else "an object from the platform's parameter names to the template's variables")  # fmt: skip
+    form = (
+        "the list of its parameters in the template's order"
+        if positional
+        else "an object from the platform's parameter names to the template's variables"
+    )
     hint = TEMPLATES_HINT.format(names=", ".join(SmsTemplate), form=form)
     raw = str(settings.ONESTOP_SMS_TEMPLATES or "").strip()
     if not raw:
@@ -213,11 +222,12 @@ def _template(template: SmsTemplate, entry: object, *, positional: bool) -> Prov
             raise ValueError(f"params must list each parameter once ({expected})")
         pairs = tuple((str(name), str(name)) for name in params)
     else:
-        if (not isinstance(params, dict) or set(params) != set(ours)
-                or not all(isinstance(v, str) and v.strip() for v in params.values())):  # fmt: skip
-            raise ValueError(
-                f"params must name the template's variable for each parameter ({expected})"
-            )
+        if (
+            not isinstance(params, dict)
+            or set(params) != set(ours)
+            or not all(isinstance(v, str) and v.strip() for v in params.values())
+        ):
+            raise ValueError(f"params must name the template's variable for each parameter ({expected})")
         pairs = tuple((name, params[name].strip()) for name in ours)
     return ProviderTemplate(str(template_id).strip(), pairs)
 
@@ -241,9 +251,7 @@ def post_json(
     answer refusals in JSON too). http.client follows no redirect: a signed request goes
     to the configured endpoint only."""
     connection = (
-        http.client.HTTPSConnection(
-            endpoint.hostname, endpoint.port, timeout=timeout, context=_tls()
-        )
+        http.client.HTTPSConnection(endpoint.hostname, endpoint.port, timeout=timeout, context=_tls())
         if endpoint.scheme == "https"
         else http.client.HTTPConnection(endpoint.hostname, endpoint.port, timeout=timeout)
     )
@@ -308,9 +316,7 @@ class ProviderSmsBackend(SmsBackend, Generic[C]):
         wrong. Reaches no network."""
 
     @abc.abstractmethod
-    def submit(
-        self, config: C, phone: str, template: ProviderTemplate, message: SmsMessage
-    ) -> Answer:
+    def submit(self, config: C, phone: str, template: ProviderTemplate, message: SmsMessage) -> Answer:
         """Send one text; raises ``ProviderUnreachable`` when no answer could be read."""
 
     def check_config(self) -> None:
@@ -322,24 +328,40 @@ class ProviderSmsBackend(SmsBackend, Generic[C]):
         try:
             config = self.configuration()
         except PluginConfigError as error:  # the check at start-up says the same
-            logger.error("SMS %s to %s not sent through %s: %s",
-                         message.template, masked, self.identifier, error)  # fmt: skip
+            logger.error(
+                "SMS %s to %s not sent through %s: %s", message.template, masked, self.identifier, error
+            )
             raise failure_error(Failure.MISCONFIGURED) from None
         try:
             answer = self.submit(config, phone, config.templates[message.template], message)
         except ProviderUnreachable as error:
-            logger.warning("SMS %s to %s not sent through %s, to be sent again: %s",
-                           message.template, masked, self.identifier, error)  # fmt: skip
+            logger.warning(
+                "SMS %s to %s not sent through %s, to be sent again: %s",
+                message.template,
+                masked,
+                self.identifier,
+                error,
+            )
             raise failure_error(Failure.UNAVAILABLE) from None
         if not answer.code:
-            logger.info("SMS %s to %s sent through %s as %s (tenant %s)",
-                        message.template, masked, self.identifier, answer.message_id, tenant.code)  # fmt: skip
+            logger.info(
+                "SMS %s to %s sent through %s as %s (tenant %s)",
+                message.template,
+                masked,
+                self.identifier,
+                answer.message_id,
+                tenant.code,
+            )
             return SmsReceipt(message_id=answer.message_id)
         failure = classify(answer.code, self.failures)
         operator_must_act = failure in (None, Failure.MISCONFIGURED)
         (logger.error if operator_must_act else logger.warning)(
-            "SMS %s to %s refused by %s: %s %s (request %s)", message.template, masked,
-            self.identifier, answer.code, scrub(answer.detail, phone=phone, hidden=config.hidden),
+            "SMS %s to %s refused by %s: %s %s (request %s)",
+            message.template,
+            masked,
+            self.identifier,
+            answer.code,
+            scrub(answer.detail, phone=phone, hidden=config.hidden),
             answer.request_id,
-        )  # fmt: skip
+        )
         raise failure_error(failure or Failure.UNAVAILABLE)

@@ -60,8 +60,11 @@ class SmtpEmailBackend(EmailBackend):
 
     def configuration(self) -> SmtpConfig:
         """The settings, checked; reaches no network."""
-        missing = [name for name in ("EMAIL_HOST", "DEFAULT_FROM_EMAIL")
-                   if not str(getattr(settings, name, "") or "").strip()]  # fmt: skip
+        missing = [
+            name
+            for name in ("EMAIL_HOST", "DEFAULT_FROM_EMAIL")
+            if not str(getattr(settings, name, "") or "").strip()
+        ]
         if missing:
             raise PluginConfigError(
                 f"Email over SMTP needs {', '.join(missing)}.",
@@ -94,10 +97,17 @@ class SmtpEmailBackend(EmailBackend):
             problems.append("EMAIL_TIMEOUT must be positive")
         if problems:
             raise PluginConfigError(f"Email over SMTP: {'; '.join(problems)}.")
-        return SmtpConfig(host=host, port=int(settings.EMAIL_PORT), username=username,
-                          password=password, use_tls=use_tls, use_ssl=use_ssl,
-                          timeout=float(settings.EMAIL_TIMEOUT), sender=sender,
-                          sender_domain=address.rpartition("@")[2])  # fmt: skip
+        return SmtpConfig(
+            host=host,
+            port=int(settings.EMAIL_PORT),
+            username=username,
+            password=password,
+            use_tls=use_tls,
+            use_ssl=use_ssl,
+            timeout=float(settings.EMAIL_TIMEOUT),
+            sender=sender,
+            sender_domain=address.rpartition("@")[2],
+        )
 
     def check_config(self) -> None:
         self.configuration()
@@ -109,37 +119,55 @@ class SmtpEmailBackend(EmailBackend):
             config = self.configuration()
         except PluginConfigError as error:
             logger.error("Email to %s not sent over SMTP: %s", masked, error)
-            raise EmailUnavailable(
-                MessagingErrorCode.EMAIL_PROVIDER_MISCONFIGURED, UNAVAILABLE
-            ) from None
+            raise EmailUnavailable(MessagingErrorCode.EMAIL_PROVIDER_MISCONFIGURED, UNAVAILABLE) from None
         connection = DjangoSmtpBackend(
-            host=config.host, port=config.port, username=config.username or None,
-            password=config.password or None, use_tls=config.use_tls, use_ssl=config.use_ssl,
-            timeout=config.timeout, fail_silently=False,
-        )  # fmt: skip
+            host=config.host,
+            port=config.port,
+            username=config.username or None,
+            password=config.password or None,
+            use_tls=config.use_tls,
+            use_ssl=config.use_ssl,
+            timeout=config.timeout,
+            fail_silently=False,
+        )
         message_id = make_msgid(domain=config.sender_domain)  # no lookup of this machine's name
-        message = EmailMessage(subject=subject, body=body, from_email=config.sender, to=[to],
-                               headers={"Message-ID": message_id}, connection=connection)  # fmt: skip
+        message = EmailMessage(
+            subject=subject,
+            body=body,
+            from_email=config.sender,
+            to=[to],
+            headers={"Message-ID": message_id},
+            connection=connection,
+        )
         try:
             message.send()
         except smtplib.SMTPRecipientsRefused:
             logger.warning("Email to %s refused by %s", masked, config.host)
-            raise EmailRejected(MessagingErrorCode.EMAIL_REFUSED,
-                                _("The mail server refused this address."), field="email") from None  # fmt: skip
-        except (smtplib.SMTPAuthenticationError, smtplib.SMTPSenderRefused,
-                smtplib.SMTPNotSupportedError, ssl.SSLCertVerificationError) as error:  # fmt: skip
-            # The error's text is the server's; the password is never part of it.
-            logger.error("Email to %s not sent: %s refuses the settings (%s %s)", masked,
-                         config.host, type(error).__name__, getattr(error, "smtp_code", ""))  # fmt: skip
-            raise EmailUnavailable(
-                MessagingErrorCode.EMAIL_PROVIDER_MISCONFIGURED, UNAVAILABLE
+            raise EmailRejected(
+                MessagingErrorCode.EMAIL_REFUSED, _("The mail server refused this address."), field="email"
             ) from None
+        except (
+            smtplib.SMTPAuthenticationError,
+            smtplib.SMTPSenderRefused,
+            smtplib.SMTPNotSupportedError,
+            ssl.SSLCertVerificationError,
+        ) as error:
+            # The error's text is the server's; the password is never part of it.
+            logger.error(
+                "Email to %s not sent: %s refuses the settings (%s %s)",
+                masked,
+                config.host,
+                type(error).__name__,
+                getattr(error, "smtp_code", ""),
+            )
+            raise EmailUnavailable(MessagingErrorCode.EMAIL_PROVIDER_MISCONFIGURED, UNAVAILABLE) from None
         except smtplib.SMTPDataError as error:
             if error.smtp_code < 500:
                 raise self._unavailable(masked, config, error) from None
             logger.warning("Email to %s refused by %s (%s)", masked, config.host, error.smtp_code)
-            raise EmailRejected(MessagingErrorCode.EMAIL_REFUSED,
-                                _("The mail server refused this message.")) from None  # fmt: skip
+            raise EmailRejected(
+                MessagingErrorCode.EMAIL_REFUSED, _("The mail server refused this message.")
+            ) from None
         except (smtplib.SMTPException, OSError) as error:
             raise self._unavailable(masked, config, error) from None
         logger.info("Email to %s sent over SMTP as %s (tenant %s)", masked, message_id, tenant.code)
@@ -147,6 +175,12 @@ class SmtpEmailBackend(EmailBackend):
 
     @staticmethod
     def _unavailable(masked: str, config: SmtpConfig, error: Exception) -> EmailUnavailable:
-        logger.warning("Email to %s not sent over SMTP, to be sent again: %s:%s %s (%s)", masked,
-                       config.host, config.port, type(error).__name__, getattr(error, "smtp_code", ""))  # fmt: skip
+        logger.warning(
+            "Email to %s not sent over SMTP, to be sent again: %s:%s %s (%s)",
+            masked,
+            config.host,
+            config.port,
+            type(error).__name__,
+            getattr(error, "smtp_code", ""),
+        )
         return EmailUnavailable(MessagingErrorCode.EMAIL_PROVIDER_UNAVAILABLE, UNAVAILABLE)

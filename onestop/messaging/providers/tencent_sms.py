@@ -56,34 +56,37 @@ def tc3_signing_key(secret_key: str, date: str, service: str) -> bytes:
     return _hmac(_hmac(_hmac(f"TC3{secret_key}".encode(), date), service), "tc3_request")
 
 
-def tc3_canonical_request(
-    *, host: str, action: str, payload: bytes, content_type: str = CONTENT_TYPE
-) -> str:
+def tc3_canonical_request(*, host: str, action: str, payload: bytes, content_type: str = CONTENT_TYPE) -> str:
     """The POST as signed: URI "/", no query, the three signed headers (names and values
     in lower case), the payload's SHA-256."""
     values = {"content-type": content_type, "host": host, "x-tc-action": action}
-    headers = "".join(
-        f"{name}:{values[name].strip().lower()}\n" for name in SIGNED_HEADERS.split(";")
-    )
+    headers = "".join(f"{name}:{values[name].strip().lower()}\n" for name in SIGNED_HEADERS.split(";"))
     return "\n".join(["POST", "/", "", headers, SIGNED_HEADERS, _sha256(payload)])
 
 
 def tc3_authorization(
-    *, secret_id: str, secret_key: str, service: str, host: str, action: str, payload: bytes,
-    timestamp: int, content_type: str = CONTENT_TYPE,
-) -> str:  # fmt: skip
+    *,
+    secret_id: str,
+    secret_key: str,
+    service: str,
+    host: str,
+    action: str,
+    payload: bytes,
+    timestamp: int,
+    content_type: str = CONTENT_TYPE,
+) -> str:
     """The Authorization header of a POST. The date is the timestamp's in UTC: a local date
     fails every night between midnight and 08:00 in China."""
     date = datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
     scope = f"{date}/{service}/tc3_request"
-    canonical = tc3_canonical_request(
-        host=host, action=action, payload=payload, content_type=content_type
-    )
+    canonical = tc3_canonical_request(host=host, action=action, payload=payload, content_type=content_type)
     string_to_sign = f"{ALGORITHM}\n{timestamp}\n{scope}\n{_sha256(canonical.encode())}"
-    signature = hmac.new(tc3_signing_key(secret_key, date, service), string_to_sign.encode(),
-                         hashlib.sha256).hexdigest()  # fmt: skip
-    return (f"{ALGORITHM} Credential={secret_id}/{scope}, SignedHeaders={SIGNED_HEADERS}, "
-            f"Signature={signature}")  # fmt: skip
+    signature = hmac.new(
+        tc3_signing_key(secret_key, date, service), string_to_sign.encode(), hashlib.sha256
+    ).hexdigest()
+    return (
+        f"{ALGORITHM} Credential={secret_id}/{scope}, SignedHeaders={SIGNED_HEADERS}, Signature={signature}"
+    )
 
 
 @dataclass(frozen=True)
@@ -163,42 +166,48 @@ class TencentSmsBackend(ProviderSmsBackend[TencentConfig]):
     def submit(
         self, config: TencentConfig, phone: str, template: ProviderTemplate, message: SmsMessage
     ) -> Answer:
-        payload = json.dumps({
-            "PhoneNumberSet": [f"+86{phone}"],
-            "SmsSdkAppId": config.sdk_app_id,
-            "SignName": config.sign_name,
-            "TemplateId": template.template_id,
-            "TemplateParamSet": [value for _name, value in template.values(message)],
-        }, ensure_ascii=False).encode()  # fmt: skip
+        payload = json.dumps(
+            {
+                "PhoneNumberSet": [f"+86{phone}"],
+                "SmsSdkAppId": config.sdk_app_id,
+                "SignName": config.sign_name,
+                "TemplateId": template.template_id,
+                "TemplateParamSet": [value for _name, value in template.values(message)],
+            },
+            ensure_ascii=False,
+        ).encode()
         timestamp = int(time.time())
         headers = {
             "Authorization": tc3_authorization(
-                secret_id=config.secret_id, secret_key=config.secret_key, service=SERVICE,
-                host=config.endpoint.host, action=ACTION, payload=payload, timestamp=timestamp,
+                secret_id=config.secret_id,
+                secret_key=config.secret_key,
+                service=SERVICE,
+                host=config.endpoint.host,
+                action=ACTION,
+                payload=payload,
+                timestamp=timestamp,
             ),
             "Content-Type": CONTENT_TYPE,
             "X-TC-Action": ACTION,
             "X-TC-Timestamp": str(timestamp),
             "X-TC-Version": VERSION,
             "X-TC-Region": config.region,
-        }  # fmt: skip
+        }
         _status, answer = post_json(config.endpoint, "/", headers, payload, timeout=config.timeout)
         response = answer.get("Response") if isinstance(answer, dict) else None
         if not isinstance(response, dict):
             raise ProviderUnreachable("an answer without Response")
         request_id = str(response.get("RequestId", ""))
         if isinstance(error := response.get("Error"), dict):
-            return Answer(str(error.get("Code") or "Error"), request_id=request_id,
-                          detail=str(error.get("Message", "")))  # fmt: skip
+            return Answer(
+                str(error.get("Code") or "Error"), request_id=request_id, detail=str(error.get("Message", ""))
+            )
         statuses = response.get("SendStatusSet")
-        if (
-            not isinstance(statuses, list)
-            or len(statuses) != 1
-            or not isinstance(statuses[0], dict)
-        ):
+        if not isinstance(statuses, list) or len(statuses) != 1 or not isinstance(statuses[0], dict):
             raise ProviderUnreachable("an answer without one SendStatus")
         sent = statuses[0]
         if sent.get("Code") == "Ok":
             return Answer("", message_id=str(sent.get("SerialNo", "")), request_id=request_id)
-        return Answer(str(sent.get("Code") or "Error"), request_id=request_id,
-                      detail=str(sent.get("Message", "")))  # fmt: skip
+        return Answer(
+            str(sent.get("Code") or "Error"), request_id=request_id, detail=str(sent.get("Message", ""))
+        )

@@ -58,9 +58,7 @@ def _authorization_fields(header: str, algorithm: str) -> dict[str, str] | None:
 
 
 def _tencent_error(code: str, message: str) -> dict[str, Any]:
-    return {
-        "Response": {"Error": {"Code": code, "Message": message}, "RequestId": str(uuid.uuid4())}
-    }
+    return {"Response": {"Error": {"Code": code, "Message": message}, "RequestId": str(uuid.uuid4())}}
 
 
 def tencent_answer(provider: Provider, headers: dict[str, str], body: bytes) -> dict[str, Any]:
@@ -77,10 +75,16 @@ def tencent_answer(provider: Provider, headers: dict[str, str], body: bytes) -> 
     names = auth["SignedHeaders"].split(";")
     if not {"content-type", "host"} <= set(names) or names != sorted(names):
         return _tencent_error("AuthFailure.InvalidAuthorization", "SignedHeaders is invalid.")
-    canonical = "\n".join([
-        "POST", "/", "", "".join(f"{n}:{headers.get(n, '').strip().lower()}\n" for n in names),
-        auth["SignedHeaders"], hashlib.sha256(body).hexdigest(),
-    ])  # fmt: skip
+    canonical = "\n".join(
+        [
+            "POST",
+            "/",
+            "",
+            "".join(f"{n}:{headers.get(n, '').strip().lower()}\n" for n in names),
+            auth["SignedHeaders"],
+            hashlib.sha256(body).hexdigest(),
+        ]
+    )
     scope = f"{date}/{service}/{terminal}"
     string_to_sign = (
         f"TC3-HMAC-SHA256\n{timestamp}\n{scope}\n{hashlib.sha256(canonical.encode()).hexdigest()}"
@@ -89,8 +93,12 @@ def tencent_answer(provider: Provider, headers: dict[str, str], body: bytes) -> 
     for part in (date, service, "tc3_request"):
         key = hmac.new(key, part.encode(), hashlib.sha256).digest()
     expected_date = datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
-    if (date != expected_date or service != "sms" or terminal != "tc3_request"
-            or not hmac.compare_digest(_hex_hmac(key, string_to_sign), auth["Signature"])):  # fmt: skip
+    if (
+        date != expected_date
+        or service != "sms"
+        or terminal != "tc3_request"
+        or not hmac.compare_digest(_hex_hmac(key, string_to_sign), auth["Signature"])
+    ):
         return _tencent_error(
             "AuthFailure.SignatureFailure",
             "The provided credentials could not be validated. Please check your signature is correct.",
@@ -103,13 +111,9 @@ def tencent_answer(provider: Provider, headers: dict[str, str], body: bytes) -> 
     if request.get("SmsSdkAppId") != provider.app_id:
         return _tencent_error("InvalidParameterValue.SdkAppIdNotExist", "SdkAppId does not exist.")
     if request.get("SignName") != provider.sign_name:
-        return _tencent_error(
-            "FailedOperation.SignatureIncorrectOrUnapproved", "签名未审批或格式错误。"
-        )
+        return _tencent_error("FailedOperation.SignatureIncorrectOrUnapproved", "签名未审批或格式错误。")
     if request.get("TemplateId") not in provider.templates:
-        return _tencent_error(
-            "FailedOperation.TemplateIncorrectOrUnapproved", "模板未审批或内容不匹配。"
-        )
+        return _tencent_error("FailedOperation.TemplateIncorrectOrUnapproved", "模板未审批或内容不匹配。")
     statuses = []
     for number in request["PhoneNumberSet"]:
         phone = number.removeprefix("+86")
@@ -126,9 +130,17 @@ def tencent_answer(provider: Provider, headers: dict[str, str], body: bytes) -> 
         else:
             code, message = "Ok", "send success"
             provider.received.append(request)
-        statuses.append({"SerialNo": f"2433:{uuid.uuid4().int % 10**20}" if code == "Ok" else "",
-                         "PhoneNumber": number, "Fee": 1 if code == "Ok" else 0,
-                         "SessionContext": "", "Code": code, "Message": message, "IsoCode": "CN"})  # fmt: skip
+        statuses.append(
+            {
+                "SerialNo": f"2433:{uuid.uuid4().int % 10**20}" if code == "Ok" else "",
+                "PhoneNumber": number,
+                "Fee": 1 if code == "Ok" else 0,
+                "SessionContext": "",
+                "Code": code,
+                "Message": message,
+                "IsoCode": "CN",
+            }
+        )
     return {"Response": {"SendStatusSet": statuses, "RequestId": str(uuid.uuid4())}}
 
 
@@ -140,9 +152,13 @@ def _encode(value: str) -> str:
 
 
 def _aliyun_error(code: str, message: str, status: int = 400) -> tuple[int, dict[str, Any]]:
-    return status, {"RequestId": str(uuid.uuid4()).upper(), "HostId": "dysmsapi.aliyuncs.com",
-                    "Code": code, "Message": message,
-                    "Recommend": f"https://api.aliyun.com/troubleshoot?q={code}&product=Dysmsapi"}  # fmt: skip
+    return status, {
+        "RequestId": str(uuid.uuid4()).upper(),
+        "HostId": "dysmsapi.aliyuncs.com",
+        "Code": code,
+        "Message": message,
+        "Recommend": f"https://api.aliyun.com/troubleshoot?q={code}&product=Dysmsapi",
+    }
 
 
 def aliyun_answer(
@@ -154,23 +170,15 @@ def aliyun_answer(
     if auth is None:
         return _aliyun_error("IncompleteSignature", "The Authorization header is invalid.")
     if auth["Credential"] != provider.key_id:
-        return _aliyun_error(
-            "InvalidAccessKeyId.NotFound", "Specified access key is not found.", 404
-        )
+        return _aliyun_error("InvalidAccessKeyId.NotFound", "Specified access key is not found.", 404)
     if headers.get("x-acs-content-sha256") != hashlib.sha256(body).hexdigest():
-        return _aliyun_error(
-            "IncompleteSignature", "The x-acs-content-sha256 does not match the body."
-        )
+        return _aliyun_error("IncompleteSignature", "The x-acs-content-sha256 does not match the body.")
     try:
-        sent_at = datetime.strptime(headers.get("x-acs-date", ""), "%Y-%m-%dT%H:%M:%SZ").replace(
-            tzinfo=UTC
-        )
+        sent_at = datetime.strptime(headers.get("x-acs-date", ""), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     except ValueError:
         return _aliyun_error("InvalidTimeStamp.Format", "Specified time stamp is not valid.")
     if abs(time.time() - sent_at.timestamp()) > 900:
-        return _aliyun_error(
-            "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired."
-        )
+        return _aliyun_error("InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.")
     nonce = headers.get("x-acs-signature-nonce", "")
     if not nonce or nonce in nonces:
         return _aliyun_error("SignatureNonceUsed", "Specified signature nonce was used already.")
@@ -183,14 +191,18 @@ def aliyun_answer(
     path, _sep, query = target.partition("?")
     params = dict(parse_qsl(query, keep_blank_values=True))
     canonical_query = "&".join(f"{_encode(k)}={_encode(v)}" for k, v in sorted(params.items()))
-    canonical = "\n".join([
-        "POST", path, canonical_query, "".join(f"{n}:{headers[n].strip()}\n" for n in names),
-        auth["SignedHeaders"], headers["x-acs-content-sha256"],
-    ])  # fmt: skip
+    canonical = "\n".join(
+        [
+            "POST",
+            path,
+            canonical_query,
+            "".join(f"{n}:{headers[n].strip()}\n" for n in names),
+            auth["SignedHeaders"],
+            headers["x-acs-content-sha256"],
+        ]
+    )
     string_to_sign = f"ACS3-HMAC-SHA256\n{hashlib.sha256(canonical.encode()).hexdigest()}"
-    if not hmac.compare_digest(
-        _hex_hmac(provider.secret.encode(), string_to_sign), auth["Signature"]
-    ):
+    if not hmac.compare_digest(_hex_hmac(provider.secret.encode(), string_to_sign), auth["Signature"]):
         return _aliyun_error(
             "IncompleteSignature",
             f"The request signature does not conform to Aliyun standards. server string to sign is:{string_to_sign}",

@@ -40,8 +40,9 @@ class Handler:
     def __init__(self, mailbox: Mailbox) -> None:
         self.mailbox = mailbox
 
-    async def handle_RCPT(self, server: SMTPServer, session: Session, envelope: Envelope,
-                          address: str, rcpt_options: list[str]) -> str:  # fmt: skip
+    async def handle_RCPT(
+        self, server: SMTPServer, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
+    ) -> str:
         if address == REFUSED_ADDRESS:
             return "550 5.1.1 Mailbox unavailable"
         envelope.rcpt_tos.append(address)
@@ -57,7 +58,9 @@ def authenticate(
     server: SMTPServer, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
 ) -> AuthResult:
     ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
-        USER.encode(), PASSWORD.encode())  # fmt: skip
+        USER.encode(),
+        PASSWORD.encode(),
+    )
     return AuthResult(success=ok, handled=False)  # not handled: the server answers 535
 
 
@@ -72,8 +75,9 @@ def mailbox(settings: Settings) -> Iterator[Mailbox]:
     """An SMTP server on 127.0.0.1 that wants a login (plain text, as on loopback only), and
     the smtp plugin configured for it."""
     box = Mailbox(port=_free_port())
-    controller = Controller(Handler(box), hostname="127.0.0.1", port=box.port, authenticator=authenticate,
-                            auth_require_tls=False)  # fmt: skip
+    controller = Controller(
+        Handler(box), hostname="127.0.0.1", port=box.port, authenticator=authenticate, auth_require_tls=False
+    )
     controller.start()
     configure(settings, box.port)
     try:
@@ -92,13 +96,14 @@ def configure(settings: Settings, port: int, *, password: str = PASSWORD) -> Non
 
 
 def test_an_email_arrives_with_its_subject_body_and_recipient(mailbox: Mailbox) -> None:
-    message_id = email_backend().send(tenant=TENANT, to="zhang.san@example.cn", subject="办件 GD2025000001",
-                                      body="您的申请已受理，决定将于 2025-02-07 前作出。")  # fmt: skip
-    [(envelope, message)] = mailbox.messages
-    assert (
-        envelope.rcpt_tos == ["zhang.san@example.cn"]
-        and envelope.mail_from == "noreply@gd.example.gov.cn"
+    message_id = email_backend().send(
+        tenant=TENANT,
+        to="zhang.san@example.cn",
+        subject="办件 GD2025000001",
+        body="您的申请已受理，决定将于 2025-02-07 前作出。",
     )
+    [(envelope, message)] = mailbox.messages
+    assert envelope.rcpt_tos == ["zhang.san@example.cn"] and envelope.mail_from == "noreply@gd.example.gov.cn"
     assert message["Subject"] == "办件 GD2025000001" and message["To"] == "zhang.san@example.cn"
     assert message["From"] == "广东省政务服务网 <noreply@gd.example.gov.cn>"
     assert message["Message-ID"] == message_id and message_id.endswith("@gd.example.gov.cn>")
@@ -137,17 +142,21 @@ def test_a_server_out_of_reach_is_a_retryable_failure(settings: Settings) -> Non
 @pytest.mark.parametrize(
     ("changes", "said"),
     [
-        ({"EMAIL_HOST": "", "DEFAULT_FROM_EMAIL": ""}, "Email over SMTP needs EMAIL_HOST, DEFAULT_FROM_EMAIL."),
+        (
+            {"EMAIL_HOST": "", "DEFAULT_FROM_EMAIL": ""},
+            "Email over SMTP needs EMAIL_HOST, DEFAULT_FROM_EMAIL.",
+        ),
         ({"DEFAULT_FROM_EMAIL": "广东省政务服务网"}, "DEFAULT_FROM_EMAIL holds no email address"),
-        ({"EMAIL_USE_TLS": True, "EMAIL_USE_SSL": True}, "EMAIL_USE_TLS and EMAIL_USE_SSL exclude each other"),
+        (
+            {"EMAIL_USE_TLS": True, "EMAIL_USE_SSL": True},
+            "EMAIL_USE_TLS and EMAIL_USE_SSL exclude each other",
+        ),
         ({"EMAIL_HOST_PASSWORD": ""}, "EMAIL_HOST_USER and EMAIL_HOST_PASSWORD go together"),
         ({"EMAIL_HOST": "smtp.example.cn"}, "the password would cross the network in clear"),
         ({"EMAIL_PORT": 0}, "EMAIL_PORT is no port"),
     ],
-)  # fmt: skip
-def test_check_config_names_what_is_wrong(
-    settings: Settings, changes: dict[str, Any], said: str
-) -> None:
+)
+def test_check_config_names_what_is_wrong(settings: Settings, changes: dict[str, Any], said: str) -> None:
     configure(settings, 25)
     for name, value in changes.items():
         setattr(settings, name, value)

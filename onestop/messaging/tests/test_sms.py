@@ -17,17 +17,19 @@ def _text(text: str) -> SmsMessage:
 
 
 def test_numbers_are_normalised_and_masked() -> None:
-    assert (
-        normalize_phone("+86 138-0013-8000") == normalize_phone("008613800138000") == "13800138000"
-    )
+    assert normalize_phone("+86 138-0013-8000") == normalize_phone("008613800138000") == "13800138000"
     assert mask_phone("13800138000") == "138****8000"
 
 
 @pytest.mark.parametrize(
     ("phone", "text", "code"),
-    [("1380013800", "hi", "sms_number_invalid"), ("23800138000", "hi", "sms_number_invalid"),
-     ("13800138000", "", "sms_text_invalid"), ("13800138000", "长" * 501, "sms_text_invalid")],
-)  # fmt: skip
+    [
+        ("1380013800", "hi", "sms_number_invalid"),
+        ("23800138000", "hi", "sms_number_invalid"),
+        ("13800138000", "", "sms_text_invalid"),
+        ("13800138000", "长" * 501, "sms_text_invalid"),
+    ],
+)
 def test_what_a_carrier_refuses_is_refused(phone: str, text: str, code: str) -> None:
     with pytest.raises(SmsRejected) as raised:
         sms_backend().send(tenant=access_tenant_by_code("gd"), phone=phone, message=_text(text))

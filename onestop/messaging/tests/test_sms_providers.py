@@ -38,14 +38,21 @@ ACCESS_KEY_ID = "LTAI5tTestAccessKeyId"
 ACCESS_KEY_SECRET = "TestAccessKeySecretForTheStandIn"
 
 # Tencent takes parameters by position: case_update's template has the summary first.
-TENCENT_TEMPLATES = {"register_code": "100001", "login_code": "100002", "already_registered": 100003,
-                     "case_update": {"id": "100004", "params": ["summary", "case"]},
-                     "certificate_revoked": {"id": "100005", "params": ["certificate", "summary"]}}  # fmt: skip
+TENCENT_TEMPLATES = {
+    "register_code": "100001",
+    "login_code": "100002",
+    "already_registered": 100003,
+    "case_update": {"id": "100004", "params": ["summary", "case"]},
+    "certificate_revoked": {"id": "100005", "params": ["certificate", "summary"]},
+}
 # Alibaba takes them by name: case_update's template calls the case number caseNo.
-ALIYUN_TEMPLATES = {"register_code": "SMS_100001", "login_code": "SMS_100002",
-                    "already_registered": "SMS_100003",
-                    "case_update": {"id": "SMS_100004", "params": {"case": "caseNo", "summary": "summary"}},
-                    "certificate_revoked": {"id": "SMS_100005", "params": {"certificate": "certNo", "summary": "summary"}}}  # fmt: skip
+ALIYUN_TEMPLATES = {
+    "register_code": "SMS_100001",
+    "login_code": "SMS_100002",
+    "already_registered": "SMS_100003",
+    "case_update": {"id": "SMS_100004", "params": {"case": "caseNo", "summary": "summary"}},
+    "certificate_revoked": {"id": "SMS_100005", "params": {"certificate": "certNo", "summary": "summary"}},
+}
 
 
 def configure_tencent(settings: Settings, url: str, *, secret_key: str = SECRET_KEY) -> None:
@@ -69,20 +76,27 @@ def configure_aliyun(settings: Settings, url: str, *, secret: str = ACCESS_KEY_S
 
 
 def code_message(code: str = "123456") -> SmsMessage:
-    return SmsMessage(
-        SmsTemplate.LOGIN_CODE, f"【广东省】登录验证码 {code}，5分钟内有效。", {"code": code}
-    )
+    return SmsMessage(SmsTemplate.LOGIN_CODE, f"【广东省】登录验证码 {code}，5分钟内有效。", {"code": code})
 
 
 def case_message() -> SmsMessage:
-    return SmsMessage(SmsTemplate.CASE_UPDATE, "【广东省】案件 GD2025000001 已受理。",
-                      {"case": "GD2025000001", "summary": "已受理"})  # fmt: skip
+    return SmsMessage(
+        SmsTemplate.CASE_UPDATE,
+        "【广东省】案件 GD2025000001 已受理。",
+        {"case": "GD2025000001", "summary": "已受理"},
+    )
 
 
 @pytest.fixture
 def tencent(settings: Settings) -> Iterator[Provider]:
-    stand_in = Provider(SECRET_ID, SECRET_KEY, {"100001", "100002", "100003", "100004"}, app_id=APP_ID,
-                        invalid={"13900000000"}, limited={"13700000000"})  # fmt: skip
+    stand_in = Provider(
+        SECRET_ID,
+        SECRET_KEY,
+        {"100001", "100002", "100003", "100004"},
+        app_id=APP_ID,
+        invalid={"13900000000"},
+        limited={"13700000000"},
+    )
     with serve(stand_in, "tencent") as provider:
         configure_tencent(settings, provider.url)
         yield provider
@@ -90,8 +104,13 @@ def tencent(settings: Settings) -> Iterator[Provider]:
 
 @pytest.fixture
 def aliyun(settings: Settings) -> Iterator[Provider]:
-    stand_in = Provider(ACCESS_KEY_ID, ACCESS_KEY_SECRET, {"SMS_100001", "SMS_100002", "SMS_100003", "SMS_100004"},
-                        invalid={"13900000000"}, limited={"13700000000"})  # fmt: skip
+    stand_in = Provider(
+        ACCESS_KEY_ID,
+        ACCESS_KEY_SECRET,
+        {"SMS_100001", "SMS_100002", "SMS_100003", "SMS_100004"},
+        invalid={"13900000000"},
+        limited={"13700000000"},
+    )
     with serve(stand_in, "aliyun") as provider:
         configure_aliyun(settings, provider.url)
         yield provider
@@ -111,17 +130,19 @@ def test_tc3_signature_matches_tencent_clouds_worked_example() -> None:
     timestamp 1551113065 with a SecretId of AKID and 32 asterisks and a SecretKey of 32
     asterisks (the page masks its example key that way, and signs with the mask itself),
     and publishes the derived key, the signature and the whole Authorization header."""
-    payload = (
-        b'{"Limit": 1, "Filters": [{"Values": ["\\u672a\\u547d\\u540d"], "Name": "instance-name"}]}'
-    )
+    payload = b'{"Limit": 1, "Filters": [{"Values": ["\\u672a\\u547d\\u540d"], "Name": "instance-name"}]}'
     assert tc3_signing_key("*" * 32, "2019-02-25", "cvm").hex() == (
         "b596b923aad85185e2d1f6659d2a062e0a86731226e021e61bfe06f7ed05f5af"
     )
     authorization = tc3_authorization(
-        secret_id="AKID" + "*" * 32, secret_key="*" * 32, service="cvm",
-        host="cvm.tencentcloudapi.com", action="DescribeInstances", payload=payload,
+        secret_id="AKID" + "*" * 32,
+        secret_key="*" * 32,
+        service="cvm",
+        host="cvm.tencentcloudapi.com",
+        action="DescribeInstances",
+        payload=payload,
         timestamp=1551113065,
-    )  # fmt: skip
+    )
     assert authorization == (
         "TC3-HMAC-SHA256 Credential=AKID********************************/2019-02-25/cvm/tc3_request, "
         "SignedHeaders=content-type;host;x-tc-action, "
@@ -142,17 +163,23 @@ def test_acs3_signature_matches_alibaba_clouds_worked_example() -> None:
             "ImageId": "win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd",
         }
     )
-    assert (
-        query == "ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai"
-    )
+    assert query == "ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai"
     authorization = acs3_authorization(
-        access_key_id="YourAccessKeyId", access_key_secret="YourAccessKeySecret", method="POST",
-        canonical_uri="/", canonical_query=query, hashed_payload=empty,
-        headers={"host": "ecs.cn-shanghai.aliyuncs.com", "x-acs-action": "RunInstances",
-                 "x-acs-content-sha256": empty, "x-acs-date": "2023-10-26T10:22:32Z",
-                 "x-acs-signature-nonce": "3156853299f313e23d1673dc12e1703d",
-                 "x-acs-version": "2014-05-26"},
-    )  # fmt: skip
+        access_key_id="YourAccessKeyId",
+        access_key_secret="YourAccessKeySecret",
+        method="POST",
+        canonical_uri="/",
+        canonical_query=query,
+        hashed_payload=empty,
+        headers={
+            "host": "ecs.cn-shanghai.aliyuncs.com",
+            "x-acs-action": "RunInstances",
+            "x-acs-content-sha256": empty,
+            "x-acs-date": "2023-10-26T10:22:32Z",
+            "x-acs-signature-nonce": "3156853299f313e23d1673dc12e1703d",
+            "x-acs-version": "2014-05-26",
+        },
+    )
     assert authorization == (
         "ACS3-HMAC-SHA256 Credential=YourAccessKeyId,SignedHeaders=host;x-acs-action;"
         "x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,"
@@ -162,10 +189,7 @@ def test_acs3_signature_matches_alibaba_clouds_worked_example() -> None:
 
 def test_acs3_query_encoding_is_rfc_3986() -> None:
     """Spaces are %20 and * is %2A (never + or a bare *); ~ stays; UTF-8 for the rest."""
-    assert (
-        acs3_canonical_query({"b": "a b*~/+", "a": "签名"})
-        == "a=%E7%AD%BE%E5%90%8D&b=a%20b%2A~%2F%2B"
-    )
+    assert acs3_canonical_query({"b": "a b*~/+", "a": "签名"}) == "a=%E7%AD%BE%E5%90%8D&b=a%20b%2A~%2F%2B"
 
 
 # --- (b) end to end, against the stand-ins ------------------------------------------------
@@ -183,10 +207,7 @@ def test_tencent_sends_the_template_and_its_parameters_in_their_order(tencent: P
         phone=PHONE,
         message=SmsMessage(SmsTemplate.ALREADY_REGISTERED, "【广东省】已注册"),
     )
-    assert (
-        tencent.received[-1]["TemplateId"] == "100003"
-        and tencent.received[-1]["TemplateParamSet"] == []
-    )
+    assert tencent.received[-1]["TemplateId"] == "100003" and tencent.received[-1]["TemplateParamSet"] == []
 
 
 def test_aliyun_sends_the_template_and_its_named_parameters(aliyun: Provider) -> None:
@@ -224,8 +245,11 @@ def test_a_wrong_secret_is_refused_by_the_provider_and_no_secret_or_number_is_to
     """The stand-in recomputes the signature with the right secret and refuses with the
     provider's own error; the platform calls that a configuration failure, logs the
     provider's code with the number masked, and lets out neither secret nor number."""
-    right, wrong = (SECRET_KEY, "Gu5t9xGARNpq86cd98joQYCN3WRONGKEY") if kind == "tencent" else (
-        ACCESS_KEY_SECRET, "WrongAccessKeySecretForTheStandIn")  # fmt: skip
+    right, wrong = (
+        (SECRET_KEY, "Gu5t9xGARNpq86cd98joQYCN3WRONGKEY")
+        if kind == "tencent"
+        else (ACCESS_KEY_SECRET, "WrongAccessKeySecretForTheStandIn")
+    )
     stand_in = Provider(
         SECRET_ID if kind == "tencent" else ACCESS_KEY_ID,
         right,
@@ -245,9 +269,7 @@ def test_a_wrong_secret_is_refused_by_the_provider_and_no_secret_or_number_is_to
     assert raised.value.code == "sms_provider_misconfigured" and raised.value.status == 503
     provider_code = "AuthFailure.SignatureFailure" if kind == "tencent" else "IncompleteSignature"
     assert provider_code in caplog.text and "138****8000" in caplog.text
-    told = (
-        caplog.text + str(raised.value) + str(raised.value.message) + repr(raised.value.as_dict())
-    )
+    told = caplog.text + str(raised.value) + str(raised.value.message) + repr(raised.value.as_dict())
     for secret in (wrong, right, PHONE, "654321"):
         assert secret not in told
     assert provider.received == []
@@ -284,9 +306,7 @@ def test_what_no_carrier_sends_is_refused_before_the_provider_is_asked(provider:
 
 
 def _refusal(settings: Settings, kind: str, **changes: Any) -> str:
-    (configure_tencent if kind == "tencent" else configure_aliyun)(
-        settings, "https://sms.example.cn"
-    )
+    (configure_tencent if kind == "tencent" else configure_aliyun)(settings, "https://sms.example.cn")
     for name, value in changes.items():
         setattr(settings, name, value)
     with pytest.raises(PluginConfigError) as raised:
@@ -295,14 +315,21 @@ def _refusal(settings: Settings, kind: str, **changes: Any) -> str:
 
 
 def test_nothing_configured_names_every_missing_setting(settings: Settings) -> None:
-    tencent = _refusal(settings, "tencent", ONESTOP_SMS_TENCENT_SECRET_ID="", ONESTOP_SMS_TENCENT_SECRET_KEY="",
-                       ONESTOP_SMS_TENCENT_SDK_APP_ID="", ONESTOP_SMS_SIGN_NAME="")  # fmt: skip
+    tencent = _refusal(
+        settings,
+        "tencent",
+        ONESTOP_SMS_TENCENT_SECRET_ID="",
+        ONESTOP_SMS_TENCENT_SECRET_KEY="",
+        ONESTOP_SMS_TENCENT_SDK_APP_ID="",
+        ONESTOP_SMS_SIGN_NAME="",
+    )
     assert tencent == (
         "Tencent Cloud SMS needs ONESTOP_SMS_TENCENT_SECRET_ID, ONESTOP_SMS_TENCENT_SECRET_KEY, "
         "ONESTOP_SMS_TENCENT_SDK_APP_ID, ONESTOP_SMS_SIGN_NAME."
     )
-    aliyun = _refusal(settings, "aliyun", ONESTOP_SMS_ALIYUN_ACCESS_KEY_ID="",
-                      ONESTOP_SMS_ALIYUN_ACCESS_KEY_SECRET="")  # fmt: skip
+    aliyun = _refusal(
+        settings, "aliyun", ONESTOP_SMS_ALIYUN_ACCESS_KEY_ID="", ONESTOP_SMS_ALIYUN_ACCESS_KEY_SECRET=""
+    )
     assert aliyun == (
         "Alibaba Cloud SMS needs ONESTOP_SMS_ALIYUN_ACCESS_KEY_ID, ONESTOP_SMS_ALIYUN_ACCESS_KEY_SECRET."
     )
@@ -313,24 +340,52 @@ def test_nothing_configured_names_every_missing_setting(settings: Settings) -> N
     [
         ("tencent", {"ONESTOP_SMS_TEMPLATES": ""}, "ONESTOP_SMS_TEMPLATES is not set"),
         ("tencent", {"ONESTOP_SMS_TEMPLATES": "{login_code: 1}"}, "not valid JSON"),
-        ("tencent", {"ONESTOP_SMS_TEMPLATES": '{"login_code": "1"}'},
-         "no provider template for register_code, already_registered, case_update"),
-        ("aliyun", {"ONESTOP_SMS_TEMPLATES": json.dumps({**ALIYUN_TEMPLATES, "welcome": "SMS_1"})},
-         "unknown templates welcome"),
-        ("tencent", {"ONESTOP_SMS_TEMPLATES": json.dumps({**TENCENT_TEMPLATES, "case_update": {"id": "1", "params": ["case"]}})},
-         "case_update: params must list each parameter once"),
-        ("aliyun", {"ONESTOP_SMS_TEMPLATES": json.dumps({**ALIYUN_TEMPLATES, "case_update": {"id": "SMS_1", "params": ["case", "summary"]}})},
-         "case_update: params must name the template's variable"),
-        ("aliyun", {"ONESTOP_SMS_TEMPLATES": json.dumps({**ALIYUN_TEMPLATES, "login_code": ""})}, "login_code: no template id"),
+        (
+            "tencent",
+            {"ONESTOP_SMS_TEMPLATES": '{"login_code": "1"}'},
+            "no provider template for register_code, already_registered, case_update",
+        ),
+        (
+            "aliyun",
+            {"ONESTOP_SMS_TEMPLATES": json.dumps({**ALIYUN_TEMPLATES, "welcome": "SMS_1"})},
+            "unknown templates welcome",
+        ),
+        (
+            "tencent",
+            {
+                "ONESTOP_SMS_TEMPLATES": json.dumps(
+                    {**TENCENT_TEMPLATES, "case_update": {"id": "1", "params": ["case"]}}
+                )
+            },
+            "case_update: params must list each parameter once",
+        ),
+        (
+            "aliyun",
+            {
+                "ONESTOP_SMS_TEMPLATES": json.dumps(
+                    {**ALIYUN_TEMPLATES, "case_update": {"id": "SMS_1", "params": ["case", "summary"]}}
+                )
+            },
+            "case_update: params must name the template's variable",
+        ),
+        (
+            "aliyun",
+            {"ONESTOP_SMS_TEMPLATES": json.dumps({**ALIYUN_TEMPLATES, "login_code": ""})},
+            "login_code: no template id",
+        ),
         ("tencent", {"ONESTOP_SMS_TENCENT_ENDPOINT": "http://sms.tencentcloudapi.com"}, "must use https"),
         ("aliyun", {"ONESTOP_SMS_ALIYUN_ENDPOINT": "http://10.0.0.8:8080"}, "must use https"),
         ("aliyun", {"ONESTOP_SMS_ALIYUN_ENDPOINT": "https://dysmsapi.aliyuncs.com/v1"}, "bare https URL"),
-        ("tencent", {"ONESTOP_SMS_TENCENT_ENDPOINT": "https://user@sms.tencentcloudapi.com"}, "bare https URL"),
+        (
+            "tencent",
+            {"ONESTOP_SMS_TENCENT_ENDPOINT": "https://user@sms.tencentcloudapi.com"},
+            "bare https URL",
+        ),
         ("tencent", {"ONESTOP_SMS_TENCENT_SDK_APP_ID": "my-app"}, "ONESTOP_SMS_TENCENT_SDK_APP_ID must be"),
         ("tencent", {"ONESTOP_SMS_TENCENT_REGION": ""}, "ONESTOP_SMS_TENCENT_REGION"),
         ("aliyun", {"ONESTOP_SMS_TIMEOUT_SECONDS": 0}, "ONESTOP_SMS_TIMEOUT_SECONDS"),
     ],
-)  # fmt: skip
+)
 def test_check_config_names_what_is_wrong(
     settings: Settings, kind: str, changes: dict[str, Any], said: str
 ) -> None:
@@ -341,9 +396,7 @@ def test_check_config_names_what_is_wrong(
 def test_check_config_passes_without_reaching_the_network(
     kind: str, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (configure_tencent if kind == "tencent" else configure_aliyun)(
-        settings, "https://sms.example.cn"
-    )
+    (configure_tencent if kind == "tencent" else configure_aliyun)(settings, "https://sms.example.cn")
 
     def no_connection(*args: object, **kwargs: object) -> None:
         raise AssertionError("check_config reached the network")

@@ -32,9 +32,7 @@ def test_the_clock_forgets_old_failure_counters_and_keeps_recent_ones() -> None:
     recent = Counter(throttle_key("phone", "13800138000"), ONE_FREE)
     old = Counter(throttle_key("phone", "13800138001"), ONE_FREE)
     take_turn([recent, old])
-    ThrottleCounter.objects.filter(key=old.key).update(
-        window_start=timezone.now() - timedelta(hours=5)
-    )
+    ThrottleCounter.objects.filter(key=old.key).update(window_start=timezone.now() - timedelta(hours=5))
 
     result = case_clock.func()
 
@@ -46,11 +44,10 @@ def test_the_clock_forgets_old_failure_counters_and_keeps_recent_ones() -> None:
 def test_the_clock_forgets_addresses_no_login_came_from_for_months() -> None:
     tenant = access_tenant_by_code("gd")
     now = timezone.now()
+    KnownAddress.objects.create(tenant=tenant, key="known:recent", last_login_at=now - timedelta(days=30))
     KnownAddress.objects.create(
-        tenant=tenant, key="known:recent", last_login_at=now - timedelta(days=30)
+        tenant=tenant, key="known:old", last_login_at=now - KNOWN_ADDRESS_LIFETIME - timedelta(days=1)
     )
-    KnownAddress.objects.create(tenant=tenant, key="known:old",
-                                last_login_at=now - KNOWN_ADDRESS_LIFETIME - timedelta(days=1))  # fmt: skip
 
     assert case_clock.func()["counters_forgotten"] == 1
     assert list(KnownAddress.objects.values_list("key", flat=True)) == ["known:recent"]

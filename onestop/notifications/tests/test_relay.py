@@ -57,8 +57,13 @@ def test_messages_follow_the_applicants_language(citizen: Client) -> None:
     from onestop.identity.models import User
     from onestop.notifications.relay import case_message
 
-    payload = {"case": "GD1", "item": "社会保障卡申领", "item_en": "Social security card", "action": "accept",
-               "due_on": "2025-02-07"}  # fmt: skip
+    payload = {
+        "case": "GD1",
+        "item": "社会保障卡申领",
+        "item_en": "Social security card",
+        "action": "accept",
+        "due_on": "2025-02-07",
+    }
     assert (
         "accepted" in case_message(payload, "en").body
         and "Social security card" in case_message(payload, "en").body
@@ -67,18 +72,14 @@ def test_messages_follow_the_applicants_language(citizen: Client) -> None:
     assert User.objects.get(phone_masked="138****8000").language == "zh-hans"
 
 
-def test_a_failed_delivery_keeps_its_event_pending_and_is_retried(
-    citizen: Client, officer: Client
-) -> None:
+def test_a_failed_delivery_keeps_its_event_pending_and_is_retried(citizen: Client, officer: Client) -> None:
     from onestop.messaging.models import SandboxSms
 
     number = apply(citizen, rs_person_item().code)
     act(officer, number, "accept", "受理")
     relay_pending()  # two messages to one number within a second: the carrier refuses one
     events = OutboxEvent.objects.filter(payload__case=number)
-    failed = Delivery.objects.filter(
-        event_id__in=events.values("event_id"), channel="sms", status="failed"
-    )
+    failed = Delivery.objects.filter(event_id__in=events.values("event_id"), channel="sms", status="failed")
     assert failed.count() == 1 and failed.get().retry_at is not None
     assert events.filter(relayed_at__isnull=True).count() == 1
     relay_pending()  # still backing off: nothing changes
@@ -90,9 +91,7 @@ def test_a_failed_delivery_keeps_its_event_pending_and_is_retried(
     assert Notification.objects.filter(case_number=number).count() == 2
 
 
-def test_an_email_address_on_the_profile_gets_the_messages_too(
-    citizen: Client, officer: Client
-) -> None:
+def test_an_email_address_on_the_profile_gets_the_messages_too(citizen: Client, officer: Client) -> None:
     from onestop.messaging.models import SandboxEmail
 
     response = citizen.post("/gd/me/", {"email": "citizen@example.org", "language": "en"})
@@ -152,8 +151,18 @@ def test_a_revoked_certificates_holder_is_told_in_the_message_centre_and_by_sms(
 
     holder = User.objects.get(phone_masked="138****8000")
     card = wallet_of(access_tenant_by_code("gd"), holder).get(certificate_type__code="id_card")
-    call_command("certificates", "revoke", card.number, "--tenant", "gd", "--reason", "fraud",
-                 "--note", "冒名申领", stdout=StringIO())  # fmt: skip
+    call_command(
+        "certificates",
+        "revoke",
+        card.number,
+        "--tenant",
+        "gd",
+        "--reason",
+        "fraud",
+        "--note",
+        "冒名申领",
+        stdout=StringIO(),
+    )
     relay_all()
     note = Notification.objects.get(user=holder, certificate_number=card.number)
     day = timezone.localdate().isoformat()
@@ -168,11 +177,7 @@ def test_a_revoked_certificates_holder_is_told_in_the_message_centre_and_by_sms(
     OutboxEvent.objects.filter(topic="certificates.certificate.revoked").update(relayed_at=None)
     relay_all()
     assert Notification.objects.filter(certificate_number=card.number).count() == 1
-    assert (
-        Delivery.objects.filter(event_id=note.event_id, channel="sms", status="sent").count() == 1
-    )
-    english = certificate_revoked_message(
-        OutboxEvent.objects.get(event_id=note.event_id).payload, "en"
-    )
+    assert Delivery.objects.filter(event_id=note.event_id, channel="sms", status="sent").count() == 1
+    english = certificate_revoked_message(OutboxEvent.objects.get(event_id=note.event_id).payload, "en")
     assert "was revoked on" in english.body and "Obtained by fraud" in english.body
     assert "Resident identity card" in english.body

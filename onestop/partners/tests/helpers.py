@@ -30,8 +30,15 @@ from onestop.partners.models import Admission, App, Partner
 from onestop.tenancy.models import Tenant
 
 SYSTEM = Actor.system("test")
-ALL_SCOPES = ["catalogue:read", "cases:process", "cases:read", "cases:write", "certificates:revoke", "certificates:verify",
-              "webhooks:manage"]  # fmt: skip
+ALL_SCOPES = [
+    "catalogue:read",
+    "cases:process",
+    "cases:read",
+    "cases:write",
+    "certificates:revoke",
+    "certificates:verify",
+    "webhooks:manage",
+]
 REDIRECT = "http://127.0.0.1:9/callback"
 # Valid unified social credit codes (GB 32100 check characters), one per test partner.
 CODES = ["91440300MA5F00002D", "91110108MA01000036", "91350211M000100Y46", "91110000600037341L"]
@@ -48,8 +55,11 @@ class PartnerApp:
     http: Client = field(default_factory=Client)
 
     def token(self, tenant: str = "gd", scope: str = "") -> dict[str, Any]:
-        response = self.http.post(f"/oauth/{tenant}/token", {"grant_type": "client_credentials", "scope": scope},
-                                  headers={"Authorization": basic(self.app.client_id, self.secret)})  # fmt: skip
+        response = self.http.post(
+            f"/oauth/{tenant}/token",
+            {"grant_type": "client_credentials", "scope": scope},
+            headers={"Authorization": basic(self.app.client_id, self.secret)},
+        )
         assert response.status_code == 200, response.content
         body: dict[str, Any] = response.json()
         return body
@@ -63,18 +73,32 @@ class PartnerApp:
     ) -> dict[str, Any]:
         """The citizen consents on the authorisation page; the app exchanges the code."""
         verifier = secrets.token_urlsafe(48)
-        query = {"response_type": "code", "client_id": self.app.client_id, "redirect_uri": REDIRECT,
-                 "scope": scope, "state": "s-1", "code_challenge": challenge(verifier),
-                 "code_challenge_method": "S256"}  # fmt: skip
+        query = {
+            "response_type": "code",
+            "client_id": self.app.client_id,
+            "redirect_uri": REDIRECT,
+            "scope": scope,
+            "state": "s-1",
+            "code_challenge": challenge(verifier),
+            "code_challenge_method": "S256",
+        }
         page = citizen.get(f"/oauth/{tenant}/authorize?{urlencode(query)}")
         assert page.status_code == 200, page.content[:500]
         back = citizen.post(f"/oauth/{tenant}/authorize", {**query, "decision": "allow"})
         assert back.status_code == 302 and back["Location"].startswith(REDIRECT), back
         params = parse_qs(urlsplit(back["Location"]).query)
         assert params["state"] == ["s-1"]
-        response = self.http.post(f"/oauth/{tenant}/token", {
-            "grant_type": "authorization_code", "code": params["code"][0], "redirect_uri": REDIRECT,
-            "code_verifier": verifier, "client_id": self.app.client_id, "client_secret": self.secret})  # fmt: skip
+        response = self.http.post(
+            f"/oauth/{tenant}/token",
+            {
+                "grant_type": "authorization_code",
+                "code": params["code"][0],
+                "redirect_uri": REDIRECT,
+                "code_verifier": verifier,
+                "client_id": self.app.client_id,
+                "client_secret": self.secret,
+            },
+        )
         assert response.status_code == 200, response.content
         body: dict[str, Any] = response.json()
         return body
@@ -85,9 +109,7 @@ def basic(client_id: str, secret: str) -> str:
 
 
 def challenge(verifier: str) -> str:
-    return (
-        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    )
+    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
 
 
 def operator() -> User:
@@ -96,29 +118,48 @@ def operator() -> User:
     return User.objects.get(phone_hash=phone_hash(OPERATOR), tenant__code="gd")
 
 
-def make_partner_app(n: int = 0, *, tenant: str = "gd", scopes: list[str] | None = None,
-                     service_module: bool = False, rate_per_minute: int = 600) -> PartnerApp:  # fmt: skip
+def make_partner_app(
+    n: int = 0,
+    *,
+    tenant: str = "gd",
+    scopes: list[str] | None = None,
+    service_module: bool = False,
+    rate_per_minute: int = 600,
+) -> PartnerApp:
     """Partner ``n`` (its own developer and credit code), approved in ``tenant`` by the
     tenant's operator, with one app granted ``scopes`` there."""
     scopes = ALL_SCOPES if scopes is None else scopes
-    developer = do_provision_account(actor=SYSTEM, tenant=None, spec=AccountSpec(
-        phone=f"1370013710{n}", password="Partner-Test-2019", kind="partner_developer"))  # fmt: skip
+    developer = do_provision_account(
+        actor=SYSTEM,
+        tenant=None,
+        spec=AccountSpec(phone=f"1370013710{n}", password="Partner-Test-2019", kind="partner_developer"),
+    )
     partner = actions.do_register_partner(
         actor=SYSTEM, user=developer, name=f"测试伙伴{n}", credit_code=CODES[n]
     )
     owner = Tenant.objects.get(code=tenant)
     if owner.kind != "sandbox":
-        admission = actions.do_request_admission(
-            actor=SYSTEM, user=developer, partner=partner, tenant=owner
+        admission = actions.do_request_admission(actor=SYSTEM, user=developer, partner=partner, tenant=owner)
+        actions.do_decide_admission(
+            actor=SYSTEM, operator=operator(), admission=admission, state="approved", scopes=ALL_SCOPES
         )
-        actions.do_decide_admission(actor=SYSTEM, operator=operator(), admission=admission, state="approved",
-                                    scopes=ALL_SCOPES)  # fmt: skip
-    app, secret = actions.do_create_app(actor=SYSTEM, user=developer, partner=partner, name=f"测试应用{n}",
-                                        redirect_uris=[REDIRECT], is_service_module=service_module)  # fmt: skip
+    app, secret = actions.do_create_app(
+        actor=SYSTEM,
+        user=developer,
+        partner=partner,
+        name=f"测试应用{n}",
+        redirect_uris=[REDIRECT],
+        is_service_module=service_module,
+    )
     grant = actions.do_grant_app(actor=SYSTEM, user=developer, app=app, tenant=owner, scopes=scopes)
     if rate_per_minute != grant.rate_per_minute:
-        actions.do_set_limits(actor=SYSTEM, operator=operator(), grant=grant, rate_per_minute=rate_per_minute,
-                              quota_per_day=grant.quota_per_day)  # fmt: skip
+        actions.do_set_limits(
+            actor=SYSTEM,
+            operator=operator(),
+            grant=grant,
+            rate_per_minute=rate_per_minute,
+            quota_per_day=grant.quota_per_day,
+        )
     return PartnerApp(developer=developer, partner=partner, app=app, secret=secret)
 
 
@@ -131,8 +172,17 @@ class Receiver:
     posted to it. With ``tls`` (a server context), HTTPS, remembering the server names
     clients asked for (SNI); ``name`` is then the host its URL says."""
 
-    def __init__(self, status: int = 200, delay: float = 0.0, *, address: str = "127.0.0.1", port: int = 0,
-                 tls: ssl.SSLContext | None = None, name: str = "", headers: dict[str, str] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        status: int = 200,
+        delay: float = 0.0,
+        *,
+        address: str = "127.0.0.1",
+        port: int = 0,
+        tls: ssl.SSLContext | None = None,
+        name: str = "",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         received: list[dict[str, Any]] = []
         self.received = received
         self.server_names: list[str | None] = []
@@ -147,9 +197,7 @@ class Receiver:
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                received.append(
-                    {"path": self.path, "headers": dict(self.headers.items()), "body": body}
-                )
+                received.append({"path": self.path, "headers": dict(self.headers.items()), "body": body})
                 time.sleep(outer.delay)
                 self.send_response(outer.status)
                 for header, value in (headers or {}).items():
@@ -165,9 +213,7 @@ class Receiver:
                 if outer.tls is None:
                     return sock, client
                 # The handshake happens in the request's thread (Handler.setup).
-                return outer.tls.wrap_socket(
-                    sock, server_side=True, do_handshake_on_connect=False
-                ), client
+                return outer.tls.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), client
 
             def handle_error(self, request: object, client_address: object) -> None:
                 return  # a refused handshake is what some tests expect
@@ -218,14 +264,16 @@ class Resolver:
             self.asked.append(name)
             turns = self.answers[name]
             found = turns.pop(0) if len(turns) > 1 else turns[0]
-            return [(socket.AF_INET6, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (a, port, 0, 0)) if ":" in a
-                    else (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (a, port)) for a in found]  # fmt: skip
+            return [
+                (socket.AF_INET6, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (a, port, 0, 0))
+                if ":" in a
+                else (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (a, port))
+                for a in found
+            ]
 
         def connect(sock: socket.socket, address: Any) -> None:
             host = address[0] if isinstance(address, tuple) else "localhost"
-            if host != "localhost" and not (
-                _is_address(host) and ipaddress.ip_address(host).is_loopback
-            ):
+            if host != "localhost" and not (_is_address(host) and ipaddress.ip_address(host).is_loopback):
                 raise ConnectionRefusedError(f"test guard: no connection to {host}")
             real_connect(sock, address)
 

@@ -43,16 +43,25 @@ def two_partners():  # type: ignore[no-untyped-def]
     a, b = make_partner_app(0), make_partner_app(1, service_module=True)
     b_token = b.token()["access_token"]
     with Receiver() as receiver:
-        created = b.call("post", "/tenants/gd/webhooks", b_token, content_type="application/json",
-                         data={"url": receiver.url, "events": ["case.state_changed"]})  # fmt: skip
+        created = b.call(
+            "post",
+            "/tenants/gd/webhooks",
+            b_token,
+            content_type="application/json",
+            data={"url": receiver.url, "events": ["case.state_changed"]},
+        )
     subscription = Subscription.objects.get(pk=created.json()["id"])
     item = rs_person_item().code
     grant = b.app.grants.get(tenant__code="gd")
     actions.do_install_module(actor=SYSTEM, operator=operator(), grant=grant, item_codes=[item])
     number = apply(logged_in(CITIZEN), item)
-    delivery = WebhookDelivery.objects.create(tenant=subscription.tenant, subscription=subscription,
-                                              event_id="6c1f3a1e-8c59-4e8e-9d5b-2f3b3c1d2e4f",
-                                              event_type="case.state_changed", payload={"case": number})  # fmt: skip
+    delivery = WebhookDelivery.objects.create(
+        tenant=subscription.tenant,
+        subscription=subscription,
+        event_id="6c1f3a1e-8c59-4e8e-9d5b-2f3b3c1d2e4f",
+        event_type="case.state_changed",
+        payload={"case": number},
+    )
     return a, b, subscription, delivery, number
 
 
@@ -87,13 +96,22 @@ def test_a_token_of_one_tenant_opens_nothing_in_another(two_partners) -> None:  
     a, *_rest = two_partners
     token = a.token()["access_token"]
     before = _state()
-    for path in ["/tenants/xq/services", "/tenants/xq/themes", "/tenants/sandbox/webhooks", "/tenants/xq/cases",
-                 "/tenants/xq/partner/token", "/tenants/sandbox/module/cases"]:  # fmt: skip
+    for path in [
+        "/tenants/xq/services",
+        "/tenants/xq/themes",
+        "/tenants/sandbox/webhooks",
+        "/tenants/xq/cases",
+        "/tenants/xq/partner/token",
+        "/tenants/sandbox/module/cases",
+    ]:
         response = a.call("get", path, token)
         assert response.status_code == 404, (path, response.status_code)
     # Not approved in xq: no token there at all.
-    refused = a.http.post("/oauth/xq/token", {"grant_type": "client_credentials"},
-                          headers={"Authorization": basic(a.app.client_id, a.secret)})  # fmt: skip
+    refused = a.http.post(
+        "/oauth/xq/token",
+        {"grant_type": "client_credentials"},
+        headers={"Authorization": basic(a.app.client_id, a.secret)},
+    )
     assert refused.json()["error"] == "unauthorized_client"
     assert _state()[:-1] == before[:-1]
 
@@ -105,9 +123,7 @@ def test_developers_see_their_own_apps_only(two_partners) -> None:  # type: igno
     before = _state()
     assert developer_a.get(f"/developers/apps/{b.app.client_id}/").status_code == 404
     for do in ("rotate", "revoke", "edit", "unsubscribe"):
-        response = developer_a.post(
-            f"/developers/apps/{b.app.client_id}/do", {"do": do, "name": "x"}
-        )
+        response = developer_a.post(f"/developers/apps/{b.app.client_id}/do", {"do": do, "name": "x"})
         assert response.status_code == 404
     # Through its own app, another app's subscription or delivery is not found either.
     for do, field, value in (
@@ -121,16 +137,11 @@ def test_developers_see_their_own_apps_only(two_partners) -> None:  # type: igno
 def test_operators_decide_for_their_own_tenant_only(two_partners) -> None:  # type: ignore[no-untyped-def]
     a, *_rest = two_partners
     xq = Tenant.objects.get(code="xq")
-    foreign = actions.do_request_admission(
-        actor=SYSTEM, user=a.developer, partner=a.partner, tenant=xq
-    )
+    foreign = actions.do_request_admission(actor=SYSTEM, user=a.developer, partner=a.partner, tenant=xq)
     console = logged_in(OPERATOR)
     before = _state()
     assert (
-        console.post(
-            f"/console/gd/partners/{foreign.pk}/decide/", {"state": "approved"}
-        ).status_code
-        == 404
+        console.post(f"/console/gd/partners/{foreign.pk}/decide/", {"state": "approved"}).status_code == 404
     )
     elsewhere = console.post(f"/console/xq/partners/{foreign.pk}/decide/", {"state": "approved"})
     assert elsewhere.status_code == 302 and elsewhere["Location"].startswith(
@@ -153,10 +164,11 @@ def test_suspending_a_partner_ends_its_tokens() -> None:
     partner = make_partner_app()
     token = partner.token()["access_token"]
     admission = Admission.objects.get(partner=partner.partner, tenant__code="gd")
-    actions.do_decide_admission(
-        actor=SYSTEM, operator=operator(), admission=admission, state="suspended"
-    )
+    actions.do_decide_admission(actor=SYSTEM, operator=operator(), admission=admission, state="suspended")
     assert partner.call("get", "/tenants/gd/partner/token", token).status_code == 401
-    refused = partner.http.post("/oauth/gd/token", {"grant_type": "client_credentials"},
-                                headers={"Authorization": basic(partner.app.client_id, partner.secret)})  # fmt: skip
+    refused = partner.http.post(
+        "/oauth/gd/token",
+        {"grant_type": "client_credentials"},
+        headers={"Authorization": basic(partner.app.client_id, partner.secret)},
+    )
     assert refused.json()["error"] == "unauthorized_client"

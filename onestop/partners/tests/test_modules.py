@@ -22,10 +22,7 @@ def test_cases_of_installed_items_go_to_the_app_and_not_to_the_console() -> None
     module = make_partner_app(service_module=True)
     item = rs_person_item().code
     assert _install(module.app.client_id, item).status_code == 302
-    assert (
-        ServiceItem.objects.get(tenant__code="gd", code=item).back_office_app
-        == module.app.client_id
-    )
+    assert ServiceItem.objects.get(tenant__code="gd", code=item).back_office_app == module.app.client_id
 
     number = apply(logged_in(CITIZEN), item)
     case = Case.objects.get(number=number)
@@ -34,9 +31,7 @@ def test_cases_of_installed_items_go_to_the_app_and_not_to_the_console() -> None
     officer = logged_in(OFFICER)
     assert number not in officer.get("/console/gd/cases/").content.decode()
     assert officer.get(f"/console/gd/cases/{number}/").status_code == 404
-    refused = officer.post(
-        f"/console/gd/cases/{number}/", {"transition": "accept", "comment": "同意"}
-    )
+    refused = officer.post(f"/console/gd/cases/{number}/", {"transition": "accept", "comment": "同意"})
     assert refused.status_code == 404 and Case.objects.get(number=number).state == "received"
 
     token = module.token(scope="cases:process")["access_token"]
@@ -45,14 +40,29 @@ def test_cases_of_installed_items_go_to_the_app_and_not_to_the_console() -> None
     detail = module.call("get", f"/tenants/gd/module/cases/{number}", token).json()
     assert detail["answers"]["purpose"] == "测试申请" and detail["materials"]
 
-    unknown = module.call("post", f"/tenants/gd/module/cases/{number}/steps", token, content_type="application/json",
-                          data={"transition": "teleport", "comment": "x"})  # fmt: skip
+    unknown = module.call(
+        "post",
+        f"/tenants/gd/module/cases/{number}/steps",
+        token,
+        content_type="application/json",
+        data={"transition": "teleport", "comment": "x"},
+    )
     assert unknown.status_code == 422 and unknown.json()["code"] == "transition_unknown"
-    silent = module.call("post", f"/tenants/gd/module/cases/{number}/steps", token, content_type="application/json",
-                         data={"transition": "accept", "comment": " "})  # fmt: skip
+    silent = module.call(
+        "post",
+        f"/tenants/gd/module/cases/{number}/steps",
+        token,
+        content_type="application/json",
+        data={"transition": "accept", "comment": " "},
+    )
     assert silent.status_code == 422 and silent.json()["code"] == "comment_required"
-    accepted = module.call("post", f"/tenants/gd/module/cases/{number}/steps", token, content_type="application/json",
-                           data={"transition": "accept", "comment": "医院预约系统受理"})  # fmt: skip
+    accepted = module.call(
+        "post",
+        f"/tenants/gd/module/cases/{number}/steps",
+        token,
+        content_type="application/json",
+        data={"transition": "accept", "comment": "医院预约系统受理"},
+    )
     assert accepted.status_code == 200 and accepted.json()["state"] == "accepted"
     citizen_view = logged_in(CITIZEN).get(f"/api/v1/tenants/gd/cases/{number}").json()
     assert citizen_view["public_state"] == "accepted"

@@ -26,23 +26,18 @@ def _token(client: Client, auth: str, **form: str):  # type: ignore[no-untyped-d
 def test_client_credentials_give_a_token_with_the_granted_scopes_only() -> None:
     partner = make_partner_app(scopes=["catalogue:read", "webhooks:manage"])
     body = partner.token()
-    assert (
-        body["token_type"] == "Bearer"
-        and body["expires_in"] == 3600
-        and "refresh_token" not in body
-    )
+    assert body["token_type"] == "Bearer" and body["expires_in"] == 3600 and "refresh_token" not in body
     assert set(body["scope"].split()) == {"catalogue:read", "webhooks:manage"}
-    assert not Token.objects.filter(
-        access_digest=body["access_token"]
-    ).exists()  # stored as a digest only
-    refused = _token(partner.http, basic(partner.app.client_id, partner.secret), grant_type="client_credentials",
-                     scope="cases:process")  # fmt: skip
+    assert not Token.objects.filter(access_digest=body["access_token"]).exists()  # stored as a digest only
+    refused = _token(
+        partner.http,
+        basic(partner.app.client_id, partner.secret),
+        grant_type="client_credentials",
+        scope="cases:process",
+    )
     assert refused.status_code == 400 and refused.json()["error"] == "invalid_scope"
     info = partner.call("get", "/tenants/gd/partner/token", body["access_token"]).json()
-    assert (
-        info["scopes"] == ["catalogue:read", "webhooks:manage"]
-        and info["acting_for_citizen"] is False
-    )
+    assert info["scopes"] == ["catalogue:read", "webhooks:manage"] and info["acting_for_citizen"] is False
 
 
 @pytest.mark.parametrize(
@@ -54,9 +49,7 @@ def test_client_credentials_give_a_token_with_the_granted_scopes_only() -> None:
         ({"grant_type": "refresh_token", "refresh_token": "osrt_nothing"}, "invalid_grant", 400),
     ],
 )
-def test_token_endpoint_errors_follow_rfc_6749(
-    form: dict[str, str], error: str, status: int
-) -> None:
+def test_token_endpoint_errors_follow_rfc_6749(form: dict[str, str], error: str, status: int) -> None:
     partner = make_partner_app()
     secret = "oscs_wrong" if error == "invalid_client" else partner.secret
     response = _token(partner.http, basic(partner.app.client_id, secret), **form)
@@ -101,17 +94,22 @@ def test_authorization_code_with_pkce_refresh_rotation_and_reuse_detection() -> 
     assert renewed["access_token"] != tokens["access_token"]
     assert partner.call("get", "/tenants/gd/cases", tokens["access_token"]).status_code == 401
     # The old refresh token again: someone copied it. Every token of the consent ends.
-    reused = _token(
-        partner.http, auth, grant_type="refresh_token", refresh_token=tokens["refresh_token"]
-    )
+    reused = _token(partner.http, auth, grant_type="refresh_token", refresh_token=tokens["refresh_token"])
     assert reused.json()["error"] == "invalid_grant"
     assert partner.call("get", "/tenants/gd/cases", renewed["access_token"]).status_code == 401
 
 
 def _authorize_query(partner, verifier: str, **extra: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    return {"response_type": "code", "client_id": partner.app.client_id, "redirect_uri": REDIRECT,
-            "scope": "cases:read", "state": "x", "code_challenge": challenge(verifier),
-            "code_challenge_method": "S256", **extra}  # fmt: skip
+    return {
+        "response_type": "code",
+        "client_id": partner.app.client_id,
+        "redirect_uri": REDIRECT,
+        "scope": "cases:read",
+        "state": "x",
+        "code_challenge": challenge(verifier),
+        "code_challenge_method": "S256",
+        **extra,
+    }
 
 
 def test_a_code_works_once_with_its_verifier_only() -> None:
@@ -122,11 +120,23 @@ def test_a_code_works_once_with_its_verifier_only() -> None:
     back = citizen.post("/oauth/gd/authorize", {**query, "decision": "allow"})
     code = parse_qs(urlsplit(back["Location"]).query)["code"][0]
     auth = basic(partner.app.client_id, partner.secret)
-    wrong = _token(partner.http, auth, grant_type="authorization_code", code=code, redirect_uri=REDIRECT,
-                   code_verifier=secrets.token_urlsafe(48))  # fmt: skip
+    wrong = _token(
+        partner.http,
+        auth,
+        grant_type="authorization_code",
+        code=code,
+        redirect_uri=REDIRECT,
+        code_verifier=secrets.token_urlsafe(48),
+    )
     assert wrong.json()["error"] == "invalid_grant"
-    again = _token(partner.http, auth, grant_type="authorization_code", code=code, redirect_uri=REDIRECT,
-                   code_verifier=verifier)  # fmt: skip
+    again = _token(
+        partner.http,
+        auth,
+        grant_type="authorization_code",
+        code=code,
+        redirect_uri=REDIRECT,
+        code_verifier=verifier,
+    )
     assert again.json()["error"] == "invalid_grant"  # spent by the first try
 
 
@@ -140,25 +150,18 @@ def test_the_consent_page_refuses_what_it_must_not_redirect() -> None:
     )
     assert bad_uri.status_code == 400 and "Location" not in bad_uri
     no_pkce = citizen.get(
-        "/oauth/gd/authorize?"
-        + urlencode(_authorize_query(partner, verifier, code_challenge_method="plain"))
+        "/oauth/gd/authorize?" + urlencode(_authorize_query(partner, verifier, code_challenge_method="plain"))
     )
     assert "error=invalid_request" in no_pkce["Location"]
     too_much = citizen.get(
-        "/oauth/gd/authorize?"
-        + urlencode(_authorize_query(partner, verifier, scope="cases:process"))
+        "/oauth/gd/authorize?" + urlencode(_authorize_query(partner, verifier, scope="cases:process"))
     )
     assert "error=invalid_scope" in too_much["Location"]
-    denied = citizen.post(
-        "/oauth/gd/authorize", {**_authorize_query(partner, verifier), "decision": "deny"}
-    )
+    denied = citizen.post("/oauth/gd/authorize", {**_authorize_query(partner, verifier), "decision": "deny"})
     assert (
-        "error=access_denied" in denied["Location"]
-        and not Consent.objects.filter(app=partner.app).exists()
+        "error=access_denied" in denied["Location"] and not Consent.objects.filter(app=partner.app).exists()
     )
-    anonymous = Client().get(
-        "/oauth/gd/authorize?" + urlencode(_authorize_query(partner, verifier))
-    )
+    anonymous = Client().get("/oauth/gd/authorize?" + urlencode(_authorize_query(partner, verifier)))
     assert anonymous.status_code == 302 and "/gd/accounts/login/" in anonymous["Location"]
 
 
@@ -171,22 +174,29 @@ def test_the_citizen_sees_and_withdraws_an_apps_authorisation() -> None:
     consent = Consent.objects.get(app=partner.app)
     assert citizen.post("/gd/me/apps/", {"consent": consent.pk}).status_code == 302
     assert partner.call("get", "/tenants/gd/cases", tokens["access_token"]).status_code == 401
-    refreshed = _token(partner.http, basic(partner.app.client_id, partner.secret), grant_type="refresh_token",
-                       refresh_token=tokens["refresh_token"])  # fmt: skip
+    refreshed = _token(
+        partner.http,
+        basic(partner.app.client_id, partner.secret),
+        grant_type="refresh_token",
+        refresh_token=tokens["refresh_token"],
+    )
     assert refreshed.json()["error"] == "invalid_grant"
 
 
 def test_revocation_and_metadata() -> None:
     partner = make_partner_app()
     token = partner.token()["access_token"]
-    revoked = partner.http.post("/oauth/gd/revoke", {"token": token},
-                                headers={"Authorization": basic(partner.app.client_id, partner.secret)})  # fmt: skip
+    revoked = partner.http.post(
+        "/oauth/gd/revoke",
+        {"token": token},
+        headers={"Authorization": basic(partner.app.client_id, partner.secret)},
+    )
     assert revoked.status_code == 200
     assert partner.call("get", "/tenants/gd/partner/token", token).status_code == 401
     metadata = Client().get("/.well-known/oauth-authorization-server/oauth/gd").json()
-    assert metadata["issuer"].endswith("/oauth/gd") and metadata[
-        "code_challenge_methods_supported"
-    ] == ["S256"]
+    assert metadata["issuer"].endswith("/oauth/gd") and metadata["code_challenge_methods_supported"] == [
+        "S256"
+    ]
 
 
 def test_unified_social_credit_codes_are_checked() -> None:
@@ -195,16 +205,35 @@ def test_unified_social_credit_codes_are_checked() -> None:
     assert not actions.credit_code_is_valid("9111000060003734")
 
 
-FORM_VALUES = st.one_of(st.text(max_size=40), st.sampled_from(["client_credentials", "authorization_code",
-                                                                 "refresh_token", "S256", "code", REDIRECT]))  # fmt: skip
-FIELDS = st.sampled_from(["grant_type", "scope", "code", "redirect_uri", "code_verifier", "refresh_token",
-                          "client_id", "client_secret", "response_type", "code_challenge",
-                          "code_challenge_method", "state", "decision", "token"])  # fmt: skip
+FORM_VALUES = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["client_credentials", "authorization_code", "refresh_token", "S256", "code", REDIRECT]),
+)
+FIELDS = st.sampled_from(
+    [
+        "grant_type",
+        "scope",
+        "code",
+        "redirect_uri",
+        "code_verifier",
+        "refresh_token",
+        "client_id",
+        "client_secret",
+        "response_type",
+        "code_challenge",
+        "code_challenge_method",
+        "state",
+        "decision",
+        "token",
+    ]
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-@given(form=st.dictionaries(FIELDS, FORM_VALUES, max_size=8), header=st.sampled_from(["", "Basic", "Basic !!",
-                                                                                     "Basic Og==", "Bearer x"]))  # fmt: skip
+@given(
+    form=st.dictionaries(FIELDS, FORM_VALUES, max_size=8),
+    header=st.sampled_from(["", "Basic", "Basic !!", "Basic Og==", "Bearer x"]),
+)
 def test_whatever_is_sent_the_oauth_endpoints_answer_without_a_server_error(
     form: dict[str, str], header: str
 ) -> None:
@@ -220,19 +249,13 @@ def test_whatever_is_sent_the_oauth_endpoints_answer_without_a_server_error(
 def test_the_metadata_names_the_address_being_served() -> None:
     from django.test import override_settings
 
-    served = (
-        Client(HTTP_HOST="localhost:9000")
-        .get("/.well-known/oauth-authorization-server/oauth/gd")
-        .json()
-    )
+    served = Client(HTTP_HOST="localhost:9000").get("/.well-known/oauth-authorization-server/oauth/gd").json()
     assert served["issuer"] == "http://localhost:9000/oauth/gd"
     assert served["token_endpoint"] == "http://localhost:9000/oauth/gd/token"
     with override_settings(ONESTOP_PUBLIC_URL="https://hub.example.gov.cn/"):
         fixed = Client().get("/.well-known/oauth-authorization-server/oauth/gd").json()
     assert fixed["issuer"] == "https://hub.example.gov.cn/oauth/gd"
     assert (
-        Client(HTTP_HOST="evil.example")
-        .get("/.well-known/oauth-authorization-server/oauth/gd")
-        .status_code
+        Client(HTTP_HOST="evil.example").get("/.well-known/oauth-authorization-server/oauth/gd").status_code
         == 400
     )

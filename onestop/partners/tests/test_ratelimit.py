@@ -44,9 +44,7 @@ def test_the_daily_quota_is_answered_with_its_own_code() -> None:
 def test_counting_in_redis(monkeypatch: pytest.MonkeyPatch) -> None:
     counter = ratelimit.RedisCounter(client=fakeredis.FakeRedis())
     monkeypatch.setattr(ratelimit, "counter", lambda: counter)
-    verdicts = [
-        ratelimit.check(1, 1, per_minute=2, per_day=10, now=120.0).allowed for _ in range(3)
-    ]
+    verdicts = [ratelimit.check(1, 1, per_minute=2, per_day=10, now=120.0).allowed for _ in range(3)]
     assert verdicts == [True, True, False]
     assert ratelimit.check(1, 1, per_minute=2, per_day=10, now=180.0).allowed  # the next minute
     assert ratelimit.check(2, 1, per_minute=2, per_day=10, now=120.0).allowed  # another app

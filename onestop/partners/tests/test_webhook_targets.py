@@ -29,19 +29,50 @@ PUBLIC = "93.184.215.14"  # answered by the table only: never connected to (Reso
 # "this host", link-local, private or shared, cloud metadata by address or name, and URLs
 # with a user name or without https.
 REFUSED = [
-    "https://127.1/", "https://2130706433/", "https://0x7f000001/", "https://0177.0.0.1/", "https://0/",
-    "https://0x7f.1/", "https://127.0.0.1./", "https://%31%32%37.0.0.1/", "https://１２７.０.０.１/",
-    "https://[::ffff:127.0.0.1]/", "https://[::ffff:7f00:1]/", "https://[::127.0.0.1]/", "https://[::1]/",
-    "https://[::]/", "https://0.0.0.0/", "https://localhost./", "https://LOCALHOST/", "https://a.localhost/",
-    "https://printer.local/", "https://169.254.169.254/latest/meta-data", "https://[fd00:ec2::254]/",
-    "https://[2002:a9fe:a9fe::]/", "https://[64:ff9b::a9fe:a9fe]/", "https://[fe80::1%25eth0]/",
-    "https://metadata.google.internal/computeMetadata/v1/", "https://metadata.goog/",
-    "https://metadata.tencentyun.com/latest/meta-data/", "https://100.64.0.1/", "https://100.100.100.200/",
-    "https://10.0.0.8/", "https://172.16.0.1/", "https://192.168.1.1/", "https://192.0.0.8/",
-    "https://224.0.0.1/", "https://255.255.255.255/", "https://[ff02::1]/", "https://[fec0::1]/",
-    "https://1.2.3.08/", "https://1.2.3.4.5/", "https://user:pass@example.com/", "https://@example.com/",
-    "http://example.com/", "ftp://example.com/",
-]  # fmt: skip
+    "https://127.1/",
+    "https://2130706433/",
+    "https://0x7f000001/",
+    "https://0177.0.0.1/",
+    "https://0/",
+    "https://0x7f.1/",
+    "https://127.0.0.1./",
+    "https://%31%32%37.0.0.1/",
+    "https://１２７.０.０.１/",
+    "https://[::ffff:127.0.0.1]/",
+    "https://[::ffff:7f00:1]/",
+    "https://[::127.0.0.1]/",
+    "https://[::1]/",
+    "https://[::]/",
+    "https://0.0.0.0/",
+    "https://localhost./",
+    "https://LOCALHOST/",
+    "https://a.localhost/",
+    "https://printer.local/",
+    "https://169.254.169.254/latest/meta-data",
+    "https://[fd00:ec2::254]/",
+    "https://[2002:a9fe:a9fe::]/",
+    "https://[64:ff9b::a9fe:a9fe]/",
+    "https://[fe80::1%25eth0]/",
+    "https://metadata.google.internal/computeMetadata/v1/",
+    "https://metadata.goog/",
+    "https://metadata.tencentyun.com/latest/meta-data/",
+    "https://100.64.0.1/",
+    "https://100.100.100.200/",
+    "https://10.0.0.8/",
+    "https://172.16.0.1/",
+    "https://192.168.1.1/",
+    "https://192.0.0.8/",
+    "https://224.0.0.1/",
+    "https://255.255.255.255/",
+    "https://[ff02::1]/",
+    "https://[fec0::1]/",
+    "https://1.2.3.08/",
+    "https://1.2.3.4.5/",
+    "https://user:pass@example.com/",
+    "https://@example.com/",
+    "http://example.com/",
+    "ftp://example.com/",
+]
 
 
 @pytest.fixture
@@ -54,19 +85,26 @@ def _token(partner: PartnerApp) -> str:
 
 
 def _api_subscribe(partner: PartnerApp, token: str, url: str):  # type: ignore[no-untyped-def]
-    return partner.call("post", "/tenants/gd/webhooks", token, content_type="application/json",
-                        data={"url": url, "events": ["case.state_changed"]})  # fmt: skip
+    return partner.call(
+        "post",
+        "/tenants/gd/webhooks",
+        token,
+        content_type="application/json",
+        data={"url": url, "events": ["case.state_changed"]},
+    )
 
 
-def _wrongly_answered_by_the_api(
-    partner: PartnerApp, urls: list[str]
-) -> list[tuple[str, int, str]]:
+def _wrongly_answered_by_the_api(partner: PartnerApp, urls: list[str]) -> list[tuple[str, int, str]]:
     token, wrong = _token(partner), []
     for url in urls:
         response = _api_subscribe(partner, token, url)
         body = response.json()
-        if not (response.status_code == 422 and body.get("code") == "webhook_url_invalid"
-                and body.get("field") == "url" and body.get("message")):  # fmt: skip
+        if not (
+            response.status_code == 422
+            and body.get("code") == "webhook_url_invalid"
+            and body.get("field") == "url"
+            and body.get("message")
+        ):
             wrong.append((url, response.status_code, body.get("code", "")))
     return wrong
 
@@ -82,12 +120,20 @@ def test_the_api_refuses_every_notation_of_a_target_that_is_not_public(resolver:
 @override_settings(ONESTOP_WEBHOOK_ALLOW_LOOPBACK=False)
 def test_the_refusal_is_in_the_callers_language(resolver: Resolver) -> None:
     partner = make_partner_app()
-    refused = partner.call("post", "/tenants/gd/webhooks", _token(partner), content_type="application/json",
-                           data={"url": "https://127.1/", "events": ["case.state_changed"]},
-                           HTTP_ACCEPT_LANGUAGE="zh-hans")  # fmt: skip
+    refused = partner.call(
+        "post",
+        "/tenants/gd/webhooks",
+        _token(partner),
+        content_type="application/json",
+        data={"url": "https://127.1/", "events": ["case.state_changed"]},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
     assert refused.status_code == 422
-    assert refused.json() == {"code": "webhook_url_invalid", "field": "url",
-                              "message": "Webhook 只能发往公网地址，不能发往内网、本机、保留地址或云元数据服务。"}  # fmt: skip
+    assert refused.json() == {
+        "code": "webhook_url_invalid",
+        "field": "url",
+        "message": "Webhook 只能发往公网地址，不能发往内网、本机、保留地址或云元数据服务。",
+    }
 
 
 @override_settings(ONESTOP_WEBHOOK_ALLOW_LOOPBACK=False)
@@ -97,11 +143,16 @@ def test_the_developer_page_refuses_them_too(resolver: Resolver) -> None:
     assert login(developer, "13700137100", "Partner-Test-2019").status_code == 302
     wrong = []
     for url in REFUSED:
-        page = developer.post(f"/developers/apps/{partner.app.client_id}/do",
-                              {"do": "subscribe", "tenant": "gd", "url": url, "events": ["case.state_changed"]})  # fmt: skip
+        page = developer.post(
+            f"/developers/apps/{partner.app.client_id}/do",
+            {"do": "subscribe", "tenant": "gd", "url": url, "events": ["case.state_changed"]},
+        )
         text = page.content.decode()
-        if not (page.status_code == 422 and "Error code: webhook_url_invalid" in text
-                and "new-webhook-secret" not in text):  # fmt: skip
+        if not (
+            page.status_code == 422
+            and "Error code: webhook_url_invalid" in text
+            and "new-webhook-secret" not in text
+        ):
             wrong.append((url, page.status_code))
     assert wrong == []
     assert not Subscription.objects.filter(app=partner.app).exists()
@@ -112,9 +163,19 @@ def test_in_development_loopback_is_allowed_and_nothing_else_that_is_not_public(
     resolver: Resolver,
 ) -> None:
     partner = make_partner_app()
-    refused = ["https://0/", "http://0.0.0.0:9/", "https://[::]/", "http://[::ffff:0.0.0.0]:9/", "https://169.254.169.254/",
-               "https://100.64.0.1/", "https://10.0.0.8/", "http://8.8.8.8/", "https://metadata.google.internal/",
-               "https://user:pass@127.0.0.1/", "http://no-such-name.partner.example/"]  # fmt: skip
+    refused = [
+        "https://0/",
+        "http://0.0.0.0:9/",
+        "https://[::]/",
+        "http://[::ffff:0.0.0.0]:9/",
+        "https://169.254.169.254/",
+        "https://100.64.0.1/",
+        "https://10.0.0.8/",
+        "http://8.8.8.8/",
+        "https://metadata.google.internal/",
+        "https://user:pass@127.0.0.1/",
+        "http://no-such-name.partner.example/",
+    ]
     assert _wrongly_answered_by_the_api(partner, refused) == []
     assert not Subscription.objects.filter(app=partner.app).exists()
     token = _token(partner)
@@ -126,9 +187,13 @@ def test_in_development_loopback_is_allowed_and_nothing_else_that_is_not_public(
 def test_a_name_that_resolves_to_an_address_that_is_not_public_is_refused(
     resolver: Resolver,
 ) -> None:
-    resolver.answers = {"mixed.partner.example": [[PUBLIC, "10.1.2.3"]], "rebind.partner.example": [["127.0.0.1"]],
-                        "meta.partner.example": [["169.254.169.254"]],
-                        "v6.partner.example": [["::ffff:169.254.169.254"]], "ula.partner.example": [["fd00::5"]]}  # fmt: skip
+    resolver.answers = {
+        "mixed.partner.example": [[PUBLIC, "10.1.2.3"]],
+        "rebind.partner.example": [["127.0.0.1"]],
+        "meta.partner.example": [["169.254.169.254"]],
+        "v6.partner.example": [["::ffff:169.254.169.254"]],
+        "ula.partner.example": [["fd00::5"]],
+    }
     partner = make_partner_app()
     urls = [f"https://{name}/hook" for name in resolver.answers]
     assert _wrongly_answered_by_the_api(partner, urls) == []
@@ -138,9 +203,7 @@ def test_a_name_that_resolves_to_an_address_that_is_not_public_is_refused(
 
 @override_settings(ONESTOP_WEBHOOK_ALLOW_LOOPBACK=False)
 def test_a_public_target_is_accepted_in_canonical_form(resolver: Resolver) -> None:
-    resolver.answers = {
-        "hooks.partner.example": [[PUBLIC, "2606:2800:21f:cb07:6820:80da:af6b:8b2c"]]
-    }
+    resolver.answers = {"hooks.partner.example": [[PUBLIC, "2606:2800:21f:cb07:6820:80da:af6b:8b2c"]]}
     partner = make_partner_app()
     token = _token(partner)
     by_name = _api_subscribe(partner, token, "https://Hooks.Partner.Example.:8443/wh?x=1")
@@ -161,9 +224,18 @@ def _subscribe(partner: PartnerApp, url: str) -> None:
 
 
 def _deliver_an_event(partner: PartnerApp) -> WebhookDelivery:
-    event = OutboxEvent.objects.create(topic="cases.case.state_changed", tenant_code="gd", event_id=uuid.uuid4(),
-                                       payload={"case": "GD1", "item_code": "X", "state": "accepted",
-                                                "action": "accept", "via_app": partner.app.client_id})  # fmt: skip
+    event = OutboxEvent.objects.create(
+        topic="cases.case.state_changed",
+        tenant_code="gd",
+        event_id=uuid.uuid4(),
+        payload={
+            "case": "GD1",
+            "item_code": "X",
+            "state": "accepted",
+            "action": "accept",
+            "via_app": partner.app.client_id,
+        },
+    )
     webhooks.fan_out(event)
     webhooks.deliver_due()
     return WebhookDelivery.objects.get(subscription__app=partner.app)
@@ -190,9 +262,7 @@ def test_a_delivery_connects_to_the_address_it_checked(resolver: Resolver, ca: t
     partner = make_partner_app()
     with (
         Receiver(tls=_tls(ca, name), name=name) as checked,
-        Receiver(
-            tls=_tls(ca, name), name=name, address="127.0.0.2", port=checked.port
-        ) as elsewhere,
+        Receiver(tls=_tls(ca, name), name=name, address="127.0.0.2", port=checked.port) as elsewhere,
     ):
         resolver.answers = {name: [["127.0.0.1"]]}
         _subscribe(partner, checked.url)
@@ -208,9 +278,7 @@ def test_a_delivery_connects_to_the_address_it_checked(resolver: Resolver, ca: t
 
 
 @override_settings(ONESTOP_WEBHOOK_ALLOW_LOOPBACK=True)
-def test_the_certificate_is_still_checked_against_the_name(
-    resolver: Resolver, ca: trustme.CA
-) -> None:
+def test_the_certificate_is_still_checked_against_the_name(resolver: Resolver, ca: trustme.CA) -> None:
     name = "hooks.partner.example"
     partner = make_partner_app()
     with Receiver(tls=_tls(ca, "other.partner.example"), name=name) as receiver:

@@ -24,8 +24,9 @@ pytestmark = pytest.mark.django_db
 
 def _subscribe(partner, url: str, events: list[str] | None = None) -> str:  # type: ignore[no-untyped-def]
     grant = partner.app.grants.get(tenant__code="gd")
-    _subscription, secret = actions.do_subscribe(actor=SYSTEM, grant=grant, url=url,
-                                                 events=events or ["case.state_changed"])  # fmt: skip
+    _subscription, secret = actions.do_subscribe(
+        actor=SYSTEM, grant=grant, url=url, events=events or ["case.state_changed"]
+    )
     return secret
 
 
@@ -37,8 +38,9 @@ def _fan_out_latest() -> None:
 def test_an_app_hears_only_of_cases_it_may_know_of() -> None:
     module, bystander = make_partner_app(0, service_module=True), make_partner_app(1)
     item = rs_person_item().code
-    actions.do_install_module(actor=SYSTEM, operator=operator(), grant=module.app.grants.get(tenant__code="gd"),
-                              item_codes=[item])  # fmt: skip
+    actions.do_install_module(
+        actor=SYSTEM, operator=operator(), grant=module.app.grants.get(tenant__code="gd"), item_codes=[item]
+    )
     with Receiver() as receiver:
         _subscribe(module, receiver.url)
         _subscribe(bystander, receiver.url.replace("/hook", "/other"))
@@ -52,8 +54,9 @@ def test_an_app_hears_only_of_cases_it_may_know_of() -> None:
 def test_failures_are_retried_with_backoff_and_replays_keep_the_event_id() -> None:
     module = make_partner_app(service_module=True)
     item = rs_person_item().code
-    actions.do_install_module(actor=SYSTEM, operator=operator(), grant=module.app.grants.get(tenant__code="gd"),
-                              item_codes=[item])  # fmt: skip
+    actions.do_install_module(
+        actor=SYSTEM, operator=operator(), grant=module.app.grants.get(tenant__code="gd"), item_codes=[item]
+    )
     with Receiver(status=500) as receiver:
         _subscribe(module, receiver.url)
         apply(logged_in(CITIZEN), item)
@@ -81,24 +84,38 @@ def test_failures_are_retried_with_backoff_and_replays_keep_the_event_id() -> No
 def test_a_certificate_issued_event_has_its_own_id() -> None:
     partner = make_partner_app()
     _subscribe(partner, "http://127.0.0.1:9/hook", ["case.state_changed", "certificate.issued"])
-    event = OutboxEvent.objects.create(topic="cases.case.state_changed", tenant_code="gd", event_id=uuid.uuid4(),
-                                       payload={"case": "GD1", "item_code": "X", "state": "certificate_issued",
-                                                "action": "issue_certificate", "via_app": partner.app.client_id})  # fmt: skip
+    event = OutboxEvent.objects.create(
+        topic="cases.case.state_changed",
+        tenant_code="gd",
+        event_id=uuid.uuid4(),
+        payload={
+            "case": "GD1",
+            "item_code": "X",
+            "state": "certificate_issued",
+            "action": "issue_certificate",
+            "via_app": partner.app.client_id,
+        },
+    )
     assert [t for t, _data in partner_events(event.topic, event.payload)] == [
         "case.state_changed",
         "certificate.issued",
     ]
     webhooks.fan_out(event)
-    made = {
-        d.event_type: d.event_id
-        for d in WebhookDelivery.objects.filter(subscription__app=partner.app)
-    }
+    made = {d.event_type: d.event_id for d in WebhookDelivery.objects.filter(subscription__app=partner.app)}
     assert made["case.state_changed"] == event.event_id
     assert made["certificate.issued"] not in (event.event_id, None)
 
 
-@pytest.mark.parametrize("url", ["ftp://example.com/x", "https://10.0.0.8/hook", "https://169.254.169.254/latest",
-                                 "https://user:pw@example.com/", "not a url"])  # fmt: skip
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://example.com/x",
+        "https://10.0.0.8/hook",
+        "https://169.254.169.254/latest",
+        "https://user:pw@example.com/",
+        "not a url",
+    ],
+)
 def test_webhook_urls_that_are_not_allowed(url: str) -> None:
     partner = make_partner_app()
     with pytest.raises(ValidationFailed) as refused:
@@ -120,8 +137,9 @@ def test_loopback_is_refused_in_production_even_if_it_was_subscribed_before() ->
 def test_the_relay_fans_out_a_case_event_once() -> None:
     module = make_partner_app(service_module=True)
     item = rs_person_item().code
-    actions.do_install_module(actor=SYSTEM, operator=operator(), grant=module.app.grants.get(tenant__code="gd"),
-                              item_codes=[item])  # fmt: skip
+    actions.do_install_module(
+        actor=SYSTEM, operator=operator(), grant=module.app.grants.get(tenant__code="gd"), item_codes=[item]
+    )
     with Receiver() as receiver:
         _subscribe(module, receiver.url)
         number = apply(logged_in(CITIZEN), item)
@@ -135,8 +153,9 @@ def test_the_relay_fans_out_a_case_event_once() -> None:
 def test_a_slow_partner_server_delays_no_other() -> None:
     slow_app, fast_app = make_partner_app(0, service_module=True), make_partner_app(1)
     item = rs_person_item().code
-    actions.do_install_module(actor=SYSTEM, operator=operator(), grant=slow_app.app.grants.get(tenant__code="gd"),
-                              item_codes=[item])  # fmt: skip
+    actions.do_install_module(
+        actor=SYSTEM, operator=operator(), grant=slow_app.app.grants.get(tenant__code="gd"), item_codes=[item]
+    )
     with Receiver(delay=2.0) as slow, Receiver() as fast:
         _subscribe(slow_app, slow.url)
         _subscribe(fast_app, fast.url)

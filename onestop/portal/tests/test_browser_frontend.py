@@ -50,9 +50,7 @@ def _language(page, server_url: str, language: str) -> None:  # type: ignore[no-
     page.context.add_cookies([{"name": "onestop_language", "value": language, "url": server_url}])
 
 
-def test_no_portal_page_is_wider_than_a_phone_in_either_language(
-    server_url: str, browser, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+def test_no_portal_page_is_wider_than_a_phone_in_either_language(server_url: str, browser, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
     context, page = _phone(browser)
@@ -66,9 +64,7 @@ def test_no_portal_page_is_wider_than_a_phone_in_either_language(
                 width = page.evaluate(WIDTH)
                 if width > PHONE["viewport"]["width"]:  # type: ignore[index]
                     problems.append(f"{language} {path}: {width} px wide")
-                    page.screenshot(
-                        path=str(ARTIFACTS / f"too-wide-{language}-{len(problems)}.png")
-                    )
+                    page.screenshot(path=str(ARTIFACTS / f"too-wide-{language}-{len(problems)}.png"))
                 if violations := page.evaluate("window.__violations"):
                     problems.append(f"{language} {path}: {violations}")
         _language(page, server_url, "zh-hans")
@@ -78,8 +74,17 @@ def test_no_portal_page_is_wider_than_a_phone_in_either_language(
     page.goto(f"{server_url}/gd/")
     theme = page.locator("a[href*='?theme=']").first.get_attribute("href") or ""
     event = page.locator("a[href*='/life-events/']").first.get_attribute("href") or ""
-    sweep("/gd/", "/gd/services/?q=社保", f"/gd/services/{item.code}/", "/gd/departments/", theme, event,
-          "/gd/accounts/login/", "/gd/accounts/register/", "/verify/")  # fmt: skip
+    sweep(
+        "/gd/",
+        "/gd/services/?q=社保",
+        f"/gd/services/{item.code}/",
+        "/gd/departments/",
+        theme,
+        event,
+        "/gd/accounts/login/",
+        "/gd/accounts/register/",
+        "/verify/",
+    )
 
     browser_log_in(page, server_url, CITIZEN, "/gd/me/")
     page.wait_for_url("**/gd/me/")
@@ -128,8 +133,16 @@ def test_no_portal_page_is_wider_than_a_phone_in_either_language(
     held = page.locator(".item-meta span").first.inner_text()
     page.goto(server_url + certificate)
     verifier = page.locator("a.verify-link").get_attribute("href") or ""
-    sweep("/gd/me/", "/gd/me/cases/", case, "/gd/me/wallet/", certificate, "/gd/me/who-looked/",
-          "/gd/me/messages/", verifier)  # fmt: skip
+    sweep(
+        "/gd/me/",
+        "/gd/me/cases/",
+        case,
+        "/gd/me/wallet/",
+        certificate,
+        "/gd/me/who-looked/",
+        "/gd/me/messages/",
+        verifier,
+    )
     assert not problems, "\n".join(problems)
 
     # Log out on a shared phone; Back shows the login page, never the wallet again: the
@@ -154,9 +167,7 @@ def test_pages_keep_to_the_content_security_policy(server_url: str, browser) -> 
     context.add_init_script(WATCH_POLICY)
     page = context.new_page()
     errors: list[str] = []
-    page.on(
-        "console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None
-    )
+    page.on("console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
 
     page.goto(f"{server_url}/gd/")
@@ -176,9 +187,7 @@ def test_pages_keep_to_the_content_security_policy(server_url: str, browser) -> 
     # A tooltip: ECharts writes it, and draws, with style attributes (allowed on dashboards).
     page.locator("#chart-traffic").hover(position={"x": 600, "y": 160})
     page.locator("#chart-traffic").hover(position={"x": 620, "y": 170})
-    expect(page.locator("#chart-traffic > div").nth(1)).to_contain_text(
-        re.compile(r"\d{4}-\d\d-\d\d")
-    )
+    expect(page.locator("#chart-traffic > div").nth(1)).to_contain_text(re.compile(r"\d{4}-\d\d-\d\d"))
     page.locator("#chart-states").hover()
     assert page.evaluate("window.__violations") == []
 
@@ -187,9 +196,7 @@ def test_pages_keep_to_the_content_security_policy(server_url: str, browser) -> 
     page.locator(".opblock-summary").first.click()
     page.get_by_role("button", name="Try it out").click()
     page.get_by_role("button", name="Execute").click()
-    expect(page.locator(".live-responses-table tr.response .response-col_status")).to_have_text(
-        "200"
-    )
+    expect(page.locator(".live-responses-table tr.response .response-col_status")).to_have_text("200")
     assert page.evaluate("window.__violations") == []
     assert not errors, errors
     context.close()

@@ -33,15 +33,20 @@ class _Page(HTMLParser):
         self.tags.append((tag, {k: v or "" for k, v in attrs}))
 
     def all(self, tag: str, **wanted: str) -> list[dict[str, str]]:
-        return [
-            a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in wanted.items())
-        ]
+        return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in wanted.items())]
 
 
 def _public_pages() -> list[str]:
     theme = next(t for t in PROVINCE.themes)
-    return ["/gd/", "/gd/services/?q=社保", f"/gd/services/?theme={theme.code}", f"/gd/services/{VISIT_ITEM.code}/",
-            "/gd/departments/", "/gd/life-events/birth/", "/verify/"]  # fmt: skip
+    return [
+        "/gd/",
+        "/gd/services/?q=社保",
+        f"/gd/services/?theme={theme.code}",
+        f"/gd/services/{VISIT_ITEM.code}/",
+        "/gd/departments/",
+        "/gd/life-events/birth/",
+        "/verify/",
+    ]
 
 
 def _directives(response) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -53,8 +58,13 @@ def test_every_response_carries_a_content_security_policy_without_inline_script(
     client: Client,
 ) -> None:
     operator = logged_in(OPERATOR)
-    for response in (client.get("/gd/"), client.get("/api/v1/tenants"), client.get("/static/onestop/onestop.css"),
-                     client.get("/gd/nowhere/"), operator.get("/console/gd/")):  # fmt: skip
+    for response in (
+        client.get("/gd/"),
+        client.get("/api/v1/tenants"),
+        client.get("/static/onestop/onestop.css"),
+        client.get("/gd/nowhere/"),
+        operator.get("/console/gd/"),
+    ):
         directives = _directives(response)
         assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
         assert directives["object-src"] == "'none'" and directives["base-uri"] == "'self'"
@@ -103,9 +113,7 @@ def test_live_search_keeps_its_status_region_outside_what_it_swaps(client: Clien
     assert '<div id="results">' in live and 'role="status"' not in live
 
 
-def test_the_language_buttons_name_starts_with_what_they_show(
-    client_zh: Client, client_en: Client
-) -> None:
+def test_the_language_buttons_name_starts_with_what_they_show(client_zh: Client, client_en: Client) -> None:
     for client, shown in ((client_zh, "EN"), (client_en, "中文")):
         html = client.get("/gd/").content.decode()
         button = re.search(
@@ -117,9 +125,7 @@ def test_the_language_buttons_name_starts_with_what_they_show(
 
 
 def test_a_form_with_errors_starts_with_a_summary_linking_each_field() -> None:
-    refused = Client().post(
-        "/gd/accounts/login/", {"method": "password", "phone": "", "password": ""}
-    )
+    refused = Client().post("/gd/accounts/login/", {"method": "password", "phone": "", "password": ""})
     assert refused.status_code == 422
     html = refused.content.decode()
     summary = html.index("data-error-summary")
@@ -131,9 +137,7 @@ def test_a_form_with_errors_starts_with_a_summary_linking_each_field() -> None:
     assert 'id="id_phone_error"' in html and "onestop/forms" in html
 
     citizen = logged_in(CITIZEN)
-    base = citizen.post(f"/gd/services/{rs_person_item().code}/apply/")["Location"].rsplit("/", 2)[
-        0
-    ]
+    base = citizen.post(f"/gd/services/{rs_person_item().code}/apply/")["Location"].rsplit("/", 2)[0]
     step = citizen.post(f"{base}/1/", {"address": "短", "county": "999999"})
     assert step.status_code == 422
     html = step.content.decode()
@@ -142,12 +146,8 @@ def test_a_form_with_errors_starts_with_a_summary_linking_each_field() -> None:
 
 def test_the_application_steps_have_no_tab_bar_over_their_buttons() -> None:
     citizen = logged_in(CITIZEN)
-    assert (
-        'class="tabbar"' in citizen.get(f"/gd/services/{rs_person_item().code}/").content.decode()
-    )
-    base = citizen.post(f"/gd/services/{rs_person_item().code}/apply/")["Location"].rsplit("/", 2)[
-        0
-    ]
+    assert 'class="tabbar"' in citizen.get(f"/gd/services/{rs_person_item().code}/").content.decode()
+    base = citizen.post(f"/gd/services/{rs_person_item().code}/apply/")["Location"].rsplit("/", 2)[0]
     for position in (1, 2, 3, 4):  # the form's two steps, materials, review
         page = citizen.get(f"{base}/{position}/")
         assert page.status_code == 200 and 'class="tabbar"' not in page.content.decode()
@@ -161,9 +161,7 @@ def test_public_pages_are_compressed_and_personal_ones_are_not(client: Client) -
     for response in (
         citizen.get("/gd/", headers={"Accept-Encoding": "gzip"}),  # logged in
         citizen.get("/gd/me/", headers={"Accept-Encoding": "gzip"}),
-        client.post(
-            "/gd/accounts/login/", {"method": "password"}, headers={"Accept-Encoding": "gzip"}
-        ),
+        client.post("/gd/accounts/login/", {"method": "password"}, headers={"Accept-Encoding": "gzip"}),
     ):
         assert not response.has_header("Content-Encoding"), response.request["PATH_INFO"]
 
@@ -176,8 +174,12 @@ def test_personal_and_console_pages_are_never_stored() -> None:
     # What a browser kept of the wallet while logged in says: keep nothing.
     assert wallet["Cache-Control"] == "private, no-store"
     assert citizen.get("/gd/me/wallet/").status_code == 302
-    for response in (logged_in(CITIZEN).get("/gd/"), logged_in(OPERATOR).get("/console/gd/"),
-                     Client().get("/console/gd/"), Client().get("/platform/")):  # fmt: skip
+    for response in (
+        logged_in(CITIZEN).get("/gd/"),
+        logged_in(OPERATOR).get("/console/gd/"),
+        Client().get("/console/gd/"),
+        Client().get("/platform/"),
+    ):
         assert response["Cache-Control"] == "private, no-store", response.request["PATH_INFO"]
     assert not Client().get("/gd/").has_header("Cache-Control")  # public: caches may keep it
     # A view's own answer stands: the public key of the audit log is public to anyone.

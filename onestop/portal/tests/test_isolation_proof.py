@@ -49,40 +49,74 @@ def _seed() -> dict[str, str]:
     """xq's private data, each piece carrying the marker; the values its URLs take."""
     xq = Tenant.objects.get(code="xq")
     system = Actor.system("isolation proof")
-    citizen = do_provision_account(actor=system, tenant=xq, spec=AccountSpec(
-        phone="13500000001", password="Xq-Private-2019", display_name=f"{MARKER}市民"))  # fmt: skip
-    staff = do_provision_account(actor=system, tenant=xq, spec=AccountSpec(
-        phone="13500000002", password="Xq-Private-2019", kind="staff", display_name=f"{MARKER}运营",
-        roles=(("tenant_operator", ""),)))  # fmt: skip
+    citizen = do_provision_account(
+        actor=system,
+        tenant=xq,
+        spec=AccountSpec(phone="13500000001", password="Xq-Private-2019", display_name=f"{MARKER}市民"),
+    )
+    staff = do_provision_account(
+        actor=system,
+        tenant=xq,
+        spec=AccountSpec(
+            phone="13500000002",
+            password="Xq-Private-2019",
+            kind="staff",
+            display_name=f"{MARKER}运营",
+            roles=(("tenant_operator", ""),),
+        ),
+    )
     item = ServiceItem.objects.filter(tenant=xq).order_by("code").first()
     assert item is not None
     on = timezone.localdate() - timedelta(days=20)
-    do_import_case_history(actor=system, tenant=xq, histories=[HistorySpec(
-        applicant_id=citizen.pk, item_code=item.code, received_on=on,
-        data={"address": f"{MARKER}路1号", "purpose": MARKER},
-        steps=(("accept", on, f"{MARKER}受理", ""),))])  # fmt: skip
+    do_import_case_history(
+        actor=system,
+        tenant=xq,
+        histories=[
+            HistorySpec(
+                applicant_id=citizen.pk,
+                item_code=item.code,
+                received_on=on,
+                data={"address": f"{MARKER}路1号", "purpose": MARKER},
+                steps=(("accept", on, f"{MARKER}受理", ""),),
+            )
+        ],
+    )
     case = Case.objects.get(tenant=xq, applicant=citizen)
     Department.objects.filter(tenant=xq, code=item.department.code).update(phone="020-" + "8" * 8)
-    developer = do_provision_account(actor=system, tenant=None, spec=AccountSpec(
-        phone="13700137999", password="Xq-Private-2019", kind="partner_developer"))  # fmt: skip
-    partner = partners.do_register_partner(actor=SYSTEM, user=developer, name=f"{MARKER}伙伴",
-                                           credit_code="91440300708461136T")  # fmt: skip
-    admission = partners.do_request_admission(
-        actor=SYSTEM, user=developer, partner=partner, tenant=xq
+    developer = do_provision_account(
+        actor=system,
+        tenant=None,
+        spec=AccountSpec(phone="13700137999", password="Xq-Private-2019", kind="partner_developer"),
     )
-    partners.do_decide_admission(actor=SYSTEM, operator=staff, admission=admission, state="approved",
-                                 scopes=["catalogue:read", "webhooks:manage"])  # fmt: skip
-    app, _secret = partners.do_create_app(
-        actor=SYSTEM, user=developer, partner=partner, name=f"{MARKER}应用"
+    partner = partners.do_register_partner(
+        actor=SYSTEM, user=developer, name=f"{MARKER}伙伴", credit_code="91440300708461136T"
     )
+    admission = partners.do_request_admission(actor=SYSTEM, user=developer, partner=partner, tenant=xq)
+    partners.do_decide_admission(
+        actor=SYSTEM,
+        operator=staff,
+        admission=admission,
+        state="approved",
+        scopes=["catalogue:read", "webhooks:manage"],
+    )
+    app, _secret = partners.do_create_app(actor=SYSTEM, user=developer, partner=partner, name=f"{MARKER}应用")
     grant = partners.do_grant_app(
         actor=SYSTEM, user=developer, app=app, tenant=xq, scopes=["webhooks:manage"]
     )
-    subscription, _ = partners.do_subscribe(actor=SYSTEM, grant=grant, url="https://hooks.example.com/xq",
-                                            events=["case.state_changed"])  # fmt: skip
-    return {"tenant": "xq", "number": case.number, "code": item.code, "user_id": str(citizen.pk),
-            "client_id": app.client_id, "partner_id": str(partner.pk), "admission_id": str(admission.pk),
-            "subscription_id": str(subscription.pk), "department": item.department.code}  # fmt: skip
+    subscription, _ = partners.do_subscribe(
+        actor=SYSTEM, grant=grant, url="https://hooks.example.com/xq", events=["case.state_changed"]
+    )
+    return {
+        "tenant": "xq",
+        "number": case.number,
+        "code": item.code,
+        "user_id": str(citizen.pk),
+        "client_id": app.client_id,
+        "partner_id": str(partner.pk),
+        "admission_id": str(admission.pk),
+        "subscription_id": str(subscription.pk),
+        "department": item.department.code,
+    }
 
 
 def _fingerprint() -> dict[str, list[tuple[Any, ...]]]:

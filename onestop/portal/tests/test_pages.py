@@ -35,14 +35,18 @@ class _Form(HTMLParser):
 
 
 def _pages() -> list[str]:
-    return ["/gd/", "/gd/services/", "/gd/services/?q=社保", f"/gd/services/{VISIT_ITEM.code}/",
-            "/gd/departments/", "/gd/life-events/birth/"]  # fmt: skip
+    return [
+        "/gd/",
+        "/gd/services/",
+        "/gd/services/?q=社保",
+        f"/gd/services/{VISIT_ITEM.code}/",
+        "/gd/departments/",
+        "/gd/life-events/birth/",
+    ]
 
 
 @pytest.mark.parametrize("url", _pages())
-def test_pages_render_in_chinese_by_default_and_label_every_control(
-    client: Client, url: str
-) -> None:
+def test_pages_render_in_chinese_by_default_and_label_every_control(client: Client, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
@@ -85,9 +89,22 @@ def test_home_shows_search_hot_items_themes_departments_and_life_events(client: 
 
 def test_guide_shows_what_a_citizen_must_know(client: Client) -> None:
     html = client.get(f"/gd/services/{VISIT_ITEM.code}/").content.decode()
-    for text in ("受理条件", "申请材料", "办理流程", "承诺时限", "法定时限", "设定依据", "咨询电话",
-                 "投诉电话", "办理地点和时间", "实名要求", VISIT_ITEM.name, VISIT_ITEM.code,
-                 VISIT_ITEM.materials[0].name, VISIT_ITEM.steps[1].name):  # fmt: skip
+    for text in (
+        "受理条件",
+        "申请材料",
+        "办理流程",
+        "承诺时限",
+        "法定时限",
+        "设定依据",
+        "咨询电话",
+        "投诉电话",
+        "办理地点和时间",
+        "实名要求",
+        VISIT_ITEM.name,
+        VISIT_ITEM.code,
+        VISIT_ITEM.materials[0].name,
+        VISIT_ITEM.steps[1].name,
+    ):
         assert text in html, text
     assert "需到办事大厅" in html
 
@@ -197,9 +214,7 @@ def test_nul_characters_are_refused_with_a_clear_error(client_en: Client) -> Non
     assert page.status_code == 422 and "invalid_characters" in page.content.decode()
     api = client_en.get("/api/v1/tenants/gd/services?q=%00")
     assert api.status_code == 422 and api.json()["code"] == "invalid_characters"
-    body = client_en.post(
-        "/api/v1/certificates/verify", '{"a": "\\u0000"}', content_type="application/json"
-    )
+    body = client_en.post("/api/v1/certificates/verify", '{"a": "\\u0000"}', content_type="application/json")
     assert (
         body.status_code == 422
         and body.json()["message"] == "The request contains characters that are not allowed."
@@ -216,27 +231,38 @@ def test_text_that_is_not_valid_unicode_is_refused_at_the_edge(citizen: Client) 
     from onestop.cases.models import Application
 
     before = Application.objects.count()
-    lone = citizen.post("/api/v1/tenants/gd/applications", '{"item": "\\ud800"}',
-                        content_type="application/json")  # fmt: skip
+    lone = citizen.post(
+        "/api/v1/tenants/gd/applications", '{"item": "\\ud800"}', content_type="application/json"
+    )
     assert lone.status_code == 422 and lone.json()["code"] == "invalid_characters"
-    nested = citizen.post("/api/v1/tenants/gd/applications", '{"item": "x", "answers": {"\\udfff": 1}}',
-                          content_type="application/json")  # fmt: skip
+    nested = citizen.post(
+        "/api/v1/tenants/gd/applications",
+        '{"item": "x", "answers": {"\\udfff": 1}}',
+        content_type="application/json",
+    )
     assert nested.status_code == 422 and nested.json()["code"] == "invalid_characters"
     assert Application.objects.count() == before
-    bad_bytes = citizen.post("/api/v1/tenants/gd/applications", b'{"item": "\xed\xa0\x80"}',
-                             content_type="application/json")  # fmt: skip
+    bad_bytes = citizen.post(
+        "/api/v1/tenants/gd/applications", b'{"item": "\xed\xa0\x80"}', content_type="application/json"
+    )
     assert bad_bytes.status_code == 422
     for query in ("q=%ED%A0%80", "q=%FF", "q=a&b=%C0%AF"):
         page = citizen.get(f"/gd/services/?{query}")
         assert page.status_code == 422 and "invalid_characters" in page.content.decode(), query
-    form = citizen.post("/gd/accounts/login/", "phone=%ED%A0%80",
-                        content_type="application/x-www-form-urlencoded")  # fmt: skip
+    form = citizen.post(
+        "/gd/accounts/login/", "phone=%ED%A0%80", content_type="application/x-www-form-urlencoded"
+    )
     assert form.status_code == 422 and "invalid_characters" in form.content.decode()
-    key = citizen.post("/api/v1/tenants/gd/applications", '{"item": "x"}', content_type="application/json",
-                       headers={"Idempotency-Key": "key-\u00e9"})  # fmt: skip
+    key = citizen.post(
+        "/api/v1/tenants/gd/applications",
+        '{"item": "x"}',
+        content_type="application/json",
+        headers={"Idempotency-Key": "key-\u00e9"},
+    )
     assert key.status_code == 422 and key.json()["code"] == "invalid_characters"
     # Real text in every script passes, surrogate pairs in JSON escapes included.
     assert citizen.get("/gd/services/?q=%E7%A4%BE%E4%BF%9D").status_code == 200
-    emoji = citizen.post("/api/v1/tenants/gd/applications", '{"item": "\\ud83d\\ude00"}',
-                         content_type="application/json")  # fmt: skip
+    emoji = citizen.post(
+        "/api/v1/tenants/gd/applications", '{"item": "\\ud83d\\ude00"}', content_type="application/json"
+    )
     assert emoji.status_code != 422 or emoji.json()["code"] != "invalid_characters"

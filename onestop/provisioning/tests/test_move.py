@@ -81,9 +81,7 @@ def test_a_province_lives_wholly_on_its_own_database() -> None:
     with databases.using("cell1"):
         assert verify_audit_log().ok
         assert AuditEntry.objects.filter(tenant_code="gd", action__startswith="cases.").exists()
-    assert (
-        not AuditEntry.objects.using("default").filter(tenant_code="gd", object_id=number).exists()
-    )
+    assert not AuditEntry.objects.using("default").filter(tenant_code="gd", object_id=number).exists()
     assert verify_audit_log().ok
 
     # The platform's accounts and the other tenant are where they were.
@@ -96,9 +94,11 @@ def test_a_province_lives_wholly_on_its_own_database() -> None:
 
 def test_moving_back_and_the_refusals() -> None:
     _move("gd", "cell1")
-    for arguments, code in ((["gd", "--to", "cell1"], "tenant_already_there"),
-                            (["gd", "--to", "nowhere"], "database_unknown"),
-                            (["nobody", "--to", "cell1"], "tenant_not_found")):  # fmt: skip
+    for arguments, code in (
+        (["gd", "--to", "cell1"], "tenant_already_there"),
+        (["gd", "--to", "nowhere"], "database_unknown"),
+        (["nobody", "--to", "cell1"], "tenant_not_found"),
+    ):
         with pytest.raises(CommandError, match=code):
             call_command("tenant", "move", *arguments, "--settle", "0", verbosity=0)
     citizen = logged_in("13800138000")

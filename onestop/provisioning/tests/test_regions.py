@@ -30,9 +30,7 @@ def _official_table() -> dict[str, tuple[str, str | None]]:
 
     table: dict[str, tuple[str, str | None]] = {}
     table.update((f"{p['code']}0000", (p["name"], None)) for p in rows("provinces.json"))
-    table.update(
-        (f"{c['code']}00", (c["name"], f"{c['provinceCode']}0000")) for c in rows("cities.json")
-    )
+    table.update((f"{c['code']}00", (c["name"], f"{c['provinceCode']}0000")) for c in rows("cities.json"))
     table.update((a["code"], (a["name"], f"{a['cityCode']}00")) for a in rows("areas.json"))
     return table
 
@@ -52,20 +50,42 @@ def _snapshot(code: str) -> dict[str, Any]:
     return {
         "tenant": (tenant.name, tenant.name_en),
         "regions": sorted(Region.objects.filter(tenant=tenant).values_list("code", "name", "parent__code")),
-        "departments": sorted(Department.objects.filter(tenant=tenant)
-                              .values_list("code", "name", "name_en", "short_name", "address", "region__code")),
-        "items": sorted(ServiceItem.objects.filter(tenant=tenant)
-                        .values_list("code", "name", "department__code", "places")),
-        "forms": sorted((f.item.code, json.dumps(f.schema, sort_keys=True))
-                        for f in ServiceForm.objects.filter(tenant=tenant).select_related("item")),
-    }  # fmt: skip
+        "departments": sorted(
+            Department.objects.filter(tenant=tenant).values_list(
+                "code", "name", "name_en", "short_name", "address", "region__code"
+            )
+        ),
+        "items": sorted(
+            ServiceItem.objects.filter(tenant=tenant).values_list(
+                "code", "name", "department__code", "places"
+            )
+        ),
+        "forms": sorted(
+            (f.item.code, json.dumps(f.schema, sort_keys=True))
+            for f in ServiceForm.objects.filter(tenant=tenant).select_related("item")
+        ),
+    }
 
 
 def test_a_province_from_the_template_has_its_own_places_names_and_item_codes() -> None:
     template_before = _snapshot("gd")
     out = io.StringIO()
-    call_command("tenant", "create", "--from-template", "gd", "--region", "430000", "--code", "nl",
-                 "--name", "湖南省（演示）", "--name-en", "Hunan (demo)", stdout=out, verbosity=0)  # fmt: skip
+    call_command(
+        "tenant",
+        "create",
+        "--from-template",
+        "gd",
+        "--region",
+        "430000",
+        "--code",
+        "nl",
+        "--name",
+        "湖南省（演示）",
+        "--name-en",
+        "Hunan (demo)",
+        stdout=out,
+        verbosity=0,
+    )
     assert "湖南省 (430000): 6 cities" in out.getvalue()
 
     # Its regions are the official table's, under their official parents: Hunan's first six
@@ -93,7 +113,10 @@ def test_a_province_from_the_template_has_its_own_places_names_and_item_codes() 
         "430600",
     ]
     assert (regions["430102"].name, regions["430102"].parent.code, regions["430102"].name_en) == (  # type: ignore[union-attr]
-        "芙蓉区", "430100", "Furong District")  # fmt: skip
+        "芙蓉区",
+        "430100",
+        "Furong District",
+    )
 
     # Its departments are named after its own places, in the template's structure.
     client = Client(headers={"accept-language": "zh-CN"})
@@ -107,14 +130,15 @@ def test_a_province_from_the_template_has_its_own_places_names_and_item_codes() 
         "430100",
         "city",
     )
-    assert (by_code["430100-rs"]["name"], by_code["430100-rs"]["name_en"], by_code["430100-rs"]["short_name"]) == (
-        "长沙市人力资源和社会保障局", "Changsha Human Resources and Social Security Bureau", "长沙人社")  # fmt: skip
+    assert (
+        by_code["430100-rs"]["name"],
+        by_code["430100-rs"]["name_en"],
+        by_code["430100-rs"]["short_name"],
+    ) == ("长沙市人力资源和社会保障局", "Changsha Human Resources and Social Security Bureau", "长沙人社")
     assert by_code["430102-ga"]["name"] == "长沙市公安局芙蓉区分局"
     assert by_code["nl-sw"]["name"] == "国家税务总局湖南省税务局"
     assert all(d["region_code"].startswith("43") for d in listed)
-    template_lines = set(
-        Department.objects.filter(tenant__code="gd").values_list("line", "region__level")
-    )
+    template_lines = set(Department.objects.filter(tenant__code="gd").values_list("line", "region__level"))
     assert (
         set(Department.objects.filter(tenant__code="nl").values_list("line", "region__level"))
         == template_lines
@@ -128,11 +152,12 @@ def test_a_province_from_the_template_has_its_own_places_names_and_item_codes() 
     # The items' halls, the forms' choices of county and the search follow.
     item = ServiceItem.objects.filter(tenant__code="nl").select_related("department").first()
     assert item is not None and item.department.code.startswith("nl-")
-    assert item.places[0]["name"] == "湖南省政务服务中心" and item.places[0]["address"].startswith(
-        "长沙市"
+    assert item.places[0]["name"] == "湖南省政务服务中心" and item.places[0]["address"].startswith("长沙市")
+    county = next(
+        f.schema["properties"]["county"]
+        for f in ServiceForm.objects.filter(tenant__code="nl")
+        if "county" in f.schema["properties"]
     )
-    county = next(f.schema["properties"]["county"] for f in ServiceForm.objects.filter(tenant__code="nl")
-                  if "county" in f.schema["properties"])  # fmt: skip
     assert county["enum"][0] == "430102" and set(county["enum"]) <= set(regions)
     assert county["x-enum-labels"]["430102"] == {
         "zh": "长沙市芙蓉区",
@@ -159,8 +184,19 @@ def test_a_province_from_the_template_has_its_own_places_names_and_item_codes() 
 def test_a_bad_region_is_refused_and_nothing_is_written(region: str, code: str) -> None:
     before = (Tenant.objects.count(), Region.objects.count(), AuditEntry.objects.count())
     with pytest.raises(CommandError, match=rf"\({code}\)$"):
-        call_command("tenant", "create", "--from-template", "gd", "--region", region, "--code", "nl",
-                     "--name", "坏省", verbosity=0)  # fmt: skip
+        call_command(
+            "tenant",
+            "create",
+            "--from-template",
+            "gd",
+            "--region",
+            region,
+            "--code",
+            "nl",
+            "--name",
+            "坏省",
+            verbosity=0,
+        )
     assert (Tenant.objects.count(), Region.objects.count(), AuditEntry.objects.count()) == before
 
 
@@ -174,12 +210,34 @@ def test_a_template_that_would_lose_a_named_department_or_repeat_an_item_code_is
         department=Department.objects.get(tenant=gd, code="440118-rs")
     )
     with pytest.raises(CommandError, match=r"\(department_without_region\)$"):
-        call_command("tenant", "create", "--from-template", "gd", "--region", "430000", "--code", "nl",
-                     "--name", "湖南省", verbosity=0)  # fmt: skip
+        call_command(
+            "tenant",
+            "create",
+            "--from-template",
+            "gd",
+            "--region",
+            "430000",
+            "--code",
+            "nl",
+            "--name",
+            "湖南省",
+            verbosity=0,
+        )
     ServiceItem.objects.filter(pk=first.pk).update(department=second.department)
     # An item whose code already starts with 43 would meet its renamed twin.
     ServiceItem.objects.filter(pk=first.pk).update(code=f"43{second.code[2:]}")
     with pytest.raises(CommandError, match=r"\(item_code_clash\)$"):
-        call_command("tenant", "create", "--from-template", "gd", "--region", "430000", "--code", "nl",
-                     "--name", "湖南省", verbosity=0)  # fmt: skip
+        call_command(
+            "tenant",
+            "create",
+            "--from-template",
+            "gd",
+            "--region",
+            "430000",
+            "--code",
+            "nl",
+            "--name",
+            "湖南省",
+            verbosity=0,
+        )
     assert (Tenant.objects.count(), AuditEntry.objects.count()) == before

@@ -34,8 +34,19 @@ def _counts(code: str) -> dict[str, int]:
 
 
 def test_a_province_from_the_template_in_one_command() -> None:
-    call_command("tenant", "create", "--from-template", "gd", "--code", "hn", "--name", "海南省（演示）",
-                 "--name-en", "Hainan", verbosity=0)  # fmt: skip
+    call_command(
+        "tenant",
+        "create",
+        "--from-template",
+        "gd",
+        "--code",
+        "hn",
+        "--name",
+        "海南省（演示）",
+        "--name-en",
+        "Hainan",
+        verbosity=0,
+    )
     assert _counts("hn") == _counts("gd")
     assert _counts("hn")["items"] >= 700
     client = Client()
@@ -59,26 +70,40 @@ def test_a_province_from_the_template_in_one_command() -> None:
 
 def test_the_new_tenants_operator_can_log_in_and_see_the_dashboard() -> None:
     out = io.StringIO()
-    call_command("tenant", "create", "--from-template", "xq", "--code", "op", "--name", "运营测试省",
-                 "--operator-phone", "13900139555", stdout=out, verbosity=0)  # fmt: skip
+    call_command(
+        "tenant",
+        "create",
+        "--from-template",
+        "xq",
+        "--code",
+        "op",
+        "--name",
+        "运营测试省",
+        "--operator-phone",
+        "13900139555",
+        stdout=out,
+        verbosity=0,
+    )
     password = re.search(r"password (\S+) ", out.getvalue()).group(1)  # type: ignore[union-attr]
     operator = Client()
     assert login(operator, "13900139555", password, tenant="op").status_code == 302
     assert operator.get("/console/op/dashboard/").status_code == 200
-    assert (
-        operator.get("/console/gd/dashboard/").status_code == 302
-    )  # not gd's staff: log in there first
+    assert operator.get("/console/gd/dashboard/").status_code == 302  # not gd's staff: log in there first
 
 
 def test_refusals_leave_nothing_half_made() -> None:
     before = Tenant.objects.count()
-    for arguments in (["--code", "gd", "--name", "重复"], ["--code", "api", "--name", "保留"],
-                      ["--code", "Bad Code", "--name", "坏"]):  # fmt: skip
+    for arguments in (
+        ["--code", "gd", "--name", "重复"],
+        ["--code", "api", "--name", "保留"],
+        ["--code", "Bad Code", "--name", "坏"],
+    ):
         with pytest.raises(CommandError):
             call_command("tenant", "create", "--from-template", "gd", *arguments, verbosity=0)
     with pytest.raises(CommandError):
-        call_command("tenant", "create", "--from-template", "nowhere", "--code", "ok", "--name", "无模板",
-                     verbosity=0)  # fmt: skip
+        call_command(
+            "tenant", "create", "--from-template", "nowhere", "--code", "ok", "--name", "无模板", verbosity=0
+        )
     assert Tenant.objects.count() == before
 
 
@@ -99,9 +124,6 @@ def test_ten_tenants_work_side_by_side() -> None:
     client = Client()
     for code in codes:
         assert client.get(f"/{code}/").status_code == 200
-        assert (
-            client.get(f"/api/v1/tenants/{code}/kpis").json()["services_total"]
-            == _counts("xq")["items"]
-        )
+        assert client.get(f"/api/v1/tenants/{code}/kpis").json()["services_total"] == _counts("xq")["items"]
     listed = {t["code"] for t in client.get("/api/v1/tenants").json()}
     assert set(codes) <= listed

@@ -15,14 +15,26 @@ from onestop.tenancy.error_codes import TenancyErrorCode
 def test_a_province_holds_its_cities_and_their_counties_in_the_order_of_their_codes() -> None:
     hunan = province_division("430000")
     assert (hunan.code, hunan.name, hunan.level, hunan.short_name, hunan.name_en) == (
-        "430000", "湖南省", "province", "湖南", "Hunan")  # fmt: skip
+        "430000",
+        "湖南省",
+        "province",
+        "湖南",
+        "Hunan",
+    )
     changsha = hunan.children[0]
     assert (changsha.code, changsha.name, changsha.level, changsha.name_en) == (
-        "430100", "长沙市", "city", "Changsha")  # fmt: skip
+        "430100",
+        "长沙市",
+        "city",
+        "Changsha",
+    )
     assert [c.code for c in hunan.children] == sorted(c.code for c in hunan.children)
     assert len(hunan.children) == 14
     assert [(c.code, c.name) for c in changsha.children[:3]] == [
-        ("430102", "芙蓉区"), ("430103", "天心区"), ("430104", "岳麓区")]  # fmt: skip
+        ("430102", "芙蓉区"),
+        ("430103", "天心区"),
+        ("430104", "岳麓区"),
+    ]
     for city in hunan.children:
         assert all(county.code[:4] == city.code[:4] for county in city.children)
     # No statistics-only zones (code 71-80) and no city standing in for its own county.

@@ -57,15 +57,16 @@ def test_private_tenants_are_hidden_from_the_public(client_zh: Client) -> None:
 def test_tenants_api_lists_code_name_and_kind(client_zh: Client) -> None:
     tenants = {t["code"]: t for t in client_zh.get("/api/v1/tenants").json()}
     assert tenants["gd"] == {
-        "code": "gd", "name": "广东省（演示）", "name_en": "Guangdong (demo)", "kind": "province",
-    }  # fmt: skip
+        "code": "gd",
+        "name": "广东省（演示）",
+        "name_en": "Guangdong (demo)",
+        "kind": "province",
+    }
 
 
 def test_regions_need_a_parent_one_level_up() -> None:
     tenant = do_create_tenant(actor=ACTOR, code="hn", name="海南省", kind="province")
-    do_import_regions(
-        actor=ACTOR, tenant=tenant, regions=[RegionSpec("460000", "海南省", "province")]
-    )
+    do_import_regions(actor=ACTOR, tenant=tenant, regions=[RegionSpec("460000", "海南省", "province")])
     with pytest.raises(ValidationFailed) as raised:
         do_import_regions(
             actor=ACTOR,
@@ -84,9 +85,10 @@ def test_departments_attach_to_the_tenants_own_regions() -> None:
     # 440000 exists, but for gd: it is not one of hn's regions.
     with pytest.raises(ValidationFailed) as raised:
         do_import_departments(
-            actor=ACTOR, tenant=tenant,
+            actor=ACTOR,
+            tenant=tenant,
             departments=[DepartmentSpec("hn-rs", "海南省人社厅", "rs", region_code="440000")],
-        )  # fmt: skip
+        )
     assert raised.value.code == TenancyErrorCode.DEPARTMENT_REGION_UNKNOWN
 
 

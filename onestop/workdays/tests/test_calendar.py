@@ -38,9 +38,7 @@ def test_spring_festival_2025_and_its_make_up_days() -> None:
 def test_national_day_2025_and_its_make_up_days() -> None:
     calendar = WorkCalendar()
     # Holidays 1 to 8 October; Sunday 28 September and Saturday 11 October worked.
-    assert calendar.is_working_day(date(2025, 9, 28)) and calendar.is_working_day(
-        date(2025, 10, 11)
-    )
+    assert calendar.is_working_day(date(2025, 9, 28)) and calendar.is_working_day(date(2025, 10, 11))
     assert not any(calendar.is_working_day(date(2025, 10, d)) for d in range(1, 9))
     # 20 working days from Friday 26 September: 28, 29, 30 September (3), 9, 10 and
     # Saturday 11 October (6), 13-17 (11), 20-24 (16), 27, 28, 29, 30 October (20).
@@ -58,11 +56,7 @@ def test_a_deadline_in_a_year_nobody_entered_carries_a_warning() -> None:
     # From Sunday 20 December 2026: nine working days in 2026, then 2027 counted by
     # weekends alone (1 January a working day), so the twentieth is Friday 15 January.
     deadline = WorkCalendar().add_working_days(date(year - 1, 12, 20), 20)
-    assert (
-        deadline.day == date(year, 1, 15)
-        and not deadline.certain
-        and deadline.unknown_years == {year}
-    )
+    assert deadline.day == date(year, 1, 15) and not deadline.certain and deadline.unknown_years == {year}
     # The operator enters New Year's Day and marks the year entered.
     do_set_calendar_day(actor=ACTOR, day=date(year, 1, 1), kind="holiday", name="元旦")
     do_mark_year_entered(actor=ACTOR, year=year)

@@ -20,9 +20,7 @@ class Command(BaseCommand):
         if options["check"]:
             committed = OPENAPI_PATH.read_text() if OPENAPI_PATH.exists() else ""
             if committed != current:
-                raise CommandError(
-                    f"{OPENAPI_PATH} is out of date: run `onestop openapi` and commit it."
-                )
+                raise CommandError(f"{OPENAPI_PATH} is out of date: run `onestop openapi` and commit it.")
             self.stdout.write("OpenAPI document is up to date.")
             return
         OPENAPI_PATH.parent.mkdir(parents=True, exist_ok=True)

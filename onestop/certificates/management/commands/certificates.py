@@ -25,9 +25,7 @@ class Command(BaseCommand):
         revoke.add_argument("number", help="the certificate's number")
         revoke.add_argument("--tenant", required=True, help="the tenant's code")
         # Checked by the action, with its error code, rather than by argparse.
-        revoke.add_argument(
-            "--reason", required=True, help=f"one of: {', '.join(RevocationReason.values)}"
-        )
+        revoke.add_argument("--reason", required=True, help=f"one of: {', '.join(RevocationReason.values)}")
         revoke.add_argument("--note", required=True, help="what happened (the holder reads it)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -35,10 +33,17 @@ class Command(BaseCommand):
             tenant = access_tenant_by_code(options["tenant"], public_only=False)
             with tenant_database(tenant.code):
                 certificate = access_certificate_for_operator(tenant, options["number"])
-                revoked = do_revoke(actor=Actor.system("onestop certificates revoke"), certificate=certificate,
-                                    reason=options["reason"], note=options["note"])  # fmt: skip
+                revoked = do_revoke(
+                    actor=Actor.system("onestop certificates revoke"),
+                    certificate=certificate,
+                    reason=options["reason"],
+                    note=options["note"],
+                )
         except OnestopError as error:
             raise CommandError(f"{error.message} ({error.code})") from None
-        self.stdout.write(self.style.SUCCESS(
-            f"Revoked {revoked.number} of tenant '{tenant.code}' ({revoked.revocation_reason}) at "
-            f"{revoked.revoked_at:%Y-%m-%d %H:%M:%S %Z}: its holder is told."))  # fmt: skip
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Revoked {revoked.number} of tenant '{tenant.code}' ({revoked.revocation_reason}) at "
+                f"{revoked.revoked_at:%Y-%m-%d %H:%M:%S %Z}: its holder is told."
+            )
+        )

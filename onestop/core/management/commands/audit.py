@@ -37,13 +37,10 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser(
             "verify",
-            help="check every entry, and the log against every published head; name the first "
-            "problem",
+            help="check every entry, and the log against every published head; name the first problem",
         )
         sub.add_parser("publish", help="sign and publish the head of every chain that grew")
-        check = sub.add_parser(
-            "check-proof", help="check an inclusion proof downloaded from the portal"
-        )
+        check = sub.add_parser("check-proof", help="check an inclusion proof downloaded from the portal")
         check.add_argument("file", help="the proof (JSON)")
         check.add_argument(
             "--public-key",
@@ -87,9 +84,7 @@ class Command(BaseCommand):
             )
             return
         deleted = prune_audit_log(older_than_days=options["days"])
-        self.stdout.write(
-            f"{label}: pruned {deleted} audit entries older than {options['days']} days"
-        )
+        self.stdout.write(f"{label}: pruned {deleted} audit entries older than {options['days']} days")
 
     def _publish(self) -> None:
         refused = []
@@ -97,14 +92,14 @@ class Command(BaseCommand):
             head = publication.head
             if publication.refused:
                 refused.append(publication.chain)
-                self.stderr.write(
-                    f"chain {publication.chain}: NOT published: {publication.refused}"
-                )
+                self.stderr.write(f"chain {publication.chain}: NOT published: {publication.refused}")
             elif head is None:
                 self.stdout.write(f"chain {publication.chain}: empty, nothing to publish")
             elif publication.published:
-                self.stdout.write(f"chain {head.chain}: published {head.tree_size} entries, "
-                                  f"root {head.root.hex()}, signed {when(head)}")  # fmt: skip
+                self.stdout.write(
+                    f"chain {head.chain}: published {head.tree_size} entries, "
+                    f"root {head.root.hex()}, signed {when(head)}"
+                )
             else:
                 self.stdout.write(
                     f"chain {head.chain}: unchanged since {when(head)} ({head.tree_size} entries)"
@@ -112,9 +107,7 @@ class Command(BaseCommand):
             for warning in publication.warnings:
                 self.stderr.write(f"chain {publication.chain}: {warning}")
         if refused:
-            raise CommandError(
-                f"heads not published for {', '.join(refused)}: run `onestop audit verify`"
-            )
+            raise CommandError(f"heads not published for {', '.join(refused)}: run `onestop audit verify`")
 
     def _check_proof(self, file: str, given_key: str) -> None:
         try:

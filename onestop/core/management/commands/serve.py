@@ -49,14 +49,19 @@ class Command(BaseCommand):
             raise CommandError("granian is not installed; run `make setup`.")
         argv = [
             executable,
-            "--interface", "wsgi",
-            "--host", options["host"],
-            "--port", str(options["port"]),
-            "--workers", str(options["workers"]),
-            "--blocking-threads", str(options["threads"]),
+            "--interface",
+            "wsgi",
+            "--host",
+            options["host"],
+            "--port",
+            str(options["port"]),
+            "--workers",
+            str(options["workers"]),
+            "--blocking-threads",
+            str(options["threads"]),
             "--no-ws",
             "onestop.wsgi:application",
-        ]  # fmt: skip
+        ]
         self.stdout.write(f"onestop serving on http://{options['host']}:{options['port']}/")
         self.stdout.flush()
         if options["no_worker"]:

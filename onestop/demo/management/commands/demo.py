@@ -47,8 +47,9 @@ class Command(BaseCommand):
     help = "Load the demo province (tenant 'gd') with its regions, departments and catalogue."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                            help="Same seed, same data (default %(default)s).")  # fmt: skip
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help="Same seed, same data (default %(default)s)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         province = build_province(options["seed"])
@@ -56,12 +57,15 @@ class Command(BaseCommand):
             load_sandbox(options["seed"])
             self.stdout.write(f"Loaded the developer sandbox '{settings.ONESTOP_SANDBOX_TENANT}'.")
         if demo_is_loaded(province.code):
-            self.stdout.write(
-                f"Demo tenant '{province.code}' is already loaded; leaving it as it is."
-            )
+            self.stdout.write(f"Demo tenant '{province.code}' is already loaded; leaving it as it is.")
         else:
-            with tqdm(total=len(province.items), desc="service items", unit="item",
-                      disable=options["verbosity"] == 0, file=sys.stderr) as bar:  # fmt: skip
+            with tqdm(
+                total=len(province.items),
+                desc="service items",
+                unit="item",
+                disable=options["verbosity"] == 0,
+                file=sys.stderr,
+            ) as bar:
                 last = 0
 
                 def advance(done: int) -> None:
@@ -70,17 +74,24 @@ class Command(BaseCommand):
                     last = done
 
                 tenant = load_province(province, progress=advance)
-            self.stdout.write(self.style.SUCCESS(
-                f"Loaded demo tenant '{tenant.code}': {len(province.items)} service items, "
-                f"{len(province.departments)} departments, {len(province.regions)} regions, "
-                f"10000 sandbox residents."))  # fmt: skip
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Loaded demo tenant '{tenant.code}': {len(province.items)} service items, "
+                    f"{len(province.departments)} departments, {len(province.regions)} regions, "
+                    f"10000 sandbox residents."
+                )
+            )
         for code, name, name_en, region in REPLICAS:
             if not demo_is_loaded(code):
-                replicate_tenant(actor=DEMO_ACTOR, template=province.code, code=code, name=name,
-                                 name_en=name_en, region=region)  # fmt: skip
-                self.stdout.write(
-                    f"Provisioned '{code}' ({name}) from the template '{province.code}'."
+                replicate_tenant(
+                    actor=DEMO_ACTOR,
+                    template=province.code,
+                    code=code,
+                    name=name,
+                    name_en=name_en,
+                    region=region,
                 )
+                self.stdout.write(f"Provisioned '{code}' ({name}) from the template '{province.code}'.")
         today = timezone.localdate()
         for code, scale in (
             (province.code, 1.0),
@@ -89,8 +100,11 @@ class Command(BaseCommand):
             tenant = access_tenant_by_code(code)
             # A replica's items and departments have codes of their own: its traffic names them.
             items = province.items if code == province.code else _published_items(tenant)
-            do_import_traffic_history(actor=DEMO_ACTOR, tenant=tenant,
-                                      days=build_traffic(items, today=today, scale=scale, seed=options["seed"]))  # fmt: skip
+            do_import_traffic_history(
+                actor=DEMO_ACTOR,
+                tenant=tenant,
+                days=build_traffic(items, today=today, scale=scale, seed=options["seed"]),
+            )
         self.print_accounts(province.code)
 
     def print_accounts(self, tenant: str) -> None:

@@ -54,8 +54,12 @@ class Command(BaseCommand):
             default=20_000,
             help="Rows per transaction (default %(default)s).",
         )
-        parser.add_argument("--workers", type=int, default=None,
-                            help="Processes building rows (default: one per core; 0: none).")  # fmt: skip
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="Processes building rows (default: one per core; 0: none).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -87,14 +91,19 @@ class Command(BaseCommand):
         placed.enter_context(tenant_database(tenant.code))
         try:
             if options["items"]:
-                added = grow_catalogue(
-                    tenant, options["items"], progress("items", options["items"])
-                )
+                added = grow_catalogue(tenant, options["items"], progress("items", options["items"]))
                 bars[-1].total = added
                 bars[-1].refresh()
-            load(tenant, users=options["users"], cases=options["cases"], today=timezone.localdate(),
-                 seed=options["seed"], workers=options["workers"], batch=max(1, options["batch"]),
-                 progress=progress)  # fmt: skip
+            load(
+                tenant,
+                users=options["users"],
+                cases=options["cases"],
+                today=timezone.localdate(),
+                seed=options["seed"],
+                workers=options["workers"],
+                batch=max(1, options["batch"]),
+                progress=progress,
+            )
             if options["items"] or options["users"] or options["cases"]:
                 analyze()  # the planner's statistics, for tables many times larger
         except ValueError as error:
@@ -103,6 +112,9 @@ class Command(BaseCommand):
             placed.close()
             for bar in bars:
                 bar.close()
-        self.stdout.write(self.style.SUCCESS(
-            f"Tenant '{tenant.code}': added {options['users']} citizens and {options['cases']} cases "
-            f"in {time.monotonic() - started:.0f} s."))  # fmt: skip
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Tenant '{tenant.code}': added {options['users']} citizens and {options['cases']} cases "
+                f"in {time.monotonic() - started:.0f} s."
+            )
+        )

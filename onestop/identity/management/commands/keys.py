@@ -34,6 +34,4 @@ class Command(BaseCommand):
                 accounts += do_reencrypt_personal_data(actor=actor)
                 messages += do_reencrypt_messages(actor=actor)
         if options["verbosity"]:
-            self.stdout.write(
-                f"re-encrypted {accounts} accounts and {messages} messages with the newest key"
-            )
+            self.stdout.write(f"re-encrypted {accounts} accounts and {messages} messages with the newest key")

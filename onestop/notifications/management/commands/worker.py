@@ -23,14 +23,10 @@ class Command(BaseCommand):
     help = "Run the background worker: outbox relay, case clock and other tasks."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--interval", type=float, default=1.0, help="seconds between polls when idle"
-        )
+        parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls when idle")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.check(
-            tags=[INTEGRATIONS], include_deployment_checks=True
-        )  # no sandbox SMS in production
+        self.check(tags=[INTEGRATIONS], include_deployment_checks=True)  # no sandbox SMS in production
         for path in settings.ONESTOP_RECURRING_TASKS:
             recurring = import_string(path)
             if not DBTaskResult.objects.filter(

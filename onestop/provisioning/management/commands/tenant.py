@@ -39,14 +39,20 @@ class Command(BaseCommand):
         )
         create.add_argument("--name", required=True, help="the new tenant's official name")
         create.add_argument("--name-en", default="", help="its English name")
-        create.add_argument("--region", default=None,
-                            help="the province's GB/T 2260 code (430000): its cities and counties, and the "
-                                 "template's names and item codes made its own; without it, the template's")  # fmt: skip
+        create.add_argument(
+            "--region",
+            default=None,
+            help="the province's GB/T 2260 code (430000): its cities and counties, and the "
+            "template's names and item codes made its own; without it, the template's",
+        )
         create.add_argument(
             "--kind", default="province", choices=["province", "city", "enterprise", "sandbox"]
         )
-        create.add_argument("--operator-phone", default="",
-                            help="a mobile number: its tenant operator account, with a password shown once")  # fmt: skip
+        create.add_argument(
+            "--operator-phone",
+            default="",
+            help="a mobile number: its tenant operator account, with a password shown once",
+        )
         commands.add_parser("list", help="every tenant with its kind and database")
         move = commands.add_parser("move", help="move a tenant, all its rows, to another database")
         move.add_argument("code", help="the tenant's code")
@@ -81,35 +87,59 @@ class Command(BaseCommand):
 
             def renamed(result: Renamed) -> None:
                 regions = result.content.regions
-                self.stdout.write(f"Regions of {regions[0].name} ({regions[0].code}): {result.cities} cities, "
-                                  f"{result.counties} counties in the places of the template's.")  # fmt: skip
+                self.stdout.write(
+                    f"Regions of {regions[0].name} ({regions[0].code}): {result.cities} cities, "
+                    f"{result.counties} counties in the places of the template's."
+                )
                 if result.counties_left_out:
-                    self.stdout.write(f"Left out {len(result.counties_left_out)} of the template's counties, which "
-                                      f"have none in their place, with their {len(result.departments_left_out)} "
-                                      f"departments: {'、'.join(result.counties_left_out)}.")  # fmt: skip
+                    self.stdout.write(
+                        f"Left out {len(result.counties_left_out)} of the template's counties, which "
+                        f"have none in their place, with their {len(result.departments_left_out)} "
+                        f"departments: {'、'.join(result.counties_left_out)}."
+                    )
 
             try:
-                tenant = replicate_tenant(actor=Actor.system("onestop tenant create"), template=options["template"],
-                                          code=options["code"], name=options["name"], name_en=options["name_en"],
-                                          kind=options["kind"], region=options["region"], progress=advance,
-                                          report=renamed)  # fmt: skip
+                tenant = replicate_tenant(
+                    actor=Actor.system("onestop tenant create"),
+                    template=options["template"],
+                    code=options["code"],
+                    name=options["name"],
+                    name_en=options["name_en"],
+                    kind=options["kind"],
+                    region=options["region"],
+                    progress=advance,
+                    report=renamed,
+                )
             except OnestopError as error:
                 raise CommandError(f"{error.message} ({error.code})") from None
         if phone := options["operator_phone"]:
             password = secrets.token_urlsafe(12)
             try:
-                do_provision_account(actor=Actor.system("onestop tenant create"), tenant=tenant, spec=AccountSpec(
-                    phone=phone, password=password, kind="staff", display_name="运营",
-                    roles=(("tenant_operator", ""),)))  # fmt: skip
+                do_provision_account(
+                    actor=Actor.system("onestop tenant create"),
+                    tenant=tenant,
+                    spec=AccountSpec(
+                        phone=phone,
+                        password=password,
+                        kind="staff",
+                        display_name="运营",
+                        roles=(("tenant_operator", ""),),
+                    ),
+                )
             except OnestopError as error:
                 raise CommandError(
                     f"The tenant is there; its operator is not: {error.message} ({error.code})"
                 ) from None
-            self.stdout.write(f"Tenant operator {phone}, password {password} (shown once: change it after logging in "
-                              f"at /{tenant.code}/accounts/login/).")  # fmt: skip
-        self.stdout.write(self.style.SUCCESS(
-            f"Created tenant '{tenant.code}' from '{options['template']}' in {time.monotonic() - started:.1f} s: "
-            f"its portal is /{tenant.code}/."))  # fmt: skip
+            self.stdout.write(
+                f"Tenant operator {phone}, password {password} (shown once: change it after logging in "
+                f"at /{tenant.code}/accounts/login/)."
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created tenant '{tenant.code}' from '{options['template']}' in {time.monotonic() - started:.1f} s: "
+                f"its portal is /{tenant.code}/."
+            )
+        )
 
     def _move(self, options: dict[str, Any]) -> None:
         started = time.monotonic()
@@ -119,9 +149,17 @@ class Command(BaseCommand):
                 self.stderr.write(f"  {table}: {rows} rows")
 
         try:
-            tenant = do_move_tenant(actor=Actor.system("onestop tenant move"), code=options["code"],
-                                 target=options["target"], settle=options["settle"], report=report)  # fmt: skip
+            tenant = do_move_tenant(
+                actor=Actor.system("onestop tenant move"),
+                code=options["code"],
+                target=options["target"],
+                settle=options["settle"],
+                report=report,
+            )
         except OnestopError as error:
             raise CommandError(f"{error.message} ({error.code})") from None
-        self.stdout.write(self.style.SUCCESS(
-            f"Moved tenant '{tenant.code}' to database '{tenant.database}' in {time.monotonic() - started:.1f} s."))  # fmt: skip
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Moved tenant '{tenant.code}' to database '{tenant.database}' in {time.monotonic() - started:.1f} s."
+            )
+        )

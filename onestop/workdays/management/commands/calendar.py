@@ -56,8 +56,11 @@ class Command(BaseCommand):
             raise CommandError(f"{error.code}: {error.message}") from None
         year = options.get("year") or options["day"].year
         calendar = WorkCalendar()
-        source = "operator entries" if year in calendar.entered_years else (
-            "chinesecalendar" if calendar.knows(year) else "NOT ENTERED: weekends only")  # fmt: skip
+        source = (
+            "operator entries"
+            if year in calendar.entered_years
+            else ("chinesecalendar" if calendar.knows(year) else "NOT ENTERED: weekends only")
+        )
         self.stdout.write(f"{year}: {source}")
         for entry in CalendarDay.objects.filter(day__year=year):
             self.stdout.write(f"  {entry.day}  {entry.kind:8}  {entry.name}")
