@@ -4,8 +4,10 @@ on every database in turn."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
+from django.db import DatabaseError
 from django.utils import timezone
 from django_tasks import task
 
@@ -13,6 +15,7 @@ from onestop.core import databases
 from onestop.core.actors import Actor
 from onestop.partners.webhooks import next_due
 
+logger = logging.getLogger(__name__)
 CLOCK_INTERVAL = timedelta(minutes=10)
 
 
@@ -34,11 +37,15 @@ def relay_outbox() -> int:
     return relayed
 
 
-def _deliveries_scheduled() -> bool:
-    """One chain of webhook delivery tasks is enough."""
+def _scheduled(path: str) -> bool:
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.filter(task_path=deliver_webhooks.module_path, status="READY").exists()
+    return DBTaskResult.objects.filter(task_path=path, status="READY").exists()
+
+
+def _deliveries_scheduled() -> bool:
+    """One chain of webhook delivery tasks is enough."""
+    return _scheduled(deliver_webhooks.module_path)
 
 
 @task()
@@ -54,8 +61,16 @@ def deliver_webhooks() -> int:
 
 
 def wake_relay() -> None:
-    """Called after a commit that wrote outbox events."""
-    relay_outbox.enqueue()
+    """Called after a commit that wrote outbox events: one waiting relay run is enough.
+
+    The commit has happened: whatever fails here must not turn the request's answer into
+    an error (the client would retry what is already done). The events wait in the outbox
+    for the next wake-up or the worker's start, which relays everything pending."""
+    try:
+        if not _scheduled(relay_outbox.module_path):
+            relay_outbox.enqueue()
+    except DatabaseError:
+        logger.warning("the outbox relay could not be woken; the events wait for the next run", exc_info=True)
 
 
 @task()

@@ -201,8 +201,10 @@ def _submit_until_killed(
     stop: threading.Event,
     acknowledged: dict[str, str],
     unanswered: list[tuple[str, dict[str, int]]],
+    refused: list[tuple[str, int, dict[str, str]]],
 ) -> None:
-    """Apply again and again; an application whose answer never came is remembered."""
+    """Apply again and again; an application whose answer never came is remembered, and
+    so is one the server refused (a refusal must have written nothing)."""
     try:
         session.log_in()
         while not stop.is_set():
@@ -214,6 +216,7 @@ def _submit_until_killed(
                 unanswered.append((key, uploads))
                 return
             if status != 201:
+                refused.append((key, status, answer))
                 return
             acknowledged[key] = answer["number"]
     except (OSError, AssertionError):
@@ -231,12 +234,14 @@ def test_no_acknowledged_application_is_lost_or_duplicated(crash_var: Path) -> N
     item, orders = _item()
     acknowledged: dict[str, str] = {}  # Idempotency-Key -> case number
     unanswered: list[tuple[str, dict[str, int]]] = []
+    refused: list[tuple[str, int, dict[str, str]]] = []
     rng = random.Random(7)
     for _kill_number in range(KILLS):
         server = _start(crash_var, port)
         stop = threading.Event()
         client = threading.Thread(
-            target=_submit_until_killed, args=(Session(url), item, orders, stop, acknowledged, unanswered)
+            target=_submit_until_killed,
+            args=(Session(url), item, orders, stop, acknowledged, unanswered, refused),
         )
         client.start()
         time.sleep(rng.uniform(0.3, 0.9))
@@ -245,6 +250,7 @@ def test_no_acknowledged_application_is_lost_or_duplicated(crash_var: Path) -> N
         client.join(timeout=30)
 
     assert len(acknowledged) >= KILLS  # the submissions really ran between the kills
+    assert not refused, refused[:3]  # a kill is never answered with a refusal
     database = sqlite3.connect(crash_var / "onestop.sqlite3")
     numbers = _crash_cases(database)
     assert len(numbers) == len(set(numbers))  # no case twice

@@ -29,7 +29,8 @@ def test_the_english_case_page_fits_a_phone(server_url: str, browser) -> None:  
     citizen = browser.new_context(
         viewport={"width": PHONE_WIDTH, "height": 844}, locale="zh-CN", is_mobile=True
     ).new_page()
-    browser_log_in(citizen, server_url, CITIZEN, f"/gd/services/{item.code}/apply/")
+    browser_log_in(citizen, server_url, CITIZEN, f"/gd/services/{item.code}/")
+    citizen.get_by_role("button", name="在线申请").click()
     citizen.get_by_label("办理地区").select_option("440106")
     citizen.get_by_label("送达地址").fill("广东省广州市天河区演示路1号")
     citizen.get_by_role("button", name="保存并继续").click()

@@ -19,7 +19,7 @@ def test_the_operator_sees_the_dashboard_with_charts(server_url: str, browser) -
     expect(page.locator("html")).to_have_attribute("data-charts-drawn", "4")
     for chart in ("#chart-traffic", "#chart-cases", "#chart-states", "#chart-board"):
         assert page.locator(f"{chart} svg path").count() > 5, chart  # drawn with data, not empty axes
-    assert page.locator("#fig-peak").inner_text() == "27000000"
+    assert page.locator("#fig-peak").inner_text() == "27,000,000"
     page.get_by_label("时间范围").select_option("7")
     page.get_by_role("button", name="显示").click()
     page.wait_for_url("**/dashboard/?days=7")

@@ -181,3 +181,28 @@ def test_a_revoked_certificates_holder_is_told_in_the_message_centre_and_by_sms(
     english = certificate_revoked_message(OutboxEvent.objects.get(event_id=note.event_id).payload, "en")
     assert "was revoked on" in english.body and "Obtained by fraud" in english.body
     assert "Resident identity card" in english.body
+
+
+def test_a_failed_wake_up_after_commit_is_no_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Waking the relay runs after the commit, inside the request: when it failed (a locked
+    SQLite database) a committed submission was answered 500 and the client retried what
+    was already done. The events wait in the outbox for the next run instead."""
+    from django.db import OperationalError
+
+    from onestop.notifications import tasks
+
+    def locked(path: str) -> bool:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(tasks, "_scheduled", locked)
+    tasks.wake_relay()  # no error
+
+
+def test_one_waiting_relay_run_is_enough() -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from onestop.notifications import tasks
+
+    tasks.wake_relay()
+    tasks.wake_relay()
+    assert DBTaskResult.objects.filter(task_path=tasks.relay_outbox.module_path, status="READY").count() == 1
