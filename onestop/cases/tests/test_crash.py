@@ -5,6 +5,7 @@ makes a second case."""
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
 import json
 import os
@@ -212,7 +213,9 @@ def _submit_until_killed(
             key = uuid.uuid4().hex
             try:
                 status, answer = session.submit(item, uploads, key)
-            except OSError:
+            except (OSError, http.client.HTTPException, ValueError):
+                # No answer, or half of one (the kill came while it was being sent): the
+                # application may or may not be there; its retry will tell.
                 unanswered.append((key, uploads))
                 return
             if status != 201:
