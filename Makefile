@@ -60,6 +60,7 @@ lint: $(VENV)/.dev $(ASSETS) messages  ## ruff, mypy, import-linter, migrations 
 	$(VENV)/bin/lint-imports --no-cache
 	$(ONESTOP) makemigrations --check --dry-run -v 0
 	$(ONESTOP) openapi --check
+	$(ONESTOP) events --check
 
 system-packages:  ## install the Debian packages the tests need, if missing
 	scripts/system-packages
@@ -86,8 +87,9 @@ format: $(VENV)/.dev  ## rewrite code to the project's style
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-openapi: $(VENV)/.base  ## regenerate docs/api/openapi.json after an API change
+openapi: $(VENV)/.base  ## regenerate docs/api/openapi.json (and docs/events.md) after an API or event change
 	$(ONESTOP) openapi
+	$(ONESTOP) events
 
 clean:  ## remove the environment, installed assets and local data
 	rm -rf $(VENV) node_modules var

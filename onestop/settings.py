@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "onestop.core.headers.PublicGZipMiddleware",  # inside WhiteNoise: static files come compressed
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "onestop.portal.middleware.RejectInvalidTextMiddleware",
+    "onestop.core.middleware.RejectInvalidTextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -95,9 +95,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "onestop.analytics.middleware.PageViewMiddleware",
-    "onestop.portal.middleware.OnestopErrorMiddleware",
+    "onestop.core.middleware.OnestopErrorMiddleware",
 ]
-CSRF_FAILURE_VIEW = "onestop.portal.views.csrf_failure"
+CSRF_FAILURE_VIEW = "onestop.core.responses.csrf_failure"
 
 ROOT_URLCONF = "onestop.urls"
 WSGI_APPLICATION = "onestop.wsgi.application"
@@ -239,9 +239,8 @@ EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "")
 
 # Background work: django-tasks with its database backend (`onestop worker` runs it).
-# The outbox relay is woken after every commit that wrote events.
+# The outbox relay is woken after every commit that wrote events (onestop.core.relay).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-ONESTOP_OUTBOX_WAKE = "onestop.notifications.tasks.wake_relay"
 
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"  # never served directly: files go through views that check access
@@ -387,19 +386,11 @@ ONESTOP_WEBHOOK_ALLOW_LOOPBACK = _env_bool("ONESTOP_WEBHOOK_ALLOW_LOOPBACK", not
 ONESTOP_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("ONESTOP_WEBHOOK_TIMEOUT_SECONDS", "5"))
 # The tenant where every partner may try everything on fake data.
 ONESTOP_SANDBOX_TENANT = os.environ.get("ONESTOP_SANDBOX_TENANT", "sandbox")
-# Checks partner tokens on API operations (the open platform).
-ONESTOP_TOKEN_AUTHENTICATOR = "onestop.partners.auth.authenticate"  # noqa: S105
 
 # Page views: buffered per process and written in batches by a background thread, rolled
 # up every minute; raw views are kept this many days (their days stay in the roll-ups).
 ONESTOP_ANALYTICS_BACKGROUND = _env_bool("ONESTOP_ANALYTICS_BACKGROUND", True)
 ONESTOP_PAGEVIEW_RETENTION_DAYS = int(os.environ.get("ONESTOP_PAGEVIEW_RETENTION_DAYS", "35"))
-# Tasks `onestop worker` keeps scheduled (each reschedules itself after it runs).
-ONESTOP_RECURRING_TASKS = [
-    "onestop.notifications.tasks.case_clock",
-    "onestop.analytics.tasks.roll_up_traffic",
-    "onestop.core.tasks.publish_audit_heads",
-]
 
 # An Idempotency-Key claimed this long ago by a request that never finished is taken over
 # by the next request with it (the first one died before committing anything).

@@ -3,9 +3,9 @@ from django.urls import include, path
 from onestop.api.v1 import api
 from onestop.portal import views as portal_views
 
-handler400 = "onestop.portal.views.bad_request"
-handler404 = "onestop.portal.views.page_not_found"
-handler500 = "onestop.portal.views.server_error"
+handler400 = "onestop.core.responses.bad_request"
+handler404 = "onestop.core.responses.page_not_found"
+handler500 = "onestop.core.responses.server_error"
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("health", portal_views.health, name="health"),
     path("", include("onestop.core.urls")),  # before the portal: /audit/ is no tenant
     path("", include("onestop.console.urls")),
+    path("", include("onestop.analytics.urls")),  # before the portal: /platform/ is no tenant
     path("", include("onestop.certificates.urls")),  # before the portal: /verify/ is no tenant
     path("", include("onestop.partners.urls")),  # before the portal: /oauth/, /developers/
     path("", include("onestop.portal.urls")),

@@ -7,9 +7,11 @@ from django.utils import timezone
 
 from onestop.analytics.access import day_start
 from onestop.analytics.models import Dimension, Period, TrafficRollup
+from onestop.core.figures import figures_of
 from onestop.tenancy.models import Tenant
 
 
+@figures_of("analytics")
 def figures(tenant: Tenant) -> dict[str, int]:
     """Page views and unique visitors today, and the busiest day's page views."""
     days = TrafficRollup.objects.filter(tenant=tenant, period=Period.DAY, dimension=Dimension.ALL)

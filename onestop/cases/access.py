@@ -20,20 +20,23 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.error_codes import CaseErrorCode
 from onestop.cases.lifecycle import DUE_SOON_DAYS, SlaState, State
-from onestop.cases.models import Application, Case, CaseMaterial, RectificationTicket, Upload
+from onestop.cases.models import Application, Case, RectificationTicket, Upload
 from onestop.certificates.access import access_held_certificate
 from onestop.certificates.error_codes import CertificateErrorCode
-from onestop.certificates.models import Certificate
 from onestop.core.errors import NotFound
 from onestop.identity.access import id_number_hash
-from onestop.identity.models import RoleKind, User
+from onestop.identity.kinds import RoleKind
 from onestop.identity.permissions import Permission, has_permission, roles_of
 from onestop.messaging.phones import is_mobile, normalize_phone, phone_hash
-from onestop.tenancy.models import Tenant
 from onestop.workdays.calendar import WorkCalendar
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
+
+    from onestop.cases.models import CaseMaterial
+    from onestop.certificates.models import Certificate
+    from onestop.identity.models import User
+    from onestop.tenancy.models import Tenant
 
 OPEN_STATES = [
     State.RECEIVED,

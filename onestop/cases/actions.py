@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError
@@ -20,9 +20,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onestop.cases import formschema, uploads
+from onestop.cases import events, formschema, uploads
 from onestop.cases.error_codes import CaseErrorCode
 from onestop.cases.lifecycle import (
+    OFFICER_TRANSITIONS,
     CaseFlow,
     Clock,
     CorrectionPeriodOver,
@@ -43,40 +44,31 @@ from onestop.cases.models import (
     RectificationTicket,
     Upload,
 )
-from onestop.catalogue.access import current_form, form_version
-from onestop.catalogue.models import ServiceItem
+from onestop.catalogue.access import current_form, form_version, items_by_code
 from onestop.certificates.access import usable_choices
 from onestop.certificates.actions import (
     certificate_type_for_item,
     certificate_types_by_item,
     do_issue_certificate,
 )
-from onestop.certificates.models import CertificateType
 from onestop.core import databases
-from onestop.core.actors import Actor, ActorKind
+from onestop.core.actors import ActorKind
 from onestop.core.audit import Event, record_action
 from onestop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from onestop.core.models import AuditOutcome
-from onestop.identity.models import User
+from onestop.identity.access import accounts_by_id
 from onestop.identity.permissions import Permission, has_permission
-from onestop.tenancy.models import Department, Region, Tenant
+from onestop.tenancy.models import Department, Region
 from onestop.workdays.calendar import WorkCalendar
 
+if TYPE_CHECKING:
+    from onestop.catalogue.models import ServiceItem
+    from onestop.certificates.models import CertificateType
+    from onestop.core.actors import Actor
+    from onestop.identity.models import User
+    from onestop.tenancy.models import Tenant
+
 RECTIFICATION_DAYS = 15
-OFFICER_TRANSITIONS = frozenset(
-    {
-        Transition.ACCEPT,
-        Transition.NOT_ACCEPT,
-        Transition.REQUEST_CORRECTION,
-        Transition.START_REVIEW,
-        Transition.SUSPEND,
-        Transition.RESUME,
-        Transition.EXTEND,
-        Transition.DECIDE,
-        Transition.CONCLUDE,
-        Transition.ISSUE_CERTIFICATE,
-    }
-)
 # The history comment of a deemed acceptance, whoever's write or clock run records it.
 DEEMED_COMMENT = "逾期未作出受理决定，自收到材料之日起视为受理"
 
@@ -250,7 +242,7 @@ def _next_number(tenant: Tenant, on: date) -> str:
 
 def _state_event(case: Case, action: str, *, paper_licence: bool = False) -> Event:
     return Event(
-        "cases.case.state_changed",
+        events.CASE_STATE_CHANGED,
         {
             "tenant": case.tenant.code,
             "case": case.number,
@@ -858,9 +850,9 @@ def do_rate(
                 )
         except IntegrityError:
             raise Conflict(CaseErrorCode.ALREADY_RATED, _("This case has been rated already.")) from None
-        events = [
+        written = [
             Event(
-                "cases.rating.created",
+                events.RATING_CREATED,
                 {"tenant": case.tenant.code, "case": case.number, "score": score},
             )
         ]
@@ -874,8 +866,8 @@ def do_rate(
                 opened_on=opened,
                 due_on=calendar.add_working_days(opened, RECTIFICATION_DAYS).day,
             )
-            events.append(
-                Event("cases.rectification.opened", {"tenant": case.tenant.code, "case": case.number})
+            written.append(
+                Event(events.RECTIFICATION_OPENED, {"tenant": case.tenant.code, "case": case.number})
             )
         record_action(
             actor=actor,
@@ -884,7 +876,7 @@ def do_rate(
             object_type="case",
             object_id=case.number,
             detail={"score": score, "tags": list(tags)},
-            events=events,
+            events=written,
         )
     return rating
 
@@ -993,19 +985,14 @@ def do_import_case_history(*, actor: Actor, tenant: Tenant, histories: Sequence[
             field="steps",
         )
     calendar = WorkCalendar()
-    items = {
-        i.code: i
-        for i in ServiceItem.objects.filter(
-            tenant=tenant, code__in={h.item_code for h in histories}
-        ).select_related("department")
-    }
+    items = items_by_code(tenant, {h.item_code for h in histories})
     regions = {r.code: r for r in Region.objects.filter(tenant=tenant).select_related("parent")}
     materials = {}
     for item in items.values():
         materials[item.pk] = list(item.materials.all())
     certificate_types = certificate_types_by_item(tenant)
-    applicants = User.objects.filter(tenant=tenant).in_bulk(
-        {h.applicant_id for h in histories if h.item_code in certificate_types}
+    applicants = accounts_by_id(
+        tenant, {h.applicant_id for h in histories if h.item_code in certificate_types}
     )
     offices = _local_offices(tenant)
     with databases.atomic():

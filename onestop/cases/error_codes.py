@@ -3,6 +3,7 @@ from enum import StrEnum
 
 class CaseErrorCode(StrEnum):
     CASE_NOT_FOUND = "case_not_found"
+    TRANSITION_UNKNOWN = "transition_unknown"
     APPLICATION_NOT_FOUND = "application_not_found"
     TRUST_LEVEL_TOO_LOW = "trust_level_too_low"
     FORM_INVALID = "form_invalid"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from onestop.cases.access import with_law
 from onestop.cases.lifecycle import State
 from onestop.cases.models import Case, Rating, RectificationTicket
+from onestop.core.figures import figures_of
 from onestop.tenancy.models import Tenant
 
 STATE_LABELS = {
@@ -28,6 +29,7 @@ STATE_LABELS = {
 }
 
 
+@figures_of("cases")
 def figures(tenant: Tenant) -> dict[str, Any]:
     cases = Case.objects.filter(tenant=tenant)
     # Counted as the law has them today: deemed acceptances count as accepted.

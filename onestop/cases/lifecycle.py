@@ -107,6 +107,29 @@ TRANSITIONS: dict[Transition, tuple[frozenset[State], State | None]] = {
         S.WITHDRAWN,
     ),
 }
+# The steps the department takes (not the applicant's, nor the clock's), in the order the
+# officer's page offers them.
+OFFICER_STEPS: tuple[Transition, ...] = (
+    Transition.ACCEPT,
+    Transition.REQUEST_CORRECTION,
+    Transition.NOT_ACCEPT,
+    Transition.START_REVIEW,
+    Transition.DECIDE,
+    Transition.SUSPEND,
+    Transition.RESUME,
+    Transition.EXTEND,
+    Transition.CONCLUDE,
+    Transition.ISSUE_CERTIFICATE,  # a paper licence still to be issued
+)
+OFFICER_TRANSITIONS = frozenset(OFFICER_STEPS)
+
+
+def officer_steps(state: State) -> list[Transition]:
+    """The department's steps the lifecycle allows from ``state`` (one list, kept with the
+    transitions: no page keeps a copy)."""
+    return [step for step in OFFICER_STEPS if state in TRANSITIONS[step][0]]
+
+
 TERMINAL = frozenset({S.NOT_ACCEPTED, S.CERTIFICATE_ISSUED, S.WITHDRAWN})
 CLOCK_RUNNING = frozenset({S.ACCEPTED, S.UNDER_REVIEW})
 # The answers to a receipt, which the law allows within its 5 working days only.

@@ -10,11 +10,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onestop.cases.lifecycle import CaseFlow, Clock, Decision, PublicState, State
-from onestop.catalogue.models import ServiceItem
+from onestop.cases.lifecycle import CaseFlow, Decision, PublicState, State
 from onestop.tenancy.models import Department, Region, TenantOwned
 
 if TYPE_CHECKING:
+    from onestop.cases.lifecycle import Clock
     from onestop.workdays.calendar import WorkCalendar
 
 
@@ -22,7 +22,7 @@ class Application(TenantOwned):
     """A draft being filled in, one step at a time; submitting turns it into a case."""
 
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey("catalogue.ServiceItem", on_delete=models.CASCADE, related_name="+")
     form_version = models.PositiveIntegerField()
     data = models.JSONField(default=dict, blank=True)
     wallet = models.JSONField(default=dict, blank=True)  # material order -> credential id
@@ -67,7 +67,7 @@ class Upload(TenantOwned):
 class Case(TenantOwned):
     number = models.CharField(max_length=32)
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey("catalogue.ServiceItem", on_delete=models.PROTECT, related_name="+")
     item_version = models.PositiveIntegerField()
     form_version = models.PositiveIntegerField()
     data = models.JSONField(default=dict)
@@ -266,7 +266,7 @@ class Rating(TenantOwned):
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="rating")
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
-    item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey("catalogue.ServiceItem", on_delete=models.PROTECT, related_name="+")
     score = models.PositiveSmallIntegerField()
     tags = models.JSONField(default=list, blank=True)
     comment = models.CharField(max_length=500, blank=True)

@@ -7,7 +7,7 @@ exist. Lists are built with a fixed number of queries whatever their length.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar, cast
@@ -416,3 +416,13 @@ def catalogue_specs(
 def item_names(tenant: Tenant, codes: list[str]) -> dict[str, str]:
     """Display names of the tenant's items by code (for figures that name items)."""
     return {i.code: i.display_name for i in ServiceItem.objects.filter(tenant=tenant, code__in=codes)}
+
+
+def items_by_code(tenant: Tenant, codes: Iterable[str]) -> dict[str, ServiceItem]:
+    """A tenant's items by code (with their departments), for work on many at once."""
+    return {
+        item.code: item
+        for item in ServiceItem.objects.filter(tenant=tenant, code__in=set(codes)).select_related(
+            "department"
+        )
+    }

@@ -13,7 +13,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onestop.catalogue import search
+from onestop.catalogue import events, search
 from onestop.catalogue.access import catalogue_changed
 from onestop.catalogue.error_codes import CatalogueErrorCode
 from onestop.catalogue.models import (
@@ -298,7 +298,7 @@ def do_publish_service_items(
             detail={"created": len(created), "updated": len(rows) - len(created)},
             events=[
                 Event(
-                    "catalogue.service_item.published",
+                    events.SERVICE_ITEM_PUBLISHED,
                     {"tenant": tenant.code, "code": item.code, "version": item.version},
                 )
                 for item in rows
@@ -353,7 +353,7 @@ def do_withdraw_service_item(*, actor: Actor, tenant: Tenant, code: str, reason:
             object_type="service_item",
             object_id=code,
             detail={"reason": reason},
-            events=[Event("catalogue.service_item.withdrawn", {"tenant": tenant.code, "code": code})],
+            events=[Event(events.SERVICE_ITEM_WITHDRAWN, {"tenant": tenant.code, "code": code})],
         )
     return item
 

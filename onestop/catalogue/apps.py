@@ -6,3 +6,6 @@ class CatalogueConfig(AppConfig):
     name = "onestop.catalogue"
     label = "catalogue"
     verbose_name = _("Service catalogue")
+
+    def ready(self) -> None:
+        from onestop.catalogue import events  # noqa: F401  (declares its topics)

@@ -10,10 +10,13 @@ from onestop.catalogue.access import (
     access_life_event,
     access_service_item,
     departments_with_counts,
+    hot_items,
+    life_events_for_tenant,
     search_service_items,
     themes_with_counts,
 )
 from onestop.catalogue.forms import SearchForm
+from onestop.catalogue.kpis import figures as catalogue_figures
 from onestop.core.errors import ValidationFailed
 from onestop.tenancy.access import access_tenant_by_code
 
@@ -68,3 +71,24 @@ def life_event(request: HttpRequest, tenant: str, code: str) -> HttpResponse:
         "catalogue/life_event.html",
         {"tenant": owner, "event": event, "items": items, "nav": "services"},
     )
+
+
+def home(request: HttpRequest, tenant: str) -> HttpResponse:
+    """The tenant's front page: search, the most used items, themes, life events and
+    departments."""
+    owner = access_tenant_by_code(tenant)
+    themes = themes_with_counts(owner)
+    figures = catalogue_figures(owner)
+    departments = departments_with_counts(owner)
+    context = {
+        "tenant": owner,
+        "nav": "home",
+        "hot_items": hot_items(owner, limit=8),
+        "person_themes": [t for t in themes if t.audience == "person"],
+        "business_themes": [t for t in themes if t.audience == "business"],
+        "departments": departments[:12],
+        "departments_total": len(departments),
+        "life_events": life_events_for_tenant(owner),
+        "figures": figures,
+    }
+    return render(request, "catalogue/home.html", context)

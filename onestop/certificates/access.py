@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -22,15 +22,19 @@ from onestop.certificates.models import (
     StatusList,
 )
 from onestop.certificates.specs import CertificateTypeSpec
-from onestop.certificates.verification import Verdict, verify_credential
+from onestop.certificates.verification import verify_credential
 from onestop.core.crypto import decrypt
 from onestop.core.errors import NotFound
 from onestop.core.logging import mask_personal_data
 from onestop.identity.idnumber import mask_name
-from onestop.identity.models import RoleKind, User
+from onestop.identity.kinds import RoleKind
 from onestop.identity.permissions import Permission, has_permission, roles_of
 from onestop.tenancy.access import tenant_database
-from onestop.tenancy.models import Tenant
+
+if TYPE_CHECKING:
+    from onestop.certificates.verification import Verdict
+    from onestop.identity.models import User
+    from onestop.tenancy.models import Tenant
 
 
 def wallet_of(tenant: Tenant, user: User) -> QuerySet[Certificate]:

@@ -10,14 +10,14 @@ import secrets
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onestop.certificates import sm2
+from onestop.certificates import events, sm2
 from onestop.certificates.error_codes import CertificateErrorCode
 from onestop.certificates.models import (
     STATUS_LIST_BITS,
@@ -29,16 +29,19 @@ from onestop.certificates.models import (
     StatusList,
 )
 from onestop.certificates.proofs import CRYPTOSUITE, SM2_CRYPTOSUITE, sign_with
-from onestop.certificates.specs import CertificateTypeSpec
 from onestop.certificates.verification import VC_CONTEXT
 from onestop.core import databases
-from onestop.core.actors import Actor
 from onestop.core.audit import Event, record_action
 from onestop.core.crypto import decrypt, encrypt
 from onestop.core.errors import Conflict, OnestopError, ValidationFailed
 from onestop.core.public_url import public_base
-from onestop.identity.models import User
-from onestop.tenancy.models import Department, Tenant
+from onestop.tenancy.models import Department
+
+if TYPE_CHECKING:
+    from onestop.certificates.specs import CertificateTypeSpec
+    from onestop.core.actors import Actor
+    from onestop.identity.models import User
+    from onestop.tenancy.models import Tenant
 
 
 def do_define_certificate_types(*, actor: Actor, tenant: Tenant, types: Sequence[CertificateTypeSpec]) -> int:
@@ -308,7 +311,7 @@ def _issue(
         detail={"type": kind.code, "case": case_number},
         events=[
             Event(
-                "certificates.certificate.issued",
+                events.CERTIFICATE_ISSUED,
                 {"tenant": tenant.code, "number": number, "type": kind.code, "holder": holder.pk},
             )
         ],
@@ -413,7 +416,7 @@ def do_revoke(*, actor: Actor, certificate: Certificate, reason: str, note: str)
             detail={"reason": reason, "note": note},
             events=[
                 Event(
-                    "certificates.certificate.revoked",
+                    events.CERTIFICATE_REVOKED,
                     {
                         "tenant": locked.tenant.code,
                         "number": locked.number,

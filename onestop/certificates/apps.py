@@ -6,3 +6,22 @@ class CertificatesConfig(AppConfig):
     name = "onestop.certificates"
     label = "certificates"
     verbose_name = _("Certificates")
+
+    def ready(self) -> None:
+        # Its events, and the holder told of a revocation.
+        from onestop.certificates import events, messages  # noqa: F401
+
+        _console_menu()
+
+
+def _console_menu() -> None:
+    from onestop.core.menus import console_entry
+    from onestop.identity.permissions import Permission
+
+    console_entry(
+        key="certificates",
+        label=_("Certificates"),
+        url_name="certificates:console_certificates",
+        permission=Permission.HANDLE_CASES,
+        order=30,
+    )

@@ -5,20 +5,18 @@ documented ``security``: an OAuth 2.0 access token with those scopes (issued und
 citizen's consent when ``citizen`` is True, the app's own when False), or the portal's
 session where ``session`` is set, or no credentials at all where ``public`` is set.
 
-Tokens are checked by the open platform (``ONESTOP_TOKEN_AUTHENTICATOR``), which also
-counts the call against the app's rate limit; operations receive a ``Delegation``.
+Tokens are checked by the authenticator the open platform registers when it is ready
+(``register_token_authenticator``), which also counts the call against the app's rate
+limit; operations receive a ``Delegation``. Without one, no token is accepted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, Protocol
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
-from django.utils.module_loading import import_string
 from ninja.security import django_auth
 from ninja.security.base import AuthBase
 
@@ -49,10 +47,16 @@ class Authenticator(Protocol):
     ) -> Delegation: ...
 
 
-@cache
-def _authenticator() -> Authenticator:
-    found: Authenticator = import_string(settings.ONESTOP_TOKEN_AUTHENTICATOR)
-    return found
+_authenticators: list[Authenticator] = []
+
+
+def register_token_authenticator(check: Authenticator) -> None:
+    """The one check of bearer tokens (the open platform's)."""
+    _authenticators[:] = [check]
+
+
+def _authenticator() -> Authenticator | None:
+    return _authenticators[0] if _authenticators else None
 
 
 def _flows() -> dict[str, Any]:
@@ -89,7 +93,8 @@ class PartnerOAuth(AuthBase):
         kind, _sep, raw = request.headers.get("Authorization", "").partition(" ")
         if kind.lower() != "bearer" or not raw.strip():
             return None
-        return _authenticator()(request, raw.strip(), self.scopes, self.citizen)
+        check = _authenticator()
+        return check(request, raw.strip(), self.scopes, self.citizen) if check else None
 
 
 def _public(request: HttpRequest) -> bool:

@@ -8,4 +8,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from onestop.core import checks  # noqa: F401  (registers the system checks)
+        # The system checks, and the kernel's tasks (relay, audit heads).
+        from onestop.core import checks, tasks  # noqa: F401

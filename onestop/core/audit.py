@@ -14,19 +14,25 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from onestop.core import databases
 from onestop.core.actors import Actor
 from onestop.core.crypto import audit_mac
+from onestop.core.events import Topic, check_payload
 from onestop.core.merkle import Frontier, leaf_hash
 from onestop.core.models import AuditEntry, AuditLogHead, AuditOutcome, OutboxEvent
+from onestop.core.relay import wake_relay
 
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    topic: str
+    """An outbox event of a declared topic (``core.events.declare``)."""
+
+    topic: Topic
     payload: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        check_payload(self.topic, self.payload)
 
 
 def canonical_entry(entry: AuditEntry) -> bytes:
@@ -118,14 +124,14 @@ def record_action(
             OutboxEvent(
                 event_id=uuid.uuid4(),
                 tenant_code=tenant_code,
-                topic=e.topic,
+                topic=e.topic.name,
                 payload=dict(e.payload),
             )
             for e in events
         )
-        if written and settings.ONESTOP_OUTBOX_WAKE:
+        if written:
             # After commit, and only then: the relay must not see events that may roll back.
-            databases.on_commit(import_string(settings.ONESTOP_OUTBOX_WAKE))
+            databases.on_commit(wake_relay)
     return entry
 
 

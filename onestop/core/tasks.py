@@ -1,27 +1,78 @@
-"""The audit log's background task: publishing the signed heads of its chains, every
-``ONESTOP_AUDIT_PUBLISH_MINUTES`` (`onestop worker` keeps it scheduled)."""
+"""The kernel's background tasks (django-tasks, database backend; `onestop worker` runs
+the queue): the outbox relay and the publication of the audit log's signed heads; and the
+registry of recurring tasks, which each app fills with its own (`recurring`) when it is
+ready. The queue is the platform's; a task does its work on every database in turn."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
+from django_tasks.base import Task
+
+from onestop.core import databases
+
+RETRY_DELAY = timedelta(seconds=15)
+
+_recurring: dict[str, Task[Any, Any]] = {}
 
 
+def recurring(work: Task[Any, Any]) -> Task[Any, Any]:
+    """Keep ``work`` scheduled: the worker enqueues it at start when none waits; the task
+    schedules its next run itself (``come_back``)."""
+    _recurring[work.module_path] = work
+    return work
+
+
+def recurring_tasks() -> list[Task[Any, Any]]:
+    return [_recurring[path] for path in sorted(_recurring)]
+
+
+def scheduled(work: Task[Any, Any]) -> bool:
+    """Whether a run of ``work`` waits in the queue, at any time (one waiting run is
+    enough for a recurring task)."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path=work.module_path, status="READY").exists()
+
+
+def due_soon(work: Task[Any, Any]) -> bool:
+    """Whether a run of ``work`` waits that may start now (not one set for later)."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.ready().filter(task_path=work.module_path).exists()
+
+
+def come_back(work: Task[Any, Any], after: timedelta) -> None:
+    """Schedule the next run of a recurring task, unless one already waits."""
+    if not scheduled(work):
+        work.using(run_after=timezone.now() + after).enqueue()
+
+
+@task()
+def relay_outbox() -> int:
+    """Relay everything pending on every database; come back soon when a consumer asked
+    for another try (a channel backing off before a retry)."""
+    from onestop.core.relay import relay_pending
+
+    runs = databases.on_each(relay_pending)
+    if any(run.come_back for run in runs):
+        relay_outbox.using(run_after=timezone.now() + RETRY_DELAY).enqueue()
+    return sum(run.completed for run in runs)
+
+
+@recurring
 @task()
 def publish_audit_heads() -> dict[str, int]:
     """Publish the head of every chain that grew, then come back in N minutes (one chain
     of this task is enough: a second worker does not start another)."""
-    from django_tasks_db.models import DBTaskResult
-
     from onestop.core.transparency import publish_heads
 
     publications = publish_heads()
-    if not DBTaskResult.objects.filter(task_path=publish_audit_heads.module_path, status="READY").exists():
-        delay = timedelta(minutes=settings.ONESTOP_AUDIT_PUBLISH_MINUTES)
-        publish_audit_heads.using(run_after=timezone.now() + delay).enqueue()
+    come_back(publish_audit_heads, timedelta(minutes=settings.ONESTOP_AUDIT_PUBLISH_MINUTES))
     return {
         "published": sum(p.published for p in publications),
         "refused": sum(bool(p.refused) for p in publications),

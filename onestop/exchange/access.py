@@ -1,19 +1,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.access import cases_of_applicant
 from onestop.core.errors import NotFound
-from onestop.core.transparency import AuditSubject, ChainEntry, entries_about, entry_about
+from onestop.core.transparency import AuditSubject, entries_about, entry_about
 from onestop.exchange.error_codes import ExchangeErrorCode
 from onestop.exchange.models import Consent, DataQuery, DataService
 from onestop.exchange.specs import DataServiceSpec
 from onestop.identity.access import reveals_of
-from onestop.identity.models import User
-from onestop.tenancy.models import Tenant
+
+if TYPE_CHECKING:
+    from onestop.core.transparency import ChainEntry
+    from onestop.identity.models import User
+    from onestop.tenancy.models import Tenant
 
 
 def data_services(tenant: Tenant) -> QuerySet[DataService]:
@@ -86,10 +90,6 @@ def consents_for_case(tenant: Tenant, case_number: str) -> set[str]:
             "service__code", flat=True
         )
     )
-
-
-def figures(tenant: Tenant) -> dict[str, int]:
-    return {"data_exchange_queries": DataQuery.objects.filter(tenant=tenant).count()}
 
 
 def data_service_specs(tenant: Tenant) -> list[DataServiceSpec]:

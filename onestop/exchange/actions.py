@@ -6,26 +6,30 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.access import can_handle, is_open
 from onestop.cases.error_codes import CaseErrorCode
-from onestop.cases.models import Case
 from onestop.core import databases
-from onestop.core.actors import Actor
 from onestop.core.audit import record_action
 from onestop.core.crypto import decrypt, encrypt
-from onestop.core.errors import Conflict, NotFound, OnestopError, ValidationFailed
+from onestop.core.errors import Conflict, NotFound, ValidationFailed
 from onestop.core.models import AuditOutcome
 from onestop.exchange.error_codes import ExchangeErrorCode
 from onestop.exchange.models import Consent, DataQuery, DataService
 from onestop.exchange.providers import data_provider
-from onestop.exchange.specs import DataServiceSpec
-from onestop.identity.models import User
-from onestop.tenancy.models import Department, Tenant
+from onestop.tenancy.models import Department
+
+if TYPE_CHECKING:
+    from onestop.cases.models import Case
+    from onestop.core.actors import Actor
+    from onestop.core.errors import OnestopError
+    from onestop.exchange.specs import DataServiceSpec
+    from onestop.identity.models import User
+    from onestop.tenancy.models import Tenant
 
 
 def do_publish_data_services(*, actor: Actor, tenant: Tenant, services: Sequence[DataServiceSpec]) -> int:

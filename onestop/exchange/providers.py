@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import abc
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.plugins import Plugin, Registry
-from onestop.identity.models import User
+
+if TYPE_CHECKING:
+    from onestop.identity.models import User
 
 
 class DataProvider(Plugin, abc.ABC):

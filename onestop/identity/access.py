@@ -60,6 +60,19 @@ def staff_of(tenant: Tenant) -> QuerySet[User]:
     return User.objects.filter(tenant=tenant, kind=AccountKind.STAFF).prefetch_related("roles__department")
 
 
+def account_of(tenant: Tenant, user_id: object) -> User | None:
+    """A tenant's account by id, or None (for background work: nothing to refuse)."""
+    try:
+        return User.objects.filter(tenant=tenant, pk=int(str(user_id))).first()
+    except ValueError:
+        return None
+
+
+def accounts_by_id(tenant: Tenant, ids: Iterable[int]) -> dict[int, User]:
+    """A tenant's accounts by id, for work on many at once."""
+    return User.objects.filter(tenant=tenant).in_bulk(set(ids))
+
+
 def access_user(tenant: Tenant, user_id: int | str) -> User:
     try:
         user = User.objects.filter(tenant=tenant, pk=int(user_id)).first()

@@ -29,7 +29,7 @@ from onestop.core.errors import OnestopError, TooManyRequests, ValidationFailed
 from onestop.core.images import ImageProblem, image_problem
 from onestop.core.models import AuditOutcome
 from onestop.core.trust import TrustLevel
-from onestop.identity import devices, throttle
+from onestop.identity import devices, events, throttle
 from onestop.identity.access import id_number_hash, personal_data
 from onestop.identity.error_codes import IdentityErrorCode
 from onestop.identity.idnumber import mask_id_number, mask_name, parse_id_number
@@ -258,7 +258,7 @@ def _register(
             tenant_code=tenant.code,
             object_type="user",
             object_id=str(user.pk),
-            events=[Event("identity.user.registered", {"tenant": tenant.code, "user": user.pk})],
+            events=[Event(events.USER_REGISTERED, {"tenant": tenant.code, "user": user.pk})],
         )
     return user
 
@@ -449,7 +449,7 @@ def do_verify_identity(*, actor: Actor, user: User, name: str, id_number: str) -
             },
             events=[
                 Event(
-                    "identity.user.verified",
+                    events.USER_VERIFIED,
                     {"tenant": tenant.code, "user": user.pk, "level": int(user.trust_level)},
                 )
             ],

@@ -16,14 +16,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.trust import TrustLevel
+from onestop.identity.kinds import AccountKind, CodePurpose, RoleKind
 from onestop.tenancy.models import Department, Tenant, TenantOwned
-
-
-class AccountKind(models.TextChoices):
-    CITIZEN = "citizen", _("Citizen")
-    STAFF = "staff", _("Staff")
-    PARTNER_DEVELOPER = "partner_developer", _("Partner developer")
-    PLATFORM_OPERATOR = "platform_operator", _("Platform operator")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -93,13 +87,6 @@ class User(AbstractBaseUser):
         return self.trust_level >= TrustLevel.L3
 
 
-class RoleKind(models.TextChoices):
-    OFFICER = "officer", _("Department officer")
-    DEPARTMENT_HEAD = "department_head", _("Department head")
-    TENANT_OPERATOR = "tenant_operator", _("Tenant operator")
-    PLATFORM_OPERATOR = "platform_operator", _("Platform operator")
-
-
 class Role(models.Model):
     """A role of an account, scoped to a tenant and, for department roles, a department."""
 
@@ -120,11 +107,6 @@ class Role(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}@{self.tenant_id}/{self.department_id}"
-
-
-class CodePurpose(models.TextChoices):
-    REGISTER = "register", _("Registration")
-    LOGIN = "login", _("Login")
 
 
 class OneTimeCode(TenantOwned):

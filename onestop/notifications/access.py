@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
-from onestop.identity.models import User
 from onestop.notifications.models import Notification
-from onestop.tenancy.models import Tenant
+
+if TYPE_CHECKING:
+    from onestop.identity.models import User
+    from onestop.tenancy.models import Tenant
 
 
 def messages_of(tenant: Tenant, user: User) -> QuerySet[Notification]:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils import timezone
 
 from onestop.core import databases
-from onestop.core.actors import Actor
 from onestop.core.audit import record_action
-from onestop.identity.models import User
 from onestop.notifications.access import messages_of
-from onestop.tenancy.models import Tenant
+
+if TYPE_CHECKING:
+    from onestop.core.actors import Actor
+    from onestop.identity.models import User
+    from onestop.tenancy.models import Tenant
 
 
 def do_mark_read(*, actor: Actor, tenant: Tenant, user: User, ids: list[int]) -> int:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from onestop.identity.access import actor_for
-from onestop.identity.models import User
-from onestop.identity.views import citizen_required
+from onestop.identity.pages import citizen_required
 from onestop.notifications.access import messages_of
 from onestop.notifications.actions import do_mark_read
-from onestop.tenancy.models import Tenant
+
+if TYPE_CHECKING:
+    from onestop.identity.models import User
+    from onestop.tenancy.models import Tenant
 
 
 @citizen_required

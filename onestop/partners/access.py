@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.utils import timezone
@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.core import databases
 from onestop.core.errors import NotAuthenticated, NotFound
-from onestop.identity.models import User
 from onestop.partners import secrets
 from onestop.partners.error_codes import PartnerErrorCode
 from onestop.partners.models import (
@@ -29,7 +28,10 @@ from onestop.partners.models import (
     Token,
     WebhookDelivery,
 )
-from onestop.tenancy.models import Tenant
+
+if TYPE_CHECKING:
+    from onestop.identity.models import User
+    from onestop.tenancy.models import Tenant
 
 T = TypeVar("T", bound=Model)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.db import IntegrityError
@@ -23,11 +24,9 @@ from onestop.core.audit import record_action
 from onestop.core.crypto import encrypt
 from onestop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from onestop.core.scopes import CITIZEN_SCOPES, Scope
-from onestop.identity.models import User
 from onestop.identity.permissions import Permission, has_permission
 from onestop.partners import secrets, webhook_targets
 from onestop.partners.error_codes import PartnerErrorCode
-from onestop.partners.events import EVENT_TYPES
 from onestop.partners.models import (
     Admission,
     AdmissionState,
@@ -42,8 +41,13 @@ from onestop.partners.models import (
     WebhookDelivery,
 )
 from onestop.partners.pkce import verifier_matches
+from onestop.partners.webhook_events import EVENT_TYPES
 from onestop.tenancy.access import directory, tenant_database
-from onestop.tenancy.models import Tenant, TenantKind
+from onestop.tenancy.models import TenantKind
+
+if TYPE_CHECKING:
+    from onestop.identity.models import User
+    from onestop.tenancy.models import Tenant
 
 ACCESS_TOKEN_LIFETIME = timedelta(hours=1)
 REFRESH_TOKEN_LIFETIME = timedelta(days=30)

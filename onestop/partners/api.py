@@ -1,5 +1,5 @@
-"""The partner API of the open platform: the token's own view of itself, webhook
-subscriptions and their delivery log, and the back office of service modules."""
+"""The partner API of the open platform: the token's own view of itself, and webhook
+subscriptions and their delivery log (a service module's back office is the cases')."""
 
 from __future__ import annotations
 
@@ -8,19 +8,12 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from onestop.cases.access import access_case_for_module, as_of, cases_of_module, with_law
-from onestop.cases.actions import OFFICER_TRANSITIONS, do_module_transition
-from onestop.cases.api import CaseOut, case_out
-from onestop.cases.lifecycle import Transition
 from onestop.core.actors import Actor
 from onestop.core.api import ErrorOut
 from onestop.core.apiauth import partner_route
-from onestop.core.errors import ValidationFailed
 from onestop.identity.access import client_address
 from onestop.partners import actions
 from onestop.partners.access import (
@@ -30,9 +23,8 @@ from onestop.partners.access import (
     subscriptions_of,
 )
 from onestop.partners.auth import caller_of
-from onestop.partners.error_codes import PartnerErrorCode
-from onestop.partners.events import EVENT_TYPES
 from onestop.partners.models import Subscription, WebhookDelivery
+from onestop.partners.webhook_events import EVENT_TYPES
 
 router = Router(tags=["partners"])
 # 400: a body that is not JSON at all.
@@ -219,94 +211,3 @@ def replay(request: HttpRequest, tenant: str, delivery_id: int) -> Status[dict[s
 def _actor(request: HttpRequest) -> Actor:
     caller = caller_of(request)
     return actions.app_actor(caller.app, client_address(request))
-
-
-# --- service modules --------------------------------------------------------------------------------
-
-PROCESS = partner_route("cases:process", citizen=False)
-
-
-class ModuleCaseDetailOut(CaseOut):
-    answers: dict[str, Any] = Field(description="The applicant's answers to the item's form.")
-    materials: list[dict[str, Any]]
-
-
-class ModuleCaseFilters(Schema):
-    state: str | None = Field(default=None, max_length=24)
-    limit: int = Field(default=50, ge=1, le=200)
-
-
-class StepIn(Schema):
-    transition: str = Field(description=", ".join(t.value for t in sorted(OFFICER_TRANSITIONS)))
-    comment: str = Field(max_length=1000)
-    decision: str = Field(default="", max_length=16, description="approved or rejected, for decide.")
-    missing: list[str] = Field(default=[], max_length=50, description="For request_correction.")
-    redirect_to: str = Field(default="", max_length=200, description="For not_accept.")
-
-
-@router.get(
-    "/tenants/{tenant}/module/cases",
-    response={200: list[CaseOut], **ERRORS},
-    summary="Cases the app's back office handles",
-    **PROCESS,
-)
-def module_cases(
-    request: HttpRequest, tenant: str, filters: Query[ModuleCaseFilters]
-) -> list[dict[str, Any]]:
-    caller = caller_of(request)
-    today = timezone.localdate()
-    cases = with_law(cases_of_module(caller.tenant, caller.app.client_id), today)
-    if filters.state:
-        cases = cases.filter(law_state=filters.state)
-    return [case_out(c) for c in as_of(cases[: filters.limit], today)]
-
-
-@router.get(
-    "/tenants/{tenant}/module/cases/{number}",
-    response={200: ModuleCaseDetailOut, **ERRORS},
-    summary="One case with its answers and materials",
-    **PROCESS,
-)
-def module_case(request: HttpRequest, tenant: str, number: str) -> dict[str, Any]:
-    caller = caller_of(request)
-    case = access_case_for_module(caller.tenant, caller.app.client_id, number)
-    materials = [
-        {
-            "order": m.order,
-            "name": m.name,
-            "uploaded": m.upload_id is not None,
-            "certificate": m.certificate_id,
-            "fetch_consented": m.fetch_consented,
-        }
-        for m in case.materials.order_by("order")
-    ]
-    return {**case_out(case), "answers": case.data, "materials": materials}
-
-
-@router.post(
-    "/tenants/{tenant}/module/cases/{number}/steps",
-    response={200: CaseOut, **ERRORS},
-    summary="Take a step on a case: accept, ask for corrections, decide, conclude ...",
-    **PROCESS,
-)
-def module_step(request: HttpRequest, tenant: str, number: str, payload: StepIn) -> dict[str, Any]:
-    caller = caller_of(request)
-    case = access_case_for_module(caller.tenant, caller.app.client_id, number)
-    if payload.transition not in {t.value for t in OFFICER_TRANSITIONS}:
-        raise ValidationFailed(
-            PartnerErrorCode.TRANSITION_UNKNOWN,
-            _("Unknown step: %(step)s.") % {"step": payload.transition[:40]},
-            field="transition",
-        )
-    transition = Transition(payload.transition)
-    case = do_module_transition(
-        actor=_actor(request),
-        app_client_id=caller.app.client_id,
-        case=case,
-        transition=transition,
-        comment=payload.comment,
-        decision=payload.decision,
-        missing=payload.missing,
-        redirect_to=payload.redirect_to,
-    )
-    return case_out(case)

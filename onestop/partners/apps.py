@@ -8,4 +8,25 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Open platform")
 
     def ready(self) -> None:
-        from onestop.partners import ratelimit  # noqa: F401  (registers the counters)
+        # The rate-limit counters, the webhook fan-out, the delivery and housekeeping tasks,
+        # and the check of partner tokens on every API operation.
+        from onestop.core.apiauth import register_token_authenticator
+        from onestop.partners import ratelimit, tasks, webhooks  # noqa: F401
+        from onestop.partners.auth import authenticate
+
+        register_token_authenticator(authenticate)
+
+        _console_menu()
+
+
+def _console_menu() -> None:
+    from onestop.core.menus import console_entry
+    from onestop.identity.permissions import Permission
+
+    console_entry(
+        key="partners",
+        label=_("Partners"),
+        url_name="partners:console_partners",
+        permission=Permission.MANAGE_PARTNERS,
+        order=80,
+    )

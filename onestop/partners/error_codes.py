@@ -24,7 +24,7 @@ class PartnerErrorCode(StrEnum):
     EVENT_UNKNOWN = "event_unknown"
     CONSENT_NOT_FOUND = "consent_not_found"
     PERMISSION_DENIED = "permission_denied"
-    TRANSITION_UNKNOWN = "transition_unknown"
+
     # Calling the API with a token.
     TOKEN_INVALID = "invalid_token"
     INSUFFICIENT_SCOPE = "insufficient_scope"

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.core.scopes import Scope
 from onestop.identity.forms import RegisterForm
-from onestop.partners.events import EVENT_TYPES
+from onestop.partners.webhook_events import EVENT_TYPES
 
 
 class PartnerForm(forms.Form):

@@ -6,11 +6,13 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from onestop.core.figures import figures_of
 from onestop.partners.access import grants_of
 from onestop.partners.models import Admission, AdmissionState, WebhookDelivery
 from onestop.tenancy.models import Tenant
 
 
+@figures_of("partners")
 def figures(tenant: Tenant) -> dict[str, int]:
     """Partners approved in the tenant, their apps enabled there, and webhook deliveries
     made in the last 24 hours."""

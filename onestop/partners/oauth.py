@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus, urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -29,12 +29,14 @@ from onestop.core.errors import NotFound, OnestopError
 from onestop.core.public_url import public_base
 from onestop.core.scopes import CITIZEN_SCOPES, Scope
 from onestop.identity.access import actor_for, client_address, current_user
-from onestop.identity.models import AccountKind
+from onestop.identity.kinds import AccountKind
 from onestop.partners import actions
 from onestop.partners.access import access_app_for_authorization, grant_for
 from onestop.partners.pkce import CHALLENGE
 from onestop.tenancy.access import access_tenant_by_code
-from onestop.tenancy.models import Tenant
+
+if TYPE_CHECKING:
+    from onestop.tenancy.models import Tenant
 
 
 def _error(error: str, description: str, status: int = 400) -> JsonResponse:

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from onestop.partners import oauth, views
+from onestop.partners import oauth
+from onestop.partners.views import console, portal
 
 app_name = "partners"
 
@@ -13,16 +14,20 @@ urlpatterns = [
         oauth.metadata,
         name="metadata",
     ),
-    path("developers/", views.home, name="developers"),
-    path("developers/signup/", views.signup, name="signup"),
-    path("developers/docs/", views.docs, name="docs"),
+    path("developers/", portal.home, name="developers"),
+    path("developers/signup/", portal.signup, name="signup"),
+    path("developers/docs/", portal.docs, name="docs"),
     path(
         "developers/partners/<int:partner_id>/admissions",
-        views.request_admission,
+        portal.request_admission,
         name="request_admission",
     ),
-    path("developers/apps/new/", views.new_app, name="new_app"),
-    path("developers/apps/<str:client_id>/", views.app_detail, name="app"),
-    path("developers/apps/<str:client_id>/do", views.app_action, name="app_action"),
-    path("<slug:tenant>/me/apps/", views.my_apps, name="my_apps"),
+    path("developers/apps/new/", portal.new_app, name="new_app"),
+    path("developers/apps/<str:client_id>/", portal.app_detail, name="app"),
+    path("developers/apps/<str:client_id>/do", portal.app_action, name="app_action"),
+    path("<slug:tenant>/me/apps/", portal.my_apps, name="my_apps"),
+    # The console: partners admitted to the tenant, and their apps' scopes and limits.
+    path("console/<slug:tenant>/partners/", console.partners, name="console_partners"),
+    path("console/<slug:tenant>/partners/<int:admission_id>/decide/", console.decide, name="partner_decide"),
+    path("console/<slug:tenant>/partners/apps/<str:client_id>/", console.app_settings, name="partner_app"),
 ]

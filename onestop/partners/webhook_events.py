@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from onestop.cases import events as case_events
+
 CASE_STATE_CHANGED = "case.state_changed"
 CERTIFICATE_ISSUED = "certificate.issued"
 EVENT_TYPES = (CASE_STATE_CHANGED, CERTIFICATE_ISSUED)
@@ -15,7 +17,7 @@ EVENT_TYPES = (CASE_STATE_CHANGED, CERTIFICATE_ISSUED)
 
 def partner_events(topic: str, payload: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """The partner events an outbox event makes, each with its body's ``data``."""
-    if topic != "cases.case.state_changed":
+    if topic != case_events.CASE_STATE_CHANGED.name:
         return []
     data = {
         "case": payload.get("case"),

@@ -32,12 +32,14 @@ from django.conf import settings
 from django.db import IntegrityError
 from django.utils import timezone
 
+from onestop.cases.events import CASE_STATE_CHANGED
 from onestop.core import databases
 from onestop.core.crypto import decrypt
+from onestop.core.events import consumer
 from onestop.core.models import OutboxEvent
 from onestop.partners import webhook_targets
-from onestop.partners.events import audience, partner_events
 from onestop.partners.models import App, DeliveryState, Subscription, WebhookDelivery
+from onestop.partners.webhook_events import audience, partner_events
 from onestop.tenancy.models import Tenant
 
 logger = logging.getLogger(__name__)
@@ -65,6 +67,19 @@ def signature_is_valid(secret: str, header: str, body: bytes, *, now: float | No
         return False
     expected = sign(secret, timestamp, body).split("v1=", 1)[1]
     return hmac.compare_digest(expected, parts.get("v1", ""))
+
+
+@consumer(CASE_STATE_CHANGED, name="partners.webhooks")
+def fan_out_and_deliver(event: OutboxEvent) -> bool:
+    """The partner apps that may know of the case get webhooks, posted by the delivery
+    task (one chain of it is enough)."""
+    from onestop.core.tasks import scheduled
+    from onestop.partners.tasks import deliver_webhooks
+
+    fan_out(event)
+    if next_due() is not None and not scheduled(deliver_webhooks):
+        deliver_webhooks.enqueue()
+    return True
 
 
 def fan_out(event: OutboxEvent) -> bool:

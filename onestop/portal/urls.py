@@ -5,5 +5,4 @@ from onestop.portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.index, name="index"),
-    path("<slug:tenant>/", views.home, name="home"),
 ]

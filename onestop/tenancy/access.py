@@ -43,6 +43,12 @@ def access_tenant_by_code(code: str, *, public_only: bool = True) -> Tenant:
     return tenant
 
 
+def tenant_of_event(code: str) -> Tenant | None:
+    """An event's tenant, public or not, as the database at hand holds it (background work
+    runs on the tenant's home database, which keeps a copy of its row)."""
+    return Tenant.objects.filter(code=code).first()
+
+
 def all_tenants() -> QuerySet[Tenant]:
     """Every tenant, public or not: for the platform's operators and commands."""
     return directory().order_by("code")

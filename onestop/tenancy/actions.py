@@ -15,7 +15,7 @@ from onestop.core import databases
 from onestop.core.actors import Actor
 from onestop.core.audit import Event, record_action
 from onestop.core.errors import ValidationFailed
-from onestop.tenancy import moving
+from onestop.tenancy import events, moving
 from onestop.tenancy.error_codes import TenancyErrorCode
 from onestop.tenancy.models import Department, Region, RegionLevel, Tenant, TenantKind
 from onestop.tenancy.specs import DepartmentSpec, RegionSpec
@@ -82,7 +82,7 @@ def do_create_tenant(
             object_type="tenant",
             object_id=code,
             detail={"name": name, "kind": kind},
-            events=[Event("tenancy.tenant.created", {"tenant": code, "kind": kind})],
+            events=[Event(events.TENANT_CREATED, {"tenant": code, "kind": kind})],
         )
     return tenant
 
@@ -125,7 +125,7 @@ def do_import_regions(*, actor: Actor, tenant: Tenant, regions: Sequence[RegionS
             tenant_code=tenant.code,
             object_type="region",
             detail={"count": written},
-            events=[Event("tenancy.regions.imported", {"tenant": tenant.code, "count": written})],
+            events=[Event(events.REGIONS_IMPORTED, {"tenant": tenant.code, "count": written})],
         )
     return written
 
@@ -174,7 +174,7 @@ def do_import_departments(*, actor: Actor, tenant: Tenant, departments: Sequence
             tenant_code=tenant.code,
             object_type="department",
             detail={"created": len(to_create), "updated": len(to_update)},
-            events=[Event("tenancy.departments.imported", {"tenant": tenant.code, "count": count})],
+            events=[Event(events.DEPARTMENTS_IMPORTED, {"tenant": tenant.code, "count": count})],
         )
     return count
 

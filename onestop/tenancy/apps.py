@@ -8,4 +8,5 @@ class TenancyConfig(AppConfig):
     verbose_name = _("Tenancy")
 
     def ready(self) -> None:
-        from onestop.tenancy import checks  # noqa: F401  (registers the system checks)
+        # Its events and the system checks of the divisions table.
+        from onestop.tenancy import checks, events  # noqa: F401

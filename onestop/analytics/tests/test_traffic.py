@@ -49,7 +49,7 @@ def test_portal_pages_are_counted_and_nothing_else() -> None:
     assert recorder.pending() == 3
     assert recorder.flush() == 3
     views = PageView.objects.order_by("id").reverse()[:3]
-    assert {v.page for v in views} == {"portal:home", "catalogue:guide", "catalogue:search"}
+    assert {v.page for v in views} == {"catalogue:home", "catalogue:guide", "catalogue:search"}
     guide = next(v for v in views if v.page == "catalogue:guide")
     assert (guide.item, guide.department) == (ITEM.code, ITEM.department_code)
     assert len({v.visitor for v in views}) == 1 and cookie not in {v.visitor for v in views}  # keyed hash
@@ -70,7 +70,7 @@ def test_roll_up_counts_views_and_distinct_visitors_per_minute_hour_and_day() ->
             View(
                 tenant_id=gd.pk,
                 at=base + timedelta(minutes=minute, seconds=7),
-                page="catalogue:guide" if item else "portal:home",
+                page="catalogue:guide" if item else "catalogue:home",
                 item=item,
                 department="",
                 visitor=visitor,
@@ -105,7 +105,7 @@ def test_todays_figures_come_from_the_day_roll_up() -> None:
             View(
                 tenant_id=gd.pk,
                 at=now - timedelta(seconds=90 + n),
-                page="portal:home",
+                page="catalogue:home",
                 item="",
                 department="",
                 visitor=f"v{n % 2}",
@@ -123,9 +123,13 @@ def test_the_request_only_appends_and_a_thread_writes(monkeypatch: pytest.Monkey
     own = Recorder(batch=2, interval=30)
     monkeypatch.setattr(own, "flush", lambda: written.set() or 0)
     monkeypatch.setattr("onestop.analytics.recorder.close_old_connections", lambda: None)  # no database here
-    own.record(View(tenant_id=1, at=timezone.now(), page="portal:home", item="", department="", visitor="x"))
+    own.record(
+        View(tenant_id=1, at=timezone.now(), page="catalogue:home", item="", department="", visitor="x")
+    )
     assert not written.is_set() and own.pending() == 1  # the request did not write
-    own.record(View(tenant_id=1, at=timezone.now(), page="portal:home", item="", department="", visitor="y"))
+    own.record(
+        View(tenant_id=1, at=timezone.now(), page="catalogue:home", item="", department="", visitor="y")
+    )
     assert written.wait(5)  # a full batch wakes the writer at once
     own.stop()
     assert own._thread is not None and not own._thread.is_alive()

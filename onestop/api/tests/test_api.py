@@ -265,7 +265,7 @@ def _some_traffic(tenant) -> None:  # type: ignore[no-untyped-def]
             View(
                 tenant_id=tenant.pk,
                 at=now - timedelta(seconds=61 + n),
-                page="portal:home",
+                page="catalogue:home",
                 item="",
                 department="",
                 visitor=f"t{n % 3}",

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from onestop.cases.models import Case
 from onestop.cases.tests.helpers import CITIZEN, PDF, PROVINCE, logged_in, rs_person_item
 from onestop.core.models import AuditEntry
-from onestop.notifications.relay import relay_pending
+from onestop.core.relay import relay_pending
 from onestop.partners.tests.helpers import Receiver, make_partner_app
 from onestop.partners.webhooks import deliver_due
 

@@ -13,9 +13,9 @@ from pytest_django.fixtures import Settings
 
 from onestop.cases.tests.helpers import CITIZEN, act, apply, rs_person_item
 from onestop.core.models import OutboxEvent
+from onestop.core.relay import relay_pending
 from onestop.messaging.access import sandbox_messages
 from onestop.notifications.models import Delivery, Notification
-from onestop.notifications.relay import relay_pending
 from onestop.tenancy.access import access_tenant_by_code
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +54,8 @@ def test_state_changes_notify_at_least_once_and_duplicates_are_dropped(
 
 
 def test_messages_follow_the_applicants_language(citizen: Client) -> None:
+    from onestop.cases.messages import case_message
     from onestop.identity.models import User
-    from onestop.notifications.relay import case_message
 
     payload = {
         "case": "GD1",
@@ -146,8 +146,8 @@ def test_a_revoked_certificates_holder_is_told_in_the_message_centre_and_by_sms(
     from django.core.management import call_command
 
     from onestop.certificates.access import wallet_of
+    from onestop.certificates.messages import certificate_revoked_message
     from onestop.identity.models import User
-    from onestop.notifications.relay import certificate_revoked_message
 
     holder = User.objects.get(phone_masked="138****8000")
     card = wallet_of(access_tenant_by_code("gd"), holder).get(certificate_type__code="id_card")
@@ -189,20 +189,37 @@ def test_a_failed_wake_up_after_commit_is_no_error(monkeypatch: pytest.MonkeyPat
     was already done. The events wait in the outbox for the next run instead."""
     from django.db import OperationalError
 
-    from onestop.notifications import tasks
+    from onestop.core import tasks
+    from onestop.core.relay import wake_relay
 
-    def locked(path: str) -> bool:
+    def locked(work: object) -> bool:
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(tasks, "_scheduled", locked)
-    tasks.wake_relay()  # no error
+    monkeypatch.setattr(tasks, "scheduled", locked)
+    wake_relay()  # no error
 
 
 def test_one_waiting_relay_run_is_enough() -> None:
     from django_tasks_db.models import DBTaskResult
 
-    from onestop.notifications import tasks
+    from onestop.core import tasks
+    from onestop.core.relay import wake_relay
 
-    tasks.wake_relay()
-    tasks.wake_relay()
+    wake_relay()
+    wake_relay()
     assert DBTaskResult.objects.filter(task_path=tasks.relay_outbox.module_path, status="READY").count() == 1
+
+
+def test_a_relay_run_set_for_later_does_not_hold_new_events_back() -> None:
+    """A run scheduled in 15 seconds (to retry a channel) made the wake-up after a new
+    commit enqueue nothing: the new events waited for it."""
+    from datetime import timedelta
+
+    from django_tasks_db.models import DBTaskResult
+
+    from onestop.core import tasks
+    from onestop.core.relay import wake_relay
+
+    tasks.relay_outbox.using(run_after=timezone.now() + timedelta(seconds=15)).enqueue()
+    wake_relay()
+    assert DBTaskResult.objects.ready().filter(task_path=tasks.relay_outbox.module_path).count() == 1

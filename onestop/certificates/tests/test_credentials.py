@@ -19,7 +19,7 @@ from onestop.certificates.actions import do_revoke, do_rotate_issuer_key
 from onestop.certificates.models import Certificate, IssuerKey
 from onestop.certificates.proofs import jcs
 from onestop.certificates.verification import verify_credential
-from onestop.certificates.views import pack
+from onestop.certificates.views.portal import pack
 from onestop.core.actors import Actor
 from onestop.identity.models import User
 from onestop.tenancy.access import access_tenant_by_code

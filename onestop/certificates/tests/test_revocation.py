@@ -15,7 +15,7 @@ from django.utils import timezone
 from onestop.certificates.access import credential_of, wallet_of
 from onestop.certificates.models import Certificate
 from onestop.certificates.tests.helpers import other_tenant_certificate, published_bit
-from onestop.certificates.views import pack
+from onestop.certificates.views.portal import pack
 from onestop.core.models import AuditEntry
 from onestop.demo.accounts import DEMO_PASSWORD
 from onestop.identity.models import User

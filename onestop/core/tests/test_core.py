@@ -14,6 +14,7 @@ from django.db import connections, transaction
 
 from onestop.core.actors import Actor
 from onestop.core.audit import Event, record_action
+from onestop.core.events import declare
 from onestop.core.models import AuditEntry, OutboxEvent
 
 PO_FILE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
@@ -38,12 +39,15 @@ def test_audit_and_events_roll_back_with_the_action() -> None:
 
     def failing_action() -> None:
         with transaction.atomic():
-            record_action(actor=Actor.system(), action="test.rollback", events=[Event("t.x")])
+            record_action(actor=Actor.system(), action="test.rollback", events=[Event(TEST_TOPIC)])
             raise ZeroDivisionError  # the action fails after recording itself
 
     with pytest.raises(ZeroDivisionError):
         failing_action()
     assert (AuditEntry.objects.count(), OutboxEvent.objects.count()) == before
+
+
+TEST_TOPIC = declare("core.test.happened", description="A test's event.", fields={})
 
 
 def test_every_message_is_translated_into_chinese() -> None:

@@ -26,7 +26,7 @@ from onestop.core.audit import prune_audit_log, record_action, verify_audit_log
 from onestop.core.crypto import audit_head_key
 from onestop.core.errors import Conflict
 from onestop.core.models import AuditEntry, AuditLogHead, AuditTreeNode, SignedTreeHead
-from onestop.core.tasks import publish_audit_heads
+from onestop.core.tasks import publish_audit_heads, recurring_tasks
 from onestop.core.transparency import (
     consistency,
     inclusion_proof,
@@ -211,7 +211,7 @@ def test_the_task_publishes_and_keeps_one_run_scheduled() -> None:
     assert publish_audit_heads.func()["published"] == 0
     waiting = DBTaskResult.objects.filter(task_path=publish_audit_heads.module_path, status="READY")
     assert waiting.count() == 1
-    assert "onestop.core.tasks.publish_audit_heads" in settings.ONESTOP_RECURRING_TASKS
+    assert publish_audit_heads in recurring_tasks()
 
 
 def test_the_signing_key_is_made_once_in_its_file(settings: Any, tmp_path: Path) -> None:

@@ -15,9 +15,9 @@ from onestop.cases.tests.helpers import CITIZEN, apply, logged_in, rs_person_ite
 from onestop.core.errors import ValidationFailed
 from onestop.core.models import OutboxEvent
 from onestop.partners import actions, webhook_targets, webhooks
-from onestop.partners.events import partner_events
 from onestop.partners.models import WebhookDelivery
 from onestop.partners.tests.helpers import SYSTEM, Receiver, make_partner_app, operator
+from onestop.partners.webhook_events import partner_events
 
 pytestmark = pytest.mark.django_db
 

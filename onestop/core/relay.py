@@ -1,0 +1,78 @@
+"""The outbox relay: every pending event to every consumer registered for its topic, at
+least once.
+
+Events are read in order and marked relayed once every consumer is done; a crash in
+between means the event is read again, and the consumers drop what they already did (one
+message per event and person, one delivery per event and channel, one webhook delivery
+per event and subscription). A consumer that answers "not yet" (a channel backing off
+before a retry) leaves its event pending and brings the relay back a little later; one
+that fails is logged and its event stays pending for the next run.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.db import DatabaseError
+from django.utils import timezone
+
+from onestop.core.events import consumers_of
+from onestop.core.models import OutboxEvent
+
+logger = logging.getLogger(__name__)
+BATCH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class RelayRun:
+    completed: int
+    come_back: bool  # a consumer asked for another try later
+
+
+def relay_pending(limit: int = BATCH) -> RelayRun:
+    """Relay the pending events of the current database, ``limit`` at a time from the
+    oldest."""
+    completed, after, come_back = 0, 0, False
+    while True:
+        pending = list(
+            OutboxEvent.objects.filter(relayed_at__isnull=True, id__gt=after).order_by("id")[:limit]
+        )
+        if not pending:
+            return RelayRun(completed, come_back)
+        for event in pending:
+            after = event.pk
+            done = True
+            for consumer in consumers_of(event.topic):
+                try:
+                    finished = consumer.handle(event)
+                except Exception:
+                    logger.exception(
+                        "%s failed on event %s (%s); it stays pending",
+                        consumer.name,
+                        event.event_id,
+                        event.topic,
+                    )
+                    done = False
+                    continue
+                if not finished:
+                    done, come_back = False, True
+            if done:
+                OutboxEvent.objects.filter(pk=event.pk).update(relayed_at=timezone.now())
+                completed += 1
+
+
+def wake_relay() -> None:
+    """Called after a commit that wrote outbox events: a relay run that may start now is
+    enough (one set for later, to retry a channel, would leave these events waiting).
+
+    The commit has happened: whatever fails here must not turn the request's answer into
+    an error (the client would retry what is already done). The events wait in the outbox
+    for the next wake-up or the worker's start, which relays everything pending."""
+    from onestop.core.tasks import due_soon, relay_outbox
+
+    try:
+        if not due_soon(relay_outbox):
+            relay_outbox.enqueue()
+    except DatabaseError:
+        logger.warning("the outbox relay could not be woken; the events wait for the next run", exc_info=True)

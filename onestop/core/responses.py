@@ -1,0 +1,52 @@
+"""Error answers, the same for every app: a page in the user's language, or under /api/
+the API's JSON error (one error format even for paths no endpoint answers). Django's
+handlers for 400, 403 (CSRF), 404 and 500 point here."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from onestop.core.errors import CoreErrorCode
+
+
+def render_error(request: HttpRequest, code: str, message: str, status: int) -> HttpResponse:
+    """An error page in the user's language; under /api/ the API's JSON error instead, so
+    that partners get one error format even for paths no endpoint answers."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"code": code, "message": message},
+            status=status,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    context = {"code": code, "message": message, "status": status}
+    return render(request, "core/error.html", context, status=status)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return render_error(request, CoreErrorCode.NOT_FOUND, _("Not found."), 404)
+    return render_error(request, CoreErrorCode.PAGE_NOT_FOUND, _("This page does not exist."), 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render_error(
+        request,
+        CoreErrorCode.SERVER_ERROR,
+        _("Something went wrong on our side. Please try again."),
+        500,
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render_error(request, CoreErrorCode.INVALID, _("The request could not be understood."), 400)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render_error(
+        request,
+        "csrf_failed",
+        _("The form had expired. Please go back, reload and try again."),
+        403,
+    )
