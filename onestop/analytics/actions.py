@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from onestop.analytics.access import day_start
+from onestop.analytics.audit import AnalyticsAudit
 from onestop.analytics.models import Dimension, Period, TrafficRollup
 from onestop.core import databases
 from onestop.core.actors import Actor
@@ -25,7 +26,7 @@ class DayTraffic:
 
 def do_import_traffic_history(*, actor: Actor, tenant: Tenant, days: Sequence[DayTraffic]) -> int:
     """Day roll-ups for days before the platform counted; days already counted stay."""
-    with databases.atomic():
+    with databases.action():
         counted = set(
             TrafficRollup.objects.filter(
                 tenant=tenant, period=Period.DAY, dimension=Dimension.ALL
@@ -55,7 +56,7 @@ def do_import_traffic_history(*, actor: Actor, tenant: Tenant, days: Sequence[Da
         TrafficRollup.objects.bulk_create(rows, batch_size=1000)
         record_action(
             actor=actor,
-            action="analytics.import_traffic",
+            action=AnalyticsAudit.IMPORT_TRAFFIC,
             tenant_code=tenant.code,
             object_type="tenant",
             object_id=tenant.code,

@@ -18,11 +18,14 @@ CLOCK_INTERVAL = timedelta(minutes=10)
 @recurring
 @task()
 def case_clock() -> dict[str, int]:
-    from onestop.cases.actions import deem_late_acceptances, escalate_overdue
+    from onestop.cases.actions import do_deem_late_acceptances, do_escalate_overdue
 
     actor = Actor.system("case clock")
     done = databases.on_each(
-        lambda: {"deemed": deem_late_acceptances(actor=actor), "escalated": escalate_overdue(actor=actor)}
+        lambda: {
+            "deemed": do_deem_late_acceptances(actor=actor),
+            "escalated": do_escalate_overdue(actor=actor),
+        }
     )
     come_back(case_clock, CLOCK_INTERVAL)
     return {key: sum(d[key] for d in done) for key in ("deemed", "escalated")}

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.catalogue import events, search
 from onestop.catalogue.access import catalogue_changed
+from onestop.catalogue.audit import CatalogueAudit
 from onestop.catalogue.error_codes import CatalogueErrorCode
 from onestop.catalogue.models import (
     Audience,
@@ -164,26 +165,31 @@ def _check_item(spec: ServiceItemSpec, departments: dict[str, Department], theme
 
 
 def do_define_themes(*, actor: Actor, tenant: Tenant, themes: Sequence[ThemeSpec]) -> int:
+    with databases.action():
+        return define_themes(actor=actor, tenant=tenant, themes=themes)
+
+
+def define_themes(*, actor: Actor, tenant: Tenant, themes: Sequence[ThemeSpec]) -> int:
+    """The step itself, in the caller's transaction."""
     for spec in themes:
         if spec.audience not in Audience.values:
             raise ValidationFailed(
                 CatalogueErrorCode.ITEM_FIELD_INVALID, _("Unknown audience."), field="audience"
             )
-    with databases.atomic():
-        existing = {t.code: t for t in Theme.objects.filter(tenant=tenant)}
-        for order, spec in enumerate(themes):
-            theme = existing.get(spec.code) or Theme(tenant=tenant, code=spec.code)
-            theme.name, theme.name_en = spec.name, spec.name_en
-            theme.audience, theme.order = spec.audience, order
-            theme.save()
-        catalogue_changed(tenant)
-        record_action(
-            actor=actor,
-            action="catalogue.define_themes",
-            tenant_code=tenant.code,
-            object_type="theme",
-            detail={"count": len(themes)},
-        )
+    existing = {t.code: t for t in Theme.objects.filter(tenant=tenant)}
+    for order, spec in enumerate(themes):
+        theme = existing.get(spec.code) or Theme(tenant=tenant, code=spec.code)
+        theme.name, theme.name_en = spec.name, spec.name_en
+        theme.audience, theme.order = spec.audience, order
+        theme.save()
+    catalogue_changed(tenant)
+    record_action(
+        actor=actor,
+        action=CatalogueAudit.DEFINE_THEMES,
+        tenant_code=tenant.code,
+        object_type="theme",
+        detail={"count": len(themes)},
+    )
     return len(themes)
 
 
@@ -200,6 +206,18 @@ def do_publish_service_items(
     Every item is checked before anything is written: a list with one bad entry changes
     nothing.
     """
+    with databases.action():
+        return publish_service_items(actor=actor, tenant=tenant, items=items, progress=progress)
+
+
+def publish_service_items(
+    *,
+    actor: Actor,
+    tenant: Tenant,
+    items: Sequence[ServiceItemSpec],
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """The step itself, in the caller's transaction."""
     departments = {d.code: d for d in Department.objects.filter(tenant=tenant)}
     themes = {t.code: t for t in Theme.objects.filter(tenant=tenant)}
     seen: set[str] = set()
@@ -213,97 +231,94 @@ def do_publish_service_items(
                 "code",
             )
         seen.add(spec.code)
-
     now = timezone.now()
-    with databases.atomic():
-        existing = {i.code: i for i in ServiceItem.objects.filter(tenant=tenant, code__in=seen)}
-        rows: list[ServiceItem] = []
-        for spec in items:
-            item = existing.get(spec.code)
-            version = item.version + 1 if item else 1
-            item = item or ServiceItem(tenant=tenant, code=spec.code)
-            _fill_item(item, spec, departments[spec.department_code], version, now)
-            rows.append(item)
-        created = [item for item in rows if item.pk is None]
-        ServiceItem.objects.bulk_create(created, batch_size=500)
-        ServiceItem.objects.bulk_update(
-            [item for item in rows if item.code in existing], _ITEM_FIELDS, batch_size=500
-        )
-        item_ids = [item.pk for item in rows]
-        Material.objects.filter(item_id__in=item_ids).delete()
-        ProcessStep.objects.filter(item_id__in=item_ids).delete()
-        SearchTerm.objects.filter(item_id__in=item_ids).delete()
-        ServiceItem.themes.through.objects.filter(serviceitem_id__in=item_ids).delete()
+    existing = {i.code: i for i in ServiceItem.objects.filter(tenant=tenant, code__in=seen)}
+    rows: list[ServiceItem] = []
+    for spec in items:
+        item = existing.get(spec.code)
+        version = item.version + 1 if item else 1
+        item = item or ServiceItem(tenant=tenant, code=spec.code)
+        _fill_item(item, spec, departments[spec.department_code], version, now)
+        rows.append(item)
+    created = [item for item in rows if item.pk is None]
+    ServiceItem.objects.bulk_create(created, batch_size=500)
+    ServiceItem.objects.bulk_update(
+        [item for item in rows if item.code in existing], _ITEM_FIELDS, batch_size=500
+    )
+    item_ids = [item.pk for item in rows]
+    Material.objects.filter(item_id__in=item_ids).delete()
+    ProcessStep.objects.filter(item_id__in=item_ids).delete()
+    SearchTerm.objects.filter(item_id__in=item_ids).delete()
+    ServiceItem.themes.through.objects.filter(serviceitem_id__in=item_ids).delete()
 
-        materials: list[Material] = []
-        steps: list[ProcessStep] = []
-        terms: list[SearchTerm] = []
-        links: list[Any] = []
-        for done, (item, spec) in enumerate(zip(rows, items, strict=True), start=1):
-            materials.extend(
-                Material(
-                    tenant=tenant,
-                    item=item,
-                    order=order,
-                    name=m.name,
-                    form=m.form,
-                    quantity=m.quantity,
-                    required=m.required,
-                    notes=m.notes,
-                    certificate_type=m.certificate_type,
-                    filled_online=m.filled_online,
-                )
-                for order, m in enumerate(spec.materials)
+    materials: list[Material] = []
+    steps: list[ProcessStep] = []
+    terms: list[SearchTerm] = []
+    links: list[Any] = []
+    for done, (item, spec) in enumerate(zip(rows, items, strict=True), start=1):
+        materials.extend(
+            Material(
+                tenant=tenant,
+                item=item,
+                order=order,
+                name=m.name,
+                form=m.form,
+                quantity=m.quantity,
+                required=m.required,
+                notes=m.notes,
+                certificate_type=m.certificate_type,
+                filled_online=m.filled_online,
             )
-            steps.extend(
-                ProcessStep(
-                    tenant=tenant,
-                    item=item,
-                    order=order,
-                    name=s.name,
-                    description=s.description,
-                    requires_visit=s.requires_visit,
-                )
-                for order, s in enumerate(spec.steps)
-            )
-            department = departments[spec.department_code]
-            weights = search.item_terms(
-                code=spec.code,
-                name=spec.name,
-                name_en=spec.name_en,
-                sub_item=spec.sub_item,
-                keywords=spec.keywords,
-                department_names=(department.name, department.short_name),
-            )
-            terms.extend(
-                SearchTerm(tenant=tenant, item=item, term=term, weight=weight)
-                for term, weight in weights.items()
-            )
-            links.extend(
-                ServiceItem.themes.through(serviceitem_id=item.pk, theme_id=themes[code].pk)
-                for code in spec.themes
-            )
-            if progress:
-                progress(done)
-        Material.objects.bulk_create(materials, batch_size=1000)
-        ProcessStep.objects.bulk_create(steps, batch_size=1000)
-        SearchTerm.objects.bulk_create(terms, batch_size=2000)
-        ServiceItem.themes.through.objects.bulk_create(links, batch_size=1000)
-        catalogue_changed(tenant)
-        record_action(
-            actor=actor,
-            action="catalogue.publish_service_items",
-            tenant_code=tenant.code,
-            object_type="service_item",
-            detail={"created": len(created), "updated": len(rows) - len(created)},
-            events=[
-                Event(
-                    events.SERVICE_ITEM_PUBLISHED,
-                    {"tenant": tenant.code, "code": item.code, "version": item.version},
-                )
-                for item in rows
-            ],
+            for order, m in enumerate(spec.materials)
         )
+        steps.extend(
+            ProcessStep(
+                tenant=tenant,
+                item=item,
+                order=order,
+                name=s.name,
+                description=s.description,
+                requires_visit=s.requires_visit,
+            )
+            for order, s in enumerate(spec.steps)
+        )
+        department = departments[spec.department_code]
+        weights = search.item_terms(
+            code=spec.code,
+            name=spec.name,
+            name_en=spec.name_en,
+            sub_item=spec.sub_item,
+            keywords=spec.keywords,
+            department_names=(department.name, department.short_name),
+        )
+        terms.extend(
+            SearchTerm(tenant=tenant, item=item, term=term, weight=weight) for term, weight in weights.items()
+        )
+        links.extend(
+            ServiceItem.themes.through(serviceitem_id=item.pk, theme_id=themes[code].pk)
+            for code in spec.themes
+        )
+        if progress:
+            progress(done)
+    Material.objects.bulk_create(materials, batch_size=1000)
+    ProcessStep.objects.bulk_create(steps, batch_size=1000)
+    SearchTerm.objects.bulk_create(terms, batch_size=2000)
+    ServiceItem.themes.through.objects.bulk_create(links, batch_size=1000)
+    catalogue_changed(tenant)
+    record_action(
+        actor=actor,
+        action=CatalogueAudit.PUBLISH_SERVICE_ITEMS,
+        tenant_code=tenant.code,
+        object_type="service_item",
+        detail={"created": len(created), "updated": len(rows) - len(created)},
+        events=[
+            Event(
+                events.SERVICE_ITEM_PUBLISHED,
+                {"tenant": tenant.code, "code": item.code, "version": item.version},
+            )
+            for item in rows
+        ],
+    )
     return len(rows)
 
 
@@ -334,7 +349,7 @@ def _fill_item(
 
 def do_withdraw_service_item(*, actor: Actor, tenant: Tenant, code: str, reason: str) -> ServiceItem:
     """Take an item out of the catalogue; its record stays for the cases that cite it."""
-    with databases.atomic():
+    with databases.action():
         item = (
             ServiceItem.objects.select_for_update()
             .filter(tenant=tenant, code=code, status=ItemStatus.PUBLISHED)
@@ -348,7 +363,7 @@ def do_withdraw_service_item(*, actor: Actor, tenant: Tenant, code: str, reason:
         catalogue_changed(tenant)
         record_action(
             actor=actor,
-            action="catalogue.withdraw_service_item",
+            action=CatalogueAudit.WITHDRAW_SERVICE_ITEM,
             tenant_code=tenant.code,
             object_type="service_item",
             object_id=code,
@@ -361,31 +376,42 @@ def do_withdraw_service_item(*, actor: Actor, tenant: Tenant, code: str, reason:
 def do_set_back_office(*, actor: Actor, tenant: Tenant, codes: Sequence[str], app_client_id: str) -> int:
     """Hand the cases of these items to a partner app's back office (``app_client_id``), or
     back to the console (empty). Cases already filed stay where they are."""
-    with databases.atomic():
-        items = ServiceItem.objects.select_for_update().filter(
-            tenant=tenant, code__in=list(codes), status=ItemStatus.PUBLISHED
+    with databases.action():
+        return set_back_office(actor=actor, tenant=tenant, codes=codes, app_client_id=app_client_id)
+
+
+def set_back_office(*, actor: Actor, tenant: Tenant, codes: Sequence[str], app_client_id: str) -> int:
+    """The step itself, in the caller's transaction (installing a service module, say)."""
+    items = ServiceItem.objects.select_for_update().filter(
+        tenant=tenant, code__in=list(codes), status=ItemStatus.PUBLISHED
+    )
+    found = {item.code for item in items}
+    if missing := sorted(set(codes) - found):
+        raise NotFound(
+            CatalogueErrorCode.SERVICE_ITEM_NOT_FOUND,
+            _("No such service item: %(code)s.") % {"code": missing[0]},
+            field="items",
         )
-        found = {item.code for item in items}
-        if missing := sorted(set(codes) - found):
-            raise NotFound(
-                CatalogueErrorCode.SERVICE_ITEM_NOT_FOUND,
-                _("No such service item: %(code)s.") % {"code": missing[0]},
-                field="items",
-            )
-        changed = items.update(back_office_app=app_client_id, updated_at=timezone.now())
-        catalogue_changed(tenant)
-        record_action(
-            actor=actor,
-            action="catalogue.set_back_office",
-            tenant_code=tenant.code,
-            object_type="service_item",
-            object_id=",".join(sorted(found)),
-            detail={"app": app_client_id},
-        )
+    changed = items.update(back_office_app=app_client_id, updated_at=timezone.now())
+    catalogue_changed(tenant)
+    record_action(
+        actor=actor,
+        action=CatalogueAudit.SET_BACK_OFFICE,
+        tenant_code=tenant.code,
+        object_type="service_item",
+        object_id=",".join(sorted(found)),
+        detail={"app": app_client_id},
+    )
     return changed
 
 
 def do_define_life_events(*, actor: Actor, tenant: Tenant, life_events: Sequence[LifeEventSpec]) -> int:
+    with databases.action():
+        return define_life_events(actor=actor, tenant=tenant, life_events=life_events)
+
+
+def define_life_events(*, actor: Actor, tenant: Tenant, life_events: Sequence[LifeEventSpec]) -> int:
+    """The step itself, in the caller's transaction."""
     codes = {code for spec in life_events for code in spec.item_codes}
     items = {i.code: i for i in ServiceItem.objects.filter(tenant=tenant, code__in=codes)}
     for spec in life_events:
@@ -400,28 +426,33 @@ def do_define_life_events(*, actor: Actor, tenant: Tenant, life_events: Sequence
                 field="item_codes",
                 params={"items": sorted(missing)},
             )
-    with databases.atomic():
-        existing = {e.code: e for e in LifeEvent.objects.filter(tenant=tenant)}
-        for order, spec in enumerate(life_events):
-            event = existing.get(spec.code) or LifeEvent(tenant=tenant, code=spec.code)
-            event.name, event.name_en = spec.name, spec.name_en
-            event.audience, event.description, event.order = spec.audience, spec.description, order
-            event.save()
-            event.items.set([items[code] for code in spec.item_codes])
-        catalogue_changed(tenant)
-        record_action(
-            actor=actor,
-            action="catalogue.define_life_events",
-            tenant_code=tenant.code,
-            object_type="life_event",
-            detail={"count": len(life_events)},
-        )
+    existing = {e.code: e for e in LifeEvent.objects.filter(tenant=tenant)}
+    for order, spec in enumerate(life_events):
+        event = existing.get(spec.code) or LifeEvent(tenant=tenant, code=spec.code)
+        event.name, event.name_en = spec.name, spec.name_en
+        event.audience, event.description, event.order = spec.audience, spec.description, order
+        event.save()
+        event.items.set([items[code] for code in spec.item_codes])
+    catalogue_changed(tenant)
+    record_action(
+        actor=actor,
+        action=CatalogueAudit.DEFINE_LIFE_EVENTS,
+        tenant_code=tenant.code,
+        object_type="life_event",
+        detail={"count": len(life_events)},
+    )
     return len(life_events)
 
 
 def do_publish_service_forms(*, actor: Actor, tenant: Tenant, forms: dict[str, dict[str, Any]]) -> int:
     """Publish application forms by item code; a form that differs from the item's
     current one becomes its next version. Every schema is checked first."""
+    with databases.action():
+        return publish_service_forms(actor=actor, tenant=tenant, forms=forms)
+
+
+def publish_service_forms(*, actor: Actor, tenant: Tenant, forms: dict[str, dict[str, Any]]) -> int:
+    """The step itself, in the caller's transaction."""
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError
 
@@ -452,31 +483,30 @@ def do_publish_service_forms(*, actor: Actor, tenant: Tenant, forms: dict[str, d
                 field="schema",
                 params={"item": code},
             )
-    with databases.atomic():
-        current = {
-            f.item_id: f
-            for f in ServiceForm.objects.filter(item__in=items.values()).order_by("item_id", "-version")
-        }
-        written = []
-        for code, schema in forms.items():
-            item = items[code]
-            latest = current.get(item.pk)
-            if latest is not None and latest.schema == schema:
-                continue
-            written.append(
-                ServiceForm(
-                    tenant=tenant,
-                    item=item,
-                    version=(latest.version + 1) if latest else 1,
-                    schema=schema,
-                )
+    current = {
+        f.item_id: f
+        for f in ServiceForm.objects.filter(item__in=items.values()).order_by("item_id", "-version")
+    }
+    written = []
+    for code, schema in forms.items():
+        item = items[code]
+        latest = current.get(item.pk)
+        if latest is not None and latest.schema == schema:
+            continue
+        written.append(
+            ServiceForm(
+                tenant=tenant,
+                item=item,
+                version=(latest.version + 1) if latest else 1,
+                schema=schema,
             )
-        ServiceForm.objects.bulk_create(written, batch_size=500)
-        record_action(
-            actor=actor,
-            action="catalogue.publish_forms",
-            tenant_code=tenant.code,
-            object_type="service_form",
-            detail={"count": len(written)},
         )
+    ServiceForm.objects.bulk_create(written, batch_size=500)
+    record_action(
+        actor=actor,
+        action=CatalogueAudit.PUBLISH_FORMS,
+        tenant_code=tenant.code,
+        object_type="service_form",
+        detail={"count": len(written)},
+    )
     return len(written)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.certificates import events, sm2
+from onestop.certificates.audit import CertificatesAudit
 from onestop.certificates.error_codes import CertificateErrorCode
 from onestop.certificates.models import (
     STATUS_LIST_BITS,
@@ -45,33 +46,38 @@ if TYPE_CHECKING:
 
 
 def do_define_certificate_types(*, actor: Actor, tenant: Tenant, types: Sequence[CertificateTypeSpec]) -> int:
+    with databases.action():
+        return define_certificate_types(actor=actor, tenant=tenant, types=types)
+
+
+def define_certificate_types(*, actor: Actor, tenant: Tenant, types: Sequence[CertificateTypeSpec]) -> int:
+    """The step itself, in the caller's transaction."""
     departments = {d.code: d for d in Department.objects.filter(tenant=tenant)}
     for spec in types:
         if spec.issuer_code not in departments:
             raise ValidationFailed(
                 CertificateErrorCode.TYPE_UNKNOWN, _("Unknown department."), field="issuer"
             )
-    with databases.atomic():
-        for spec in types:
-            CertificateType.objects.update_or_create(
-                tenant=tenant,
-                code=spec.code,
-                defaults={
-                    "name": spec.name,
-                    "name_en": spec.name_en,
-                    "issuer": departments[spec.issuer_code],
-                    "validity_days": spec.validity_days,
-                    "item_codes": list(spec.item_codes),
-                    "fields": list(spec.fields),
-                },
-            )
-        record_action(
-            actor=actor,
-            action="certificates.define_types",
-            tenant_code=tenant.code,
-            object_type="certificate_type",
-            detail={"count": len(types)},
+    for spec in types:
+        CertificateType.objects.update_or_create(
+            tenant=tenant,
+            code=spec.code,
+            defaults={
+                "name": spec.name,
+                "name_en": spec.name_en,
+                "issuer": departments[spec.issuer_code],
+                "validity_days": spec.validity_days,
+                "item_codes": list(spec.item_codes),
+                "fields": list(spec.fields),
+            },
         )
+    record_action(
+        actor=actor,
+        action=CertificatesAudit.DEFINE_TYPES,
+        tenant_code=tenant.code,
+        object_type="certificate_type",
+        detail={"count": len(types)},
+    )
     return len(types)
 
 
@@ -90,11 +96,11 @@ def do_set_signing_algorithm(*, actor: Actor, tenant: Tenant, algorithm: str) ->
         raise ValidationFailed(
             CertificateErrorCode.CREDENTIAL_INVALID, _("Choose Ed25519 or SM2."), field="algorithm"
         )
-    with databases.atomic():
+    with databases.action():
         SigningPolicy.objects.update_or_create(tenant=tenant, defaults={"algorithm": algorithm})
         record_action(
             actor=actor,
-            action="certificates.set_signing_algorithm",
+            action=CertificatesAudit.SET_SIGNING_ALGORITHM,
             tenant_code=tenant.code,
             object_type="tenant",
             object_id=tenant.code,
@@ -141,14 +147,14 @@ def _active_key(tenant: Tenant, department: Department) -> IssuerKey:
 
 def do_rotate_issuer_key(*, actor: Actor, tenant: Tenant, department: Department) -> IssuerKey:
     """A new signing key for the department; earlier certificates keep verifying."""
-    with databases.atomic():
+    with databases.action():
         IssuerKey.objects.filter(tenant=tenant, department=department, retired_at__isnull=True).update(
             retired_at=timezone.now()
         )
         key = _new_key(tenant, department)
         record_action(
             actor=actor,
-            action="certificates.rotate_key",
+            action=CertificatesAudit.ROTATE_KEY,
             tenant_code=tenant.code,
             object_type="issuer_key",
             object_id=key.key_id,
@@ -168,7 +174,7 @@ def do_import_issuer_key(
         raise ValidationFailed(
             CertificateErrorCode.CREDENTIAL_INVALID, _("Not an SM2 public key."), field="pem"
         ) from None
-    with databases.atomic():
+    with databases.action():
         key = IssuerKey.objects.create(
             tenant=tenant,
             department=department,
@@ -178,7 +184,7 @@ def do_import_issuer_key(
         )
         record_action(
             actor=actor,
-            action="certificates.import_key",
+            action=CertificatesAudit.IMPORT_KEY,
             tenant_code=tenant.code,
             object_type="issuer_key",
             object_id=key.key_id,
@@ -244,7 +250,7 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _issue(
+def issue_certificate(
     *,
     actor: Actor,
     kind: CertificateType,
@@ -255,6 +261,8 @@ def _issue(
     handled_by_app: str = "",
     issued_at: datetime | None = None,
 ) -> Certificate:
+    """Sign a certificate into the holder's wallet: a step of the actions that issue one
+    (``do_issue_certificate``, a case's conclusion, an import), in their transaction."""
     tenant, department = kind.tenant, kind.issuer
     key = _active_key(tenant, department)
     status_list, index = _allocate_index(tenant, department)
@@ -304,7 +312,7 @@ def _issue(
     )
     record_action(
         actor=actor,
-        action="certificates.issue",
+        action=CertificatesAudit.ISSUE,
         tenant_code=tenant.code,
         object_type="certificate",
         object_id=number,
@@ -349,8 +357,8 @@ def do_issue_certificate(
     that ``decided_by`` decided (in the back office of ``handled_by_app``, if any).
     ``issued_at`` is for a case imported from history: its certificate was issued when it
     concluded, and is valid from then on; the proof still says when it was signed."""
-    with databases.atomic():
-        return _issue(
+    with databases.action():
+        return issue_certificate(
             actor=actor,
             kind=kind,
             holder=holder,
@@ -366,8 +374,10 @@ def do_import_certificate(
     *, actor: Actor, kind: CertificateType, holder: User, answers: dict[str, Any]
 ) -> Certificate:
     """A certificate the department's registry already holds, issued into the wallet."""
-    with databases.atomic():
-        return _issue(actor=actor, kind=kind, holder=holder, answers=answers, case_number="", decided_by=None)
+    with databases.action():
+        return issue_certificate(
+            actor=actor, kind=kind, holder=holder, answers=answers, case_number="", decided_by=None
+        )
 
 
 NOTE_MAX = 500
@@ -390,7 +400,7 @@ def do_revoke(*, actor: Actor, certificate: Certificate, reason: str, note: str)
             _("Explain the revocation in at most %(limit)s characters.") % {"limit": NOTE_MAX},
             field="note",
         )
-    with databases.atomic():
+    with databases.action():
         locked = (
             Certificate.objects.select_for_update()
             .select_related("tenant", "certificate_type")
@@ -409,7 +419,7 @@ def do_revoke(*, actor: Actor, certificate: Certificate, reason: str, note: str)
         kind = locked.certificate_type
         record_action(
             actor=actor,
-            action="certificates.revoke",
+            action=CertificatesAudit.REVOKE,
             tenant_code=locked.tenant.code,
             object_type="certificate",
             object_id=locked.number,

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +23,11 @@ from onestop.core.events import Topic, check_payload
 from onestop.core.merkle import Frontier, leaf_hash
 from onestop.core.models import AuditEntry, AuditLogHead, AuditOutcome, OutboxEvent
 from onestop.core.relay import wake_relay
+
+
+class AuditAction(StrEnum):
+    """The base of each app's enum of audit actions (``<app>/audit.py``): an entry's action
+    is always a member, ``<app>.<what was done>``, never a string made on the spot."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +82,7 @@ def _locked_head() -> AuditLogHead:
 def record_action(
     *,
     actor: Actor,
-    action: str,
+    action: AuditAction,
     tenant_code: str = "",
     object_type: str = "",
     object_id: str = "",
@@ -91,6 +97,8 @@ def record_action(
     Refusals and failures (``outcome`` denied or failed) may be recorded on their own.
     Nothing personal goes into ``detail``: masked values only.
     """
+    if not isinstance(action, AuditAction):
+        raise TypeError(f"an audit action is a member of an app's AuditAction enum, not {action!r}")
     if outcome == AuditOutcome.SUCCESS and not databases.connection().in_atomic_block:
         raise RuntimeError("record_action() must be called inside the action's transaction")
     with databases.atomic():

@@ -86,6 +86,13 @@ def atomic(**kwargs: Any) -> transaction.Atomic:
     return transaction.atomic(using=current(), **kwargs)
 
 
+def action() -> transaction.Atomic:
+    """An action's transaction, on the current database: durable, so that no action runs
+    inside another's (Django refuses a durable block nested in a transaction). A step that
+    belongs to several actions is a function they call inside theirs, not an action."""
+    return transaction.atomic(using=current(), durable=True)
+
+
 def on_commit(func: Callable[[], Any]) -> None:
     """``transaction.on_commit`` on the current database."""
     transaction.on_commit(func, using=current())

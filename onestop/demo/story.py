@@ -13,9 +13,9 @@ from onestop.cases.actions import (
     do_officer_transition,
     do_rate,
     do_save_answers,
+    do_start_application,
     do_submit_application,
     do_use_wallet_certificate,
-    start_application,
 )
 from onestop.cases.lifecycle import Decision, Transition
 from onestop.catalogue.access import access_service_item
@@ -85,7 +85,7 @@ def load_citizen_story(province: DemoProvince, tenant: Tenant, *, citizen: User,
     codes = {item.name: item.code for item in province.items}
     for application in STORY:
         item = access_service_item(tenant, codes[application.item])
-        draft = start_application(actor=DEMO_ACTOR, user=citizen, tenant=tenant, item=item)
+        draft = do_start_application(actor=DEMO_ACTOR, user=citizen, tenant=tenant, item=item)
         answers: dict[str, Any] = {"county": COUNTY, "address": ADDRESS}
         if application.submit:
             answers |= {"purpose": application.purpose, "pledge": True}

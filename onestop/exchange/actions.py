@@ -18,6 +18,7 @@ from onestop.core.audit import record_action
 from onestop.core.crypto import decrypt, encrypt
 from onestop.core.errors import Conflict, NotFound, ValidationFailed
 from onestop.core.models import AuditOutcome
+from onestop.exchange.audit import ExchangeAudit
 from onestop.exchange.error_codes import ExchangeErrorCode
 from onestop.exchange.models import Consent, DataQuery, DataService
 from onestop.exchange.providers import data_provider
@@ -33,27 +34,32 @@ if TYPE_CHECKING:
 
 
 def do_publish_data_services(*, actor: Actor, tenant: Tenant, services: Sequence[DataServiceSpec]) -> int:
+    with databases.action():
+        return publish_data_services(actor=actor, tenant=tenant, services=services)
+
+
+def publish_data_services(*, actor: Actor, tenant: Tenant, services: Sequence[DataServiceSpec]) -> int:
+    """The step itself, in the caller's transaction."""
     departments = {d.code: d for d in Department.objects.filter(tenant=tenant)}
-    with databases.atomic():
-        for spec in services:
-            DataService.objects.update_or_create(
-                tenant=tenant,
-                code=spec.code,
-                defaults={
-                    "name": spec.name,
-                    "name_en": spec.name_en,
-                    "provider": departments[spec.provider_code],
-                    "description": spec.description,
-                    "certificate_type": spec.certificate_type,
-                },
-            )
-        record_action(
-            actor=actor,
-            action="exchange.publish_services",
-            tenant_code=tenant.code,
-            object_type="data_service",
-            detail={"count": len(services)},
+    for spec in services:
+        DataService.objects.update_or_create(
+            tenant=tenant,
+            code=spec.code,
+            defaults={
+                "name": spec.name,
+                "name_en": spec.name_en,
+                "provider": departments[spec.provider_code],
+                "description": spec.description,
+                "certificate_type": spec.certificate_type,
+            },
         )
+    record_action(
+        actor=actor,
+        action=ExchangeAudit.PUBLISH_SERVICES,
+        tenant_code=tenant.code,
+        object_type="data_service",
+        detail={"count": len(services)},
+    )
     return len(services)
 
 
@@ -68,7 +74,7 @@ def do_set_consent(*, actor: Actor, holder: User, case: Case, service_code: str,
     if case.applicant_id != holder.pk:
         raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
     service = _service(case.tenant, service_code)
-    with databases.atomic():
+    with databases.action():
         if granted:
             Consent.objects.update_or_create(
                 tenant=case.tenant,
@@ -82,7 +88,7 @@ def do_set_consent(*, actor: Actor, holder: User, case: Case, service_code: str,
             )
         record_action(
             actor=actor,
-            action="exchange.grant_consent" if granted else "exchange.withdraw_consent",
+            action=ExchangeAudit.GRANT_CONSENT if granted else ExchangeAudit.WITHDRAW_CONSENT,
             tenant_code=case.tenant.code,
             object_type="case",
             object_id=case.number,
@@ -129,7 +135,7 @@ def do_query(
     if refusal is not None:
         record_action(
             actor=actor,
-            action="exchange.query",
+            action=ExchangeAudit.QUERY,
             tenant_code=case.tenant.code,
             object_type="case",
             object_id=case.number,
@@ -140,7 +146,7 @@ def do_query(
     basis = "consent" if consented else "legal"
     # The look is on record (committed) before the source is asked, so that it stays
     # logged whatever becomes of the answer; the answer joins it once it came.
-    with databases.atomic():
+    with databases.action():
         query = DataQuery.objects.create(
             tenant=case.tenant,
             service=service,
@@ -154,14 +160,14 @@ def do_query(
         )
         record_action(
             actor=actor,
-            action="exchange.query",
+            action=ExchangeAudit.QUERY,
             tenant_code=case.tenant.code,
             object_type="case",
             object_id=case.number,
             detail={"service": service.code, "basis": basis, "query": query.pk},
         )
     answer = data_provider().fetch(service_code=service.code, subject=case.applicant)
-    with databases.atomic():
+    with databases.action():
         DataQuery.objects.filter(pk=query.pk).update(
             answer_encrypted=encrypt(json.dumps(answer, ensure_ascii=False, default=str))
         )
@@ -173,10 +179,10 @@ def do_open_logged_answer(*, actor: Actor, officer: User, case: Case, query: Dat
     recorded, since it shows the citizen's data again. Empty when none was kept."""
     if not can_handle(officer, case) or query.case_number != case.number or query.tenant_id != case.tenant_id:
         raise NotFound(ExchangeErrorCode.QUERY_NOT_FOUND, _("No such data query."))
-    with databases.atomic():
+    with databases.action():
         record_action(
             actor=actor,
-            action="exchange.open_answer",
+            action=ExchangeAudit.OPEN_ANSWER,
             tenant_code=case.tenant.code,
             object_type="case",
             object_id=case.number,

@@ -31,6 +31,7 @@ from onestop.core.models import AuditOutcome
 from onestop.core.trust import TrustLevel
 from onestop.identity import devices, events, throttle
 from onestop.identity.access import id_number_hash, personal_data
+from onestop.identity.audit import IdentityAudit
 from onestop.identity.error_codes import IdentityErrorCode
 from onestop.identity.idnumber import mask_id_number, mask_name, parse_id_number
 from onestop.identity.models import (
@@ -46,7 +47,12 @@ from onestop.identity.models import (
 )
 from onestop.identity.permissions import Permission, has_permission
 from onestop.identity.providers.face import PHOTO_SIGNATURES, face_provider
-from onestop.identity.providers.registry import RegistryAnswer, population_registry, resident_hashes
+from onestop.identity.providers.registry import (
+    RegistryAnswer,
+    RegistryResult,
+    population_registry,
+    resident_hashes,
+)
 from onestop.messaging.phones import is_mobile, mask_phone, normalize_phone, phone_hash
 from onestop.messaging.sms import SmsMessage, SmsReceipt, SmsTemplate, sms_backend
 from onestop.tenancy.models import Department, Region, Tenant
@@ -116,7 +122,7 @@ def _check_password(password: str, user: User | None = None) -> None:
 # --- one-time codes ---------------------------------------------------------------------
 
 
-def request_code(*, actor: Actor, tenant: Tenant, phone: str, purpose: CodePurpose) -> SmsReceipt | None:
+def do_request_code(*, actor: Actor, tenant: Tenant, phone: str, purpose: CodePurpose) -> SmsReceipt | None:
     """Send a code by SMS. The answer is the same whether or not the number has an account:
     asked to register a known number, the SMS says so instead of carrying a code; asked to
     log in with an unknown number, nothing is sent. Returns the carrier's receipt (None
@@ -144,7 +150,7 @@ def request_code(*, actor: Actor, tenant: Tenant, phone: str, purpose: CodePurpo
     # the database's write lock, and a refused text leaves no code behind.
     message = _code_message(tenant, purpose, code, exists=exists)
     receipt = sms_backend().send(tenant=tenant, phone=number, message=message) if message else None
-    with databases.atomic():
+    with databases.action():
         OneTimeCode.objects.create(
             tenant=tenant,
             phone_hash=hashed,
@@ -154,7 +160,7 @@ def request_code(*, actor: Actor, tenant: Tenant, phone: str, purpose: CodePurpo
         )
         record_action(
             actor=actor,
-            action="identity.request_code",
+            action=IdentityAudit.REQUEST_CODE,
             tenant_code=tenant.code,
             object_type="phone",
             object_id=mask_phone(number),
@@ -226,13 +232,13 @@ def _register(
     number = _phone(phone)
     account_tenant = tenant if kind == AccountKind.CITIZEN else None
     _check_password(password)
-    with databases.atomic():  # committed on its own: a wrong try must count
+    with databases.action():  # committed on its own: a wrong try must count
         code_ok = _use_code(tenant, number, CodePurpose.REGISTER, code)
     if not code_ok:
         raise ValidationFailed(
             IdentityErrorCode.CODE_INVALID, _("The code is wrong or has expired."), field="code"
         )
-    with databases.atomic():
+    with databases.action():
         try:
             with databases.atomic():
                 user = User.objects.create_user(
@@ -254,7 +260,7 @@ def _register(
         )
         record_action(
             actor=actor,
-            action="identity.register",
+            action=IdentityAudit.REGISTER,
             tenant_code=tenant.code,
             object_type="user",
             object_id=str(user.pk),
@@ -266,7 +272,7 @@ def _register(
 def _login_refused(actor: Actor, tenant: Tenant, masked: str, how: str) -> OnestopError:
     record_action(
         actor=actor,
-        action="identity.login",
+        action=IdentityAudit.LOGIN,
         tenant_code=tenant.code,
         object_type="phone",
         object_id=masked,
@@ -291,7 +297,7 @@ def _login(actor: Actor, tenant: Tenant, phone: str, how: str, secret_ok: Any, d
     if wait:
         record_action(
             actor=actor,
-            action="identity.login",
+            action=IdentityAudit.LOGIN,
             tenant_code=tenant.code,
             object_type="phone",
             object_id=masked,
@@ -309,11 +315,11 @@ def _login(actor: Actor, tenant: Tenant, phone: str, how: str, secret_ok: Any, d
         )
     if not secret_ok(user, number) or user is None or not user.is_active:
         raise _login_refused(actor, tenant, masked, how)
-    with databases.atomic():
+    with databases.action():
         throttle.login_succeeded(counters, tenant=tenant, number=number, address=actor.address)
         record_action(
             actor=actor,
-            action="identity.login",
+            action=IdentityAudit.LOGIN,
             tenant_code=tenant.code,
             object_type="user",
             object_id=str(user.pk),
@@ -322,7 +328,7 @@ def _login(actor: Actor, tenant: Tenant, phone: str, how: str, secret_ok: Any, d
     return user
 
 
-def authenticate_password(
+def do_log_in_with_password(
     *, actor: Actor, tenant: Tenant, phone: str, password: str, device_token: str = ""
 ) -> User:
     """``device_token``: the account's device cookie, if the browser sent one
@@ -339,7 +345,9 @@ def authenticate_password(
     return _login(actor, tenant, phone, "password", password_ok, device_token)
 
 
-def authenticate_code(*, actor: Actor, tenant: Tenant, phone: str, code: str, device_token: str = "") -> User:
+def do_log_in_with_code(
+    *, actor: Actor, tenant: Tenant, phone: str, code: str, device_token: str = ""
+) -> User:
     """Codes are held back by code failures only, never by password guesses."""
 
     def code_ok(user: User | None, number: str) -> bool:
@@ -356,11 +364,11 @@ def _end_sessions(user: User) -> None:
 
 def do_logout(*, actor: Actor, user: User) -> None:
     """End every session of the account, on every device."""
-    with databases.atomic():
+    with databases.action():
         _end_sessions(user)
         record_action(
             actor=actor,
-            action="identity.logout",
+            action=IdentityAudit.LOGOUT,
             tenant_code=user.tenant.code if user.tenant else "",
             object_type="user",
             object_id=str(user.pk),
@@ -375,13 +383,13 @@ def do_change_password(*, actor: Actor, user: User, old_password: str, new_passw
             field="old_password",
         )
     _check_password(new_password, user)
-    with databases.atomic():
+    with databases.action():
         user.set_password(new_password)
         user.session_generation += 1
         user.save(update_fields=["password", "session_generation"])
         record_action(
             actor=actor,
-            action="identity.change_password",
+            action=IdentityAudit.CHANGE_PASSWORD,
             tenant_code=user.tenant.code if user.tenant else "",
             object_type="user",
             object_id=str(user.pk),
@@ -397,11 +405,17 @@ class VerificationOutcome:
     registry_answer: str
 
 
-def do_verify_identity(*, actor: Actor, user: User, name: str, id_number: str) -> VerificationOutcome:
-    """L2 when the name and number are well-formed; L3 when the population registry
-    matches them. The number's region must be known, and one person has one account."""
-    tenant = user.tenant
-    assert tenant is not None, "citizens belong to a tenant"
+@dataclass(frozen=True, slots=True)
+class _CheckedIdentity:
+    name: str
+    id_number: str
+    id_hash: str
+    registry: RegistryResult
+
+
+def _check_identity(tenant: Tenant, user_pk: int | None, name: str, id_number: str) -> _CheckedIdentity:
+    """A name and ID number checked as verification needs them: well-formed, the number's
+    region known, no other account holding it, the population registry's answer."""
     clean_name = name.strip()
     if not (2 <= len(clean_name) <= 30) or any(ch.isdigit() for ch in clean_name):
         raise ValidationFailed(
@@ -410,61 +424,80 @@ def do_verify_identity(*, actor: Actor, user: User, name: str, id_number: str) -
     cities = Region.objects.filter(tenant=tenant, level="city").values_list("code", flat=True)
     parsed = parse_id_number(id_number, known_city_codes=[code[:4] for code in cities])
     id_hash = id_number_hash(parsed.value)
-    if User.objects.filter(tenant=tenant, id_number_hash=id_hash).exclude(pk=user.pk).exists():
+    holders = User.objects.filter(tenant=tenant, id_number_hash=id_hash)
+    if user_pk is not None:
+        holders = holders.exclude(pk=user_pk)
+    if holders.exists():
         raise ValidationFailed(
             IdentityErrorCode.ID_TAKEN,
             _("This ID number is already verified for another account."),
             field="id_number",
         )
     result = population_registry().match(tenant=tenant, name=clean_name, id_number=parsed.value)
+    return _CheckedIdentity(clean_name, parsed.value, id_hash, result)
+
+
+def do_verify_identity(*, actor: Actor, user: User, name: str, id_number: str) -> VerificationOutcome:
+    """L2 when the name and number are well-formed; L3 when the population registry
+    matches them. The number's region must be known, and one person has one account."""
+    tenant = user.tenant
+    assert tenant is not None, "citizens belong to a tenant"
+    checked = _check_identity(tenant, user.pk, name, id_number)
+    with databases.action():
+        return _store_identity(actor=actor, user=user, tenant=tenant, checked=checked)
+
+
+def _store_identity(
+    *, actor: Actor, user: User, tenant: Tenant, checked: _CheckedIdentity
+) -> VerificationOutcome:
+    result = checked.registry
     level = TrustLevel.L3 if result.answer == RegistryAnswer.MATCH else TrustLevel.L2
-    with databases.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        user.real_name_encrypted, user.real_name_masked = encrypt(clean_name), mask_name(clean_name)
-        user.id_number_encrypted, user.id_number_hash = encrypt(parsed.value), id_hash
-        user.id_number_masked = mask_id_number(parsed.value)
-        user.trust_level = max(level, user.trust_level if user.id_number_hash == id_hash else TrustLevel.L1)
-        user.verified_at = timezone.now()
-        user.save()
-        VerificationRecord.objects.create(
-            user=user, level=TrustLevel.L2, method="id_format", outcome="granted"
-        )
-        VerificationRecord.objects.create(
-            user=user,
-            level=TrustLevel.L3,
-            method="population_registry",
-            provider=result.provider,
-            outcome=result.answer.value,
-        )
-        record_action(
-            actor=actor,
-            action="identity.verify",
-            tenant_code=tenant.code,
-            object_type="user",
-            object_id=str(user.pk),
-            detail={
-                "level": int(user.trust_level),
-                "registry": result.answer.value,
-                "id_number": user.id_number_masked,
-            },
-            events=[
-                Event(
-                    events.USER_VERIFIED,
-                    {"tenant": tenant.code, "user": user.pk, "level": int(user.trust_level)},
-                )
-            ],
-        )
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.real_name_encrypted, user.real_name_masked = encrypt(checked.name), mask_name(checked.name)
+    user.id_number_encrypted, user.id_number_hash = encrypt(checked.id_number), checked.id_hash
+    user.id_number_masked = mask_id_number(checked.id_number)
+    user.trust_level = max(
+        level, user.trust_level if user.id_number_hash == checked.id_hash else TrustLevel.L1
+    )
+    user.verified_at = timezone.now()
+    user.save()
+    VerificationRecord.objects.create(user=user, level=TrustLevel.L2, method="id_format", outcome="granted")
+    VerificationRecord.objects.create(
+        user=user,
+        level=TrustLevel.L3,
+        method="population_registry",
+        provider=result.provider,
+        outcome=result.answer.value,
+    )
+    record_action(
+        actor=actor,
+        action=IdentityAudit.VERIFY,
+        tenant_code=tenant.code,
+        object_type="user",
+        object_id=str(user.pk),
+        detail={
+            "level": int(user.trust_level),
+            "registry": result.answer.value,
+            "id_number": user.id_number_masked,
+        },
+        events=[
+            Event(
+                events.USER_VERIFIED,
+                {"tenant": tenant.code, "user": user.pk, "level": int(user.trust_level)},
+            )
+        ],
+    )
     return VerificationOutcome(level=user.trust_level, registry_answer=result.answer.value)
 
 
-def start_face_check(*, actor: Actor, user: User) -> FaceCheckSession:
+def do_start_face_check(*, actor: Actor, user: User) -> FaceCheckSession:
     if user.trust_level < TrustLevel.L3:
         raise OnestopError(
             IdentityErrorCode.TRUST_LEVEL_TOO_LOW,
             _("Verify your name and ID number first (level L3)."),
         )
     provider = face_provider()
-    with databases.atomic():
+    with databases.action():
         session = FaceCheckSession.objects.create(
             user=user,
             provider=provider.identifier,
@@ -473,7 +506,7 @@ def start_face_check(*, actor: Actor, user: User) -> FaceCheckSession:
         )
         record_action(
             actor=actor,
-            action="identity.face_check_started",
+            action=IdentityAudit.FACE_CHECK_STARTED,
             tenant_code=user.tenant.code if user.tenant else "",
             object_type="user",
             object_id=str(user.pk),
@@ -489,7 +522,7 @@ def do_complete_face_check(*, actor: Actor, user: User, session_id: int, answer:
             _("The photo may have at most 10,000 pixels on a side and 40 million in all."),
             field="photo",
         )
-    with databases.atomic():
+    with databases.action():
         session = (
             FaceCheckSession.objects.select_for_update()
             .filter(pk=session_id, user=user, completed_at__isnull=True)
@@ -514,7 +547,7 @@ def do_complete_face_check(*, actor: Actor, user: User, session_id: int, answer:
             user.save(update_fields=["trust_level"])
         record_action(
             actor=actor,
-            action="identity.face_check",
+            action=IdentityAudit.FACE_CHECK,
             tenant_code=user.tenant.code if user.tenant else "",
             object_type="user",
             object_id=str(user.pk),
@@ -550,7 +583,7 @@ def require(
         return
     record_action(
         actor=actor,
-        action=f"identity.denied.{permission.value}",
+        action=IdentityAudit(f"identity.denied.{permission.value}"),
         tenant_code=tenant.code,
         object_type="permission",
         object_id=what,
@@ -590,7 +623,7 @@ def do_create_staff(
             _("Enter the staff member's name."),
             field="display_name",
         )
-    with databases.atomic():
+    with databases.action():
         if User.objects.filter(login_key=login_key(tenant, number)).exists():
             raise ValidationFailed(
                 IdentityErrorCode.PHONE_TAKEN,
@@ -610,7 +643,7 @@ def do_create_staff(
         Role.objects.create(user=user, kind=role, tenant=tenant, department=department)
         record_action(
             actor=actor,
-            action="identity.create_staff",
+            action=IdentityAudit.CREATE_STAFF,
             tenant_code=tenant.code,
             object_type="user",
             object_id=str(user.pk),
@@ -623,14 +656,14 @@ def do_set_account_active(*, actor: Actor, operator: User, tenant: Tenant, user:
     require(operator, Permission.MANAGE_STAFF, tenant=tenant, actor=actor, what="set_active")
     if user.tenant_id != tenant.id:
         raise ValidationFailed(IdentityErrorCode.USER_NOT_FOUND, _("No such account."))
-    with databases.atomic():
+    with databases.action():
         user.is_active = active
         if not active:
             user.session_generation += 1  # disabling ends every session at once
         user.save(update_fields=["is_active", "session_generation"])
         record_action(
             actor=actor,
-            action="identity.enable" if active else "identity.disable",
+            action=IdentityAudit.ENABLE if active else IdentityAudit.DISABLE,
             tenant_code=tenant.code,
             object_type="user",
             object_id=str(user.pk),
@@ -645,17 +678,17 @@ REVEALABLE = {
 }
 
 
-def reveal_personal_data(*, actor: Actor, viewer: User, tenant: Tenant, user: User, field: str) -> str:
+def do_reveal_personal_data(*, actor: Actor, viewer: User, tenant: Tenant, user: User, field: str) -> str:
     """The full value of a protected field, for a viewer allowed to see it; every reveal is
     recorded (who, whose, which field), refused ones too."""
     require(viewer, Permission.REVEAL_PERSONAL_DATA, tenant=tenant, actor=actor, what=f"reveal:{field}")
     if user.tenant_id != tenant.id or field not in REVEALABLE:
         raise ValidationFailed(IdentityErrorCode.USER_NOT_FOUND, _("No such account."))
     stored = getattr(user, REVEALABLE[field])
-    with databases.atomic():
+    with databases.action():
         record_action(
             actor=actor,
-            action="identity.reveal",
+            action=IdentityAudit.REVEAL,
             tenant_code=tenant.code,
             object_type="user",
             object_id=str(user.pk),
@@ -664,7 +697,7 @@ def reveal_personal_data(*, actor: Actor, viewer: User, tenant: Tenant, user: Us
     return decrypt(stored) if stored else ""
 
 
-def export_personal_data(*, actor: Actor, user: User, password: str) -> dict[str, Any]:
+def do_export_personal_data(*, actor: Actor, user: User, password: str) -> dict[str, Any]:
     """Everything held about the account's owner, with the protected values in full: the
     owner confirms with the password, and the export is recorded."""
     if not user.check_password(password):
@@ -677,10 +710,10 @@ def export_personal_data(*, actor: Actor, user: User, password: str) -> dict[str
         real_name=decrypt(user.real_name_encrypted) if user.real_name_encrypted else "",
         id_number=decrypt(user.id_number_encrypted) if user.id_number_encrypted else "",
     )
-    with databases.atomic():
+    with databases.action():
         record_action(
             actor=actor,
-            action="identity.export",
+            action=IdentityAudit.EXPORT,
             tenant_code=user.tenant.code if user.tenant else "",
             object_type="user",
             object_id=str(user.pk),
@@ -708,11 +741,11 @@ def do_load_sandbox_residents(*, actor: Actor, tenant: Tenant, residents: list[R
                 tenant=tenant, id_number_hash=id_hash, name_hash=name_hash, status=resident.status
             )
         )
-    with databases.atomic():
+    with databases.action():
         SandboxResident.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
         record_action(
             actor=actor,
-            action="identity.load_sandbox_residents",
+            action=IdentityAudit.LOAD_SANDBOX_RESIDENTS,
             tenant_code=tenant.code,
             object_type="sandbox_resident",
             detail={"count": len(rows)},
@@ -739,7 +772,10 @@ def do_provision_account(*, actor: Actor, tenant: Tenant | None, spec: AccountSp
         )
     number = _phone(spec.phone)
     account_tenant = tenant if spec.kind in {AccountKind.CITIZEN, AccountKind.STAFF} else None
-    with databases.atomic():
+    checked = None
+    if spec.identity is not None and tenant is not None:
+        checked = _check_identity(tenant, None, spec.identity.name, spec.identity.id_number)
+    with databases.action():
         user = User.objects.create_user(
             login_key=login_key(account_tenant, number),
             password=spec.password,
@@ -762,29 +798,29 @@ def do_provision_account(*, actor: Actor, tenant: Tenant | None, spec: AccountSp
             )
         record_action(
             actor=actor,
-            action="identity.provision_account",
+            action=IdentityAudit.PROVISION_ACCOUNT,
             tenant_code=tenant.code if tenant else "",
             object_type="user",
             object_id=str(user.pk),
             detail={"kind": spec.kind},
         )
-    if spec.identity is not None:
-        do_verify_identity(actor=actor, user=user, name=spec.identity.name, id_number=spec.identity.id_number)
-        user.refresh_from_db()
+        if checked is not None and tenant is not None:
+            _store_identity(actor=actor, user=user, tenant=tenant, checked=checked)
+            user.refresh_from_db()
     return user
 
 
 def do_reencrypt_personal_data(*, actor: Actor) -> int:
     """Re-encrypt every protected value with the newest data key (after adding a key)."""
     fields = ["phone_encrypted", "real_name_encrypted", "id_number_encrypted"]
-    with databases.atomic():
+    with databases.action():
         users = list(User.objects.select_for_update().only("id", *fields))
         for user in users:
             for field in fields:
                 if value := getattr(user, field):
                     setattr(user, field, reencrypt(value))
         User.objects.bulk_update(users, fields, batch_size=1000)
-        record_action(actor=actor, action="identity.reencrypt", detail={"accounts": len(users)})
+        record_action(actor=actor, action=IdentityAudit.REENCRYPT, detail={"accounts": len(users)})
     return len(users)
 
 
@@ -797,14 +833,14 @@ def do_set_contact(*, actor: Actor, user: User, email: str, language: str) -> Us
         raise ValidationFailed(
             IdentityErrorCode.EMAIL_INVALID, _("Enter a valid email address."), field="email"
         )
-    with databases.atomic():
+    with databases.action():
         user.email_encrypted = encrypt(address) if address else ""
         user.email_masked = mask_email(address) if address else ""
         user.language = language if language in {"zh-hans", "en"} else user.language
         user.save(update_fields=["email_encrypted", "email_masked", "language"])
         record_action(
             actor=actor,
-            action="identity.set_contact",
+            action=IdentityAudit.SET_CONTACT,
             tenant_code=user.tenant.code if user.tenant else "",
             object_type="user",
             object_id=str(user.pk),

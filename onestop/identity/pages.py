@@ -105,7 +105,7 @@ def code_step(request: HttpRequest, tenant: Tenant) -> tuple[PhoneForm, str | No
     phone_form = PhoneForm(request.POST)
     if phone_form.is_valid():
         try:
-            receipt = actions.request_code(
+            receipt = actions.do_request_code(
                 actor=actor_for(None, request),
                 tenant=tenant,
                 phone=phone_form.cleaned_data["phone"],

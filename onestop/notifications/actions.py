@@ -9,6 +9,7 @@ from django.utils import timezone
 from onestop.core import databases
 from onestop.core.audit import record_action
 from onestop.notifications.access import messages_of
+from onestop.notifications.audit import NotificationsAudit
 
 if TYPE_CHECKING:
     from onestop.core.actors import Actor
@@ -20,14 +21,14 @@ def do_mark_read(*, actor: Actor, tenant: Tenant, user: User, ids: list[int]) ->
     """Mark the given messages of this person read; someone else's ids change nothing."""
     if not ids:
         return 0
-    with databases.atomic():
+    with databases.action():
         marked = (
             messages_of(tenant, user).filter(pk__in=ids, read_at__isnull=True).update(read_at=timezone.now())
         )
         if marked:
             record_action(
                 actor=actor,
-                action="notifications.read",
+                action=NotificationsAudit.READ,
                 tenant_code=tenant.code,
                 object_type="user",
                 object_id=str(user.pk),

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onestop.catalogue.actions import do_set_back_office
+from onestop.catalogue.actions import set_back_office
 from onestop.core import databases
 from onestop.core.actors import Actor, ActorKind
 from onestop.core.audit import record_action
@@ -26,6 +26,7 @@ from onestop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from onestop.core.scopes import CITIZEN_SCOPES, Scope
 from onestop.identity.permissions import Permission, has_permission
 from onestop.partners import secrets, webhook_targets
+from onestop.partners.audit import PartnersAudit
 from onestop.partners.error_codes import PartnerErrorCode
 from onestop.partners.models import (
     Admission,
@@ -113,7 +114,7 @@ def do_register_partner(
             field="credit_code",
         )
     try:
-        with databases.atomic():
+        with databases.action():
             partner = Partner.objects.create(name=name, credit_code=code, contact_email=contact_email)
             partner.members.add(user)
             for sandbox in directory().filter(kind=TenantKind.SANDBOX):
@@ -128,7 +129,7 @@ def do_register_partner(
                     )
             record_action(
                 actor=actor,
-                action="partners.register",
+                action=PartnersAudit.REGISTER,
                 object_type="partner",
                 object_id=str(partner.pk),
                 detail={"name": name},
@@ -145,11 +146,11 @@ def do_register_partner(
 def do_request_admission(*, actor: Actor, user: User, partner: Partner, tenant: Tenant) -> Admission:
     _check_member(user, partner)
     try:
-        with databases.atomic():
+        with databases.action():
             admission = Admission.objects.create(tenant=tenant, partner=partner, state=AdmissionState.PENDING)
             record_action(
                 actor=actor,
-                action="partners.request_admission",
+                action=PartnersAudit.REQUEST_ADMISSION,
                 tenant_code=tenant.code,
                 object_type="partner",
                 object_id=str(partner.pk),
@@ -179,7 +180,7 @@ def do_decide_admission(
         raise ValidationFailed(PartnerErrorCode.DECISION_INVALID, _("Choose a decision."), field="state")
     allowed = _scopes(scopes) if state == AdmissionState.APPROVED else []
     now = timezone.now()
-    with databases.atomic():
+    with databases.action():
         admission = Admission.objects.select_for_update().get(pk=admission.pk)
         admission.state, admission.scopes, admission.note = state, allowed, note.strip()[:500]
         admission.decided_at, admission.decided_by = now, operator
@@ -194,7 +195,7 @@ def do_decide_admission(
             )
         record_action(
             actor=actor,
-            action=f"partners.admission.{state}",
+            action=PartnersAudit(f"partners.admission.{state}"),
             tenant_code=tenant.code,
             object_type="partner",
             object_id=str(admission.partner_id),
@@ -243,7 +244,7 @@ def do_create_app(
     if not name.strip():
         raise ValidationFailed(PartnerErrorCode.NAME_REQUIRED, _("Enter a name."), field="name")
     uris = _redirect_uris(redirect_uris)
-    with databases.atomic():
+    with databases.action():
         app = App.objects.create(
             partner=partner,
             name=name.strip()[:64],
@@ -255,7 +256,7 @@ def do_create_app(
         secret = _new_secret(app)
         record_action(
             actor=actor,
-            action="partners.create_app",
+            action=PartnersAudit.CREATE_APP,
             object_type="app",
             object_id=app.client_id,
             detail={"partner": partner.pk},
@@ -271,9 +272,11 @@ def do_update_app(
         raise ValidationFailed(PartnerErrorCode.NAME_REQUIRED, _("Enter a name."), field="name")
     app.name, app.description = name.strip()[:64], description.strip()[:500]
     app.redirect_uris = _redirect_uris(redirect_uris)
-    with databases.atomic():
+    with databases.action():
         app.save(update_fields=["name", "description", "redirect_uris"])
-        record_action(actor=actor, action="partners.update_app", object_type="app", object_id=app.client_id)
+        record_action(
+            actor=actor, action=PartnersAudit.UPDATE_APP, object_type="app", object_id=app.client_id
+        )
     return app
 
 
@@ -288,14 +291,14 @@ def do_rotate_secret(*, actor: Actor, user: User, app: App) -> str:
     can move over without downtime."""
     _check_member(user, app.partner)
     now = timezone.now()
-    with databases.atomic():
+    with databases.action():
         App.objects.select_for_update().filter(pk=app.pk).first()
         app.secrets.filter(revoked_at__isnull=True, expires_at__isnull=True).update(
             expires_at=now + SECRET_OVERLAP
         )
         value = _new_secret(app)
         record_action(
-            actor=actor, action="partners.rotate_secret", object_type="app", object_id=app.client_id
+            actor=actor, action=PartnersAudit.ROTATE_SECRET, object_type="app", object_id=app.client_id
         )
     return value
 
@@ -304,7 +307,7 @@ def do_revoke_secret(*, actor: Actor, user: User, app: App, secret: ClientSecret
     """End a secret at once (it leaked); the app's last working secret cannot go."""
     _check_member(user, app.partner)
     now = timezone.now()
-    with databases.atomic():
+    with databases.action():
         App.objects.select_for_update().filter(pk=app.pk).first()
         others = app.secrets.filter(ClientSecret.live()).exclude(pk=secret.pk)
         if not others.exists():
@@ -314,7 +317,7 @@ def do_revoke_secret(*, actor: Actor, user: User, app: App, secret: ClientSecret
         ClientSecret.objects.filter(pk=secret.pk, app=app).update(revoked_at=now)
         record_action(
             actor=actor,
-            action="partners.revoke_secret",
+            action=PartnersAudit.REVOKE_SECRET,
             object_type="app",
             object_id=app.client_id,
             detail={"secret": secret.hint},
@@ -351,13 +354,13 @@ def do_grant_app(*, actor: Actor, user: User, app: App, tenant: Tenant, scopes: 
             _("The tenant does not allow the scope %(scope)s.") % {"scope": extra[0]},
             field="scopes",
         )
-    with databases.atomic():
+    with databases.action():
         grant, _created = AppGrant.objects.select_for_update().get_or_create(tenant=tenant, app=app)
         grant.scopes = chosen
         grant.save(update_fields=["scopes"])
         record_action(
             actor=actor,
-            action="partners.grant_app",
+            action=PartnersAudit.GRANT_APP,
             tenant_code=tenant.code,
             object_type="app",
             object_id=app.client_id,
@@ -375,13 +378,13 @@ def do_set_limits(
         raise ValidationFailed(
             PartnerErrorCode.LIMITS_INVALID, _("Enter limits of at least 1."), field="rate_per_minute"
         )
-    with databases.atomic():
+    with databases.action():
         AppGrant.objects.filter(pk=grant.pk).update(
             rate_per_minute=rate_per_minute, quota_per_day=quota_per_day
         )
         record_action(
             actor=actor,
-            action="partners.set_limits",
+            action=PartnersAudit.SET_LIMITS,
             tenant_code=grant.tenant.code,
             object_type="app",
             object_id=grant.app.client_id,
@@ -400,15 +403,32 @@ def do_install_module(*, actor: Actor, operator: User, grant: AppGrant, item_cod
             _("This app is not a service module with the cases:process scope here."),
             field="app",
         )
-    return do_set_back_office(
-        actor=actor, tenant=grant.tenant, codes=item_codes, app_client_id=grant.app.client_id
-    )
+    with databases.action():
+        installed = set_back_office(
+            actor=actor, tenant=grant.tenant, codes=item_codes, app_client_id=grant.app.client_id
+        )
+        _record_module(actor, grant, PartnersAudit.INSTALL_MODULE, item_codes)
+        return installed
 
 
 def do_uninstall_module(*, actor: Actor, operator: User, grant: AppGrant, item_codes: Sequence[str]) -> int:
     """New cases of these items go to the console again; the app keeps what it has."""
     _check_operator(operator, grant.tenant)
-    return do_set_back_office(actor=actor, tenant=grant.tenant, codes=item_codes, app_client_id="")
+    with databases.action():
+        uninstalled = set_back_office(actor=actor, tenant=grant.tenant, codes=item_codes, app_client_id="")
+        _record_module(actor, grant, PartnersAudit.UNINSTALL_MODULE, item_codes)
+        return uninstalled
+
+
+def _record_module(actor: Actor, grant: AppGrant, action: PartnersAudit, item_codes: Sequence[str]) -> None:
+    record_action(
+        actor=actor,
+        action=action,
+        tenant_code=grant.tenant.code,
+        object_type="app",
+        object_id=grant.app.client_id,
+        detail={"items": sorted(item_codes)},
+    )
 
 
 # --- OAuth 2.0: consents, codes and tokens --------------------------------------------------------
@@ -453,7 +473,7 @@ def issue_client_token(
         body = _new_token(app=app, tenant=grant.tenant, scopes=sorted(asked), consent=None)
         record_action(
             actor=actor,
-            action="partners.token.client_credentials",
+            action=PartnersAudit.TOKEN_CLIENT_CREDENTIALS,
             tenant_code=grant.tenant.code,
             object_type="app",
             object_id=app.client_id,
@@ -480,7 +500,7 @@ def do_authorize(
             PartnerErrorCode.SCOPE_NOT_ALLOWED, _("The app asks for scopes it cannot have.")
         )
     code = secrets.generate(secrets.AUTHORIZATION_CODE)
-    with databases.atomic():
+    with databases.action():
         consent, _created = Consent.objects.select_for_update().get_or_create(
             tenant=grant.tenant, app=app, user=user, defaults={"scopes": sorted(chosen)}
         )
@@ -499,7 +519,7 @@ def do_authorize(
         )
         record_action(
             actor=actor,
-            action="partners.consent",
+            action=PartnersAudit.CONSENT,
             tenant_code=grant.tenant.code,
             object_type="app",
             object_id=app.client_id,
@@ -546,7 +566,7 @@ def exchange_code(
                 body = _new_token(app=app, tenant=found.tenant, scopes=scopes, consent=consent)
                 record_action(
                     actor=actor,
-                    action="partners.token.authorization_code",
+                    action=PartnersAudit.TOKEN_AUTHORIZATION_CODE,
                     tenant_code=found.tenant.code,
                     object_type="app",
                     object_id=app.client_id,
@@ -583,7 +603,7 @@ def refresh_tokens(*, actor: Actor, app: App, refresh_token: str) -> dict[str, o
             body = _new_token(app=app, tenant=old.tenant, scopes=scopes, consent=old.consent)
             record_action(
                 actor=actor,
-                action="partners.token.refresh",
+                action=PartnersAudit.TOKEN_REFRESH,
                 tenant_code=old.tenant.code,
                 object_type="app",
                 object_id=app.client_id,
@@ -605,7 +625,7 @@ def revoke_token(*, actor: Actor, app: App, token: str) -> None:
         if changed:
             record_action(
                 actor=actor,
-                action="partners.token.revoke",
+                action=PartnersAudit.TOKEN_REVOKE,
                 object_type="app",
                 object_id=app.client_id,
             )
@@ -616,12 +636,12 @@ def do_revoke_consent(*, actor: Actor, user: User, consent: Consent) -> None:
     if consent.user_id != user.pk:
         raise NotFound(PartnerErrorCode.CONSENT_NOT_FOUND, _("No such authorisation."))
     now = timezone.now()
-    with databases.atomic():
+    with databases.action():
         Consent.objects.filter(pk=consent.pk).update(revoked_at=now)
         Token.objects.filter(consent=consent, revoked_at__isnull=True).update(revoked_at=now)
         record_action(
             actor=actor,
-            action="partners.revoke_consent",
+            action=PartnersAudit.REVOKE_CONSENT,
             tenant_code=consent.tenant.code,
             object_type="app",
             object_id=consent.app.client_id,
@@ -647,13 +667,13 @@ def do_subscribe(
     # Refused before any write: a URL that is, or resolves to, an address that is not public.
     target, chosen = webhook_targets.subscription_url(url), _events(events)
     secret = secrets.generate(secrets.WEBHOOK_SECRET, 24)
-    with databases.atomic():
+    with databases.action():
         subscription = Subscription.objects.create(
             tenant=grant.tenant, app=grant.app, url=target, events=chosen, secret_encrypted=encrypt(secret)
         )
         record_action(
             actor=actor,
-            action="partners.subscribe",
+            action=PartnersAudit.SUBSCRIBE,
             tenant_code=grant.tenant.code,
             object_type="subscription",
             object_id=str(subscription.pk),
@@ -663,14 +683,14 @@ def do_subscribe(
 
 
 def do_unsubscribe(*, actor: Actor, subscription: Subscription) -> None:
-    with databases.atomic():
+    with databases.action():
         Subscription.objects.filter(pk=subscription.pk).update(active=False)
         WebhookDelivery.objects.filter(subscription=subscription, state="pending").update(
             state="failed", last_error="unsubscribed"
         )
         record_action(
             actor=actor,
-            action="partners.unsubscribe",
+            action=PartnersAudit.UNSUBSCRIBE,
             tenant_code=subscription.tenant.code,
             object_type="subscription",
             object_id=str(subscription.pk),
@@ -681,7 +701,7 @@ def do_replay(*, actor: Actor, delivery: WebhookDelivery) -> WebhookDelivery:
     """Send an event again: a new delivery with the same event id and body."""
     if not delivery.subscription.active:
         raise NotFound(PartnerErrorCode.SUBSCRIPTION_NOT_FOUND, _("No such subscription."))
-    with databases.atomic():
+    with databases.action():
         replay = WebhookDelivery.objects.create(
             tenant=delivery.tenant,
             subscription=delivery.subscription,
@@ -692,7 +712,7 @@ def do_replay(*, actor: Actor, delivery: WebhookDelivery) -> WebhookDelivery:
         )
         record_action(
             actor=actor,
-            action="partners.replay",
+            action=PartnersAudit.REPLAY,
             tenant_code=delivery.tenant.code,
             object_type="webhook_delivery",
             object_id=str(delivery.pk),

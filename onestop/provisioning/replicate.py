@@ -16,17 +16,17 @@ from typing import TYPE_CHECKING
 
 from onestop.catalogue.access import catalogue_specs
 from onestop.catalogue.actions import (
-    do_define_life_events,
-    do_define_themes,
-    do_publish_service_forms,
-    do_publish_service_items,
+    define_life_events,
+    define_themes,
+    publish_service_forms,
+    publish_service_items,
 )
 from onestop.certificates.access import certificate_type_specs
-from onestop.certificates.actions import do_define_certificate_types
+from onestop.certificates.actions import define_certificate_types
 from onestop.core import databases
 from onestop.core.actors import Actor
 from onestop.exchange.access import data_service_specs
-from onestop.exchange.actions import do_publish_data_services
+from onestop.exchange.actions import publish_data_services
 from onestop.provisioning.renaming import Renamed, renamed_for_province
 from onestop.provisioning.specs import TenantContent
 from onestop.tenancy.access import (
@@ -35,14 +35,14 @@ from onestop.tenancy.access import (
     region_specs,
     tenant_database,
 )
-from onestop.tenancy.actions import do_create_tenant, do_import_departments, do_import_regions
+from onestop.tenancy.actions import create_tenant, import_departments, import_regions
 from onestop.tenancy.divisions import province_division
 
 if TYPE_CHECKING:
     from onestop.tenancy.models import Tenant
 
 
-def replicate_tenant(
+def do_replicate_tenant(
     *,
     actor: Actor,
     template: str,
@@ -75,16 +75,16 @@ def replicate_tenant(
     if division is not None:
         renamed = renamed_for_province(content, province=division, template_code=source.code, code=code)
         content = renamed.content
-    with databases.using(databases.PLATFORM), databases.atomic():  # new tenants start there
-        tenant = do_create_tenant(actor=actor, code=code, name=name, name_en=name_en, kind=kind)
-        do_import_regions(actor=actor, tenant=tenant, regions=content.regions)
-        do_import_departments(actor=actor, tenant=tenant, departments=content.departments)
-        do_define_themes(actor=actor, tenant=tenant, themes=content.themes)
-        do_publish_service_items(actor=actor, tenant=tenant, items=content.items, progress=progress)
-        do_define_life_events(actor=actor, tenant=tenant, life_events=content.life_events)
-        do_publish_service_forms(actor=actor, tenant=tenant, forms=content.forms)
-        do_define_certificate_types(actor=actor, tenant=tenant, types=content.certificate_types)
-        do_publish_data_services(actor=actor, tenant=tenant, services=content.data_services)
+    with databases.using(databases.PLATFORM), databases.action():  # new tenants start there
+        tenant = create_tenant(actor=actor, code=code, name=name, name_en=name_en, kind=kind)
+        import_regions(actor=actor, tenant=tenant, regions=content.regions)
+        import_departments(actor=actor, tenant=tenant, departments=content.departments)
+        define_themes(actor=actor, tenant=tenant, themes=content.themes)
+        publish_service_items(actor=actor, tenant=tenant, items=content.items, progress=progress)
+        define_life_events(actor=actor, tenant=tenant, life_events=content.life_events)
+        publish_service_forms(actor=actor, tenant=tenant, forms=content.forms)
+        define_certificate_types(actor=actor, tenant=tenant, types=content.certificate_types)
+        publish_data_services(actor=actor, tenant=tenant, services=content.data_services)
     if renamed is not None and report is not None:
         report(renamed)
     return tenant

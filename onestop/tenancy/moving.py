@@ -36,6 +36,7 @@ from onestop.tenancy.access import (
     directory,
     forget_placements,
 )
+from onestop.tenancy.audit import TenancyAudit
 from onestop.tenancy.error_codes import TenancyErrorCode
 from onestop.tenancy.models import Tenant
 
@@ -126,10 +127,10 @@ def move_tenant(
     _delete(tenant, source)
     detail = {"from": source, "to": target}
     for alias in {source, target}:
-        with databases.using(alias), databases.atomic():
+        with databases.using(alias), databases.action():
             record_action(
                 actor=actor,
-                action="tenancy.move",
+                action=TenancyAudit.MOVE,
                 tenant_code=code,
                 object_type="tenant",
                 object_id=code,
@@ -152,7 +153,7 @@ def _copy(tenant: Tenant, source: str, target: str, report: Callable[[str, int],
     sqlite_ceiling = None
     if connections[target].vendor == "sqlite":
         sqlite_ceiling = databases.id_block(target) + databases.ID_BLOCK_SIZE
-    with databases.using(target), databases.atomic():
+    with databases.using(target), databases.action():
         home = Tenant._base_manager.using(target)
         row = {f.attname: getattr(tenant, f.attname) for f in Tenant._meta.concrete_fields}
         row.update(database=target, moving_to="")
@@ -211,7 +212,7 @@ def _delete(tenant: Tenant, source: str) -> None:
     """The tenant's rows off the source, hanging rows first; foreign keys are checked at
     commit, so anything left pointing at a deleted row undoes the whole delete."""
     parts = tenant_parts()
-    with databases.using(source), databases.atomic():
+    with databases.using(source), databases.action():
         for part in sorted(parts, key=lambda p: p.path == "tenant_id"):
             part.rows(source, tenant)._raw_delete(source)
         OutboxEvent.objects.using(source).filter(tenant_code=tenant.code, relayed_at__isnull=True).delete()

@@ -11,6 +11,7 @@ from onestop.core import databases
 from onestop.core.actors import Actor
 from onestop.core.audit import record_action
 from onestop.core.errors import ValidationFailed
+from onestop.workdays.audit import WorkdaysAudit
 from onestop.workdays.error_codes import WorkdaysErrorCode
 from onestop.workdays.models import CalendarDay, CalendarYear, DayKind
 
@@ -28,13 +29,13 @@ def do_set_calendar_day(*, actor: Actor, day: date, kind: str, name: str = "") -
             _("A make-up working day falls on a weekend."),
             field="day",
         )
-    with databases.using(databases.PLATFORM), databases.atomic():  # the calendar is the platform's
+    with databases.using(databases.PLATFORM), databases.action():  # the calendar is the platform's
         entry, _created = CalendarDay.objects.update_or_create(
             day=day, defaults={"kind": kind, "name": name, "updated_at": timezone.now()}
         )
         record_action(
             actor=actor,
-            action="workdays.set_day",
+            action=WorkdaysAudit.SET_DAY,
             object_type="calendar_day",
             object_id=day.isoformat(),
             detail={"kind": kind, "name": name},
@@ -43,20 +44,26 @@ def do_set_calendar_day(*, actor: Actor, day: date, kind: str, name: str = "") -
 
 
 def do_remove_calendar_day(*, actor: Actor, day: date) -> None:
-    with databases.using(databases.PLATFORM), databases.atomic():  # the calendar is the platform's
+    with databases.using(databases.PLATFORM), databases.action():  # the calendar is the platform's
         CalendarDay.objects.filter(day=day).delete()
         record_action(
-            actor=actor, action="workdays.remove_day", object_type="calendar_day", object_id=day.isoformat()
+            actor=actor,
+            action=WorkdaysAudit.REMOVE_DAY,
+            object_type="calendar_day",
+            object_id=day.isoformat(),
         )
 
 
 def do_mark_year_entered(*, actor: Actor, year: int) -> CalendarYear:
     """Say that every holiday and make-up day of the year is in the table."""
-    with databases.using(databases.PLATFORM), databases.atomic():  # the calendar is the platform's
+    with databases.using(databases.PLATFORM), databases.action():  # the calendar is the platform's
         entry, _created = CalendarYear.objects.update_or_create(
             year=year, defaults={"entered_at": timezone.now(), "entered_by": actor.label}
         )
         record_action(
-            actor=actor, action="workdays.mark_year_entered", object_type="calendar_year", object_id=str(year)
+            actor=actor,
+            action=WorkdaysAudit.MARK_YEAR_ENTERED,
+            object_type="calendar_year",
+            object_id=str(year),
         )
     return entry

@@ -18,11 +18,9 @@ from ninja.security import django_auth
 
 from onestop.cases import actions, uploads
 from onestop.cases.access import access_case_for_applicant, as_of, cases_of_applicant
-from onestop.catalogue.access import access_service_item
-from onestop.core import databases
 from onestop.core.api import ErrorOut
 from onestop.core.apiauth import delegation_of, partner_route
-from onestop.core.errors import NotFound, OnestopError
+from onestop.core.errors import NotFound
 from onestop.identity.access import access_user, actor_for, client_address, current_user
 from onestop.identity.error_codes import IdentityErrorCode
 from onestop.tenancy.access import access_tenant_by_code
@@ -154,41 +152,22 @@ def upload(
 )
 def submit(request: HttpRequest, tenant: str, payload: ApplicationIn) -> Any:
     who = _applicant(request, tenant)
-    key = request.headers.get("Idempotency-Key", "").strip()[:128]
-    record = None
-    if key:
-        started = actions.begin_idempotent(
-            tenant=who.tenant, user=who.user, key=key, fingerprint=actions.request_fingerprint(payload.dict())
-        )
-        if isinstance(started, tuple):
-            status, body = started
-            return HttpResponse(_json(body), status=status, content_type="application/json")
-        record = started
-    try:
-        # The case and the answer kept for its key commit together: a crash in between
-        # leaves neither, and a retry with the key takes the claim over.
-        with databases.atomic():
-            status, text = 201, _json(case_out(_submit(who, payload)))
-            if record is not None:
-                actions.finish_idempotent(record, status, json.loads(text))
-    except OnestopError as error:
-        status, text = error.status, _json(error.as_dict())
-        if record is not None:
-            actions.finish_idempotent(record, status, json.loads(text))  # exactly what was answered
-    return HttpResponse(text, status=status, content_type="application/json")
+    answered = actions.do_submit_application_idempotently(
+        actor=who.actor,
+        applicant=who.user,
+        tenant=who.tenant,
+        item_code=payload.item,
+        answers=payload.answers,
+        upload_ids=list(payload.uploads.values()),
+        key=request.headers.get("Idempotency-Key", "").strip()[:128],
+        fingerprint=actions.request_fingerprint(payload.dict()),
+        answer=lambda case: json.loads(_json(case_out(case))),
+    )
+    return HttpResponse(_json(answered.body), status=answered.status, content_type="application/json")
 
 
 def _json(body: Any) -> str:
     return json.dumps(body, ensure_ascii=False, default=str)
-
-
-def _submit(who: Applicant, payload: ApplicationIn) -> Any:
-    item = access_service_item(who.tenant, payload.item)
-    actor = who.actor
-    draft = actions.start_application(actor=actor, user=who.user, tenant=who.tenant, item=item)
-    draft = actions.do_save_answers(actor=actor, application=draft, answers=payload.answers)
-    actions.do_claim_uploads(actor=actor, application=draft, upload_ids=list(payload.uploads.values()))
-    return actions.do_submit_application(actor=actor, application=draft)
 
 
 @router.get("/tenants/{tenant}/cases", response={200: list[CaseOut], **ERRORS}, summary="My cases", **READ)

@@ -17,7 +17,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from onestop.cases.actions import deem_late_acceptances, escalate_overdue
+from onestop.cases.actions import do_deem_late_acceptances, do_escalate_overdue
 from onestop.cases.kpis import figures
 from onestop.cases.models import Case, CaseEvent
 from onestop.cases.tests.helpers import (
@@ -121,10 +121,10 @@ def test_an_overdue_certificate_escalates_to_the_head_and_issuing_it_ends_the_cl
     _move_decision_to(number, today - timedelta(days=30))
     assert number in _queue(officer, sla="overdue") and number not in _queue(officer, sla="on_time")
     assert "已超期" in _case_state(citizen.get(f"/gd/me/cases/{number}/").content.decode())
-    assert escalate_overdue(actor=CLOCK) >= 1
+    assert do_escalate_overdue(actor=CLOCK) >= 1
     entry = AuditEntry.objects.get(action="cases.escalate", object_id=number)
     assert entry.detail == {"clock": "certificate"}
-    assert escalate_overdue(actor=CLOCK) == 0
+    assert do_escalate_overdue(actor=CLOCK) == 0
     head = logged_in(HEAD)
     assert number in _queue(head, escalated="1")
 
@@ -258,8 +258,8 @@ def test_the_first_write_records_the_deemed_acceptance_and_the_clock_does_not_ag
     assert case.due_on == WorkCalendar().add_working_days(case.received_on, case.limit_days).day
     assert [e.action for e in case.events.all()] == ["submit", "deem_accepted"]
 
-    deem_late_acceptances(actor=CLOCK)  # what the clock runs: the demo's late cases, not this
-    assert deem_late_acceptances(actor=CLOCK) == 0
+    do_deem_late_acceptances(actor=CLOCK)  # what the clock runs: the demo's late cases, not this
+    assert do_deem_late_acceptances(actor=CLOCK) == 0
     assert AuditEntry.objects.filter(action="cases.deem_accepted", object_id=case.number).count() == 1
     assert case.events.filter(action="deem_accepted").count() == 1
 
@@ -277,6 +277,6 @@ def test_a_step_after_5_working_days_follows_the_deemed_acceptance_recorded_once
         "cases.deem_accepted",
         "cases.start_review",
     ]
-    deem_late_acceptances(actor=CLOCK)
-    assert deem_late_acceptances(actor=CLOCK) == 0
+    do_deem_late_acceptances(actor=CLOCK)
+    assert do_deem_late_acceptances(actor=CLOCK) == 0
     assert case.events.filter(action="deem_accepted").count() == 1

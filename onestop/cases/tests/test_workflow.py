@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from onestop.cases.actions import deem_late_acceptances, escalate_overdue
+from onestop.cases.actions import do_deem_late_acceptances, do_escalate_overdue
 from onestop.cases.models import Application, Case, RectificationTicket, Upload
 from onestop.cases.tests.helpers import (
     CITIZEN,
@@ -228,11 +228,11 @@ def test_late_answers_deem_acceptance_and_overdue_cases_escalate(citizen: Client
     number = apply(citizen, rs_person_item().code)
     long_ago = timezone.localdate() - timedelta(days=30)
     Case.objects.filter(number=number).update(received_on=long_ago, due_on=long_ago + timedelta(days=7))
-    assert deem_late_acceptances(actor=Actor.system("clock")) >= 1
+    assert do_deem_late_acceptances(actor=Actor.system("clock")) >= 1
     case = Case.objects.get(number=number)
     assert case.state == "accepted" and case.accepted_on == long_ago
     Case.objects.filter(number=number).update(due_on=long_ago + timedelta(days=10))
-    assert escalate_overdue(actor=Actor.system("clock")) >= 1
+    assert do_escalate_overdue(actor=Actor.system("clock")) >= 1
     head = logged_in(HEAD)
     assert number in head.get("/console/gd/cases/", {"escalated": "1"}).content.decode()
 

@@ -87,7 +87,9 @@ def apply(request: HttpRequest, tenant: str, code: str) -> HttpResponseBase:
 def _start_application(request: HttpRequest, tenant: Tenant, user: User, code: str) -> HttpResponse:
     item = access_service_item(tenant, code)
     try:
-        draft = actions.start_application(actor=actor_for(user, request), user=user, tenant=tenant, item=item)
+        draft = actions.do_start_application(
+            actor=actor_for(user, request), user=user, tenant=tenant, item=item
+        )
     except OnestopError as error:
         messages.warning(request, str(error.message))
         return redirect("catalogue:guide", tenant.code, item.code)

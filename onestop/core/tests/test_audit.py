@@ -14,6 +14,7 @@ from onestop.core import merkle
 from onestop.core.actors import Actor
 from onestop.core.audit import prune_audit_log, record_action, verify_audit_log
 from onestop.core.models import AuditEntry, AuditLogHead
+from onestop.core.tests.helpers import TestAudit
 
 # Certificate Transparency's reference leaves and roots (RFC 6962 test vectors).
 LEAVES = [
@@ -58,7 +59,7 @@ def _record(count: int) -> list[AuditEntry]:
     entries = []
     for n in range(count):
         with transaction.atomic():
-            entries.append(record_action(actor=Actor.system("t"), action="test.step", object_id=str(n)))
+            entries.append(record_action(actor=Actor.system("t"), action=TestAudit.STEP, object_id=str(n)))
     return entries
 
 

@@ -14,8 +14,8 @@ from django.db import connections, transaction
 
 from onestop.core.actors import Actor
 from onestop.core.audit import Event, record_action
-from onestop.core.events import declare
 from onestop.core.models import AuditEntry, OutboxEvent
+from onestop.core.tests.helpers import TEST_TOPIC, TestAudit
 
 PO_FILE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
@@ -28,7 +28,7 @@ def test_record_action_refuses_to_run_outside_a_transaction(
     monkeypatch.setattr(connections["default"], "in_atomic_block", False)
     before = AuditEntry.objects.count()
     with pytest.raises(RuntimeError):
-        record_action(actor=Actor.system(), action="test.outside")
+        record_action(actor=Actor.system(), action=TestAudit.OUTSIDE)
     monkeypatch.undo()
     assert AuditEntry.objects.count() == before
 
@@ -39,15 +39,12 @@ def test_audit_and_events_roll_back_with_the_action() -> None:
 
     def failing_action() -> None:
         with transaction.atomic():
-            record_action(actor=Actor.system(), action="test.rollback", events=[Event(TEST_TOPIC)])
+            record_action(actor=Actor.system(), action=TestAudit.ROLLBACK, events=[Event(TEST_TOPIC)])
             raise ZeroDivisionError  # the action fails after recording itself
 
     with pytest.raises(ZeroDivisionError):
         failing_action()
     assert (AuditEntry.objects.count(), OutboxEvent.objects.count()) == before
-
-
-TEST_TOPIC = declare("core.test.happened", description="A test's event.", fields={})
 
 
 def test_every_message_is_translated_into_chinese() -> None:

@@ -27,6 +27,7 @@ from onestop.core.crypto import audit_head_key
 from onestop.core.errors import Conflict
 from onestop.core.models import AuditEntry, AuditLogHead, AuditTreeNode, SignedTreeHead
 from onestop.core.tasks import publish_audit_heads, recurring_tasks
+from onestop.core.tests.helpers import TestAudit
 from onestop.core.transparency import (
     consistency,
     inclusion_proof,
@@ -46,7 +47,9 @@ def _record(count: int, alias: str = databases.PLATFORM) -> list[AuditEntry]:
     with databases.using(alias):
         for n in range(count):
             with databases.atomic():
-                entries.append(record_action(actor=Actor.system("t"), action="test.step", object_id=str(n)))
+                entries.append(
+                    record_action(actor=Actor.system("t"), action=TestAudit.STEP, object_id=str(n))
+                )
     return entries
 
 

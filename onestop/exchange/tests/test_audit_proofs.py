@@ -18,6 +18,7 @@ from onestop.core.crypto import decrypt
 from onestop.core.models import AuditEntry
 from onestop.core.transparency import public_key, publish_heads
 from onestop.core.treeheads import check_inclusion_proof
+from onestop.identity.audit import IdentityAudit
 from onestop.identity.models import User
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +100,7 @@ def test_another_persons_or_tenants_entry_answers_like_a_missing_one(
         # account with this citizen's id.
         someone_else = record_action(
             actor=Actor.system("t"),
-            action="identity.reveal",
+            action=IdentityAudit.REVEAL,
             tenant_code="gd",
             object_type="user",
             object_id=str(_me(other).pk),
@@ -107,7 +108,7 @@ def test_another_persons_or_tenants_entry_answers_like_a_missing_one(
         )
         other_tenant = record_action(
             actor=Actor.system("t"),
-            action="identity.reveal",
+            action=IdentityAudit.REVEAL,
             tenant_code="xq",
             object_type="user",
             object_id=str(me.pk),

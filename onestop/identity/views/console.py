@@ -94,7 +94,7 @@ def reveal(request: HttpRequest, tenant: Tenant, user: User, user_id: int) -> Ht
     target = access_user(tenant, user_id)
     field = request.POST.get("field", "")
     try:
-        value = actions.reveal_personal_data(
+        value = actions.do_reveal_personal_data(
             actor=actor_for(user, request), viewer=user, tenant=tenant, user=target, field=field
         )
     except actions.PermissionDenied as denied:

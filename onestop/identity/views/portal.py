@@ -123,13 +123,13 @@ def login_view(request: HttpRequest, tenant: str) -> HttpResponse:
     logged_in = None
     if request.method == "POST" and method == "password":
         password_form = PasswordLoginForm(request.POST)
-        logged_in = _log_in_with(request, owner, password_form, actions.authenticate_password)
+        logged_in = _log_in_with(request, owner, password_form, actions.do_log_in_with_password)
     elif request.method == "POST" and request.POST.get("step") == "code":
         code_form = CodeLoginForm(initial={"phone": request.POST.get("phone", "")})
         phone_form = PhoneForm(request.POST)
         if phone_form.is_valid():
             try:
-                receipt = actions.request_code(
+                receipt = actions.do_request_code(
                     actor=actor_for(None, request),
                     tenant=owner,
                     phone=phone_form.cleaned_data["phone"],
@@ -144,7 +144,7 @@ def login_view(request: HttpRequest, tenant: str) -> HttpResponse:
             code_form.is_valid()
     elif request.method == "POST":
         code_form = CodeLoginForm(request.POST)
-        logged_in = _log_in_with(request, owner, code_form, actions.authenticate_code)
+        logged_in = _log_in_with(request, owner, code_form, actions.do_log_in_with_code)
     if logged_in is not None:
         return logged_in
     context = {
@@ -232,7 +232,7 @@ def face_check(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse
             show_refusal(submitted, error)
     try:
         # Every showing of the page is a new challenge: a failed one is never reused.
-        session = actions.start_face_check(actor=actor_for(user, request), user=user)
+        session = actions.do_start_face_check(actor=actor_for(user, request), user=user)
     except OnestopError as error:
         messages.warning(request, str(error.message))
         return redirect("identity:verify", tenant.code)
@@ -252,7 +252,7 @@ def my_data(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
     form = ConfirmPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            data = actions.export_personal_data(
+            data = actions.do_export_personal_data(
                 actor=actor_for(user, request), user=user, password=form.cleaned_data["password"]
             )
             response = HttpResponse(

@@ -26,7 +26,7 @@ from onestop.demo.loader import (
     load_sandbox,
 )
 from onestop.demo.traffic import build_traffic
-from onestop.provisioning.replicate import replicate_tenant
+from onestop.provisioning.replicate import do_replicate_tenant
 from onestop.tenancy.access import access_tenant_by_code, tenant_database
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ class Command(BaseCommand):
             )
         for code, name, name_en, region in REPLICAS:
             if not demo_is_loaded(code):
-                replicate_tenant(
+                do_replicate_tenant(
                     actor=DEMO_ACTOR,
                     template=province.code,
                     code=code,

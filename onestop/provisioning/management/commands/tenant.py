@@ -20,7 +20,7 @@ from onestop.core.actors import Actor
 from onestop.core.errors import OnestopError
 from onestop.identity.actions import AccountSpec, do_provision_account
 from onestop.provisioning.renaming import Renamed
-from onestop.provisioning.replicate import replicate_tenant
+from onestop.provisioning.replicate import do_replicate_tenant
 from onestop.tenancy.access import all_tenants
 from onestop.tenancy.actions import do_move_tenant
 
@@ -99,7 +99,7 @@ class Command(BaseCommand):
                     )
 
             try:
-                tenant = replicate_tenant(
+                tenant = do_replicate_tenant(
                     actor=Actor.system("onestop tenant create"),
                     template=options["template"],
                     code=options["code"],

@@ -1,0 +1,10 @@
+"""The audit actions analytics records (``core.audit.AuditAction``): the only names its
+entries carry, so that the log reads the same across releases."""
+
+from __future__ import annotations
+
+from onestop.core.audit import AuditAction
+
+
+class AnalyticsAudit(AuditAction):
+    IMPORT_TRAFFIC = "analytics.import_traffic"

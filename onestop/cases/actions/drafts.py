@@ -1,0 +1,155 @@
+"""Applications before they are submitted: the draft, its answers and its uploads."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onestop.cases import formschema, uploads
+from onestop.cases.audit import CasesAudit
+from onestop.cases.error_codes import CaseErrorCode
+from onestop.cases.models import (
+    Application,
+    Upload,
+)
+from onestop.catalogue.access import current_form
+from onestop.core import databases
+from onestop.core.audit import record_action
+from onestop.core.errors import ValidationFailed
+
+if TYPE_CHECKING:
+    from onestop.catalogue.models import ServiceItem
+    from onestop.core.actors import Actor
+    from onestop.identity.models import User
+    from onestop.tenancy.models import Tenant
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def do_start_application(*, actor: Actor, user: User, tenant: Tenant, item: ServiceItem) -> Application:
+    """The applicant's open draft for the item, or a new one on the item's current form."""
+    with databases.action():
+        return _start_application(actor=actor, user=user, tenant=tenant, item=item)
+
+
+def _start_application(*, actor: Actor, user: User, tenant: Tenant, item: ServiceItem) -> Application:
+    draft = Application.objects.filter(
+        tenant=tenant, applicant=user, item=item, submitted_at__isnull=True
+    ).first()
+    if draft is not None:
+        return draft
+    draft = Application.objects.create(
+        tenant=tenant, applicant=user, item=item, form_version=current_form(item).version
+    )
+    record_action(
+        actor=actor,
+        action=CasesAudit.START_APPLICATION,
+        tenant_code=tenant.code,
+        object_type="application",
+        object_id=str(draft.pk),
+        detail={"item": item.code},
+    )
+    return draft
+
+
+def do_save_answers(*, actor: Actor, application: Application, answers: dict[str, Any]) -> Application:
+    """Keep a step's answers in the draft (already checked by that step's form)."""
+    with databases.action():
+        return _save_answers(actor=actor, application=application, answers=answers)
+
+
+def _save_answers(*, actor: Actor, application: Application, answers: dict[str, Any]) -> Application:
+    draft = Application.objects.select_for_update().get(pk=application.pk, submitted_at__isnull=True)
+    draft.data = {**draft.data, **{k: formschema.to_json(v) for k, v in answers.items()}}
+    draft.updated_at = timezone.now()
+    draft.save(update_fields=["data", "updated_at"])
+    record_action(
+        actor=actor,
+        action=CasesAudit.SAVE_DRAFT,
+        tenant_code=draft.tenant.code,
+        object_type="application",
+        object_id=str(draft.pk),
+        detail={"fields": sorted(answers)},
+    )
+    return draft
+
+
+MAX_MATERIAL_ORDER = 999
+
+
+def do_attach_upload(
+    *,
+    actor: Actor,
+    owner: User,
+    tenant: Tenant,
+    content: bytes,
+    original_name: str,
+    material_order: int,
+    application: Application | None = None,
+) -> Upload:
+    if not 0 <= material_order <= MAX_MATERIAL_ORDER:
+        raise ValidationFailed(CaseErrorCode.MATERIAL_UNKNOWN, _("No such material."), field="material_order")
+    checked = uploads.check_file(content)
+    if checked == "too_large":
+        raise ValidationFailed(
+            CaseErrorCode.UPLOAD_TOO_LARGE, _("A file may have at most 10 MB."), field="file"
+        )
+    if checked == "pixels":
+        raise ValidationFailed(
+            CaseErrorCode.UPLOAD_IMAGE_TOO_LARGE,
+            _("An image may have at most 10,000 pixels on a side and 40 million in all."),
+            field="file",
+        )
+    if isinstance(checked, str):
+        raise ValidationFailed(
+            CaseErrorCode.UPLOAD_INVALID, _("Upload a PDF, JPEG or PNG file."), field="file"
+        )
+    with databases.action():
+        upload = Upload.objects.create(
+            tenant=tenant,
+            owner=owner,
+            application=application,
+            material_order=material_order,
+            storage_name=uploads.store(tenant.code, checked),
+            original_name=original_name[:200],
+            content_type=checked.content_type,
+            size=len(checked.content),
+            sha256=checked.sha256,
+        )
+        record_action(
+            actor=actor,
+            action=CasesAudit.UPLOAD,
+            tenant_code=tenant.code,
+            object_type="upload",
+            object_id=str(upload.pk),
+            detail={"material": material_order, "size": upload.size},
+        )
+    return upload
+
+
+def do_claim_uploads(*, actor: Actor, application: Application, upload_ids: list[int]) -> int:
+    """Files the applicant uploaded before the draft existed (through the API) join it;
+    another person's uploads are left alone."""
+    with databases.action():
+        return _claim_uploads(actor=actor, application=application, upload_ids=upload_ids)
+
+
+def _claim_uploads(*, actor: Actor, application: Application, upload_ids: list[int]) -> int:
+    claimed = Upload.objects.filter(
+        tenant=application.tenant, owner=application.applicant, pk__in=upload_ids
+    ).update(application=application)
+    if claimed:
+        record_action(
+            actor=actor,
+            action=CasesAudit.CLAIM_UPLOADS,
+            tenant_code=application.tenant.code,
+            object_type="application",
+            object_id=str(application.pk),
+            detail={"count": claimed},
+        )
+    return claimed
