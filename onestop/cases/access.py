@@ -78,8 +78,13 @@ def as_of(cases: Iterable[Case], on: date, calendar: WorkCalendar | None = None)
     return shown
 
 
+def law_day() -> date:
+    """The day the law counts on: today in the platform's time zone."""
+    return timezone.localdate()
+
+
 def _today(case: Case) -> Case:
-    return as_of([case], timezone.localdate())[0]
+    return as_of([case], law_day())[0]
 
 
 def is_open(case: Case) -> bool:

@@ -273,3 +273,18 @@ def certificate_type_specs(tenant: Tenant) -> list[CertificateTypeSpec]:
         )
         for t in CertificateType.objects.filter(tenant=tenant).select_related("issuer").order_by("code")
     ]
+
+
+def certificate_types_by_item(tenant: Tenant) -> dict[str, CertificateType]:
+    """The type an approval of each item issues (a tenant has a handful of types; the
+    first that names an item is its)."""
+    types: dict[str, CertificateType] = {}
+    for kind in CertificateType.objects.filter(tenant=tenant).select_related("tenant", "issuer"):
+        for item_code in kind.item_codes:
+            types.setdefault(item_code, kind)
+    return types
+
+
+def certificate_type_for_item(tenant: Tenant, item_code: str) -> CertificateType | None:
+    """The type an approval of the item issues."""
+    return certificate_types_by_item(tenant).get(item_code)

@@ -4,11 +4,10 @@ of a case or by import from a registry, revocation."""
 from __future__ import annotations
 
 import base64
-import gzip
 import json
 import secrets
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -29,12 +28,12 @@ from onestop.certificates.models import (
     SigningPolicy,
     StatusList,
 )
-from onestop.certificates.proofs import CRYPTOSUITE, SM2_CRYPTOSUITE, sign_with
+from onestop.certificates.signing import ALGORITHMS, sign_as, signing_algorithm
 from onestop.certificates.verification import VC_CONTEXT
 from onestop.core import databases
 from onestop.core.audit import Event, record_action
 from onestop.core.crypto import decrypt, encrypt
-from onestop.core.errors import Conflict, OnestopError, ValidationFailed
+from onestop.core.errors import Conflict, ValidationFailed
 from onestop.core.public_url import public_base
 from onestop.tenancy.models import Department
 
@@ -79,14 +78,6 @@ def define_certificate_types(*, actor: Actor, tenant: Tenant, types: Sequence[Ce
         detail={"count": len(types)},
     )
     return len(types)
-
-
-ALGORITHMS = ("Ed25519", "SM2")
-
-
-def signing_algorithm(tenant: Tenant) -> str:
-    policy = SigningPolicy.objects.filter(tenant=tenant).first()
-    return policy.algorithm if policy else "Ed25519"
 
 
 def do_set_signing_algorithm(*, actor: Actor, tenant: Tenant, algorithm: str) -> None:
@@ -193,25 +184,6 @@ def do_import_issuer_key(
     return key
 
 
-def _sign_as(key: IssuerKey, document: dict[str, Any], issuer_id: str, *, created: str) -> dict[str, Any]:
-    """Sign with the key under its algorithm's cryptosuite."""
-    cryptosuite = SM2_CRYPTOSUITE if key.algorithm == "SM2" else CRYPTOSUITE
-    return sign_with(
-        document,
-        signer=signer_for(key),
-        cryptosuite=cryptosuite,
-        verification_method=f"{issuer_id}#{key.key_id}",
-        created=created,
-    )
-
-
-def signer_for(key: IssuerKey) -> Callable[[bytes], bytes]:
-    secret = decrypt(key.private_key_encrypted)
-    if key.algorithm == "SM2":
-        return lambda data: sm2.sign(data, secret, key.public_key)
-    return Ed25519PrivateKey.from_private_bytes(base64.b64decode(secret)).sign
-
-
 def _allocate_index(tenant: Tenant, department: Department) -> tuple[StatusList, int]:
     status_list = (
         StatusList.objects.select_for_update()
@@ -294,7 +266,7 @@ def issue_certificate(
     if valid_until is not None:
         credential["validUntil"] = _stamp(valid_until)
     # The proof says when it was made, even for a certificate valid from an earlier day.
-    signed = _sign_as(key, credential, issuer_id, created=_stamp(signed_at))
+    signed = sign_as(key, credential, issuer_id, created=_stamp(signed_at))
     certificate = Certificate.objects.create(
         tenant=tenant,
         credential_id=credential["id"],
@@ -325,21 +297,6 @@ def issue_certificate(
         ],
     )
     return certificate
-
-
-def certificate_types_by_item(tenant: Tenant) -> dict[str, CertificateType]:
-    """The type an approval of each item issues (a tenant has a handful of types; the
-    first that names an item is its)."""
-    types: dict[str, CertificateType] = {}
-    for kind in CertificateType.objects.filter(tenant=tenant).select_related("tenant", "issuer"):
-        for item_code in kind.item_codes:
-            types.setdefault(item_code, kind)
-    return types
-
-
-def certificate_type_for_item(tenant: Tenant, item_code: str) -> CertificateType | None:
-    """The type an approval of the item issues."""
-    return certificate_types_by_item(tenant).get(item_code)
 
 
 def do_issue_certificate(
@@ -441,34 +398,3 @@ def do_revoke(*, actor: Actor, certificate: Certificate, reason: str, note: str)
             ],
         )
     return locked
-
-
-def status_list_credential(status_list: StatusList) -> dict[str, Any]:
-    """The department's status list as a signed BitstringStatusListCredential (the list
-    gzip-compressed, multibase base64url), for verifiers outside the platform."""
-    tenant, department = status_list.tenant, status_list.department
-    issuer_id = f"{public_base()}/issuers/{tenant.code}/{department.code}"
-    now = timezone.now().replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    encoded = base64.urlsafe_b64encode(gzip.compress(bytes(status_list.bits), mtime=0)).decode().rstrip("=")
-    credential = {
-        "@context": [VC_CONTEXT],
-        "id": f"{public_base()}/status-lists/{tenant.code}/{status_list.pk}",
-        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": {"id": issuer_id, "name": department.name},
-        "validFrom": now,
-        "credentialSubject": {
-            "type": "BitstringStatusList",
-            "statusPurpose": "revocation",
-            "encodedList": "u" + encoded,
-        },
-    }
-    # The key that signed the list's certificates is there already: a read never makes one.
-    keys = (
-        IssuerKey.objects.filter(tenant=tenant, department=department, retired_at__isnull=True)
-        .exclude(private_key_encrypted="")
-        .order_by("-id")
-    )
-    key = keys.filter(algorithm=signing_algorithm(tenant)).first() or keys.first()
-    if key is None:
-        raise OnestopError(CertificateErrorCode.CERTIFICATE_NOT_FOUND, _("No such certificate."))
-    return _sign_as(key, credential, issuer_id, created=now)

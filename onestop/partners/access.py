@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core import databases
+from onestop.core.actors import Actor, ActorKind
 from onestop.core.errors import NotAuthenticated, NotFound
 from onestop.partners import secrets
 from onestop.partners.error_codes import PartnerErrorCode
@@ -286,3 +287,25 @@ def access_delivery_of_app(app: App, delivery_id: int) -> WebhookDelivery:
 
 def subscriptions_of_app(app: App) -> list[Subscription]:
     return _on_every_database(lambda: Subscription.objects.filter(app=app, active=True))
+
+
+# --- apps as the token endpoint knows them ------------------------------------------------
+
+
+def app_actor(app: App, address: str | None = None) -> Actor:
+    """An app acting for itself (or, with a consent, for a citizen)."""
+    return Actor(kind=ActorKind.PARTNER_APP, id=app.client_id, label=app.name, address=address)
+
+
+def authenticate_client(client_id: str, client_secret: str) -> App | None:
+    """The app whose id and (live) secret these are; None for anything else."""
+    if not client_id or not client_secret.startswith(secrets.CLIENT_SECRET):
+        return None
+    found = (
+        ClientSecret.objects.filter(
+            ClientSecret.live(), digest=secrets.digest(client_secret), app__client_id=client_id
+        )
+        .select_related("app", "app__partner")  # all three the platform's: one database
+        .first()
+    )
+    return found.app if found is not None else None

@@ -15,7 +15,7 @@ from onestop.core.actors import Actor
 from onestop.core.api import ErrorOut
 from onestop.core.apiauth import partner_route
 from onestop.identity.access import client_address
-from onestop.partners import actions
+from onestop.partners import access, actions
 from onestop.partners.access import (
     access_delivery,
     access_subscription,
@@ -210,4 +210,4 @@ def replay(request: HttpRequest, tenant: str, delivery_id: int) -> Status[dict[s
 
 def _actor(request: HttpRequest) -> Actor:
     caller = caller_of(request)
-    return actions.app_actor(caller.app, client_address(request))
+    return access.app_actor(caller.app, client_address(request))

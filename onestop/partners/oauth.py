@@ -30,7 +30,7 @@ from onestop.core.public_url import public_base
 from onestop.core.scopes import CITIZEN_SCOPES, Scope
 from onestop.identity.access import actor_for, client_address, current_user
 from onestop.identity.kinds import AccountKind
-from onestop.partners import actions
+from onestop.partners import access, actions
 from onestop.partners.access import access_app_for_authorization, grant_for
 from onestop.partners.pkce import CHALLENGE
 from onestop.tenancy.access import access_tenant_by_code
@@ -70,22 +70,22 @@ def token(request: HttpRequest, tenant: str) -> HttpResponse:
         owner = access_tenant_by_code(tenant, public_only=False)
     except NotFound:
         return _error("invalid_request", _("No such tenant."), 404)
-    app = actions.authenticate_client(*_client(request))
+    app = access.authenticate_client(*_client(request))
     if app is None:
         return _error("invalid_client", _("The client id or secret is wrong."), 401)
     grant = grant_for(app, owner)
     if grant is None:
         return _error("unauthorized_client", _("The app is not enabled in this tenant."))
     grant_type = request.POST.get("grant_type", "")
-    actor = actions.app_actor(app, client_address(request))
+    actor = access.app_actor(app, client_address(request))
     try:
         if grant_type == "client_credentials":
             scopes = request.POST.get("scope", "").split()
             if not set(scopes) <= set(grant.scopes):
                 return _error("invalid_scope", _("The app is not granted these scopes."))
-            body = actions.issue_client_token(actor=actor, app=app, grant=grant, scopes=scopes)
+            body = actions.do_issue_client_token(actor=actor, app=app, grant=grant, scopes=scopes)
         elif grant_type == "authorization_code":
-            body = actions.exchange_code(
+            body = actions.do_exchange_code(
                 actor=actor,
                 app=app,
                 code=request.POST.get("code", ""),
@@ -93,7 +93,7 @@ def token(request: HttpRequest, tenant: str) -> HttpResponse:
                 code_verifier=request.POST.get("code_verifier", ""),
             )
         elif grant_type == "refresh_token":
-            body = actions.refresh_tokens(
+            body = actions.do_refresh_tokens(
                 actor=actor, app=app, refresh_token=request.POST.get("refresh_token", "")
             )
         else:
@@ -113,11 +113,11 @@ def token(request: HttpRequest, tenant: str) -> HttpResponse:
 @csrf_exempt
 @require_POST
 def revoke(request: HttpRequest, tenant: str) -> HttpResponse:
-    app = actions.authenticate_client(*_client(request))
+    app = access.authenticate_client(*_client(request))
     if app is None:
         return _error("invalid_client", _("The client id or secret is wrong."), 401)
-    actions.revoke_token(
-        actor=actions.app_actor(app, client_address(request)),
+    actions.do_revoke_token(
+        actor=access.app_actor(app, client_address(request)),
         app=app,
         token=request.POST.get("token", ""),
     )

@@ -4,13 +4,20 @@ Each action takes a keyword-only ``actor``, runs in one durable transaction, rec
 itself in the audit log and writes a ``cases.case.state_changed`` event to the outbox for
 every change of state."""
 
+from onestop.cases.actions.clock import (
+    do_deem_late_acceptances,
+    do_escalate_overdue,
+    do_record_deemed_acceptance,
+    escalate_overdue,
+)
 from onestop.cases.actions.drafts import (
     MAX_MATERIAL_ORDER,
     do_attach_upload,
     do_claim_uploads,
+    do_consent_to_fetch,
     do_save_answers,
     do_start_application,
-    today,
+    do_use_wallet_certificate,
 )
 from onestop.cases.actions.history import HistorySpec, do_import_case_history
 from onestop.cases.actions.ratings import do_answer_rectification, do_rate
@@ -19,17 +26,11 @@ from onestop.cases.actions.steps import (
     RECTIFICATION_DAYS,
     do_bulk_accept,
     do_claim,
-    do_consent_to_fetch,
-    do_deem_late_acceptances,
-    do_escalate_overdue,
     do_mark_certificate_issued,
     do_module_transition,
     do_officer_transition,
-    do_record_deemed_acceptance,
     do_resubmit,
-    do_use_wallet_certificate,
     do_withdraw,
-    escalate_overdue,
 )
 from onestop.cases.actions.submission import (
     Answer,
@@ -67,5 +68,4 @@ __all__ = [
     "do_withdraw",
     "escalate_overdue",
     "request_fingerprint",
-    "today",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
@@ -25,10 +24,6 @@ if TYPE_CHECKING:
     from onestop.core.actors import Actor
     from onestop.identity.models import User
     from onestop.tenancy.models import Tenant
-
-
-def today() -> date:
-    return timezone.localdate()
 
 
 def do_start_application(*, actor: Actor, user: User, tenant: Tenant, item: ServiceItem) -> Application:
@@ -153,3 +148,46 @@ def _claim_uploads(*, actor: Actor, application: Application, upload_ids: list[i
             detail={"count": claimed},
         )
     return claimed
+
+
+def do_use_wallet_certificate(
+    *, actor: Actor, application: Application, material_order: int, credential_id: str
+) -> Application:
+    """Meet a material with a certificate from the applicant's wallet instead of an upload
+    (the caller has checked that the certificate is the applicant's and valid)."""
+    with databases.action():
+        draft = Application.objects.select_for_update().get(pk=application.pk, submitted_at__isnull=True)
+        draft.wallet = {**draft.wallet, str(material_order): credential_id}
+        draft.updated_at = timezone.now()
+        draft.save(update_fields=["wallet", "updated_at"])
+        record_action(
+            actor=actor,
+            action=CasesAudit.USE_WALLET_CERTIFICATE,
+            tenant_code=draft.tenant.code,
+            object_type="application",
+            object_id=str(draft.pk),
+            detail={"material": material_order},
+        )
+    return draft
+
+
+def do_consent_to_fetch(
+    *, actor: Actor, application: Application, material_order: int, consent: bool
+) -> Application:
+    """Let the department fetch a material from the department that issues it, instead
+    of an upload; the consent is part of the application and of its audit record."""
+    with databases.action():
+        draft = Application.objects.select_for_update().get(pk=application.pk, submitted_at__isnull=True)
+        orders = {int(o) for o in draft.fetch}
+        orders = orders | {material_order} if consent else orders - {material_order}
+        draft.fetch, draft.updated_at = sorted(orders), timezone.now()
+        draft.save(update_fields=["fetch", "updated_at"])
+        record_action(
+            actor=actor,
+            action=CasesAudit.CONSENT_TO_FETCH if consent else CasesAudit.WITHDRAW_FETCH,
+            tenant_code=draft.tenant.code,
+            object_type="application",
+            object_id=str(draft.pk),
+            detail={"material": material_order},
+        )
+    return draft

@@ -11,6 +11,10 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onestop.cases.access import law_day
+from onestop.cases.actions.clock import escalate_overdue
+from onestop.cases.actions.steps import DEEMED_COMMENT, RECTIFICATION_DAYS
+from onestop.cases.actions.submission import _case_number, _local_offices, _route
 from onestop.cases.audit import CasesAudit
 from onestop.cases.error_codes import CaseErrorCode
 from onestop.cases.lifecycle import (
@@ -28,7 +32,8 @@ from onestop.cases.models import (
     RectificationTicket,
 )
 from onestop.catalogue.access import items_by_code
-from onestop.certificates.actions import certificate_types_by_item, issue_certificate
+from onestop.certificates.access import certificate_types_by_item
+from onestop.certificates.actions import issue_certificate
 from onestop.core import databases
 from onestop.core.audit import record_action
 from onestop.core.errors import ValidationFailed
@@ -41,9 +46,6 @@ if TYPE_CHECKING:
     from onestop.core.actors import Actor
     from onestop.identity.models import User
     from onestop.tenancy.models import Tenant
-from onestop.cases.actions.drafts import today
-from onestop.cases.actions.steps import DEEMED_COMMENT, RECTIFICATION_DAYS, escalate_overdue
-from onestop.cases.actions.submission import _case_number, _local_offices, _route
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +191,7 @@ def do_import_case_history(*, actor: Actor, tenant: Tenant, histories: Sequence[
             object_type="case",
             detail={"count": len(histories)},
         )
-        escalate_overdue(actor=actor, day=today())
+        escalate_overdue(actor=actor, day=law_day())
     return len(histories)
 
 

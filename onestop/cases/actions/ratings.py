@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases import events
+from onestop.cases.access import law_day
+from onestop.cases.actions.steps import RECTIFICATION_DAYS, _check_officer
 from onestop.cases.audit import CasesAudit
 from onestop.cases.error_codes import CaseErrorCode
 from onestop.cases.lifecycle import (
@@ -29,8 +31,6 @@ from onestop.workdays.calendar import WorkCalendar
 if TYPE_CHECKING:
     from onestop.core.actors import Actor
     from onestop.identity.models import User
-from onestop.cases.actions.drafts import today
-from onestop.cases.actions.steps import RECTIFICATION_DAYS, _check_officer
 
 
 def do_rate(
@@ -76,7 +76,7 @@ def do_rate(
             )
         ]
         if score <= 2:
-            opened = today()
+            opened = law_day()
             RectificationTicket.objects.create(
                 tenant=case.tenant,
                 case=case,

@@ -5,33 +5,31 @@ audit entry and writes a ``cases.case.state_changed`` event."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onestop.cases.access import law_day
+from onestop.cases.actions.submission import _state_event
 from onestop.cases.audit import CasesAudit
 from onestop.cases.error_codes import CaseErrorCode
 from onestop.cases.lifecycle import (
     OFFICER_TRANSITIONS,
     CaseFlow,
-    Clock,
     CorrectionPeriodOver,
     Decision,
     IllegalTransition,
-    State,
     Transition,
 )
 from onestop.cases.models import (
-    Application,
     Case,
     CaseEvent,
     CaseMaterial,
     Upload,
 )
-from onestop.certificates.actions import certificate_type_for_item, issue_certificate
+from onestop.certificates.access import certificate_type_for_item
+from onestop.certificates.actions import issue_certificate
 from onestop.core import databases
 from onestop.core.audit import record_action
 from onestop.core.errors import Conflict, NotFound, ValidationFailed
@@ -40,16 +38,34 @@ from onestop.identity.permissions import Permission, has_permission
 from onestop.workdays.calendar import WorkCalendar
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from onestop.core.actors import Actor
     from onestop.identity.models import User
-from onestop.cases.actions.drafts import today
-from onestop.cases.actions.submission import _state_event
 
 RECTIFICATION_DAYS = 15
 
 
 # The history comment of a deemed acceptance, whoever's write or clock run records it.
 DEEMED_COMMENT = "逾期未作出受理决定，自收到材料之日起视为受理"
+
+
+def _record_deemed(locked: Case, *, actor: Actor, on: date, calendar: WorkCalendar) -> bool:
+    """Record the deemed acceptance the law has by the day, if nobody has yet."""
+    law = locked.flow.as_of(on, calendar)
+    if law.state == locked.state:
+        return False
+    _record(
+        locked,
+        Transition.DEEM_ACCEPTED,
+        law,
+        actor=actor,
+        by=None,
+        comment=DEEMED_COMMENT,
+        calendar=calendar,
+        detail={"accepted_on": law.received_on.isoformat()},
+    )
+    return True
 
 
 def _issues_certificate(case: Case) -> bool:
@@ -110,24 +126,6 @@ def _locked(case: Case) -> Case:
     return Case.objects.select_for_update().select_related("item", "tenant").get(pk=case.pk)
 
 
-def _record_deemed(locked: Case, *, actor: Actor, on: date, calendar: WorkCalendar) -> bool:
-    """Record the deemed acceptance the law has by the day, if nobody has yet."""
-    law = locked.flow.as_of(on, calendar)
-    if law.state == locked.state:
-        return False
-    _record(
-        locked,
-        Transition.DEEM_ACCEPTED,
-        law,
-        actor=actor,
-        by=None,
-        comment=DEEMED_COMMENT,
-        calendar=calendar,
-        detail={"accepted_on": law.received_on.isoformat()},
-    )
-    return True
-
-
 def _transition(
     case: Case,
     transition: Transition,
@@ -147,7 +145,7 @@ def _transition(
         try:
             # The deemed acceptance the law has by today comes first, whoever writes first.
             steps = locked.flow.advance(
-                transition, on=today(), calendar=calendar, decision=decision, issues_certificate=issues
+                transition, on=law_day(), calendar=calendar, decision=decision, issues_certificate=issues
             )
         except CorrectionPeriodOver:
             raise Conflict(
@@ -322,7 +320,7 @@ def do_claim(*, actor: Actor, officer: User, case: Case) -> Case:
     calendar = WorkCalendar()
     with databases.action():
         locked = _locked(case)
-        _record_deemed(locked, actor=actor, on=today(), calendar=calendar)  # the first write
+        _record_deemed(locked, actor=actor, on=law_day(), calendar=calendar)  # the first write
         locked.claimed_by, locked.updated_at = officer, timezone.now()
         locked.save(update_fields=["claimed_by", "updated_at"])
         record_action(
@@ -372,49 +370,6 @@ def _mark_certificate_issued(*, actor: Actor, case: Case, certificate_number: st
     )
 
 
-def do_use_wallet_certificate(
-    *, actor: Actor, application: Application, material_order: int, credential_id: str
-) -> Application:
-    """Meet a material with a certificate from the applicant's wallet instead of an upload
-    (the caller has checked that the certificate is the applicant's and valid)."""
-    with databases.action():
-        draft = Application.objects.select_for_update().get(pk=application.pk, submitted_at__isnull=True)
-        draft.wallet = {**draft.wallet, str(material_order): credential_id}
-        draft.updated_at = timezone.now()
-        draft.save(update_fields=["wallet", "updated_at"])
-        record_action(
-            actor=actor,
-            action=CasesAudit.USE_WALLET_CERTIFICATE,
-            tenant_code=draft.tenant.code,
-            object_type="application",
-            object_id=str(draft.pk),
-            detail={"material": material_order},
-        )
-    return draft
-
-
-def do_consent_to_fetch(
-    *, actor: Actor, application: Application, material_order: int, consent: bool
-) -> Application:
-    """Let the department fetch a material from the department that issues it, instead
-    of an upload; the consent is part of the application and of its audit record."""
-    with databases.action():
-        draft = Application.objects.select_for_update().get(pk=application.pk, submitted_at__isnull=True)
-        orders = {int(o) for o in draft.fetch}
-        orders = orders | {material_order} if consent else orders - {material_order}
-        draft.fetch, draft.updated_at = sorted(orders), timezone.now()
-        draft.save(update_fields=["fetch", "updated_at"])
-        record_action(
-            actor=actor,
-            action=CasesAudit.CONSENT_TO_FETCH if consent else CasesAudit.WITHDRAW_FETCH,
-            tenant_code=draft.tenant.code,
-            object_type="application",
-            object_id=str(draft.pk),
-            detail={"material": material_order},
-        )
-    return draft
-
-
 def do_resubmit(
     *, actor: Actor, applicant: User, case: Case, new_uploads: dict[int, Upload], comment: str = ""
 ) -> Case:
@@ -439,54 +394,3 @@ def do_withdraw(*, actor: Actor, applicant: User, case: Case, reason: str = "") 
         raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
     with databases.action():
         return _transition(case, Transition.WITHDRAW, actor=actor, by=applicant, comment=reason)
-
-
-def do_record_deemed_acceptance(
-    *, actor: Actor, case: Case, on: date | None = None, calendar: WorkCalendar | None = None
-) -> bool:
-    """Record that the case counts as accepted on the day its materials arrived, if the
-    law has it so by the day and nobody recorded it yet (true when this recorded it)."""
-    with databases.action():
-        return _record_deemed(
-            _locked(case), actor=actor, on=on or today(), calendar=calendar or WorkCalendar()
-        )
-
-
-def do_deem_late_acceptances(*, actor: Actor, on: date | None = None) -> int:
-    """Cases received longer than 5 working days ago with no answer count as accepted on
-    the day their materials arrived: record it for those nobody has touched since."""
-    day, calendar = on or today(), WorkCalendar()
-    with databases.action():
-        late = Case.objects.filter(state=State.RECEIVED, due_on__lt=day)
-        return sum(_record_deemed(_locked(case), actor=actor, on=day, calendar=calendar) for case in late)
-
-
-def do_escalate_overdue(*, actor: Actor, on: date | None = None) -> int:
-    """Cases whose decision or certificate is overdue go to the department head's queue
-    (once per deadline). Cases whose deemed acceptance nobody recorded yet are left to
-    ``do_deem_late_acceptances``, which the clock runs first."""
-    with databases.action():
-        return escalate_overdue(actor=actor, day=on or today())
-
-
-def escalate_overdue(*, actor: Actor, day: date) -> int:
-    """The escalation itself, a step of the actions that run it (the clock, an import)."""
-    certificate_due = Q(state__in=[State.DECIDED, State.CONCLUDED], issues_certificate=True)
-    overdue = Case.objects.filter(
-        Q(state__in=[State.ACCEPTED, State.UNDER_REVIEW]) | certificate_due,
-        due_on__lt=day,
-        escalated_at__isnull=True,
-    )
-    rows = list(overdue.values_list("number", "tenant__code", "state"))
-    overdue.update(escalated_at=timezone.now())
-    for number, tenant_code, state in rows:
-        clock = Clock.DECISION if state in (State.ACCEPTED, State.UNDER_REVIEW) else Clock.CERTIFICATE
-        record_action(
-            actor=actor,
-            action=CasesAudit.ESCALATE,
-            tenant_code=tenant_code,
-            object_type="case",
-            object_id=number,
-            detail={"clock": clock},
-        )
-    return len(rows)

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases import events, formschema
+from onestop.cases.access import law_day
+from onestop.cases.actions.drafts import _claim_uploads, _save_answers, _start_application
 from onestop.cases.audit import CasesAudit
 from onestop.cases.error_codes import CaseErrorCode
 from onestop.cases.lifecycle import (
@@ -44,7 +46,6 @@ if TYPE_CHECKING:
     from onestop.core.actors import Actor
     from onestop.identity.models import User
     from onestop.tenancy.models import Tenant
-from onestop.cases.actions.drafts import _claim_uploads, _save_answers, _start_application, today
 
 
 def _route(
@@ -177,7 +178,7 @@ def _submit_application(*, actor: Actor, application: Application) -> Case:
     if code := application.data.get("county"):
         county = Region.objects.filter(tenant=tenant, code=code).select_related("parent").first()
     calendar = WorkCalendar()
-    on = today()
+    on = law_day()
     with databases.atomic():
         draft = Application.objects.select_for_update().get(pk=application.pk)
         if draft.submitted_at is not None:

@@ -17,7 +17,7 @@ from ninja.responses import Status
 from ninja.security import django_auth
 
 from onestop.cases import actions, uploads
-from onestop.cases.access import access_case_for_applicant, as_of, cases_of_applicant
+from onestop.cases.access import access_case_for_applicant, as_of, cases_of_applicant, law_day
 from onestop.core.api import ErrorOut
 from onestop.core.apiauth import delegation_of, partner_route
 from onestop.core.errors import NotFound
@@ -174,7 +174,7 @@ def _json(body: Any) -> str:
 def my_cases(request: HttpRequest, tenant: str) -> list[dict[str, Any]]:
     who = _applicant(request, tenant)
     cases = cases_of_applicant(who.tenant, who.user, via_app=who.via_app)[:200]
-    return [case_out(c) for c in as_of(cases, actions.today())]
+    return [case_out(c) for c in as_of(cases, law_day())]
 
 
 @router.get(

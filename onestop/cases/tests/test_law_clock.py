@@ -30,7 +30,7 @@ from onestop.cases.tests.helpers import (
     rs_person_item,
 )
 from onestop.catalogue.models import ServiceItem
-from onestop.certificates.actions import certificate_type_for_item
+from onestop.certificates.access import certificate_type_for_item
 from onestop.core.actors import Actor
 from onestop.core.models import AuditEntry, OutboxEvent
 from onestop.tenancy.access import access_tenant_by_code

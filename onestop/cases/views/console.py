@@ -20,6 +20,7 @@ from onestop.cases.access import (
     as_of,
     can_handle,
     department_queue,
+    law_day,
     open_rectifications,
     sla_of,
 )
@@ -57,7 +58,7 @@ def queue(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
         escalated=request.GET.get("escalated") == "1",
         mine=request.GET.get("mine") == "1",
     )
-    today, calendar = actions.today(), WorkCalendar()
+    today, calendar = law_day(), WorkCalendar()
     cases = as_of(department_queue(tenant, user, filters, today)[:200], today, calendar)
     rows = [{"case": c, "sla": sla_of(c, today, calendar)} for c in cases]
     context = staff_context(
@@ -149,7 +150,7 @@ def case_page(request: HttpRequest, tenant: Tenant, user: User, number: str) -> 
         action_forms=action_forms,
         can_act=can_act,
         sections=case_sections(request, tenant, user, case, can_act),
-        sla=sla_of(case, actions.today(), WorkCalendar()),
+        sla=sla_of(case, law_day(), WorkCalendar()),
         certificates=certificates_of_case(tenant, user, case.number),
     )
     return render(request, "cases/console/case.html", context, status=status)

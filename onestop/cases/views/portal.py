@@ -21,13 +21,13 @@ from onestop.cases.access import (
     access_upload,
     as_of,
     cases_of_applicant,
+    law_day,
     sla_of,
 )
 from onestop.cases.forms import RatingForm, WithdrawForm
 from onestop.cases.lifecycle import State, Transition
 from onestop.catalogue.access import access_service_item, form_version
-from onestop.certificates.access import usable_choices, usable_for
-from onestop.certificates.actions import certificate_type_for_item
+from onestop.certificates.access import certificate_type_for_item, usable_choices, usable_for
 from onestop.core.errors import OnestopError
 from onestop.identity.access import actor_for
 from onestop.identity.pages import citizen_required
@@ -214,7 +214,7 @@ def _review_step(
 
 @citizen_required
 def my_cases(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
-    calendar, today = WorkCalendar(), actions.today()
+    calendar, today = WorkCalendar(), law_day()
     page = request.GET.get("page", "1")
     number = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
     start = (number - 1) * CASES_PER_PAGE
@@ -256,7 +256,7 @@ def detail(request: HttpRequest, tenant: Tenant, user: User, number: str) -> Htt
         "refusal": refusal,
         "deemed": deemed,
         "clock": case.clock,
-        "sla": sla_of(case, actions.today(), calendar),
+        "sla": sla_of(case, law_day(), calendar),
         "answers": formschema.labelled_answers(schema, case.data),
         "materials": case.materials.select_related("upload"),
         "progress": lifecycle.progress(

@@ -25,7 +25,7 @@ from onestop.certificates.access import (
     revocation_reason_label,
     wallet_of,
 )
-from onestop.certificates.actions import status_list_credential
+from onestop.certificates.signing import status_list_credential
 from onestop.certificates.verification import MAX_BYTES, verify_credential
 from onestop.core.public_url import public_base
 from onestop.identity.pages import citizen_required

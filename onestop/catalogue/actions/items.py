@@ -1,8 +1,5 @@
-"""Every write to the catalogue.
-
-Each action takes a keyword-only ``actor``, validates everything before writing anything,
-runs in one transaction and records itself (audit entry and outbox events) in it.
-"""
+"""Service items: published from an implementation list (every entry checked before any
+is written), withdrawn, handed to a partner's back office."""
 
 from __future__ import annotations
 
@@ -23,16 +20,14 @@ from onestop.catalogue.models import (
     ExerciseLevel,
     ItemStatus,
     ItemType,
-    LifeEvent,
     Material,
     MaterialForm,
     ProcessStep,
     SearchTerm,
-    ServiceForm,
     ServiceItem,
     Theme,
 )
-from onestop.catalogue.specs import LifeEventSpec, ServiceItemSpec, ThemeSpec
+from onestop.catalogue.specs import ServiceItemSpec
 from onestop.core import databases
 from onestop.core.actors import Actor
 from onestop.core.audit import Event, record_action
@@ -41,8 +36,13 @@ from onestop.core.trust import TrustLevel
 from onestop.tenancy.models import Department, Tenant
 
 ITEM_CODE_RE = re.compile(r"^[A-Za-z0-9-]{4,40}$")
+
+
 MAX_LIMIT_DAYS = 365
+
+
 MAX_VISITS = 5
+
 
 _ITEM_FIELDS = [
     "name",
@@ -162,35 +162,6 @@ def _check_item(spec: ServiceItemSpec, departments: dict[str, Department], theme
             spec,
             "fee_amount",
         )
-
-
-def do_define_themes(*, actor: Actor, tenant: Tenant, themes: Sequence[ThemeSpec]) -> int:
-    with databases.action():
-        return define_themes(actor=actor, tenant=tenant, themes=themes)
-
-
-def define_themes(*, actor: Actor, tenant: Tenant, themes: Sequence[ThemeSpec]) -> int:
-    """The step itself, in the caller's transaction."""
-    for spec in themes:
-        if spec.audience not in Audience.values:
-            raise ValidationFailed(
-                CatalogueErrorCode.ITEM_FIELD_INVALID, _("Unknown audience."), field="audience"
-            )
-    existing = {t.code: t for t in Theme.objects.filter(tenant=tenant)}
-    for order, spec in enumerate(themes):
-        theme = existing.get(spec.code) or Theme(tenant=tenant, code=spec.code)
-        theme.name, theme.name_en = spec.name, spec.name_en
-        theme.audience, theme.order = spec.audience, order
-        theme.save()
-    catalogue_changed(tenant)
-    record_action(
-        actor=actor,
-        action=CatalogueAudit.DEFINE_THEMES,
-        tenant_code=tenant.code,
-        object_type="theme",
-        detail={"count": len(themes)},
-    )
-    return len(themes)
 
 
 def do_publish_service_items(
@@ -403,110 +374,3 @@ def set_back_office(*, actor: Actor, tenant: Tenant, codes: Sequence[str], app_c
         detail={"app": app_client_id},
     )
     return changed
-
-
-def do_define_life_events(*, actor: Actor, tenant: Tenant, life_events: Sequence[LifeEventSpec]) -> int:
-    with databases.action():
-        return define_life_events(actor=actor, tenant=tenant, life_events=life_events)
-
-
-def define_life_events(*, actor: Actor, tenant: Tenant, life_events: Sequence[LifeEventSpec]) -> int:
-    """The step itself, in the caller's transaction."""
-    codes = {code for spec in life_events for code in spec.item_codes}
-    items = {i.code: i for i in ServiceItem.objects.filter(tenant=tenant, code__in=codes)}
-    for spec in life_events:
-        if spec.audience not in Audience.values:
-            raise ValidationFailed(
-                CatalogueErrorCode.ITEM_FIELD_INVALID, _("Unknown audience."), field="audience"
-            )
-        if missing := set(spec.item_codes) - set(items):
-            raise ValidationFailed(
-                CatalogueErrorCode.ITEM_UNKNOWN,
-                _("Life event %(event)s names unknown items.") % {"event": spec.code},
-                field="item_codes",
-                params={"items": sorted(missing)},
-            )
-    existing = {e.code: e for e in LifeEvent.objects.filter(tenant=tenant)}
-    for order, spec in enumerate(life_events):
-        event = existing.get(spec.code) or LifeEvent(tenant=tenant, code=spec.code)
-        event.name, event.name_en = spec.name, spec.name_en
-        event.audience, event.description, event.order = spec.audience, spec.description, order
-        event.save()
-        event.items.set([items[code] for code in spec.item_codes])
-    catalogue_changed(tenant)
-    record_action(
-        actor=actor,
-        action=CatalogueAudit.DEFINE_LIFE_EVENTS,
-        tenant_code=tenant.code,
-        object_type="life_event",
-        detail={"count": len(life_events)},
-    )
-    return len(life_events)
-
-
-def do_publish_service_forms(*, actor: Actor, tenant: Tenant, forms: dict[str, dict[str, Any]]) -> int:
-    """Publish application forms by item code; a form that differs from the item's
-    current one becomes its next version. Every schema is checked first."""
-    with databases.action():
-        return publish_service_forms(actor=actor, tenant=tenant, forms=forms)
-
-
-def publish_service_forms(*, actor: Actor, tenant: Tenant, forms: dict[str, dict[str, Any]]) -> int:
-    """The step itself, in the caller's transaction."""
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import SchemaError
-
-    items = {i.code: i for i in ServiceItem.objects.filter(tenant=tenant, code__in=list(forms))}
-    for code, schema in forms.items():
-        if code not in items:
-            raise ValidationFailed(
-                CatalogueErrorCode.ITEM_UNKNOWN,
-                _("Unknown item."),
-                field="item",
-                params={"item": code},
-            )
-        try:
-            Draft202012Validator.check_schema(schema)
-        except SchemaError as error:
-            raise ValidationFailed(
-                CatalogueErrorCode.FORM_INVALID,
-                _("The form is not a valid JSON Schema."),
-                field="schema",
-                params={"item": code, "error": error.message},
-            ) from None
-        fields = set(schema.get("properties", {}))
-        stepped = [f for step in schema.get("x-steps", []) for f in step.get("fields", [])]
-        if sorted(stepped) != sorted(fields) or len(stepped) != len(set(stepped)):
-            raise ValidationFailed(
-                CatalogueErrorCode.FORM_INVALID,
-                _("Every field of the form belongs to exactly one step."),
-                field="schema",
-                params={"item": code},
-            )
-    current = {
-        f.item_id: f
-        for f in ServiceForm.objects.filter(item__in=items.values()).order_by("item_id", "-version")
-    }
-    written = []
-    for code, schema in forms.items():
-        item = items[code]
-        latest = current.get(item.pk)
-        if latest is not None and latest.schema == schema:
-            continue
-        written.append(
-            ServiceForm(
-                tenant=tenant,
-                item=item,
-                version=(latest.version + 1) if latest else 1,
-                schema=schema,
-            )
-        )
-    ServiceForm.objects.bulk_create(written, batch_size=500)
-    record_action(
-        actor=actor,
-        action=CatalogueAudit.PUBLISH_FORMS,
-        tenant_code=tenant.code,
-        object_type="service_form",
-        detail={"count": len(written)},
-    )
-    return len(written)

@@ -1,0 +1,78 @@
+"""The law's clock: acceptances it deems made when a department let five working days
+pass, and cases past their deadline escalated to the department head."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+from django.utils import timezone
+
+from onestop.cases.access import law_day
+from onestop.cases.actions.steps import _locked, _record_deemed
+from onestop.cases.audit import CasesAudit
+from onestop.cases.lifecycle import (
+    Clock,
+    State,
+)
+from onestop.cases.models import (
+    Case,
+)
+from onestop.core import databases
+from onestop.core.audit import record_action
+from onestop.workdays.calendar import WorkCalendar
+
+if TYPE_CHECKING:
+    from onestop.core.actors import Actor
+
+
+def do_record_deemed_acceptance(
+    *, actor: Actor, case: Case, on: date | None = None, calendar: WorkCalendar | None = None
+) -> bool:
+    """Record that the case counts as accepted on the day its materials arrived, if the
+    law has it so by the day and nobody recorded it yet (true when this recorded it)."""
+    with databases.action():
+        return _record_deemed(
+            _locked(case), actor=actor, on=on or law_day(), calendar=calendar or WorkCalendar()
+        )
+
+
+def do_deem_late_acceptances(*, actor: Actor, on: date | None = None) -> int:
+    """Cases received longer than 5 working days ago with no answer count as accepted on
+    the day their materials arrived: record it for those nobody has touched since."""
+    day, calendar = on or law_day(), WorkCalendar()
+    with databases.action():
+        late = Case.objects.filter(state=State.RECEIVED, due_on__lt=day)
+        return sum(_record_deemed(_locked(case), actor=actor, on=day, calendar=calendar) for case in late)
+
+
+def do_escalate_overdue(*, actor: Actor, on: date | None = None) -> int:
+    """Cases whose decision or certificate is overdue go to the department head's queue
+    (once per deadline). Cases whose deemed acceptance nobody recorded yet are left to
+    ``do_deem_late_acceptances``, which the clock runs first."""
+    with databases.action():
+        return escalate_overdue(actor=actor, day=on or law_day())
+
+
+def escalate_overdue(*, actor: Actor, day: date) -> int:
+    """The escalation itself, a step of the actions that run it (the clock, an import)."""
+    certificate_due = Q(state__in=[State.DECIDED, State.CONCLUDED], issues_certificate=True)
+    overdue = Case.objects.filter(
+        Q(state__in=[State.ACCEPTED, State.UNDER_REVIEW]) | certificate_due,
+        due_on__lt=day,
+        escalated_at__isnull=True,
+    )
+    rows = list(overdue.values_list("number", "tenant__code", "state"))
+    overdue.update(escalated_at=timezone.now())
+    for number, tenant_code, state in rows:
+        clock = Clock.DECISION if state in (State.ACCEPTED, State.UNDER_REVIEW) else Clock.CERTIFICATE
+        record_action(
+            actor=actor,
+            action=CasesAudit.ESCALATE,
+            tenant_code=tenant_code,
+            object_type="case",
+            object_id=number,
+            detail={"clock": clock},
+        )
+    return len(rows)
