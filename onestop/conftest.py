@@ -101,7 +101,7 @@ def empty_cache() -> None:
     tenants' placements too: a rolled-back move leaves every tenant where it was)."""
     from django.core.cache import cache
 
-    from onestop.tenancy.access import forget_placements
+    from onestop.tenancy.routing import forget_placements
 
     cache.clear()
     forget_placements()

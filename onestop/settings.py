@@ -202,6 +202,10 @@ ONESTOP_SANDBOX_ALLOWED = [
     kind.strip() for kind in os.environ.get("ONESTOP_SANDBOX_ALLOWED", "").split(",") if kind.strip()
 ]
 
+# A query on tenant-owned rows must name its tenant (tenancy.scoping); only the test
+# settings let the suite's own modules read across tenants.
+ONESTOP_TENANT_QUERIES_FROM_TESTS = False
+
 # Integrations, each a plugin chosen by name; "sandbox" ones say plainly that they are.
 ONESTOP_SMS_BACKEND = os.environ.get("ONESTOP_SMS_BACKEND", "sandbox")
 ONESTOP_REGISTRY_PROVIDER = os.environ.get("ONESTOP_REGISTRY_PROVIDER", "sandbox")

@@ -15,7 +15,7 @@ from django.utils import timezone
 from onestop.analytics.recorder import View, recorder
 from onestop.core import databases
 from onestop.core.crypto import keyed_hash
-from onestop.tenancy.access import tenant_ids
+from onestop.tenancy.routing import tenant_ids
 
 logger = logging.getLogger(__name__)
 COOKIE = "onestop_vid"

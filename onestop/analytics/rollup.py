@@ -46,8 +46,12 @@ def _next(start: datetime, period: str) -> datetime:
 
 def _recompute(period: str, start: datetime, end: datetime) -> int:
     """Replace the roll-ups of ``period`` in [start, end) by what the raw views say."""
-    views = PageView.objects.filter(at__gte=start, at__lt=end).annotate(
-        bucket=Trunc("at", period, output_field=DateTimeField(), tzinfo=timezone.get_current_timezone())
+    views = (
+        PageView.objects.platform_wide()
+        .filter(at__gte=start, at__lt=end)
+        .annotate(
+            bucket=Trunc("at", period, output_field=DateTimeField(), tzinfo=timezone.get_current_timezone())
+        )
     )
     rows = []
     for dimension, field in FIELDS.items():
@@ -65,7 +69,7 @@ def _recompute(period: str, start: datetime, end: datetime) -> int:
                     visitors=row["v"],
                 )
             )
-    TrafficRollup.objects.filter(period=period, start__gte=start, start__lt=end).delete()
+    TrafficRollup.objects.platform_wide().filter(period=period, start__gte=start, start__lt=end).delete()
     TrafficRollup.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
 
@@ -77,7 +81,7 @@ def roll_up(now: datetime | None = None) -> int:
         mark = RollupMark.objects.select_for_update().first()
         since = mark.until if mark else None
         if since is None:
-            earliest = PageView.objects.aggregate(first=Min("at"))["first"]
+            earliest = PageView.objects.platform_wide().aggregate(first=Min("at"))["first"]
             since = _floor(earliest, Period.MINUTE) if earliest else until
         if since >= until:
             return 0
@@ -87,7 +91,7 @@ def roll_up(now: datetime | None = None) -> int:
             end = _next(_floor(until - timedelta(microseconds=1), period), period)
             written += _recompute(period, start, end)
         RollupMark.objects.update_or_create(pk=mark.pk if mark else None, defaults={"until": until})
-        PageView.objects.filter(
+        PageView.objects.platform_wide().filter(
             at__lt=until - timedelta(days=settings.ONESTOP_PAGEVIEW_RETENTION_DAYS)
         ).delete()
     return written

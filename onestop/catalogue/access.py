@@ -58,9 +58,9 @@ def access_service_item(tenant: Tenant, code: str) -> ServiceItem:
         .filter(code=code)
         .select_related("department", "department__region")
         .prefetch_related(
-            Prefetch("materials", queryset=Material.objects.order_by("order")),
-            Prefetch("steps", queryset=ProcessStep.objects.order_by("order")),
-            Prefetch("themes", queryset=Theme.objects.order_by("order")),
+            Prefetch("materials", queryset=Material.objects.of(tenant).order_by("order")),
+            Prefetch("steps", queryset=ProcessStep.objects.of(tenant).order_by("order")),
+            Prefetch("themes", queryset=Theme.objects.of(tenant).order_by("order")),
         )
         .first()
     )
@@ -305,14 +305,14 @@ def current_form_versions(tenant: Tenant) -> dict[int, int]:
 
 def current_form(item: ServiceItem) -> ServiceForm:
     """The newest version of an item's application form."""
-    form = ServiceForm.objects.filter(item=item).order_by("-version").first()
+    form = ServiceForm.objects.of(item.tenant_id).filter(item=item).order_by("-version").first()
     if form is None:
         raise NotFound(CatalogueErrorCode.FORM_NOT_FOUND, _("This service cannot be applied for online yet."))
     return form
 
 
 def form_version(item: ServiceItem, version: int) -> ServiceForm:
-    form = ServiceForm.objects.filter(item=item, version=version).first()
+    form = ServiceForm.objects.of(item.tenant_id).filter(item=item, version=version).first()
     if form is None:
         raise NotFound(CatalogueErrorCode.FORM_NOT_FOUND, _("This service cannot be applied for online yet."))
     return form
@@ -340,8 +340,8 @@ def catalogue_specs(
         .select_related("department")
         .order_by("code")
         .prefetch_related(
-            Prefetch("materials", queryset=Material.objects.order_by("order")),
-            Prefetch("steps", queryset=ProcessStep.objects.order_by("order")),
+            Prefetch("materials", queryset=Material.objects.of(tenant).order_by("order")),
+            Prefetch("steps", queryset=ProcessStep.objects.of(tenant).order_by("order")),
             "themes",
         )
     )

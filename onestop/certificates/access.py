@@ -29,7 +29,7 @@ from onestop.core.logging import mask_personal_data
 from onestop.identity.idnumber import mask_name
 from onestop.identity.kinds import RoleKind
 from onestop.identity.permissions import Permission, has_permission, roles_of
-from onestop.tenancy.access import tenant_database
+from onestop.tenancy.routing import tenant_database
 
 if TYPE_CHECKING:
     from onestop.certificates.verification import Verdict

@@ -359,13 +359,16 @@ def do_revoke(*, actor: Actor, certificate: Certificate, reason: str, note: str)
         )
     with databases.action():
         locked = (
-            Certificate.objects.select_for_update()
+            Certificate.objects.of(certificate.tenant_id)
+            .select_for_update()
             .select_related("tenant", "certificate_type")
             .get(pk=certificate.pk)
         )
         if locked.revoked_at is not None:
             raise Conflict(CertificateErrorCode.ALREADY_REVOKED, _("The certificate is revoked already."))
-        status_list = StatusList.objects.select_for_update().get(pk=locked.status_list_id)
+        status_list = (
+            StatusList.objects.of(locked.tenant_id).select_for_update().get(pk=locked.status_list_id)
+        )
         bits = bytearray(bytes(status_list.bits))
         bits[locked.status_index // 8] |= 0x80 >> (locked.status_index % 8)
         status_list.bits = bytes(bits)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.certificates.models import Certificate, IssuerKey, StatusList
 from onestop.certificates.proofs import ProofError, verify, verify_sm2
-from onestop.tenancy.access import tenant_database
+from onestop.tenancy.routing import tenant_database
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 MAX_BYTES = 64 * 1024
@@ -134,7 +134,9 @@ def _verify_issued(
     now: datetime | None,
 ) -> Verdict:
     key = (
-        IssuerKey.objects.filter(key_id=method.rsplit("#", 1)[1])
+        IssuerKey.objects.filter(
+            tenant__code=issuer_tenant_code(issuer["id"]), key_id=method.rsplit("#", 1)[1]
+        )
         .select_related("department", "tenant")
         .first()
     )

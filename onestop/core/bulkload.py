@@ -30,7 +30,8 @@ MMAP_BYTES = 64 << 30
 
 
 def next_id(model: type[models.Model]) -> int:
-    return int(model._default_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
+    # The table's highest id, whichever tenant's row holds it: the plain manager.
+    return int(model._base_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
 
 
 def reset_sequences(*model_classes: type[models.Model]) -> None:

@@ -168,7 +168,7 @@ def do_query(
         )
     answer = data_provider().fetch(service_code=service.code, subject=case.applicant)
     with databases.action():
-        DataQuery.objects.filter(pk=query.pk).update(
+        DataQuery.objects.of(query.tenant_id).filter(pk=query.pk).update(
             answer_encrypted=encrypt(json.dumps(answer, ensure_ascii=False, default=str))
         )
     return answer

@@ -192,7 +192,7 @@ def login_succeeded(counters: Sequence[Counter], *, tenant: Tenant, number: str,
             continue
         newest = rows.filter(count__gt=0).order_by("-window_start").values_list("pk", flat=True)
         ThrottleCounter.objects.filter(pk__in=list(newest[:1])).update(count=F("count") - 1)
-    KnownAddress.objects.update_or_create(
+    KnownAddress.objects.of(tenant).update_or_create(
         key=_known_key(tenant, number, address),
         defaults={"tenant": tenant, "last_login_at": timezone.now()},
     )
@@ -203,5 +203,7 @@ def forget_old_counters() -> int:
     login has come from for ``KNOWN_ADDRESS_LIFETIME``; the number of rows deleted."""
     now = timezone.now()
     counters, _ = ThrottleCounter.objects.filter(window_start__lt=_window(now) - 2 * HOUR).delete()
-    known, _ = KnownAddress.objects.filter(last_login_at__lt=now - KNOWN_ADDRESS_LIFETIME).delete()
+    known, _ = (
+        KnownAddress.objects.platform_wide().filter(last_login_at__lt=now - KNOWN_ADDRESS_LIFETIME).delete()
+    )
     return counters + known

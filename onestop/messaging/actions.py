@@ -13,7 +13,7 @@ from onestop.messaging.models import SandboxSms
 def do_reencrypt_messages(*, actor: Actor) -> int:
     """Re-encrypt stored phone numbers with the newest data key."""
     with databases.action():
-        rows = list(SandboxSms.objects.select_for_update().only("id", "phone_encrypted"))
+        rows = list(SandboxSms.objects.platform_wide().select_for_update().only("id", "phone_encrypted"))
         for row in rows:
             row.phone_encrypted = reencrypt(row.phone_encrypted)
         SandboxSms.objects.bulk_update(rows, ["phone_encrypted"], batch_size=1000)

@@ -88,11 +88,11 @@ def access_secret(app: App, secret_id: int | str) -> ClientSecret:
 
 def admissions_of_partner(partner: Partner) -> list[Admission]:
     """The partner's admissions in every tenant, on whichever database each lives."""
-    return _on_every_database(lambda: Admission.objects.filter(partner_id=partner.pk))
+    return _on_every_database(lambda: Admission.objects.platform_wide().filter(partner_id=partner.pk))
 
 
 def grants_of_app(app: App) -> list[AppGrant]:
-    return _on_every_database(lambda: AppGrant.objects.filter(app_id=app.pk))
+    return _on_every_database(lambda: AppGrant.objects.platform_wide().filter(app_id=app.pk))
 
 
 def _on_every_database(rows: Callable[[], QuerySet[Any]]) -> list[Any]:
@@ -210,9 +210,8 @@ def resolve_token(raw: str) -> Caller:
     if not raw.startswith(secrets.ACCESS_TOKEN):
         raise refused
     token = (
-        Token.objects.filter(
-            access_digest=secrets.digest(raw), revoked_at__isnull=True, expires_at__gt=timezone.now()
-        )
+        Token.objects.platform_wide()  # a bearer token names its tenant by being found
+        .filter(access_digest=secrets.digest(raw), revoked_at__isnull=True, expires_at__gt=timezone.now())
         .select_related("tenant", "consent", "consent__user")
         .prefetch_related("app__partner")
         .first()
@@ -266,7 +265,11 @@ def access_delivery(tenant: Tenant, app: App, delivery_id: int | str) -> Webhook
 def all_deliveries_of_app(app: App, *, limit: int = 50) -> list[WebhookDelivery]:
     """The app's latest deliveries in every tenant, for its developers' delivery log."""
     found = _on_every_database(
-        lambda: WebhookDelivery.objects.filter(subscription__app=app).select_related("subscription")[:limit]
+        lambda: (
+            WebhookDelivery.objects.platform_wide()
+            .filter(subscription__app=app)
+            .select_related("subscription")[:limit]
+        )
     )
     return sorted(found, key=lambda d: (d.created_at, d.pk), reverse=True)[:limit]
 
@@ -276,7 +279,8 @@ def access_delivery_of_app(app: App, delivery_id: int) -> WebhookDelivery:
     for alias in databases.aliases():
         with databases.using(alias):
             found = (
-                WebhookDelivery.objects.filter(subscription__app=app, pk=delivery_id)
+                WebhookDelivery.objects.platform_wide()
+                .filter(subscription__app=app, pk=delivery_id)
                 .select_related("subscription", "tenant")
                 .first()
             )
@@ -286,7 +290,7 @@ def access_delivery_of_app(app: App, delivery_id: int) -> WebhookDelivery:
 
 
 def subscriptions_of_app(app: App) -> list[Subscription]:
-    return _on_every_database(lambda: Subscription.objects.filter(app=app, active=True))
+    return _on_every_database(lambda: Subscription.objects.platform_wide().filter(app=app, active=True))
 
 
 # --- apps as the token endpoint knows them ------------------------------------------------

@@ -161,7 +161,8 @@ def deliver_due(limit: int = BATCH) -> int:
     """Post the deliveries that are due; returns how many were delivered."""
     delivered = 0
     due = list(
-        WebhookDelivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=timezone.now())
+        WebhookDelivery.objects.platform_wide()  # the database's queue, every tenant's
+        .filter(state=DeliveryState.PENDING, next_attempt_at__lte=timezone.now())
         .select_related("subscription")
         .order_by("next_attempt_at", "id")[:limit]
     )
@@ -195,7 +196,8 @@ def deliver_due(limit: int = BATCH) -> int:
 def next_due() -> datetime | None:
     """When the next pending delivery is due, if any is pending."""
     return (
-        WebhookDelivery.objects.filter(state=DeliveryState.PENDING)
+        WebhookDelivery.objects.platform_wide()
+        .filter(state=DeliveryState.PENDING)
         .order_by("next_attempt_at")
         .values_list("next_attempt_at", flat=True)
         .first()

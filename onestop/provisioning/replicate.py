@@ -29,14 +29,10 @@ from onestop.exchange.access import data_service_specs
 from onestop.exchange.actions import publish_data_services
 from onestop.provisioning.renaming import Renamed, renamed_for_province
 from onestop.provisioning.specs import TenantContent
-from onestop.tenancy.access import (
-    access_tenant_by_code,
-    department_specs,
-    region_specs,
-    tenant_database,
-)
+from onestop.tenancy.access import access_tenant_by_code, department_specs, region_specs
 from onestop.tenancy.actions import create_tenant, import_departments, import_regions
 from onestop.tenancy.divisions import province_division
+from onestop.tenancy.routing import tenant_database
 
 if TYPE_CHECKING:
     from onestop.tenancy.models import Tenant

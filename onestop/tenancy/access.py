@@ -6,11 +6,6 @@ the same error code and message, so that nobody can probe another tenant's data.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +13,7 @@ from onestop.core import databases
 from onestop.core.errors import NotFound, Unavailable
 from onestop.tenancy.error_codes import TenancyErrorCode
 from onestop.tenancy.models import Department, Region, RegionLevel, Tenant
+from onestop.tenancy.routing import forget_placements, routed_for
 from onestop.tenancy.specs import DepartmentSpec, RegionSpec
 
 
@@ -32,7 +28,7 @@ def access_tenant_by_code(code: str, *, public_only: bool = True) -> Tenant:
     tenant = directory().filter(code=code, **filters).first()
     if tenant is None:
         raise NotFound(TenancyErrorCode.TENANT_NOT_FOUND, _("No such tenant."))
-    if tenant.moving_to or (_routed_for.get() == code and tenant.database != databases.current()):
+    if tenant.moving_to or (routed_for() == code and tenant.database != databases.current()):
         # Being moved, or just moved while this process still routes to the old database.
         forget_placements()
         raise Unavailable(
@@ -56,72 +52,6 @@ def all_tenants() -> QuerySet[Tenant]:
 
 def public_tenants() -> QuerySet[Tenant]:
     return directory().filter(is_public=True).order_by("code")
-
-
-PLACEMENT_MAX_AGE = 5.0
-_PLACEMENT: dict[str, tuple[str, str]] = {}  # code: (database, moving to)
-_TENANT_IDS: dict[str, int] = {}
-_DIRECTORY_READ_AT = [float("-inf")]
-
-
-def _read_directory() -> None:
-    """The directory's codes, ids and placements, read again at most every few seconds
-    (for per-request work that must not query for them)."""
-    now = time.monotonic()
-    if now - _DIRECTORY_READ_AT[0] <= PLACEMENT_MAX_AGE:
-        return
-    rows = list(directory().values_list("code", "id", "database", "moving_to"))
-    _PLACEMENT.clear()
-    _PLACEMENT.update((code, (database, moving)) for code, _id, database, moving in rows)
-    _TENANT_IDS.clear()
-    _TENANT_IDS.update((code, pk) for code, pk, _database, _moving in rows)
-    _DIRECTORY_READ_AT[0] = now
-
-
-def placement(code: str) -> tuple[str, str] | None:
-    """Where a tenant lives and where it is being moved to ("" when it is not); None for
-    no such tenant (a tenant made in the last seconds lives on the default database,
-    where an unknown code is looked for anyway)."""
-    _read_directory()
-    return _PLACEMENT.get(code)
-
-
-def tenant_ids() -> dict[str, int]:
-    """Tenant codes to ids."""
-    _read_directory()
-    return _TENANT_IDS
-
-
-def forget_placements() -> None:
-    """Read the directory again at the next request (after a move)."""
-    _DIRECTORY_READ_AT[0] = float("-inf")
-
-
-_routed_for: ContextVar[str | None] = ContextVar("onestop_routed_tenant", default=None)
-
-
-def enter_tenant_database(code: str) -> Callable[[], None] | None:
-    """Make the tenant's database the current one for a request whose URL names it; the
-    function returned ends that. None for no such tenant."""
-    found = placement(code)
-    if found is None:
-        return None
-    tokens = databases.enter(found[0]), _routed_for.set(code)
-
-    def leave() -> None:
-        _routed_for.reset(tokens[1])
-        databases.leave(tokens[0])
-
-    return leave
-
-
-@contextmanager
-def tenant_database(code: str) -> Iterator[str]:
-    """Run the block on the database the tenant ``code`` lives on (the default database
-    for no such tenant, where nothing of it will be found)."""
-    found = placement(code)
-    with databases.using(found[0] if found else databases.PLATFORM) as alias:
-        yield alias
 
 
 def regions_for_tenant(tenant: Tenant) -> QuerySet[Region]:

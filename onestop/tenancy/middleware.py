@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from onestop.tenancy.access import enter_tenant_database
+from onestop.tenancy.routing import enter_tenant_database
 
 
 class TenantDatabaseMiddleware:

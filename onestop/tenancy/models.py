@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from onestop.tenancy.scoping import TenantOwnedManager
+
 
 class TenantKind(models.TextChoices):
     PROVINCE = "province", _("Province")
@@ -53,9 +55,12 @@ class Tenant(Bilingual, models.Model):
 
 class TenantOwned(models.Model):
     """Every tenant-owned row carries its tenant. Read such rows through the owning app's
-    ``access`` helpers, which always filter by tenant."""
+    ``access`` helpers, which always filter by tenant; the manager refuses a query that
+    names none (``tenancy.scoping``)."""
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+
+    objects = TenantOwnedManager()
 
     class Meta:
         abstract = True

@@ -31,14 +31,11 @@ from onestop.core.actors import Actor
 from onestop.core.audit import record_action
 from onestop.core.errors import Conflict, NotFound
 from onestop.core.models import OutboxEvent
-from onestop.tenancy.access import (
-    PLACEMENT_MAX_AGE,
-    directory,
-    forget_placements,
-)
+from onestop.tenancy.access import directory
 from onestop.tenancy.audit import TenancyAudit
 from onestop.tenancy.error_codes import TenancyErrorCode
 from onestop.tenancy.models import Tenant
+from onestop.tenancy.routing import PLACEMENT_MAX_AGE, forget_placements
 
 BATCH = 2000
 SETTLE = PLACEMENT_MAX_AGE + 5  # seconds: every process has read the mark by then

@@ -21,7 +21,8 @@ from onestop.core.headers import allow_style_attributes
 from onestop.core.responses import render_error
 from onestop.identity.pages import console_page, staff_context
 from onestop.identity.permissions import Permission, is_platform_operator
-from onestop.tenancy.access import all_tenants, department_names, public_tenants, tenant_database
+from onestop.tenancy.access import all_tenants, department_names, public_tenants
+from onestop.tenancy.routing import tenant_database
 
 if TYPE_CHECKING:
     from onestop.identity.models import User

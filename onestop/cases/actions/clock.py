@@ -43,7 +43,7 @@ def do_deem_late_acceptances(*, actor: Actor, on: date | None = None) -> int:
     the day their materials arrived: record it for those nobody has touched since."""
     day, calendar = on or law_day(), WorkCalendar()
     with databases.action():
-        late = Case.objects.filter(state=State.RECEIVED, due_on__lt=day)
+        late = Case.objects.platform_wide().filter(state=State.RECEIVED, due_on__lt=day)  # a sweep
         return sum(_record_deemed(_locked(case), actor=actor, on=day, calendar=calendar) for case in late)
 
 
@@ -58,7 +58,7 @@ def do_escalate_overdue(*, actor: Actor, on: date | None = None) -> int:
 def escalate_overdue(*, actor: Actor, day: date) -> int:
     """The escalation itself, a step of the actions that run it (the clock, an import)."""
     certificate_due = Q(state__in=[State.DECIDED, State.CONCLUDED], issues_certificate=True)
-    overdue = Case.objects.filter(
+    overdue = Case.objects.platform_wide().filter(  # a sweep of the database, every tenant's cases
         Q(state__in=[State.ACCEPTED, State.UNDER_REVIEW]) | certificate_due,
         due_on__lt=day,
         escalated_at__isnull=True,

@@ -59,7 +59,11 @@ def do_save_answers(*, actor: Actor, application: Application, answers: dict[str
 
 
 def _save_answers(*, actor: Actor, application: Application, answers: dict[str, Any]) -> Application:
-    draft = Application.objects.select_for_update().get(pk=application.pk, submitted_at__isnull=True)
+    draft = (
+        Application.objects.of(application.tenant_id)
+        .select_for_update()
+        .get(pk=application.pk, submitted_at__isnull=True)
+    )
     draft.data = {**draft.data, **{k: formschema.to_json(v) for k, v in answers.items()}}
     draft.updated_at = timezone.now()
     draft.save(update_fields=["data", "updated_at"])
@@ -156,7 +160,11 @@ def do_use_wallet_certificate(
     """Meet a material with a certificate from the applicant's wallet instead of an upload
     (the caller has checked that the certificate is the applicant's and valid)."""
     with databases.action():
-        draft = Application.objects.select_for_update().get(pk=application.pk, submitted_at__isnull=True)
+        draft = (
+            Application.objects.of(application.tenant_id)
+            .select_for_update()
+            .get(pk=application.pk, submitted_at__isnull=True)
+        )
         draft.wallet = {**draft.wallet, str(material_order): credential_id}
         draft.updated_at = timezone.now()
         draft.save(update_fields=["wallet", "updated_at"])
@@ -177,7 +185,11 @@ def do_consent_to_fetch(
     """Let the department fetch a material from the department that issues it, instead
     of an upload; the consent is part of the application and of its audit record."""
     with databases.action():
-        draft = Application.objects.select_for_update().get(pk=application.pk, submitted_at__isnull=True)
+        draft = (
+            Application.objects.of(application.tenant_id)
+            .select_for_update()
+            .get(pk=application.pk, submitted_at__isnull=True)
+        )
         orders = {int(o) for o in draft.fetch}
         orders = orders | {material_order} if consent else orders - {material_order}
         draft.fetch, draft.updated_at = sorted(orders), timezone.now()

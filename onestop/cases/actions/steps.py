@@ -25,7 +25,6 @@ from onestop.cases.lifecycle import (
 from onestop.cases.models import (
     Case,
     CaseEvent,
-    CaseMaterial,
     Upload,
 )
 from onestop.certificates.access import certificate_type_for_item
@@ -123,7 +122,9 @@ def _record(
 
 
 def _locked(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("item", "tenant").get(pk=case.pk)
+    return (
+        Case.objects.of(case.tenant_id).select_for_update().select_related("item", "tenant").get(pk=case.pk)
+    )
 
 
 def _transition(
@@ -378,7 +379,7 @@ def do_resubmit(
         raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("No such case."))
     with databases.action():
         for order, upload in new_uploads.items():
-            CaseMaterial.objects.filter(case=case, order=order).update(upload=upload)
+            case.materials.filter(order=order).update(upload=upload)
         return _transition(
             case,
             Transition.RESUBMIT,

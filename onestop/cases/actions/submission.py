@@ -87,7 +87,7 @@ def _case_number(tenant: Tenant, on: date, sequence: int) -> str:
 
 def _next_number(tenant: Tenant, on: date) -> str:
     sequence, _ = CaseSequence.objects.select_for_update().get_or_create(tenant=tenant, day=on)
-    CaseSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
+    CaseSequence.objects.of(tenant).filter(pk=sequence.pk).update(last=F("last") + 1)
     sequence.refresh_from_db(fields=["last"])
     return _case_number(tenant, on, sequence.last)
 
@@ -180,7 +180,7 @@ def _submit_application(*, actor: Actor, application: Application) -> Case:
     calendar = WorkCalendar()
     on = law_day()
     with databases.atomic():
-        draft = Application.objects.select_for_update().get(pk=application.pk)
+        draft = Application.objects.of(application.tenant_id).select_for_update().get(pk=application.pk)
         if draft.submitted_at is not None:
             raise Conflict(CaseErrorCode.APPLICATION_NOT_FOUND, _("This application was submitted already."))
         flow = CaseFlow(limit_days=item.committed_limit_days, received_on=on)
@@ -308,8 +308,10 @@ def _claim_key(*, tenant: Tenant, user: User, key: str, fingerprint: str) -> Ide
         # The submission and its answer commit together, so a claim left unfinished for
         # long belongs to a request that died before committing anything: take it over.
         stale = timezone.now() - timedelta(seconds=settings.ONESTOP_IDEMPOTENCY_STALE_SECONDS)
-        if IdempotencyRecord.objects.filter(pk=record.pk, status__isnull=True, created_at__lt=stale).update(
-            created_at=timezone.now()
+        if (
+            IdempotencyRecord.objects.of(record.tenant_id)
+            .filter(pk=record.pk, status__isnull=True, created_at__lt=stale)
+            .update(created_at=timezone.now())
         ):
             return record
         raise Conflict(
@@ -323,4 +325,6 @@ def _keep_answer(record: IdempotencyRecord, answered: Answer) -> None:
     if answered.status >= 500:
         record.delete()  # a failure of ours may be retried with the same key
         return
-    IdempotencyRecord.objects.filter(pk=record.pk).update(status=answered.status, body=answered.body)
+    IdempotencyRecord.objects.of(record.tenant_id).filter(pk=record.pk).update(
+        status=answered.status, body=answered.body
+    )

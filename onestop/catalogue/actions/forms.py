@@ -60,7 +60,9 @@ def publish_service_forms(*, actor: Actor, tenant: Tenant, forms: dict[str, dict
             )
     current = {
         f.item_id: f
-        for f in ServiceForm.objects.filter(item__in=items.values()).order_by("item_id", "-version")
+        for f in ServiceForm.objects.of(tenant)
+        .filter(item__in=items.values())
+        .order_by("item_id", "-version")
     }
     written = []
     for code, schema in forms.items():

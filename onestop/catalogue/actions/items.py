@@ -217,9 +217,9 @@ def publish_service_items(
         [item for item in rows if item.code in existing], _ITEM_FIELDS, batch_size=500
     )
     item_ids = [item.pk for item in rows]
-    Material.objects.filter(item_id__in=item_ids).delete()
-    ProcessStep.objects.filter(item_id__in=item_ids).delete()
-    SearchTerm.objects.filter(item_id__in=item_ids).delete()
+    Material.objects.filter(tenant=tenant, item_id__in=item_ids).delete()
+    ProcessStep.objects.filter(tenant=tenant, item_id__in=item_ids).delete()
+    SearchTerm.objects.filter(tenant=tenant, item_id__in=item_ids).delete()
     ServiceItem.themes.through.objects.filter(serviceitem_id__in=item_ids).delete()
 
     materials: list[Material] = []

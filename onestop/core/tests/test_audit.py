@@ -7,10 +7,9 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.utils import timezone
 
-from onestop.core import merkle
+from onestop.core import databases, merkle
 from onestop.core.actors import Actor
 from onestop.core.audit import prune_audit_log, record_action, verify_audit_log
 from onestop.core.models import AuditEntry, AuditLogHead
@@ -58,7 +57,7 @@ def test_empty_tree_and_frontier_round_trip() -> None:
 def _record(count: int) -> list[AuditEntry]:
     entries = []
     for n in range(count):
-        with transaction.atomic():
+        with databases.atomic():
             entries.append(record_action(actor=Actor.system("t"), action=TestAudit.STEP, object_id=str(n)))
     return entries
 

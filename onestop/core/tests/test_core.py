@@ -10,8 +10,9 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import connections
 
+from onestop.core import databases
 from onestop.core.actors import Actor
 from onestop.core.audit import Event, record_action
 from onestop.core.models import AuditEntry, OutboxEvent
@@ -38,7 +39,7 @@ def test_audit_and_events_roll_back_with_the_action() -> None:
     before = (AuditEntry.objects.count(), OutboxEvent.objects.count())
 
     def failing_action() -> None:
-        with transaction.atomic():
+        with databases.atomic():
             record_action(actor=Actor.system(), action=TestAudit.ROLLBACK, events=[Event(TEST_TOPIC)])
             raise ZeroDivisionError  # the action fails after recording itself
 

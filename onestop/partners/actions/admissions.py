@@ -26,8 +26,9 @@ from onestop.partners.models import (
     Partner,
     Token,
 )
-from onestop.tenancy.access import directory, tenant_database
+from onestop.tenancy.access import directory
 from onestop.tenancy.models import TenantKind
+from onestop.tenancy.routing import tenant_database
 
 if TYPE_CHECKING:
     from onestop.identity.models import User
@@ -116,7 +117,7 @@ def do_decide_admission(
     allowed = valid_scopes(scopes) if state == AdmissionState.APPROVED else []
     now = timezone.now()
     with databases.action():
-        admission = Admission.objects.select_for_update().get(pk=admission.pk)
+        admission = Admission.objects.of(admission.tenant_id).select_for_update().get(pk=admission.pk)
         admission.state, admission.scopes, admission.note = state, allowed, note.strip()[:500]
         admission.decided_at, admission.decided_by = now, operator
         admission.save()

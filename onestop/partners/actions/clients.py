@@ -196,7 +196,7 @@ def do_set_limits(
             PartnerErrorCode.LIMITS_INVALID, _("Enter limits of at least 1."), field="rate_per_minute"
         )
     with databases.action():
-        AppGrant.objects.filter(pk=grant.pk).update(
+        AppGrant.objects.of(grant.tenant_id).filter(pk=grant.pk).update(
             rate_per_minute=rate_per_minute, quota_per_day=quota_per_day
         )
         record_action(

@@ -149,7 +149,8 @@ def do_exchange_code(
     refusal, body = "", {}
     with databases.action():
         found = (
-            AuthorizationCode.objects.select_for_update()
+            AuthorizationCode.objects.platform_wide()  # a code names its tenant by being found
+            .select_for_update()
             .filter(digest=secrets.digest(code), app=app)
             .select_related("consent", "tenant")
             .first()
@@ -157,7 +158,9 @@ def do_exchange_code(
         if found is None or found.expires_at <= now:
             raise GrantRefused("unknown or expired code")
         if found.used_at is not None:
-            Token.objects.filter(consent=found.consent, created_at__gte=found.used_at).update(revoked_at=now)
+            Token.objects.of(found.tenant_id).filter(
+                consent=found.consent, created_at__gte=found.used_at
+            ).update(revoked_at=now)
             refusal = "code used before"
         else:
             found.used_at = now
@@ -192,7 +195,8 @@ def do_refresh_tokens(*, actor: Actor, app: App, refresh_token: str) -> dict[str
     refusal, body = "", {}
     with databases.action():
         old = (
-            Token.objects.select_for_update(of=("self",))
+            Token.objects.platform_wide()  # a refresh token names its tenant by being found
+            .select_for_update(of=("self",))
             .filter(refresh_digest=secrets.digest(refresh_token), app=app)
             .select_related("consent", "tenant")
             .first()
@@ -200,7 +204,9 @@ def do_refresh_tokens(*, actor: Actor, app: App, refresh_token: str) -> dict[str
         if old is None or old.consent is None or old.refresh_expires_at is None:
             raise GrantRefused("unknown refresh token")
         if old.revoked_at is not None:
-            Token.objects.filter(consent=old.consent, revoked_at__isnull=True).update(revoked_at=now)
+            Token.objects.of(old.tenant_id).filter(consent=old.consent, revoked_at__isnull=True).update(
+                revoked_at=now
+            )
             refusal = "refresh token used before"
         elif old.refresh_expires_at <= now or old.consent.revoked_at is not None:
             refusal = "refresh token expired"
@@ -226,7 +232,8 @@ def do_revoke_token(*, actor: Actor, app: App, token: str) -> None:
     digest = secrets.digest(token)
     with databases.action():
         changed = (
-            Token.objects.filter(app=app, revoked_at__isnull=True)
+            Token.objects.platform_wide()  # whichever tenant the app's token is for
+            .filter(app=app, revoked_at__isnull=True)
             .filter(Q(access_digest=digest) | Q(refresh_digest=digest))
             .update(revoked_at=timezone.now())
         )
@@ -245,8 +252,10 @@ def do_revoke_consent(*, actor: Actor, user: User, consent: Consent) -> None:
         raise NotFound(PartnerErrorCode.CONSENT_NOT_FOUND, _("No such authorisation."))
     now = timezone.now()
     with databases.action():
-        Consent.objects.filter(pk=consent.pk).update(revoked_at=now)
-        Token.objects.filter(consent=consent, revoked_at__isnull=True).update(revoked_at=now)
+        Consent.objects.of(consent.tenant_id).filter(pk=consent.pk).update(revoked_at=now)
+        Token.objects.of(consent.tenant_id).filter(consent=consent, revoked_at__isnull=True).update(
+            revoked_at=now
+        )
         record_action(
             actor=actor,
             action=PartnersAudit.REVOKE_CONSENT,

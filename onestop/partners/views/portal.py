@@ -57,7 +57,8 @@ from onestop.partners.forms import (
     SubscriptionForm,
 )
 from onestop.partners.models import AdmissionState
-from onestop.tenancy.access import access_tenant_by_code, public_tenants, tenant_database
+from onestop.tenancy.access import access_tenant_by_code, public_tenants
+from onestop.tenancy.routing import tenant_database
 
 if TYPE_CHECKING:
     from onestop.identity.models import User

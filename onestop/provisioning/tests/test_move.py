@@ -26,9 +26,9 @@ from onestop.identity.models import User
 from onestop.identity.tests.helpers import login
 from onestop.partners.models import Token
 from onestop.partners.tests.helpers import make_partner_app
-from onestop.tenancy.access import forget_placements
 from onestop.tenancy.models import Tenant
 from onestop.tenancy.moving import tenant_parts
+from onestop.tenancy.routing import forget_placements
 
 pytestmark = pytest.mark.django_db(databases=["default", "cell1"])
 

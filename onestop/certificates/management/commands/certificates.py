@@ -13,7 +13,8 @@ from onestop.certificates.actions import do_revoke
 from onestop.certificates.models import RevocationReason
 from onestop.core.actors import Actor
 from onestop.core.errors import OnestopError
-from onestop.tenancy.access import access_tenant_by_code, tenant_database
+from onestop.tenancy.access import access_tenant_by_code
+from onestop.tenancy.routing import tenant_database
 
 
 class Command(BaseCommand):

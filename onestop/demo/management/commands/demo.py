@@ -27,7 +27,8 @@ from onestop.demo.loader import (
 )
 from onestop.demo.traffic import build_traffic
 from onestop.provisioning.replicate import do_replicate_tenant
-from onestop.tenancy.access import access_tenant_by_code, tenant_database
+from onestop.tenancy.access import access_tenant_by_code
+from onestop.tenancy.routing import tenant_database
 
 if TYPE_CHECKING:
     from onestop.catalogue.specs import ServiceItemSpec

@@ -17,7 +17,8 @@ from onestop.core.bulkload import analyze
 from onestop.core.errors import NotFound
 from onestop.demo.generator import DEFAULT_SEED
 from onestop.demo.loadgen import grow_catalogue, load
-from onestop.tenancy.access import access_tenant_by_code, tenant_database
+from onestop.tenancy.access import access_tenant_by_code
+from onestop.tenancy.routing import tenant_database
 
 
 def _count(value: str) -> int:
