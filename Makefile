@@ -14,10 +14,12 @@ export DJANGO_SETTINGS_MODULE := onestop.settings
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-$(VENV)/.base: requirements/base.txt pyproject.toml
+# onestop and, beside it, its development tools (dev/: the demo, loadgen, test helpers),
+# which a production install (`pip install .`) leaves out.
+$(VENV)/.base: requirements/base.txt pyproject.toml dev/pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/base.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e . -e dev
 	@touch $@
 
 $(VENV)/.dev: $(VENV)/.base requirements/dev.txt
@@ -56,7 +58,7 @@ serve: setup  ## serve without loading the demo (a development installation: san
 lint: $(VENV)/.dev $(ASSETS) messages  ## ruff, mypy, import-linter, migrations and OpenAPI drift
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy onestop
+	$(VENV)/bin/mypy onestop dev/onestop_dev
 	$(VENV)/bin/lint-imports --no-cache
 	$(ONESTOP) makemigrations --check --dry-run -v 0
 	$(ONESTOP) openapi --check

@@ -7,6 +7,7 @@ documented in docs/operations.md.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 from pathlib import Path
@@ -74,9 +75,13 @@ INSTALLED_APPS = [
     "onestop.portal",
     "onestop.console",
     "onestop.api",
-    "onestop.demo",
     "onestop.provisioning",
 ]
+# The development tools (the demo, `loadgen`, the bulk loaders) are a distribution of
+# their own, onestop-dev, that `make` installs beside onestop and a production install
+# leaves out: where it is installed, its commands are there.
+if importlib.util.find_spec("onestop_dev") is not None:
+    INSTALLED_APPS.append("onestop_dev")
 
 MIDDLEWARE = [
     "onestop.core.headers.ContentSecurityPolicyMiddleware",  # first: on every response

@@ -18,6 +18,12 @@ if TYPE_CHECKING:
     from onestop.workdays.calendar import WorkCalendar
 
 
+def case_number(tenant_code: str, received_on: date, sequence: int) -> str:
+    """A case's number: the tenant's code, the day of receipt and the day's sequence
+    (``GD2026113000042``)."""
+    return f"{tenant_code.upper()}{received_on:%Y%m%d}{sequence:05d}"
+
+
 class Application(TenantOwned):
     """A draft being filled in, one step at a time; submitting turns it into a case."""
 

@@ -10,13 +10,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.actors import Actor, ActorKind
-from onestop.core.crypto import keyed_hash
 from onestop.core.errors import NotFound
 from onestop.core.models import AuditEntry
 from onestop.core.transparency import AuditSubject
 from onestop.identity.error_codes import IdentityErrorCode
-from onestop.identity.idnumber import normalize_id_number
-from onestop.identity.models import AccountKind, User, VerificationRecord
+from onestop.identity.models import AccountKind, User, VerificationRecord, id_number_hash
 from onestop.messaging.access import sandbox_messages
 from onestop.tenancy.models import Tenant
 
@@ -81,11 +79,6 @@ def access_user(tenant: Tenant, user_id: int | str) -> User:
     if user is None:
         raise NotFound(IdentityErrorCode.USER_NOT_FOUND, _("No such account."))
     return user
-
-
-def id_number_hash(value: str) -> str:
-    """The keyed hash accounts are found by, from an ID number as typed."""
-    return keyed_hash("id-number", normalize_id_number(value))
 
 
 def verified_id_numbers(tenant: Tenant, id_numbers: Iterable[str]) -> set[str]:

@@ -15,14 +15,31 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from onestop.core.crypto import encrypt, keyed_hash
 from onestop.core.trust import TrustLevel
+from onestop.identity.idnumber import mask_id_number, mask_name, normalize_id_number
 from onestop.identity.kinds import AccountKind, CodePurpose, RoleKind
+from onestop.messaging.phones import mask_phone, phone_hash
 from onestop.tenancy.models import Department, Tenant, TenantOwned
 
 
+def login_key(tenant_code: str | None, phone: str) -> str:
+    """What an account logs in by: its tenant (``*`` for the platform's accounts) and the
+    keyed hash of its phone number."""
+    return f"{tenant_code or '*'}:{phone_hash(phone)}"
+
+
+def id_number_hash(value: str) -> str:
+    """The keyed hash accounts are found by, from an ID number as typed."""
+    return keyed_hash("id-number", normalize_id_number(value))
+
+
 class UserManager(BaseUserManager["User"]):
-    def create_user(self, login_key: str, password: str | None = None, **fields: Any) -> User:
-        user = self.model(login_key=login_key, **fields)
+    def create_user(self, phone: str, password: str | None = None, **fields: Any) -> User:
+        """A new account of the (checked) phone number; no password: it cannot log in
+        with one."""
+        user = self.model(**fields)
+        user.take_phone(phone, tenant_code=user.tenant.code if user.tenant else None)
         user.set_password(password)
         user.save()
         return user
@@ -72,6 +89,19 @@ class User(AbstractBaseUser):
 
     def __str__(self) -> str:
         return self.display_name or self.phone_masked
+
+    def take_phone(self, phone: str, *, tenant_code: str | None) -> None:
+        """Store a (checked) phone number as every account keeps one: encrypted, hashed
+        for finding, masked for showing, and the login key it makes (not saved here)."""
+        self.phone_encrypted, self.phone_masked = encrypt(phone), mask_phone(phone)
+        self.phone_hash, self.login_key = phone_hash(phone), login_key(tenant_code, phone)
+
+    def take_identity(self, name: str, id_number: str) -> None:
+        """Store a (checked) real name and ID number: encrypted, the number hashed for
+        finding, both masked for showing (not saved here)."""
+        self.real_name_encrypted, self.real_name_masked = encrypt(name), mask_name(name)
+        self.id_number_encrypted, self.id_number_hash = encrypt(id_number), id_number_hash(id_number)
+        self.id_number_masked = mask_id_number(id_number)
 
     def get_session_auth_hash(self) -> str:
         # Django ends sessions whose stored hash no longer matches; the generation makes

@@ -1,4 +1,4 @@
-"""Checking a partner's access token on an API call (``ONESTOP_TOKEN_AUTHENTICATOR``):
+"""Checking a partner's access token on an API call (registered with `core.apiauth`):
 valid now, for the tenant in the path, under the app's rate limit and quota, with the
 scopes and the kind of token the operation needs."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from onestop.conftest import ARTIFACTS, browser_log_in
+from onestop_dev.testing import ARTIFACTS, browser_log_in
 
 pytestmark = pytest.mark.browser
 

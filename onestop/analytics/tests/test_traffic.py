@@ -16,8 +16,8 @@ from onestop.analytics.models import PageView, RollupMark, TrafficRollup
 from onestop.analytics.recorder import Recorder, View, recorder
 from onestop.analytics.rollup import roll_up
 from onestop.cases.tests.helpers import OPERATOR, logged_in
-from onestop.demo.generator import build_province
 from onestop.tenancy.models import Tenant
+from onestop_dev.demo.generator import build_province
 
 pytestmark = pytest.mark.django_db
 ITEM = build_province().items[0]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from onestop.cases.access import law_day
 from onestop.cases.actions.clock import escalate_overdue
 from onestop.cases.actions.steps import DEEMED_COMMENT, RECTIFICATION_DAYS
-from onestop.cases.actions.submission import _case_number, _local_offices, _route
+from onestop.cases.actions.submission import _local_offices, _route
 from onestop.cases.audit import CasesAudit
 from onestop.cases.error_codes import CaseErrorCode
 from onestop.cases.lifecycle import (
@@ -30,6 +30,7 @@ from onestop.cases.models import (
     CaseSequence,
     Rating,
     RectificationTicket,
+    case_number,
 )
 from onestop.catalogue.access import items_by_code
 from onestop.certificates.access import certificate_types_by_item
@@ -111,7 +112,7 @@ def do_import_case_history(*, actor: Actor, tenant: Tenant, histories: Sequence[
                     events.append((step, flow.state, after.state, stepped_at, said, {}))
                     flow = after
             given[history.received_on] += 1
-            number = _case_number(tenant, history.received_on, given[history.received_on])
+            number = case_number(tenant.code, history.received_on, given[history.received_on])
             county = regions.get(history.county_code)
             department = _route(item, county, offices)
             kind = certificate_types.get(item.code)

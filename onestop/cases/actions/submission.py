@@ -31,6 +31,7 @@ from onestop.cases.models import (
     CaseMaterial,
     CaseSequence,
     IdempotencyRecord,
+    case_number,
 )
 from onestop.catalogue.access import access_service_item, form_version
 from onestop.certificates.access import usable_choices
@@ -81,15 +82,11 @@ def _local_offices(tenant: Tenant) -> dict[tuple[str, int], Department]:
     return offices
 
 
-def _case_number(tenant: Tenant, on: date, sequence: int) -> str:
-    return f"{tenant.code.upper()}{on:%Y%m%d}{sequence:05d}"
-
-
 def _next_number(tenant: Tenant, on: date) -> str:
     sequence, _ = CaseSequence.objects.select_for_update().get_or_create(tenant=tenant, day=on)
     CaseSequence.objects.of(tenant).filter(pk=sequence.pk).update(last=F("last") + 1)
     sequence.refresh_from_db(fields=["last"])
-    return _case_number(tenant, on, sequence.last)
+    return case_number(tenant.code, on, sequence.last)
 
 
 def _state_event(case: Case, action: str, *, paper_licence: bool = False) -> Event:

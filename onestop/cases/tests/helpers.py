@@ -6,9 +6,9 @@ import re
 
 from django.test import Client
 
-from onestop.demo.accounts import DEMO_PASSWORD
-from onestop.demo.generator import build_province
 from onestop.identity.tests.helpers import login
+from onestop_dev.demo.accounts import DEMO_PASSWORD
+from onestop_dev.demo.generator import build_province
 
 PDF = b"%PDF-1.4\n% test material\n" + b"0" * 2048
 PROVINCE = build_province()

@@ -7,7 +7,7 @@ from django.test import Client
 
 from onestop.cases.models import Case, IdempotencyRecord
 from onestop.cases.tests.helpers import CITIZEN, PDF, logged_in, rs_person_item
-from onestop.demo.generator import build_province
+from onestop_dev.demo.generator import build_province
 
 pytestmark = pytest.mark.django_db
 

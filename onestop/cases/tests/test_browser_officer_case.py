@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from onestop.cases.tests.helpers import CITIZEN, OFFICER, PROVINCE
-from onestop.conftest import ARTIFACTS, browser_log_in
+from onestop_dev.testing import ARTIFACTS, browser_log_in
 
 pytestmark = pytest.mark.browser
 

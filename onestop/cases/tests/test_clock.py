@@ -6,16 +6,22 @@ import pytest
 
 from onestop.cases.models import Case
 from onestop.cases.tasks import case_clock
-from onestop.cases.tests.helpers import CITIZEN, logged_in, received_working_days_ago
+from onestop.cases.tests.factories import make_past_case, working_days_ago
+from onestop.catalogue.tests.factories import make_item
 from onestop.core.models import AuditEntry
+from onestop.identity.tests.factories import client_of, make_citizen
+from onestop.tenancy.tests.factories import make_tenant
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_data]
 
 
 def test_the_clock_records_a_deemed_acceptance_the_reads_already_show_once() -> None:
-    case = received_working_days_ago(6)
-    citizen = logged_in(CITIZEN)
-    before = citizen.get(f"/api/v1/tenants/gd/cases/{case.number}").json()
+    tenant = make_tenant()
+    applicant = make_citizen(tenant)
+    case = make_past_case(applicant, make_item(tenant), received_on=working_days_ago(6))
+    assert case.state == "received"
+    citizen = client_of(applicant)
+    before = citizen.get(f"/api/v1/tenants/{tenant.code}/cases/{case.number}").json()
     assert (before["state"], before["accepted_on"]) == ("accepted", case.received_on.isoformat())
     assert Case.objects.get(pk=case.pk).state == "received"  # shown, not yet recorded
 
@@ -26,5 +32,5 @@ def test_the_clock_records_a_deemed_acceptance_the_reads_already_show_once() -> 
     assert [e.action for e in case.events.all()] == ["submit", "deem_accepted"]
     entries = AuditEntry.objects.filter(action="cases.deem_accepted", object_id=case.number)
     assert entries.count() == 1 and entries.get().actor_label == "case clock"
-    after = citizen.get(f"/api/v1/tenants/gd/cases/{case.number}").json()
+    after = citizen.get(f"/api/v1/tenants/{tenant.code}/cases/{case.number}").json()
     assert after == before  # what the reads showed is what the clock recorded

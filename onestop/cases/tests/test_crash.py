@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 
 from onestop.cases.tests.helpers import PDF
-from onestop.conftest import _free_port
-from onestop.demo.accounts import DEMO_PASSWORD
+from onestop_dev.demo.accounts import DEMO_PASSWORD
+from onestop_dev.testing import free_port
 
 pytestmark = pytest.mark.crash
 KILLS = 100
@@ -123,7 +123,7 @@ def crash_var(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cli = str(Path(sys.executable).with_name("onestop"))
     subprocess.run([cli, "migrate", "--no-input", "-v", "0"], env=env, check=True)
     subprocess.run(
-        [cli, "shell", "-c", "from onestop.demo.loader import load_sandbox; load_sandbox()"],
+        [cli, "shell", "-c", "from onestop_dev.demo.loader import load_sandbox; load_sandbox()"],
         env=env,
         check=True,
     )
@@ -185,7 +185,7 @@ def _kill(server: subprocess.Popen[bytes]) -> None:
 def _item() -> tuple[str, list[int]]:
     """A zero-trip item of the sandbox the test citizen may apply for, and the orders of
     the materials to upload."""
-    from onestop.demo.generator import build_province
+    from onestop_dev.demo.generator import build_province
 
     items = build_province().items[:60]
     item = next(
@@ -232,7 +232,7 @@ def _crash_cases(database: sqlite3.Connection) -> list[str]:
 
 
 def test_no_acknowledged_application_is_lost_or_duplicated(crash_var: Path) -> None:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     item, orders = _item()
     acknowledged: dict[str, str] = {}  # Idempotency-Key -> case number

@@ -238,8 +238,8 @@ def test_late_answers_deem_acceptance_and_overdue_cases_escalate(citizen: Client
 
 
 def test_my_applications_come_twenty_to_a_page(citizen: Client) -> None:
-    from onestop.cases.bulk import add_cases
     from onestop.identity.models import User
+    from onestop_dev.bulk.cases import add_cases
 
     def numbers(query: str) -> list[bytes]:
         response = citizen.get(f"/gd/me/cases/{query}")

@@ -1,4 +1,5 @@
-"""Service item specs for tests: valid by default, with traits for the usual variations."""
+"""Service items for tests: specs valid by default, with traits for the usual variations,
+and published items of a test tenant."""
 
 from __future__ import annotations
 
@@ -7,7 +8,12 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from onestop.catalogue.access import access_service_item
+from onestop.catalogue.actions import do_publish_service_forms, do_publish_service_items
+from onestop.catalogue.models import ServiceItem
 from onestop.catalogue.specs import MaterialSpec, PlaceSpec, ServiceItemSpec, StepSpec
+from onestop.tenancy.models import Tenant
+from onestop.tenancy.tests.factories import FACTORY
 
 _codes = itertools.count(1)
 
@@ -47,3 +53,28 @@ def item_spec(*, needs_visit: bool = False, business: bool = False, **overrides:
         themes=("p-social",),
     )
     return replace(spec, **overrides)
+
+
+PLEDGE_FORM = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "测试申请",
+    "title_en": "Test application",
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "pledge": {"type": "boolean", "const": True, "title": "本人承诺", "title_en": "I declare"}
+    },
+    "required": ["pledge"],
+    "x-steps": [{"key": "pledge", "title": "承诺", "title_en": "Pledge", "fields": ["pledge"]}],
+}
+
+
+def make_item(tenant: Tenant, **overrides: Any) -> ServiceItem:
+    """A published item of ``tenant`` (made by ``make_tenant``) with a one-question form
+    (``PLEDGE_FORM``), applied for online with nothing to attach unless ``materials``
+    says otherwise."""
+    overrides = {"materials": (), "themes": (), **overrides}
+    spec = item_spec(**overrides)
+    do_publish_service_items(actor=FACTORY, tenant=tenant, items=[spec])
+    do_publish_service_forms(actor=FACTORY, tenant=tenant, forms={spec.code: PLEDGE_FORM})
+    return access_service_item(tenant, spec.code)

@@ -12,8 +12,8 @@ import re
 import pytest
 from django.test import Client
 
-from onestop.conftest import OTHER_MARKER, OTHER_ONLY_PREFIX, OTHER_TENANT
-from onestop.demo.generator import build_province
+from onestop_dev.demo.generator import build_province
+from onestop_dev.testing import OTHER_MARKER, OTHER_ONLY_PREFIX, OTHER_TENANT
 
 pytestmark = pytest.mark.django_db
 

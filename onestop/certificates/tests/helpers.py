@@ -44,10 +44,10 @@ def other_tenant_certificate() -> Certificate:
     from datetime import date
 
     from onestop.certificates.actions import do_define_certificate_types, do_import_certificate
-    from onestop.conftest import OTHER_TENANT
-    from onestop.demo.certificates import build_certificate_types
-    from onestop.demo.generator import build_province
     from onestop.identity.idnumber import make_id_number
+    from onestop_dev.demo.certificates import build_certificate_types
+    from onestop_dev.demo.generator import build_province
+    from onestop_dev.testing import OTHER_TENANT
 
     tenant = access_tenant_by_code(OTHER_TENANT)
     do_define_certificate_types(

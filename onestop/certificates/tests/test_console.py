@@ -14,8 +14,8 @@ from onestop.certificates.models import Certificate
 from onestop.certificates.tests.helpers import other_tenant_certificate, published_bit, staff
 from onestop.certificates.verification import verify_credential
 from onestop.core.models import AuditEntry, OutboxEvent
-from onestop.demo.accounts import DEMO_PASSWORD
 from onestop.identity.tests.helpers import login
+from onestop_dev.demo.accounts import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 REVOCATION = {

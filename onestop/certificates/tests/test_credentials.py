@@ -157,8 +157,8 @@ def test_the_qr_link_and_the_public_page_verify(client: Client, id_card: Certifi
 def test_the_wallet_shows_the_certificate_and_a_qr_code_and_never_a_private_key(
     id_card: Certificate,
 ) -> None:
-    from onestop.demo.accounts import DEMO_PASSWORD
     from onestop.identity.tests.helpers import login
+    from onestop_dev.demo.accounts import DEMO_PASSWORD
 
     def logged_in(phone: str) -> Client:
         client = Client()
@@ -185,8 +185,8 @@ def test_links_use_the_address_being_served(id_card: Certificate) -> None:
     credential signed under one address still verifies under another."""
     from django.test import override_settings
 
-    from onestop.demo.accounts import DEMO_PASSWORD
     from onestop.identity.tests.helpers import login
+    from onestop_dev.demo.accounts import DEMO_PASSWORD
 
     client = Client(HTTP_HOST="127.0.0.1:9000")
     assert login(client, "13800138000", DEMO_PASSWORD).status_code == 302

@@ -17,10 +17,10 @@ from onestop.certificates.models import Certificate
 from onestop.certificates.tests.helpers import other_tenant_certificate, published_bit
 from onestop.certificates.views.portal import pack
 from onestop.core.models import AuditEntry
-from onestop.demo.accounts import DEMO_PASSWORD
 from onestop.identity.models import User
 from onestop.identity.tests.helpers import login
 from onestop.tenancy.access import access_tenant_by_code
+from onestop_dev.demo.accounts import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 CITIZEN = "13800138000"

@@ -33,12 +33,12 @@ from onestop.certificates.proofs import (
     verify_sm2,
 )
 from onestop.certificates.verification import verify_credential
-from onestop.conftest import OTHER_TENANT
 from onestop.core.actors import Actor
-from onestop.demo.certificates import build_certificate_types
 from onestop.identity.actions import AccountSpec, ResidentSpec, do_provision_account
 from onestop.identity.idnumber import make_id_number
 from onestop.tenancy.access import access_department_by_code, access_tenant_by_code
+from onestop_dev.demo.certificates import build_certificate_types
+from onestop_dev.testing import OTHER_TENANT
 
 pytestmark = pytest.mark.django_db
 ACTOR = Actor.system("test")
@@ -50,7 +50,7 @@ def sm2_certificate():  # type: ignore[no-untyped-def]
     """A certificate of tenant xq, whose policy is SM2."""
     from datetime import date
 
-    from onestop.demo.generator import build_province
+    from onestop_dev.demo.generator import build_province
 
     tenant = access_tenant_by_code(OTHER_TENANT)
     do_set_signing_algorithm(actor=ACTOR, tenant=tenant, algorithm="SM2")

@@ -18,6 +18,8 @@ from onestop.core.audit import Event, record_action
 from onestop.core.models import AuditEntry, OutboxEvent
 from onestop.core.tests.helpers import TEST_TOPIC, TestAudit
 
+pytestmark = pytest.mark.own_data  # builds its own data: no demo province
+
 PO_FILE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 

@@ -10,13 +10,17 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import os
 import pkgutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 
 
 def _actions_modules() -> Iterator[ModuleType]:
@@ -134,3 +138,44 @@ def test_no_actions_module_calls_a_public_action() -> None:
             if nested and not name.startswith("do_"):
                 offenders.append(f"{module.__name__}.{name} -> {sorted(nested)}")
     assert not offenders, offenders
+
+
+# --- a production install -------------------------------------------------------------
+
+WITHOUT_DEV = """
+import sys
+
+sys.modules["onestop_dev"] = None  # as where it is not installed: nothing finds it
+import django
+from django.conf import settings
+from django.core.management import call_command, get_commands
+django.setup()
+call_command("check", "--fail-level", "ERROR", verbosity=0)
+import onestop.urls, onestop.wsgi, onestop.cli
+print(sorted(a for a in settings.INSTALLED_APPS if not a.startswith("django")))
+print(" ".join(sorted(get_commands())))
+"""
+
+
+def test_a_production_install_ships_no_development_code() -> None:
+    import tomllib
+
+    from setuptools import find_packages
+
+    root = Path(settings.BASE_DIR)
+    found = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]
+    shipped = find_packages(str(root), include=found["include"], exclude=found.get("exclude", ()))
+    assert "onestop" in shipped and "onestop.cases" in shipped
+    assert not [p for p in shipped if "onestop_dev" in p or p.split(".")[-1] in ("demo", "tests")]
+    assert not [p for p in shipped if (root / p.replace(".", "/") / "bulk.py").exists()]
+
+
+def test_the_product_runs_without_the_development_tools() -> None:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "onestop.settings", "ONESTOP_DEMO": "1"}
+    result = subprocess.run([sys.executable, "-c", WITHOUT_DEV], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    apps, commands = result.stdout.splitlines()[-2:]
+    assert "onestop.cases" in apps and "onestop_dev" not in apps
+    assert (
+        "serve" in commands.split() and "demo" not in commands.split() and "loadgen" not in commands.split()
+    )

@@ -37,7 +37,7 @@ from onestop.core.transparency import (
 )
 from onestop.core.treeheads import TreeHead, check_inclusion_proof, unb64
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_data]
 
 CHAIN = "default"  # the chain of the platform's database
 

@@ -27,7 +27,7 @@ from onestop.identity.models import (
     User,
     VerificationRecord,
 )
-from onestop.messaging.phones import is_mobile, mask_phone, normalize_phone, phone_hash
+from onestop.messaging.phones import is_mobile, mask_phone, normalize_phone
 from onestop.tenancy.models import Tenant
 
 
@@ -70,13 +70,10 @@ def _register(
         try:
             with databases.atomic():
                 user = User.objects.create_user(
-                    login_key=login_key(account_tenant, number),
+                    phone=number,
                     password=password,
                     tenant=account_tenant,
                     kind=kind,
-                    phone_encrypted=encrypt(number),
-                    phone_hash=phone_hash(number),
-                    phone_masked=mask_phone(number),
                     language=language if language in {"zh-hans", "en"} else "zh-hans",
                 )
         except IntegrityError:

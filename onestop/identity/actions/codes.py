@@ -25,6 +25,7 @@ from onestop.identity.models import (
     OneTimeCode,
     User,
 )
+from onestop.identity.models import login_key as account_login_key
 from onestop.messaging.phones import is_mobile, mask_phone, normalize_phone, phone_hash
 from onestop.messaging.sms import SmsMessage, SmsReceipt, SmsTemplate, sms_backend
 from onestop.tenancy.models import Tenant
@@ -48,7 +49,7 @@ def valid_phone(value: str) -> str:
 
 
 def login_key(tenant: Tenant | None, phone: str) -> str:
-    return f"{tenant.code if tenant else '*'}:{phone_hash(phone)}"
+    return account_login_key(tenant.code if tenant else None, phone)
 
 
 def _code_hash(tenant: Tenant, phone: str, purpose: str, code: str) -> str:

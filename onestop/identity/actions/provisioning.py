@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from onestop.core import databases
 from onestop.core.actors import Actor, ActorKind
 from onestop.core.audit import record_action
-from onestop.core.crypto import encrypt, reencrypt
-from onestop.identity.actions.codes import login_key, valid_phone
+from onestop.core.crypto import reencrypt
+from onestop.identity.actions.codes import valid_phone
 from onestop.identity.actions.staff import PermissionDenied
 from onestop.identity.actions.verification import check_identity, store_identity
 from onestop.identity.audit import IdentityAudit
@@ -26,7 +26,6 @@ from onestop.identity.models import (
 from onestop.identity.providers.registry import (
     resident_hashes,
 )
-from onestop.messaging.phones import mask_phone, phone_hash
 from onestop.tenancy.models import Department, Tenant
 
 
@@ -83,14 +82,11 @@ def do_provision_account(*, actor: Actor, tenant: Tenant | None, spec: AccountSp
         checked = check_identity(tenant, None, spec.identity.name, spec.identity.id_number)
     with databases.action():
         user = User.objects.create_user(
-            login_key=login_key(account_tenant, number),
+            phone=number,
             password=spec.password,
             tenant=account_tenant,
             kind=spec.kind,
             display_name=spec.display_name,
-            phone_encrypted=encrypt(number),
-            phone_hash=phone_hash(number),
-            phone_masked=mask_phone(number),
         )
         for role, department_code in spec.roles:
             department = (

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from onestop.core import databases
 from onestop.core.actors import Actor
 from onestop.core.audit import record_action
-from onestop.core.crypto import decrypt, encrypt
+from onestop.core.crypto import decrypt
 from onestop.core.errors import OnestopError, ValidationFailed
 from onestop.core.models import AuditOutcome
 from onestop.identity.access import personal_data
@@ -25,7 +25,6 @@ from onestop.identity.models import (
     User,
 )
 from onestop.identity.permissions import Permission, has_permission
-from onestop.messaging.phones import mask_phone, phone_hash
 from onestop.tenancy.models import Department, Tenant
 
 
@@ -95,14 +94,11 @@ def do_create_staff(
                 field="phone",
             )
         user = User.objects.create_user(
-            login_key=login_key(tenant, number),
+            phone=number,
             password=password,
             tenant=tenant,
             kind=AccountKind.STAFF,
             display_name=display_name.strip(),
-            phone_encrypted=encrypt(number),
-            phone_hash=phone_hash(number),
-            phone_masked=mask_phone(number),
         )
         Role.objects.create(user=user, kind=role, tenant=tenant, department=department)
         record_action(

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from onestop.core import databases
 from onestop.core.actors import Actor
 from onestop.core.audit import Event, record_action
-from onestop.core.crypto import encrypt
 from onestop.core.errors import OnestopError, ValidationFailed
 from onestop.core.images import ImageProblem, image_problem
 from onestop.core.models import AuditOutcome
@@ -21,7 +20,7 @@ from onestop.identity import events
 from onestop.identity.access import id_number_hash
 from onestop.identity.audit import IdentityAudit
 from onestop.identity.error_codes import IdentityErrorCode
-from onestop.identity.idnumber import mask_id_number, mask_name, parse_id_number
+from onestop.identity.idnumber import parse_id_number
 from onestop.identity.models import (
     FaceCheckSession,
     User,
@@ -92,9 +91,7 @@ def store_identity(
     result = checked.registry
     level = TrustLevel.L3 if result.answer == RegistryAnswer.MATCH else TrustLevel.L2
     user = User.objects.select_for_update().get(pk=user.pk)
-    user.real_name_encrypted, user.real_name_masked = encrypt(checked.name), mask_name(checked.name)
-    user.id_number_encrypted, user.id_number_hash = encrypt(checked.id_number), checked.id_hash
-    user.id_number_masked = mask_id_number(checked.id_number)
+    user.take_identity(checked.name, checked.id_number)
     user.trust_level = max(
         level, user.trust_level if user.id_number_hash == checked.id_hash else TrustLevel.L1
     )

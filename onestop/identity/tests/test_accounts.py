@@ -236,7 +236,7 @@ def test_a_refusal_by_the_sms_carrier_is_a_clear_answer(client: Client) -> None:
 
 
 def test_each_account_lands_where_its_work_is_after_logging_in() -> None:
-    from onestop.demo.accounts import DEMO_PASSWORD
+    from onestop_dev.demo.accounts import DEMO_PASSWORD
 
     for phone, landing in (
         ("13800138000", "/gd/me/"),

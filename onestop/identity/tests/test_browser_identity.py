@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from onestop.conftest import ARTIFACTS
-from onestop.demo.accounts import sample_residents
+from onestop_dev.demo.accounts import sample_residents
+from onestop_dev.testing import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 PHONE = "13612300001"

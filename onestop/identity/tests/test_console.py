@@ -6,9 +6,9 @@ import pytest
 from django.test import Client
 
 from onestop.core.models import AuditEntry
-from onestop.demo.accounts import DEMO_PASSWORD
 from onestop.identity.models import User
 from onestop.identity.tests.helpers import login, register
+from onestop_dev.demo.accounts import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

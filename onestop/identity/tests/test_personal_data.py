@@ -14,9 +14,9 @@ from django.test import Client
 from onestop.core import crypto
 from onestop.core.logging import MaskPersonalData, mask_personal_data
 from onestop.core.models import AuditEntry
-from onestop.demo.accounts import DEMO_PASSWORD, sample_residents
 from onestop.identity.models import User
 from onestop.identity.tests.helpers import PASSWORD, login, register
+from onestop_dev.demo.accounts import DEMO_PASSWORD, sample_residents
 
 pytestmark = pytest.mark.django_db
 
@@ -144,8 +144,8 @@ def test_kpis_count_users_by_level(client: Client) -> None:
 
 def test_my_data_page_says_everything_in_words() -> None:
     """The page showed stored codes (identity.login, sms_code, success, date_joined)."""
-    from onestop.demo.accounts import DEMO_PASSWORD
     from onestop.identity.tests.helpers import login
+    from onestop_dev.demo.accounts import DEMO_PASSWORD
 
     client = Client()
     login(client, "13800138000", DEMO_PASSWORD)

@@ -12,10 +12,10 @@ from contextlib import contextmanager
 import pytest
 from django.test import Client, override_settings
 
-from onestop.demo.accounts import DEMO_PASSWORD
 from onestop.identity.tests.helpers import PASSWORD, last_code, let_a_minute_pass, login
 from onestop.messaging.sms import SmsBackend, SmsMessage, SmsReceipt, sms_backends
 from onestop.tenancy.models import Tenant
+from onestop_dev.demo.accounts import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 CODE = re.compile(r"(?<!\d)\d{6}(?!\d)")

@@ -9,11 +9,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from onestop.demo.accounts import sample_residents
-from onestop.demo.residents import build_residents
 from onestop.identity.idnumber import make_id_number, mask_id_number
 from onestop.identity.models import FaceCheckSession, User
 from onestop.identity.tests.helpers import register
+from onestop_dev.demo.accounts import sample_residents
+from onestop_dev.demo.residents import build_residents
 
 pytestmark = pytest.mark.django_db
 # A 1x1 PNG, padded past the sandbox's minimum size with a text chunk.
@@ -158,7 +158,7 @@ def _photo(content: bytes = PNG):  # type: ignore[no-untyped-def]
 def test_guides_show_the_minimum_level(client: Client) -> None:
     page = client.get("/gd/services/?q=养老金").content.decode()
     assert "养老金" in page
-    from onestop.demo.generator import build_province
+    from onestop_dev.demo.generator import build_province
 
     item = next(i for i in build_province().items if i.min_trust_level == 4)
     guide = client.get(f"/gd/services/{item.code}/").content.decode()

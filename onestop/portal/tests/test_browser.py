@@ -1,5 +1,5 @@
 """Browser tests of the portal: Debian's chromium, headless, driven by Playwright against
-the real server (fixtures in onestop/conftest.py)."""
+the real server (fixtures in the top conftest.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from onestop.conftest import ARTIFACTS
+from onestop_dev.testing import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 
 from onestop.cases.tests.helpers import CITIZEN, OPERATOR, PDF, rs_person_item
-from onestop.conftest import ARTIFACTS, browser_log_in
+from onestop_dev.testing import ARTIFACTS, browser_log_in
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 
 from onestop.cases.tests.helpers import CITIZEN, OPERATOR, logged_in, rs_person_item
-from onestop.demo.generator import build_province
+from onestop_dev.demo.generator import build_province
 
 pytestmark = pytest.mark.django_db
 PROVINCE = build_province()

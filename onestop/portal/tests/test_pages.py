@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 
-from onestop.demo.generator import build_province
+from onestop_dev.demo.generator import build_province
 
 pytestmark = pytest.mark.django_db
 PROVINCE = build_province()

@@ -15,7 +15,7 @@ from pytest_django.fixtures import Settings
 from onestop.tenancy.models import Region, Tenant, TenantOwned
 from onestop.tenancy.scoping import TenantNotNamed, TenantOwnedManager
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_data]
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from onestop.core.actors import Actor
 from onestop.workdays.actions import do_mark_year_entered, do_set_calendar_day
 from onestop.workdays.calendar import PACKAGE_YEARS, WorkCalendar
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_data]
 ACTOR = Actor.system("test")
 
 

@@ -1,6 +1,8 @@
 """Loading millions of synthetic rows fast, for `onestop loadgen` and the benchmark.
 
-Rows are plain tuples in a given column order: SQLite takes them through ``executemany``
+Rows are built as unsaved model instances by the apps' own code (``row_of`` turns one into
+the values ``save`` would write, in ``columns_of`` order), so a storage rule is written
+once. They are plain tuples in that column order: SQLite takes them through ``executemany``
 on its own connection, PostgreSQL through ``COPY``; each batch is its own transaction, so
 a load that stops keeps what it committed. Ids are reserved up front (the next free ones)
 so that rows can refer to each other without reading them back; PostgreSQL's sequences are
@@ -27,6 +29,21 @@ from onestop.core import databases
 
 Row = tuple[Any, ...]
 MMAP_BYTES = 64 << 30
+
+
+def columns_of(model: type[models.Model]) -> list[str]:
+    """Every column of the model's table, in the order ``row_of`` gives their values."""
+    return [field.column for field in model._meta.concrete_fields]
+
+
+def row_of(instance: models.Model) -> Row:
+    """An unsaved instance, built as the app's own code builds one, as a row of values
+    ready for the database (what ``save`` would have written)."""
+    connection = databases.connection()
+    return tuple(
+        field.get_db_prep_save(getattr(instance, field.attname), connection)
+        for field in instance._meta.concrete_fields
+    )
 
 
 def next_id(model: type[models.Model]) -> int:

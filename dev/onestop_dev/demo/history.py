@@ -10,8 +10,8 @@ from datetime import date, timedelta
 from onestop.cases.actions import HistorySpec
 from onestop.cases.lifecycle import Transition
 from onestop.catalogue.specs import ServiceItemSpec
-from onestop.demo.data import regions as region_data
 from onestop.workdays.calendar import WorkCalendar
+from onestop_dev.demo.data import regions as region_data
 
 COUNTIES = [code for _c, _n, _e, counties in region_data.CITIES for code, _n2, _e2 in counties]
 # Where a case ends up, with its weight.

@@ -9,8 +9,8 @@ from django.core.management import call_command
 
 from onestop.analytics.models import TrafficRollup
 from onestop.catalogue.models import ServiceItem
-from onestop.demo.generator import build_province
 from onestop.tenancy.models import Department, Region, Tenant
+from onestop_dev.demo.generator import build_province
 
 PROVINCE = build_province()
 
@@ -93,8 +93,8 @@ def test_demo_command_loads_once_with_two_real_provinces_beside(
 
 
 def test_the_sandbox_registry_holds_ten_thousand_valid_residents() -> None:
-    from onestop.demo.residents import build_residents
     from onestop.identity.idnumber import parse_id_number
+    from onestop_dev.demo.residents import build_residents
 
     residents = build_residents()
     assert len(residents) == 10_000 == len({r.id_number for r in residents})
@@ -106,9 +106,9 @@ def test_the_sandbox_registry_holds_ten_thousand_valid_residents() -> None:
 
 @pytest.mark.django_db
 def test_the_loaded_registry_matches_every_tenth_resident() -> None:
-    from onestop.demo.residents import build_residents
     from onestop.identity.providers.registry import RegistryAnswer, population_registry
     from onestop.tenancy.access import access_tenant_by_code
+    from onestop_dev.demo.residents import build_residents
 
     tenant = access_tenant_by_code("gd")
     for resident in build_residents()[::1000]:

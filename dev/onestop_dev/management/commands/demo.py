@@ -12,23 +12,23 @@ from tqdm import tqdm
 
 from onestop.analytics.actions import do_import_traffic_history
 from onestop.catalogue.access import catalogue_specs
-from onestop.demo.accounts import (
+from onestop.provisioning.replicate import do_replicate_tenant
+from onestop.tenancy.access import access_tenant_by_code
+from onestop.tenancy.routing import tenant_database
+from onestop_dev.demo.accounts import (
     DEMO_ACTOR,
     DEMO_PASSWORD,
     demo_accounts,
     residents_to_verify_with,
 )
-from onestop.demo.generator import DEFAULT_SEED, build_province
-from onestop.demo.loader import (
+from onestop_dev.demo.generator import DEFAULT_SEED, build_province
+from onestop_dev.demo.loader import (
     SANDBOX_CITIZENS,
     demo_is_loaded,
     load_province,
     load_sandbox,
 )
-from onestop.demo.traffic import build_traffic
-from onestop.provisioning.replicate import do_replicate_tenant
-from onestop.tenancy.access import access_tenant_by_code
-from onestop.tenancy.routing import tenant_database
+from onestop_dev.demo.traffic import build_traffic
 
 if TYPE_CHECKING:
     from onestop.catalogue.specs import ServiceItemSpec

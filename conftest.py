@@ -23,31 +23,26 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from onestop.catalogue.specs import ServiceItemSpec
 from onestop.core.models import OutboxEvent
-from onestop.demo.generator import build_province
-from onestop.demo.loader import load_province, load_sandbox
+from onestop_dev.demo.generator import build_province
+from onestop_dev.demo.loader import load_province, load_sandbox
+from onestop_dev.testing import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    OTHER_MARKER,
+    OTHER_TENANT,
+    free_port,
+    other_province_items,
+)
 
-OTHER_TENANT = "xq"
-OTHER_MARKER = "隔离标记XQ"
-OTHER_ONLY_PREFIX = "XQ"
-
-
-def other_province_items() -> list[ServiceItemSpec]:
-    """The second tenant's catalogue: the first 40 demo items, renamed with a marker; the
-    first 20 keep gd's codes (same code, different tenant), the next 20 get codes of their
-    own."""
-    province = build_province()
-    items = []
-    for index, spec in enumerate(province.items[:40]):
-        code = spec.code if index < 20 else OTHER_ONLY_PREFIX + spec.code[2:]
-        items.append(replace(spec, code=code, name=f"{OTHER_MARKER}{spec.name}", keywords=()))
-    return items
+NEEDS_PROVINCE = pytest.StashKey[bool]()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test that uses the database may use all of them: the worker's tasks and the
-    platform's commands go through every database in turn, tenants or not."""
+    platform's commands go through every database in turn, tenants or not. The demo
+    province is loaded when a test that uses the database does not build its own data
+    (``own_data``: the apps' test factories)."""
     for item in items:
         marker = item.get_closest_marker("django_db")
         if marker is not None and "databases" not in marker.kwargs:
@@ -55,6 +50,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 pytest.mark.django_db(*marker.args, **marker.kwargs, databases="__all__"),
                 append=False,
             )
+    config.stash[NEEDS_PROVINCE] = any(
+        _uses_database(item) and item.get_closest_marker("own_data") is None for item in items
+    )
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is not None or bool(fixtures & {"db", "transactional_db"})
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -116,7 +119,11 @@ def no_published_heads() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+def django_db_setup(
+    django_db_setup: None, django_db_blocker: pytest.FixtureRequest, request: pytest.FixtureRequest
+) -> None:
+    if not request.config.stash.get(NEEDS_PROVINCE, True) or os.environ.get("ONESTOP_TEST_NO_PROVINCE"):
+        return
     province = build_province()
     other = replace(province, items=other_province_items(), life_events=[])
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
@@ -155,24 +162,6 @@ def officer(db: None) -> Client:
 
 
 # --- browser tests: the real server (granian) and Debian's chromium ----------------------
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(settings.BASE_DIR) / "test-results"  # screenshots, gitignored
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -222,7 +211,7 @@ def _serve(cli: str, env: dict[str, str], server_var: Path) -> Iterator[str]:
         ["demo", "-v", "0"],
     ):
         subprocess.run([cli, *command], env=env, check=True)
-    port = _free_port()
+    port = free_port()
     log = (server_var / "server.log").open("wb")
     server = subprocess.Popen(
         [cli, "serve", "--port", str(port), "--threads", "4"],
@@ -269,13 +258,3 @@ def phone(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
     page = context.new_page()
     yield page
     context.close()
-
-
-def browser_log_in(page, server_url: str, phone: str, next_path: str) -> None:  # type: ignore[no-untyped-def]
-    """Log a demo account in through the login page of the demo province."""
-    from onestop.demo.accounts import DEMO_PASSWORD
-
-    page.goto(f"{server_url}/gd/accounts/login/?next={next_path}")
-    page.get_by_label("手机号码").fill(phone)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()

@@ -15,10 +15,10 @@ from onestop.catalogue.specs import (
     StepSpec,
     ThemeSpec,
 )
-from onestop.demo.data import departments as department_data
-from onestop.demo.data import items as item_data
-from onestop.demo.data import regions as region_data
 from onestop.tenancy.specs import DepartmentSpec, RegionSpec
+from onestop_dev.demo.data import departments as department_data
+from onestop_dev.demo.data import items as item_data
+from onestop_dev.demo.data import regions as region_data
 
 DEFAULT_SEED = 2019
 

@@ -11,14 +11,14 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from onestop.cases.bulk import add_cases
 from onestop.catalogue.access import catalogue_specs, published_items
 from onestop.catalogue.actions import do_publish_service_items
 from onestop.catalogue.specs import ServiceItemSpec
-from onestop.demo.accounts import DEMO_ACTOR
 from onestop.identity.access import citizens_of
-from onestop.identity.bulk import add_citizens
 from onestop.tenancy.access import regions_for_tenant
+from onestop_dev.bulk.cases import add_cases
+from onestop_dev.bulk.citizens import add_citizens
+from onestop_dev.demo.accounts import DEMO_ACTOR
 
 if TYPE_CHECKING:
     from onestop.tenancy.models import Tenant

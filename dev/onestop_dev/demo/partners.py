@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 from onestop.core.errors import NotFound
-from onestop.demo.accounts import DEMO_ACTOR
 from onestop.partners.actions import (
     do_create_app,
     do_grant_app,
@@ -17,6 +16,7 @@ from onestop.partners.actions import (
     do_request_admission,
 )
 from onestop.tenancy.access import access_tenant_by_code
+from onestop_dev.demo.accounts import DEMO_ACTOR
 
 if TYPE_CHECKING:
     from onestop.identity.models import User

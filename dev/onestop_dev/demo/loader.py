@@ -19,19 +19,19 @@ from onestop.catalogue.actions import (
 from onestop.certificates.access import certificate_types_of
 from onestop.certificates.actions import do_define_certificate_types, do_import_certificate
 from onestop.core.errors import NotFound
-from onestop.demo.accounts import DEMO_ACTOR, DEMO_PASSWORD, demo_accounts
-from onestop.demo.certificates import build_certificate_types
-from onestop.demo.exchange import SERVICES
-from onestop.demo.forms import build_forms
-from onestop.demo.generator import DEFAULT_SEED, DemoProvince, build_province
-from onestop.demo.history import build_history
-from onestop.demo.partners import load_demo_partner
-from onestop.demo.residents import build_residents
-from onestop.demo.story import STORY_BUREAU, load_citizen_story
 from onestop.exchange.actions import do_publish_data_services
 from onestop.identity.actions import AccountSpec, do_load_sandbox_residents, do_provision_account
 from onestop.tenancy.access import access_tenant_by_code
 from onestop.tenancy.actions import do_create_tenant, do_import_departments, do_import_regions
+from onestop_dev.demo.accounts import DEMO_ACTOR, DEMO_PASSWORD, demo_accounts
+from onestop_dev.demo.certificates import build_certificate_types
+from onestop_dev.demo.exchange import SERVICES
+from onestop_dev.demo.forms import build_forms
+from onestop_dev.demo.generator import DEFAULT_SEED, DemoProvince, build_province
+from onestop_dev.demo.history import build_history
+from onestop_dev.demo.partners import load_demo_partner
+from onestop_dev.demo.residents import build_residents
+from onestop_dev.demo.story import STORY_BUREAU, load_citizen_story
 
 if TYPE_CHECKING:
     from onestop.tenancy.models import Tenant

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from onestop.catalogue.specs import ServiceItemSpec
-from onestop.demo.data import regions as region_data
+from onestop_dev.demo.data import regions as region_data
 
 SCHEMA = "https://json-schema.org/draft/2020-12/schema"
 CREDIT_CODE = "^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"

@@ -18,9 +18,9 @@ from onestop.certificates.access import credential_of, wallet_of
 from onestop.certificates.models import Certificate, CertificateType
 from onestop.certificates.verification import verify_credential
 from onestop.core.models import AuditEntry
-from onestop.demo.management.commands.demo import Command
 from onestop.identity.models import User
 from onestop.tenancy.access import access_tenant_by_code
+from onestop_dev.management.commands.demo import Command
 
 pytestmark = pytest.mark.django_db
 

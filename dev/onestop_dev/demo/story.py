@@ -20,8 +20,8 @@ from onestop.cases.actions import (
 from onestop.cases.lifecycle import Decision, Transition
 from onestop.catalogue.access import access_service_item
 from onestop.certificates.access import usable_for
-from onestop.demo.accounts import DEMO_ACTOR
-from onestop.demo.generator import DemoProvince
+from onestop_dev.demo.accounts import DEMO_ACTOR
+from onestop_dev.demo.generator import DemoProvince
 
 if TYPE_CHECKING:
     from onestop.identity.models import User

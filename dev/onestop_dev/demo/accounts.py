@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from onestop.core.actors import Actor
-from onestop.demo.residents import build_residents
 from onestop.identity.access import verified_id_numbers
 from onestop.identity.actions import AccountSpec
+from onestop_dev.demo.residents import build_residents
 
 if TYPE_CHECKING:
     from onestop.tenancy.models import Tenant

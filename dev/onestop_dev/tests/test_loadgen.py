@@ -10,7 +10,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,16 +19,16 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from onestop.cases.access import cases_of_applicant
-from onestop.cases.bulk import CasePlan
 from onestop.cases.models import Case, CaseSequence
 from onestop.catalogue.access import ServiceQuery, published_items, search_service_items
-from onestop.core import bulkload
 from onestop.core.crypto import decrypt, keyed_hash
-from onestop.identity.bulk import CitizenPlan, phones_in_key_order, synthetic_id_number
 from onestop.identity.idnumber import parse_id_number
 from onestop.identity.models import AccountKind, User
 from onestop.messaging.phones import phone_hash
 from onestop.tenancy.models import Tenant
+from onestop_dev.bulk import loading
+from onestop_dev.bulk.cases import CasePlan
+from onestop_dev.bulk.citizens import CitizenPlan, phones_in_key_order, synthetic_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ pytestmark = pytest.mark.django_db
 def test_loadgen_adds_real_name_citizens_and_their_cases() -> None:
     tenant = Tenant.objects.get(code="gd")
     users_before, cases_before = User.objects.count(), Case.objects.count()
-    first_id = bulkload.next_id(User)
+    first_id = loading.next_id(User)
 
     call_command("loadgen", tenant="gd", users=300, cases=700, workers=2, verbosity=0)
 
@@ -65,7 +65,10 @@ def test_loadgen_adds_real_name_citizens_and_their_cases() -> None:
     assert {c.applicant_id for c in cases} <= {u.pk for u in citizens}
     assert len({c.number for c in cases}) == 700
     assert Counter(c.state for c in cases)["concluded"] > 400  # most older cases are done
-    assert all(c.due_on and c.due_on >= c.received_on for c in cases)
+    # Stored as the actions store a case: a running clock has its due day, a closed case none.
+    running = [c for c in cases if c.state in ("received", "accepted", "under_review")]
+    assert all(c.due_on and c.due_on >= c.received_on for c in running)
+    assert all(c.due_on is None for c in cases if c.state in ("concluded", "withdrawn", "not_accepted"))
     # The day's counter is past every loaded number: the next real submission is new.
     for case in cases[:50]:
         last = CaseSequence.objects.get(tenant=tenant, day=case.received_on).last
@@ -78,17 +81,19 @@ def test_loadgen_adds_real_name_citizens_and_their_cases() -> None:
 
 
 def test_the_same_rows_whether_built_by_workers_or_not() -> None:
-    now = bulkload.db_datetime(timezone.now())
+    now = timezone.now()
     phones = phones_in_key_order(10_000, 90, workers=2)
     assert phones == phones_in_key_order(10_000, 90, workers=0)
     assert sorted(phones) == list(range(10_000, 10_090))
     citizens = CitizenPlan(1, "gd", 10_000, ["440103", "440104"], 7, [now], phones=phones)
-    parallel = [row for rows in bulkload.build_in_parallel(citizens.rows, 90, 25, workers=2) for row in rows]
-    alone = [row for rows in bulkload.build_in_parallel(citizens.rows, 90, 25, workers=0) for row in rows]
+    parallel = [row for rows in loading.build_in_parallel(citizens.rows, 90, 25, workers=2) for row in rows]
+    alone = [row for rows in loading.build_in_parallel(citizens.rows, 90, 25, workers=0) for row in rows]
     # Encryption is randomised (Fernet): compare what the rows say, not their ciphertext.
-    plain = [[decrypt(v) if i in (6, 9, 11) else v for i, v in enumerate(r)] for r in parallel]
-    assert plain == [[decrypt(v) if i in (6, 9, 11) else v for i, v in enumerate(r)] for r in alone]
-    assert sorted(r[0] for r in parallel) == list(range(10_000, 10_090))
+    columns = loading.columns_of(User)
+    encrypted = {columns.index(c) for c in ("phone_encrypted", "real_name_encrypted", "id_number_encrypted")}
+    plain = [[decrypt(v) if i in encrypted else v for i, v in enumerate(r)] for r in parallel]
+    assert plain == [[decrypt(v) if i in encrypted else v for i, v in enumerate(r)] for r in alone]
+    assert sorted(r[columns.index("id")] for r in parallel) == list(range(10_000, 10_090))
 
 
 def test_case_numbers_continue_the_days_sequence() -> None:
@@ -108,8 +113,34 @@ def test_case_numbers_continue_the_days_sequence() -> None:
         seed=1,
         calendar=WorkCalendar.from_entries(),
     )
-    numbers = [row[2] for row in plan.rows(0, 3)]
+    number = loading.columns_of(Case).index("number")
+    numbers = [row[number] for row in plan.rows(0, 3)]
     assert numbers == ["GD2026030200042", "GD2026030200043", "GD2026030200044"]
+
+
+def test_the_last_two_weeks_cases_are_open_with_their_clocks_running() -> None:
+    from onestop.workdays.calendar import WorkCalendar
+
+    today = date(2026, 11, 2)
+    plan = CasePlan(
+        tenant_id=1,
+        prefix="GD",
+        first_id=1,
+        applicants=range(1, 4),
+        days=[today - timedelta(days=3)],
+        base={},
+        items=[(1, 1, 1, 1, 10)],
+        cumulative=[1],
+        today=today,
+        seed=1,
+        calendar=WorkCalendar.from_entries(),
+    )
+    columns = loading.columns_of(Case)
+    rows = [dict(zip(columns, row, strict=True)) for row in plan.rows(0, 30)]
+    assert {row["state"] for row in rows} == {"received", "accepted", "under_review"}
+    assert all(row["due_on"] for row in rows)
+    # Unanswered, the decision's due day should the case count as accepted on receipt.
+    assert all(bool(row["deemed_due_on"]) == (row["state"] == "received") for row in rows)
 
 
 def test_the_catalogue_grows_by_local_implementations_that_search_finds() -> None:
@@ -197,7 +228,7 @@ def _load_in_a_subprocess(var: Path, *, database_url: str = "") -> None:
     cli = str(Path(sys.executable).with_name("onestop"))
     subprocess.run([cli, "migrate", "--no-input", "-v", "0"], env=env, check=True)
     subprocess.run(
-        [cli, "shell", "-c", "from onestop.demo.loader import load_sandbox; load_sandbox()"],
+        [cli, "shell", "-c", "from onestop_dev.demo.loader import load_sandbox; load_sandbox()"],
         env=env,
         check=True,
     )
@@ -224,13 +255,14 @@ def _load_in_a_subprocess(var: Path, *, database_url: str = "") -> None:
 
 
 def test_a_synthetic_id_number_somebody_has_is_moved_to_another_county() -> None:
-    now = bulkload.db_datetime(timezone.now())
+    now = timezone.now()
     counties = ["440103", "440104", "440105"]
     taken = frozenset({keyed_hash("id-number", synthetic_id_number(500, counties))})
     plan = CitizenPlan(1, "gd", 500, counties, 7, [now], taken)
     (row,) = plan.rows(0, 1)
-    assert row[12] not in taken
-    assert decrypt(row[11]) == synthetic_id_number(500, counties, shift=1)
+    columns = loading.columns_of(User)
+    assert row[columns.index("id_number_hash")] not in taken
+    assert decrypt(row[columns.index("id_number_encrypted")]) == synthetic_id_number(500, counties, shift=1)
 
 
 LOAD_UNDER_A_SIGTERM_HANDLER = """
@@ -239,17 +271,17 @@ django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from django.utils import timezone
-from onestop.core import bulkload
+from onestop_dev.bulk import loading
 from onestop.workdays.models import CalendarYear
 signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # as `onestop loadgen` does
 
 def build(start, count):
     if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
         raise RuntimeError("a worker kept the command's SIGTERM handler")
-    now = bulkload.db_datetime(timezone.now())
+    now = loading.db_datetime(timezone.now())
     return [(2000 + start + i, now, "test") for i in range(count)]
 
-bulkload.load(CalendarYear, ["year", "entered_at", "entered_by"], build, 60, chunk_size=10, workers=2)
+loading.load(CalendarYear, ["year", "entered_at", "entered_by"], build, 60, chunk_size=10, workers=2)
 print(CalendarYear.objects.count())
 """
 

@@ -13,12 +13,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
-from onestop.core.bulkload import analyze
 from onestop.core.errors import NotFound
-from onestop.demo.generator import DEFAULT_SEED
-from onestop.demo.loadgen import grow_catalogue, load
 from onestop.tenancy.access import access_tenant_by_code
 from onestop.tenancy.routing import tenant_database
+from onestop_dev.bulk.loading import analyze
+from onestop_dev.demo.generator import DEFAULT_SEED
+from onestop_dev.loadgen import grow_catalogue, load
 
 
 def _count(value: str) -> int:

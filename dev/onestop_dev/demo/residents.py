@@ -6,9 +6,9 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from onestop.demo.data import regions as region_data
 from onestop.identity.actions import ResidentSpec
 from onestop.identity.idnumber import make_id_number
+from onestop_dev.demo.data import regions as region_data
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂英华玉兰萍鹏辉建国红梅志飞宇浩晨欣怡子轩雨涵梓萱思远嘉俊佳琪婷晓东海燕文博泽宁慧颖"
