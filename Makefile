@@ -73,7 +73,7 @@ test: system-packages lint  ## lint plus the whole suite, browser tests included
 test-postgres: system-packages $(VENV)/.dev $(ASSETS) messages  ## the suite again on PostgreSQL 15 (a local cluster), browser tests included
 	url="$$(scripts/postgres)" && DATABASE_URL="$$url" DJANGO_SETTINGS_MODULE=onestop.test_settings $(VENV)/bin/pytest -m "not crash"
 
-prod: setup  ## production mode here: PostgreSQL and Redis from Debian's packages, the demo, one worker per core
+prod: $(VENV)/.base $(ASSETS) messages  ## production mode here: PostgreSQL, Redis, the deployment checks, no demo data, one worker per core
 	scripts/prod
 
 BENCH_ARGS ?=

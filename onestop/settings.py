@@ -35,6 +35,8 @@ def _secret_key() -> str:
     """
     if key := os.environ.get("ONESTOP_SECRET_KEY"):
         return key
+    if configured := os.environ.get("ONESTOP_SECRET_KEY_FILE"):
+        return Path(configured).read_text().strip()
     path = VAR_DIR / "secret_key"
     if path.exists():
         return path.read_text().strip()
@@ -47,8 +49,9 @@ def _secret_key() -> str:
 
 DEBUG = _env_bool("ONESTOP_DEBUG", False)
 SECRET_KEY = _secret_key()
+ONESTOP_LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 ALLOWED_HOSTS = [
-    h for h in os.environ.get("ONESTOP_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",") if h
+    h for h in os.environ.get("ONESTOP_ALLOWED_HOSTS", ",".join(ONESTOP_LOCAL_HOSTS)).split(",") if h
 ]
 
 INSTALLED_APPS = [
@@ -152,13 +155,19 @@ if DATABASE_URL := os.environ.get("DATABASE_URL", ""):
     import dj_database_url
 
     production: dict[str, Any] = dict(dj_database_url.parse(DATABASE_URL))
+    # A database that cannot answer in time is a 503 within about two seconds, never a
+    # hang: connecting and waiting for a pooled connection time out after 2 s; served
+    # processes (`onestop serve` sets ONESTOP_DB_STATEMENT_TIMEOUT_MS) cut statements off.
+    _statement_timeout = os.environ.get("ONESTOP_DB_STATEMENT_TIMEOUT_MS", "")
     production["OPTIONS"] = {
         "pool": {
             "min_size": int(os.environ.get("ONESTOP_DB_POOL_MIN", "2")),
             "max_size": int(os.environ.get("ONESTOP_DB_POOL_MAX", "16")),
-            "timeout": 10,
+            "timeout": float(os.environ.get("ONESTOP_DB_POOL_TIMEOUT", "2")),
         },
-        "options": "-c synchronous_commit=on",
+        "connect_timeout": int(os.environ.get("ONESTOP_DB_CONNECT_TIMEOUT", "2")),
+        "options": "-c synchronous_commit=on"
+        + (f" -c statement_timeout={int(_statement_timeout)}" if _statement_timeout else ""),
     }
     DATABASES = {"default": production}
 
@@ -170,6 +179,7 @@ DATABASE_ROUTERS = ["onestop.core.databases.DatabaseRouter"]
 ONESTOP_PLATFORM_MODELS = [
     "sessions.session",
     "core.signedtreehead",
+    "core.workerheartbeat",
     "partners.partner",
     "partners.partner_members",
     "partners.app",
@@ -203,6 +213,8 @@ LOGIN_URL = "/"
 # except those named in ONESTOP_SANDBOX_ALLOWED (comma-separated: sms, email, registry,
 # face, data), and then every page says which ones are.
 ONESTOP_DEMO = _env_bool("ONESTOP_DEMO", False)
+# The demo on a production setup (`ONESTOP_DEMO=1 make prod`): every page says so.
+ONESTOP_MARK_DEMO = _env_bool("ONESTOP_MARK_DEMO", False)
 ONESTOP_SANDBOX_ALLOWED = [
     kind.strip() for kind in os.environ.get("ONESTOP_SANDBOX_ALLOWED", "").split(",") if kind.strip()
 ]
@@ -387,7 +399,8 @@ ONESTOP_DEFAULT_TENANT = os.environ.get("ONESTOP_DEFAULT_TENANT", "")
 # allowed for development (ONESTOP_WEBHOOK_ALLOW_LOOPBACK=0 in production).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:  # shared by every process: the cache, rate limits
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Redis down is a cache miss, not an error (onestop.core.cache).
+    CACHES = {"default": {"BACKEND": "onestop.core.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
 ONESTOP_RATE_LIMIT_BACKEND = os.environ.get(
     "ONESTOP_RATE_LIMIT_BACKEND", "redis" if REDIS_URL else "database"
 )

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from onestop.api.v1 import api
-from onestop.portal import views as portal_views
+from onestop.core import health
 
 handler400 = "onestop.core.responses.bad_request"
 handler404 = "onestop.core.responses.page_not_found"
@@ -10,7 +10,9 @@ handler500 = "onestop.core.responses.server_error"
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("health", portal_views.health, name="health"),
+    path("health", health.healthz, name="health"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", include("onestop.core.urls")),  # before the portal: /audit/ is no tenant
     path("", include("onestop.console.urls")),
     path("", include("onestop.analytics.urls")),  # before the portal: /platform/ is no tenant

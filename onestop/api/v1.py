@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -21,6 +22,7 @@ from onestop.catalogue.api import router as catalogue_router
 from onestop.certificates.api import router as certificates_router
 from onestop.core.apiauth import SECURITY_KEY
 from onestop.core.errors import CoreErrorCode, OnestopError
+from onestop.core.responses import database_unavailable
 from onestop.identity.api import router as identity_router
 from onestop.partners.api import router as partners_router
 from onestop.tenancy.api import router as tenancy_router
@@ -156,6 +158,14 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     message = _("The request body cannot be read.") if exc.status_code == 400 else str(exc)
     body = {"code": CoreErrorCode.INVALID.value, "message": message}
     return api.create_response(request, body, status=exc.status_code)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A database that cannot answer in time: 503, to retry (core.responses' rule)."""
+    logger.warning("database unavailable in %s %s: %s", request.method, request.path, exc)
+    return database_unavailable(request)
 
 
 @api.exception_handler(Exception)

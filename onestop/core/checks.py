@@ -11,7 +11,13 @@ from django.utils import translation
 
 from onestop.core.plugins import PluginConfigError, registries
 
-INTEGRATIONS = "integrations"  # the tag of the checks `serve`, `worker` and the WSGI app run
+# The tags of the checks `serve`, `worker` and the WSGI application run before they start.
+INTEGRATIONS = "integrations"  # every enabled plugin configured, no sandbox outside the demo
+STARTUP = "startup"  # no demo data outside the demo
+DEMO_DATA_HINT = (
+    "Production starts from an empty database (`onestop createoperator` makes the first operator). "
+    "To show the demo on a production set-up, set ONESTOP_DEMO=1: every page then says it is a demonstration."
+)
 
 
 @register(Tags.staticfiles, deploy=True)
@@ -28,18 +34,110 @@ def check_static_files_collected(app_configs: Any, **kwargs: Any) -> list[CheckM
 
 
 @register(Tags.security, deploy=True)
-def check_secret_key_from_environment(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+def check_keys_provided(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """Keys come from the operator (environment or key files at configured paths), never
+    generated beside the database: a copy of the database and var/ together would hold
+    both the data and the keys that open it. The audit key lives apart from the others."""
+    from onestop.core import crypto
+
+    problems: list[CheckMessage] = []
+    if crypto.key_source("secret") == crypto.GENERATED:
+        problems.append(
+            Error(
+                "The secret key was generated into var/, beside the database.",
+                hint="Set ONESTOP_SECRET_KEY, or ONESTOP_SECRET_KEY_FILE to a file only onestop reads "
+                "(`onestop keys init DIR` writes one); every server must share it.",
+                id="onestop.E006",
+            )
+        )
+    for name in ("data", "hash"):
+        if crypto.key_source(name) == crypto.GENERATED:
+            problems.append(
+                Error(
+                    f"The {name} key was generated into var/keys.json, beside the database.",
+                    hint="Set ONESTOP_DATA_KEYS and ONESTOP_HASH_KEY, or ONESTOP_KEYS_FILE "
+                    "(`onestop keys init DIR` writes one); keep a copy apart from the backups.",
+                    id="onestop.E007",
+                )
+            )
+    audit = crypto.key_source("audit")
+    if audit == crypto.GENERATED or not crypto.audit_key_apart():
+        problems.append(
+            Error(
+                "The audit key is not kept apart from the data keys and the database.",
+                hint="Set ONESTOP_AUDIT_KEY, or ONESTOP_AUDIT_KEY_FILE to a file outside var/ and "
+                "not in ONESTOP_KEYS_FILE: whoever can rewrite the database must not hold it.",
+                id="onestop.E008",
+            )
+        )
+    return problems
+
+
+@register(Tags.security, deploy=True)
+def check_served_safely(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """Production answers only its own host names, over HTTPS."""
+    problems: list[CheckMessage] = []
+    if set(settings.ALLOWED_HOSTS) <= set(settings.ONESTOP_LOCAL_HOSTS):
+        problems.append(
+            Error(
+                "ALLOWED_HOSTS is the local default: nobody can reach the platform by its name.",
+                hint="Set ONESTOP_ALLOWED_HOSTS to the platform's host names, comma-separated.",
+                id="onestop.E010",
+            )
+        )
+    hsts = int(getattr(settings, "SECURE_HSTS_SECONDS", 0) or 0)
+    if not (settings.SESSION_COOKIE_SECURE and hsts):
+        problems.append(
+            Error(
+                "HTTPS is off: cookies may travel in the clear and browsers are not told to insist on HTTPS.",
+                hint="Serve behind TLS and set ONESTOP_HTTPS=1 (secure cookies, HSTS, redirect to https).",
+                id="onestop.E011",
+            )
+        )
+    return problems
+
+
+@register(Tags.database, deploy=True)
+def check_pool_fits_the_database(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """Every process's pool at its largest fits PostgreSQL's max_connections (less the
+    superuser's reserve and room for an operator's session)."""
     import os
 
-    if os.environ.get("ONESTOP_SECRET_KEY"):
-        return []
-    return [
-        Warning(
-            "The secret key was generated and is kept in var/secret_key.",
-            hint="Set ONESTOP_SECRET_KEY in production so that every server shares it.",
-            id="onestop.W002",
-        )
-    ]
+    from django.db import DatabaseError, connections
+
+    problems: list[CheckMessage] = []
+    processes = int(os.environ.get("ONESTOP_WORKERS", "1")) + 1  # the servers and the worker
+    for alias, database in settings.DATABASES.items():
+        options: dict[str, Any] = database.get("OPTIONS") or {}  # type: ignore[assignment]
+        pool = options.get("pool")
+        if not pool or "postgresql" not in str(database.get("ENGINE")):
+            continue
+        try:
+            with connections[alias].cursor() as cursor:
+                cursor.execute(
+                    "SELECT current_setting('max_connections')::int"
+                    " - current_setting('superuser_reserved_connections')::int"
+                )
+                allowed = int(cursor.fetchone()[0]) - 5
+        except DatabaseError as error:
+            problems.append(
+                Warning(
+                    f"Database {alias!r} could not be asked its max_connections: {error}", id="onestop.W006"
+                )
+            )
+            continue
+        wanted = processes * int(pool.get("max_size", 4))
+        if wanted > allowed:
+            problems.append(
+                Error(
+                    f"Database {alias!r}: {processes} processes with pools of up to {pool.get('max_size')} "
+                    f"connections may open {wanted}; the database allows {allowed} (max_connections "
+                    "less the superuser's reserve and 5 for operators).",
+                    hint="Lower ONESTOP_DB_POOL_MAX or ONESTOP_WORKERS, or raise max_connections.",
+                    id="onestop.E013",
+                )
+            )
+    return problems
 
 
 @register(Tags.security, INTEGRATIONS, deploy=True)
@@ -92,7 +190,8 @@ def _integration_problems() -> list[CheckMessage]:
 def refuse_to_start_unless_safe() -> None:
     """Raise when a check of the integrations fails: what serves requests or runs the
     queue calls this before it starts."""
-    errors = [m for m in run_checks(tags=[INTEGRATIONS], include_deployment_checks=True) if m.is_serious()]
+    checked = run_checks(tags=[INTEGRATIONS, STARTUP], include_deployment_checks=True)
+    errors = [m for m in checked if m.is_serious()]
     if errors:
         raise ImproperlyConfigured("\n".join(f"{m.id}: {m.msg} {m.hint or ''}" for m in errors))
 
@@ -104,12 +203,12 @@ def check_audit_head_key_set_apart(app_configs: Any, **kwargs: Any) -> list[Chec
     if os.environ.get("ONESTOP_AUDIT_HEAD_KEY") or os.environ.get("ONESTOP_AUDIT_HEAD_KEY_PATH"):
         return []
     return [
-        Warning(
+        Error(
             "The key that signs the audit log's heads was generated under var/, beside the database.",
             hint="Set ONESTOP_AUDIT_HEAD_KEY_PATH to a file the database's administrators "
             "cannot reach, and ONESTOP_AUDIT_HEADS_FILE to storage outside the database "
             "server (or ONESTOP_AUDIT_HEADS_DATABASE, ONESTOP_AUDIT_WITNESS_URL).",
-            id="onestop.W004",
+            id="onestop.E009",
         )
     ]
 

@@ -14,5 +14,6 @@ def sandboxes(request: HttpRequest) -> dict[str, Any]:
     """Outside the demo, the integrations an operator allowed to run as sandboxes: every
     page says so, since what they "deliver" reaches nobody."""
     if settings.ONESTOP_DEMO:
-        return {}
+        # The demo served in production mode (`ONESTOP_DEMO=1 make prod`) says so on every page.
+        return {"demo_marked": settings.ONESTOP_MARK_DEMO}
     return {"sandbox_integrations": [str(registry.label) for registry, _ in enabled_sandboxes()]}

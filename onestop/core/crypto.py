@@ -7,9 +7,11 @@ phone number registered?") use an HMAC-SHA256 of the normalised value under a se
 key, so that the database never needs the plaintext to find a row.
 
 Keys come from the environment (ONESTOP_DATA_KEYS: comma-separated Fernet keys, newest
-first; ONESTOP_HASH_KEY; ONESTOP_AUDIT_KEY). Without them, keys are generated once into
+first; ONESTOP_HASH_KEY; ONESTOP_AUDIT_KEY) or from key files at configured paths
+(ONESTOP_KEYS_FILE: a JSON object with ``data`` and ``hash``; ONESTOP_AUDIT_KEY_FILE, kept
+apart; `onestop keys init DIR` writes them). Without either, keys are generated once into
 ``var/keys.json`` (mode 0600), which is right for the demo and wrong for production:
-`onestop check --deploy` says so.
+`onestop check --deploy` refuses it (onestop.E006–E008).
 
 The audit-head signing key (Ed25519, ADR 4) signs the published heads of the audit log.
 It comes from ONESTOP_AUDIT_HEAD_KEY (the base64 of its 32 private bytes) or from the PEM
@@ -39,37 +41,86 @@ class DecryptionFailed(Exception):
     """A stored value does not decrypt with any configured key."""
 
 
+def new_keys() -> dict[str, str]:
+    """A fresh set: a Fernet data key, the hash key and the audit key (32 random bytes)."""
+    return {
+        "data": Fernet.generate_key().decode(),
+        "hash": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "audit": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+    }
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write a new file only its owner reads (mode 0600); an existing one is refused."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(text)
+
+
 def _generated_keys() -> dict[str, str]:
     path = Path(settings.VAR_DIR) / "keys.json"
     if path.exists():
         loaded: dict[str, str] = json.loads(path.read_text())
         return loaded
-    keys = {
-        "data": Fernet.generate_key().decode(),
-        "hash": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-        "audit": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        json.dump(keys, handle)
+    keys = new_keys()
+    write_private(path, json.dumps(keys))
     return keys
 
 
-def keys_from_environment() -> bool:
-    return bool(os.environ.get("ONESTOP_DATA_KEYS") and os.environ.get("ONESTOP_HASH_KEY"))
+ENVIRONMENT, FILE, GENERATED = "environment", "file", "generated"
+_VARIABLES = {"secret": "ONESTOP_SECRET_KEY", "data": "ONESTOP_DATA_KEYS", "hash": "ONESTOP_HASH_KEY"}
+
+
+def _variable(name: str) -> str:
+    return _VARIABLES.get(name, f"ONESTOP_{name.upper()}_KEY")
+
+
+def key_source(name: str) -> str:
+    """Where the key ``name`` (secret, data, hash, audit) comes from."""
+    if os.environ.get(_variable(name)):
+        return ENVIRONMENT
+    files = {
+        "secret": "ONESTOP_SECRET_KEY_FILE",
+        "data": "ONESTOP_KEYS_FILE",
+        "hash": "ONESTOP_KEYS_FILE",
+        "audit": "ONESTOP_AUDIT_KEY_FILE",
+    }
+    return FILE if os.environ.get(files[name]) else GENERATED
+
+
+def audit_key_apart() -> bool:
+    """The audit key is not in the data keys' file, nor under var/ beside the database."""
+    configured = os.environ.get("ONESTOP_AUDIT_KEY_FILE")
+    if not configured:
+        return key_source("audit") == ENVIRONMENT
+    path = Path(configured).resolve()
+    keys_file = os.environ.get("ONESTOP_KEYS_FILE")
+    if keys_file and Path(keys_file).resolve() == path:
+        return False
+    return not path.is_relative_to(Path(settings.VAR_DIR).resolve())
+
+
+def _configured(name: str) -> str:
+    if value := os.environ.get(_variable(name)):
+        return value
+    if name in ("data", "hash") and (keys_file := os.environ.get("ONESTOP_KEYS_FILE")):
+        keys: dict[str, str] = json.loads(Path(keys_file).read_text())
+        return keys[name]
+    if name == "audit" and (audit_file := os.environ.get("ONESTOP_AUDIT_KEY_FILE")):
+        return Path(audit_file).read_text().strip()
+    return _generated_keys()[name]
 
 
 @cache
 def _fernet() -> MultiFernet:
-    configured = os.environ.get("ONESTOP_DATA_KEYS") or _generated_keys()["data"]
+    configured = _configured("data")
     return MultiFernet([Fernet(key.strip().encode()) for key in configured.split(",") if key.strip()])
 
 
 @cache
 def _secret(name: str) -> bytes:
-    configured = os.environ.get(f"ONESTOP_{name.upper()}_KEY") or _generated_keys()[name]
-    return base64.urlsafe_b64decode(configured.encode())
+    return base64.urlsafe_b64decode(_configured(name).encode())
 
 
 def encrypt(plaintext: str) -> str:

@@ -19,6 +19,7 @@ class CoreErrorCode(StrEnum):
     INVALID_PARAMETER = "invalid_parameter"
     PAGE_NOT_FOUND = "page_not_found"
     SERVER_ERROR = "server_error"
+    DATABASE_UNAVAILABLE = "database_unavailable"
     AUDIT_CHAIN_NOT_FOUND = "audit_chain_not_found"
     AUDIT_PROOF_NOT_YET_PUBLISHED = "audit_proof_not_yet_published"
     AUDIT_PROOF_UNAVAILABLE = "audit_proof_unavailable"

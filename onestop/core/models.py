@@ -145,3 +145,19 @@ class OutboxEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} {self.event_id}"
+
+
+class WorkerHeartbeat(models.Model):
+    """When each background worker last said it was alive (``core.workers``): the tasks it
+    claimed are held on that lease, and `/readyz` says the workers are stale when none
+    has beaten for a minute."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    beat_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.beat_at:%Y-%m-%d %H:%M:%S}"

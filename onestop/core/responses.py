@@ -4,6 +4,9 @@ handlers for 400, 403 (CSRF), 404 and 500 point here."""
 
 from __future__ import annotations
 
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -30,7 +33,26 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render_error(request, CoreErrorCode.PAGE_NOT_FOUND, _("This page does not exist."), 404)
 
 
+DATABASE_RETRY_SECONDS = 5
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    response = render_error(
+        request,
+        CoreErrorCode.DATABASE_UNAVAILABLE,
+        _("The service is busy for a moment. Please try again in a few seconds."),
+        503,
+    )
+    response["Retry-After"] = str(DATABASE_RETRY_SECONDS)
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's handler for an uncaught exception, called while it is being handled: a
+    database that cannot be reached in time (down, restarting, its pool exhausted, a
+    statement past its timeout) is a 503 the client may retry, not a 500."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable(request)
     return render_error(
         request,
         CoreErrorCode.SERVER_ERROR,

@@ -35,7 +35,7 @@ class VendorFileFinder(BaseFinder):
 
     def check(self, **kwargs: Any) -> list[checks.CheckMessage]:
         return [
-            checks.Warning(f"{path} is missing: run `make setup`", id="onestop.W002")
+            checks.Warning(f"{path} is missing: run `make setup`", id="onestop.W005")
             for name, path in self._files().items()
             if not path.exists()
         ]

@@ -16,6 +16,11 @@ from django_tasks.base import Task
 from onestop.core import databases
 
 RETRY_DELAY = timedelta(seconds=15)
+# Runs set for later (retries, the next round of a recurring task) come after every run
+# that may start now: the queue is ordered by priority first, and django-tasks stores a
+# run without a time as the year 9999, after every delayed one. A channel backing off
+# (SMS rate-limited, a carrier down) cannot hold up webhooks, mail or the case clock.
+LATER = -10
 
 _recurring: dict[str, Task[Any, Any]] = {}
 
@@ -47,9 +52,10 @@ def due_soon(work: Task[Any, Any]) -> bool:
 
 
 def come_back(work: Task[Any, Any], after: timedelta) -> None:
-    """Schedule the next run of a recurring task, unless one already waits."""
+    """Schedule the next run of a task (a recurring one's next round, a retry), unless one
+    already waits: one waiting run is enough, however many asked."""
     if not scheduled(work):
-        work.using(run_after=timezone.now() + after).enqueue()
+        work.using(run_after=timezone.now() + after, priority=LATER).enqueue()
 
 
 @task()
@@ -60,7 +66,7 @@ def relay_outbox() -> int:
 
     runs = databases.on_each(relay_pending)
     if any(run.come_back for run in runs):
-        relay_outbox.using(run_after=timezone.now() + RETRY_DELAY).enqueue()
+        come_back(relay_outbox, RETRY_DELAY)
     return sum(run.completed for run in runs)
 
 

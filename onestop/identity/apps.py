@@ -8,8 +8,8 @@ class IdentityConfig(AppConfig):
     verbose_name = _("Identity")
 
     def ready(self) -> None:
-        # Its events, the sandbox providers, the sign-in housekeeping.
-        from onestop.identity import events, tasks  # noqa: F401
+        # Its events, the sandbox providers, the sign-in housekeeping, its system checks.
+        from onestop.identity import checks, events, tasks  # noqa: F401
         from onestop.identity.providers import face, registry  # noqa: F401
 
         _console_menu()

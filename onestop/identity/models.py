@@ -68,6 +68,9 @@ class User(AbstractBaseUser):
     verified_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Made by `onestop demo` (its password is published): production refuses to start
+    # while one exists (system check onestop.E005).
+    demo = models.BooleanField(default=False)
     # Raised by logout, password change and disabling: every session made before dies.
     session_generation = models.PositiveIntegerField(default=0)
 

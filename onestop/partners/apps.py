@@ -9,9 +9,9 @@ class PartnersConfig(AppConfig):
 
     def ready(self) -> None:
         # The rate-limit counters, the webhook fan-out, the delivery and housekeeping tasks,
-        # and the check of partner tokens on every API operation.
+        # the check of partner tokens on every API operation, and its system checks.
         from onestop.core.apiauth import register_token_authenticator
-        from onestop.partners import ratelimit, tasks, webhooks  # noqa: F401
+        from onestop.partners import checks, ratelimit, tasks, webhooks  # noqa: F401
         from onestop.partners.auth import authenticate
 
         register_token_authenticator(authenticate)

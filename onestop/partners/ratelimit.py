@@ -7,6 +7,7 @@ partner's overload costs the others nothing but the refusal.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from functools import cached_property
@@ -20,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from onestop.core import databases
 from onestop.core.plugins import Plugin, PluginConfigError, Registry
 from onestop.partners.models import RateWindow
+
+logger = logging.getLogger("onestop.partners.ratelimit")
 
 MINUTE, DAY = 60, 86_400
 
@@ -80,7 +83,7 @@ class RedisCounter(Counter):
     def client(self) -> Any:
         import redis
 
-        return redis.Redis.from_url(settings.REDIS_URL)
+        return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5)
 
     def check_config(self) -> None:
         if not settings.REDIS_URL:
@@ -90,12 +93,30 @@ class RedisCounter(Counter):
             )
 
     def hit(self, key: str, window: int, limit: int, ttl: int) -> bool:
+        from redis.exceptions import RedisError
+
         name = f"onestop:rate:{key}:{window}"
-        pipe = self.client.pipeline()
-        pipe.incr(name)
-        pipe.expire(name, ttl + 5)
-        count, _ = pipe.execute()
+        try:
+            pipe = self.client.pipeline()
+            pipe.incr(name)
+            pipe.expire(name, ttl + 5)
+            count, _ = pipe.execute()
+        except RedisError as error:
+            # Redis down: the same limits, counted in the database meanwhile (no 500, and
+            # no partner let through unlimited).
+            _warn_fallback(error)
+            return DatabaseCounter("database").hit(key, window, limit, ttl)
         return int(count) <= limit
+
+
+_warned_at = [0.0]
+
+
+def _warn_fallback(error: Exception) -> None:
+    now = time.monotonic()
+    if now - _warned_at[0] >= 30:
+        _warned_at[0] = now
+        logger.warning("rate limits: Redis is unreachable, counting in the database instead (%s)", error)
 
 
 def counter() -> Counter:

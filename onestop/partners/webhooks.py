@@ -24,9 +24,8 @@ import logging
 import ssl
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError
@@ -73,13 +72,20 @@ def signature_is_valid(secret: str, header: str, body: bytes, *, now: float | No
 def fan_out_and_deliver(event: OutboxEvent) -> bool:
     """The partner apps that may know of the case get webhooks, posted by the delivery
     task (one chain of it is enough)."""
-    from onestop.core.tasks import scheduled
+    fan_out(event)
+    if next_due() is not None:
+        wake_deliveries()
+    return True
+
+
+def wake_deliveries() -> None:
+    """A delivery waits that may go now: a run of the delivery task that may start now
+    (one set for later, to retry another delivery, would hold this one up)."""
+    from onestop.core.tasks import due_soon
     from onestop.partners.tasks import deliver_webhooks
 
-    fan_out(event)
-    if next_due() is not None and not scheduled(deliver_webhooks):
+    if not due_soon(deliver_webhooks):
         deliver_webhooks.enqueue()
-    return True
 
 
 def fan_out(event: OutboxEvent) -> bool:
@@ -171,26 +177,34 @@ def deliver_due(limit: int = BATCH) -> int:
     # Certificates are checked against the system's trust store (SSL_CERT_FILE, if set).
     context = ssl.create_default_context()
     # Posting waits on partners' servers: in parallel, so that a slow one delays no other.
+    # Each outcome is saved as soon as its answer comes: a crash re-sends only the
+    # deliveries still waiting for theirs.
     with ThreadPoolExecutor(max_workers=min(PARALLEL, len(due))) as pool:
-        outcomes = list(pool.map(partial(_post, context=context), due))
-    for delivery, (status, error) in zip(due, outcomes, strict=True):
-        delivery.attempts += 1
-        delivery.response_status = status
-        if status is not None and 200 <= status < 300:
-            delivery.state, delivery.delivered_at, delivery.last_error = (
-                DeliveryState.DELIVERED,
-                timezone.now(),
-                "",
-            )
-            delivered += 1
-        else:
-            delivery.last_error = error
-            if delivery.attempts >= MAX_ATTEMPTS:
-                delivery.state = DeliveryState.FAILED
-            else:
-                delivery.next_attempt_at = timezone.now() + timedelta(seconds=10 * 2**delivery.attempts)
-        delivery.save()
+        posts = {pool.submit(_post, delivery, context=context): delivery for delivery in due}
+        for done in as_completed(posts):
+            delivered += _record(posts[done], *done.result())
     return delivered
+
+
+def _record(delivery: WebhookDelivery, status: int | None, error: str) -> int:
+    """Save one delivery's outcome; 1 when it was delivered."""
+    delivery.attempts += 1
+    delivery.response_status = status
+    if status is not None and 200 <= status < 300:
+        delivery.state, delivery.delivered_at, delivery.last_error = (
+            DeliveryState.DELIVERED,
+            timezone.now(),
+            "",
+        )
+        delivery.save()
+        return 1
+    delivery.last_error = error
+    if delivery.attempts >= MAX_ATTEMPTS:
+        delivery.state = DeliveryState.FAILED
+    else:
+        delivery.next_attempt_at = timezone.now() + timedelta(seconds=10 * 2**delivery.attempts)
+    delivery.save()
+    return 0
 
 
 def next_due() -> datetime | None:

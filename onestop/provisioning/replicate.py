@@ -72,7 +72,10 @@ def do_replicate_tenant(
         renamed = renamed_for_province(content, province=division, template_code=source.code, code=code)
         content = renamed.content
     with databases.using(databases.PLATFORM), databases.action():  # new tenants start there
-        tenant = create_tenant(actor=actor, code=code, name=name, name_en=name_en, kind=kind)
+        # A copy of demo data is demo data.
+        tenant = create_tenant(
+            actor=actor, code=code, name=name, name_en=name_en, kind=kind, demo=source.demo
+        )
         import_regions(actor=actor, tenant=tenant, regions=content.regions)
         import_departments(actor=actor, tenant=tenant, departments=content.departments)
         define_themes(actor=actor, tenant=tenant, themes=content.themes)

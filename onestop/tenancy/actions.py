@@ -38,6 +38,9 @@ RESERVED_TENANT_CODES = frozenset(
         "dashboard",
         "platform",
         "health",
+        "healthz",
+        "readyz",
+        "metrics",
         "verify",
         "oauth",
         "sandbox-admin",
@@ -54,16 +57,36 @@ _PARENT_LEVEL = {RegionLevel.CITY: RegionLevel.PROVINCE, RegionLevel.COUNTY: Reg
 
 
 def do_create_tenant(
-    *, actor: Actor, code: str, name: str, kind: str, name_en: str = "", is_public: bool = True
+    *,
+    actor: Actor,
+    code: str,
+    name: str,
+    kind: str,
+    name_en: str = "",
+    is_public: bool = True,
+    demo: bool = False,
+    regions: Sequence[RegionSpec] = (),
 ) -> Tenant:
+    """A new tenant, with its regions when given (a province from GB/T 2260:
+    ``divisions.region_specs_of``), in one transaction."""
     with databases.action():
-        return create_tenant(
-            actor=actor, code=code, name=name, kind=kind, name_en=name_en, is_public=is_public
+        tenant = create_tenant(
+            actor=actor, code=code, name=name, kind=kind, name_en=name_en, is_public=is_public, demo=demo
         )
+        if regions:
+            import_regions(actor=actor, tenant=tenant, regions=regions)
+        return tenant
 
 
 def create_tenant(
-    *, actor: Actor, code: str, name: str, kind: str, name_en: str = "", is_public: bool = True
+    *,
+    actor: Actor,
+    code: str,
+    name: str,
+    kind: str,
+    name_en: str = "",
+    is_public: bool = True,
+    demo: bool = False,
 ) -> Tenant:
     """The step itself, in the caller's transaction."""
     if not TENANT_CODE_RE.match(code):
@@ -84,7 +107,9 @@ def create_tenant(
         raise ValidationFailed(
             TenancyErrorCode.TENANT_CODE_TAKEN, _("This tenant code is taken."), field="code"
         )
-    tenant = Tenant.objects.create(code=code, name=name, name_en=name_en, kind=kind, is_public=is_public)
+    tenant = Tenant.objects.create(
+        code=code, name=name, name_en=name_en, kind=kind, is_public=is_public, demo=demo
+    )
     record_action(
         actor=actor,
         action=TenancyAudit.CREATE_TENANT,

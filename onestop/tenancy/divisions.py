@@ -24,6 +24,7 @@ from pypinyin import Style, lazy_pinyin
 from onestop.core.errors import NotFound, Unavailable, ValidationFailed
 from onestop.tenancy.error_codes import TenancyErrorCode
 from onestop.tenancy.models import RegionLevel
+from onestop.tenancy.specs import RegionSpec
 
 REGION_CODE_RE = re.compile(r"^[1-8]\d{5}$")
 
@@ -72,6 +73,22 @@ def province_division(code: str) -> Division:
             field="region",
         )
     return provinces[code]
+
+
+def region_specs_of(province: Division) -> list[RegionSpec]:
+    """The province, its cities and their counties, as a tenant's regions."""
+    specs = [
+        RegionSpec(code=province.code, name=province.name, name_en=province.name_en, level=province.level)
+    ]
+    for city in province.children:
+        specs.append(
+            RegionSpec(city.code, city.name, city.level, parent_code=province.code, name_en=city.name_en)
+        )
+        specs.extend(
+            RegionSpec(county.code, county.name, county.level, parent_code=city.code, name_en=county.name_en)
+            for county in city.children
+        )
+    return specs
 
 
 def _read(name: str) -> list[dict[str, str]]:

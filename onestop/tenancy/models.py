@@ -38,6 +38,9 @@ class Tenant(Bilingual, models.Model):
     name_en = models.CharField(max_length=128, blank=True)
     kind = models.CharField(max_length=16, choices=TenantKind.choices)
     is_public = models.BooleanField(default=True)
+    # Made by `onestop demo` (fake places, people and published passwords): production
+    # refuses to start while one exists (system check onestop.E004).
+    demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     # Placement, read from the directory (the default database's copy of this row): the
     # database the tenant's rows live on, and the one it is being moved to, if any.

@@ -22,17 +22,18 @@ def demo_accounts() -> list[tuple[str, AccountSpec]]:
     return [
         (
             "citizen, verified L3",
-            AccountSpec(phone="13800138000", password=DEMO_PASSWORD, identity=residents[0]),
+            AccountSpec(phone="13800138000", password=DEMO_PASSWORD, demo=True, identity=residents[0]),
         ),
         (
             "citizen, new (L1): verify with a demo resident below",
-            AccountSpec(phone="13800138001", password=DEMO_PASSWORD),
+            AccountSpec(phone="13800138001", password=DEMO_PASSWORD, demo=True),
         ),
         (
             "officer, Guangzhou human resources and social security bureau",
             AccountSpec(
                 phone="13900139001",
                 password=DEMO_PASSWORD,
+                demo=True,
                 kind="staff",
                 display_name="陈科员",
                 roles=(("officer", "440100-rs"),),
@@ -43,6 +44,7 @@ def demo_accounts() -> list[tuple[str, AccountSpec]]:
             AccountSpec(
                 phone="13900139002",
                 password=DEMO_PASSWORD,
+                demo=True,
                 kind="staff",
                 display_name="黄处长",
                 roles=(("department_head", "440100-rs"),),
@@ -53,6 +55,7 @@ def demo_accounts() -> list[tuple[str, AccountSpec]]:
             AccountSpec(
                 phone="13900139003",
                 password=DEMO_PASSWORD,
+                demo=True,
                 kind="staff",
                 display_name="林运营",
                 roles=(("tenant_operator", ""),),
@@ -63,6 +66,7 @@ def demo_accounts() -> list[tuple[str, AccountSpec]]:
             AccountSpec(
                 phone="13900139009",
                 password=DEMO_PASSWORD,
+                demo=True,
                 kind="platform_operator",
                 display_name="平台运维",
                 roles=(("platform_operator", ""),),
@@ -73,6 +77,7 @@ def demo_accounts() -> list[tuple[str, AccountSpec]]:
             AccountSpec(
                 phone="13700137001",
                 password=DEMO_PASSWORD,
+                demo=True,
                 kind="partner_developer",
                 display_name="伙伴开发者",
             ),

@@ -70,6 +70,7 @@ def load_province(
         name=name or province.name,
         name_en=name_en if name_en is not None else (province.name_en if name is None else name),
         kind=kind,
+        demo=True,
     )
     do_import_regions(actor=DEMO_ACTOR, tenant=tenant, regions=province.regions)
     do_import_departments(actor=DEMO_ACTOR, tenant=tenant, departments=province.departments)
@@ -101,7 +102,7 @@ def load_province(
             do_provision_account(
                 actor=DEMO_ACTOR,
                 tenant=tenant,
-                spec=AccountSpec(phone=f"135{n:08d}", password=None, identity=normal[n]),
+                spec=AccountSpec(phone=f"135{n:08d}", password=None, identity=normal[n], demo=True),
             )
             for n in range(HISTORY_APPLICANTS)
         ]
@@ -153,6 +154,8 @@ def load_sandbox(seed: int = DEFAULT_SEED, *, code: str | None = None) -> Tenant
         do_provision_account(
             actor=DEMO_ACTOR,
             tenant=tenant,
-            spec=AccountSpec(phone=phone, password=DEMO_PASSWORD, display_name=label, identity=resident),
+            spec=AccountSpec(
+                phone=phone, password=DEMO_PASSWORD, display_name=label, identity=resident, demo=True
+            ),
         )
     return tenant

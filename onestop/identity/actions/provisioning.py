@@ -66,6 +66,7 @@ class AccountSpec:
     display_name: str = ""
     roles: tuple[tuple[str, str], ...] = ()  # (role kind, department code or "")
     identity: ResidentSpec | None = None
+    demo: bool = False  # made by the demo, with its published password
 
 
 def do_provision_account(*, actor: Actor, tenant: Tenant | None, spec: AccountSpec) -> User:
@@ -87,6 +88,7 @@ def do_provision_account(*, actor: Actor, tenant: Tenant | None, spec: AccountSp
             tenant=account_tenant,
             kind=spec.kind,
             display_name=spec.display_name,
+            demo=spec.demo,
         )
         for role, department_code in spec.roles:
             department = (

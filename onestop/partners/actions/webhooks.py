@@ -21,6 +21,7 @@ from onestop.partners.models import (
     WebhookDelivery,
 )
 from onestop.partners.webhook_events import EVENT_TYPES
+from onestop.partners.webhooks import wake_deliveries
 
 if TYPE_CHECKING:
     pass
@@ -85,6 +86,7 @@ def do_replay(*, actor: Actor, delivery: WebhookDelivery) -> WebhookDelivery:
             payload=delivery.payload,
             replay_of=delivery,
         )
+        databases.on_commit(wake_deliveries)  # sent now, not at the next retry of another
         record_action(
             actor=actor,
             action=PartnersAudit.REPLAY,

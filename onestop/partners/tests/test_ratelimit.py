@@ -3,8 +3,11 @@ limit, nothing for the others; counted in Redis or in the database."""
 
 from __future__ import annotations
 
+import logging
+
 import fakeredis
 import pytest
+import redis
 
 from onestop.partners import actions, ratelimit
 from onestop.partners.models import RateWindow
@@ -60,3 +63,15 @@ def test_windows_that_are_over_are_forgotten() -> None:
     assert RateWindow.objects.count() == 2
     assert ratelimit.forget_old_windows(now=now + 3 * ratelimit.MINUTE) == 1  # the minute
     assert ratelimit.forget_old_windows(now=now + 3 * ratelimit.DAY) == 1  # the day
+
+
+def test_with_redis_down_partners_rate_limits_are_counted_in_the_database(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    counter = ratelimit.RedisCounter(
+        "redis", client=redis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
+    )
+    with caplog.at_level(logging.WARNING, logger="onestop.partners.ratelimit"):
+        assert [counter.hit("m:test-app", 42, 2, 60) for _ in range(3)] == [True, True, False]
+    assert RateWindow.objects.get(key="m:test-app", window=42).count == 2
+    assert any("counting in the database" in r.getMessage() for r in caplog.records)

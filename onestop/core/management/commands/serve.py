@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from onestop.core.checks import INTEGRATIONS
+from onestop.core.checks import INTEGRATIONS, STARTUP
 
 
 class Command(BaseCommand):
@@ -42,7 +45,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         # Fail closed before anything listens: a sandbox integration outside the demo, or a
         # plugin without its settings, stops the start with the checks' own words.
-        self.check(tags=[INTEGRATIONS], include_deployment_checks=True)
+        self.check(tags=[INTEGRATIONS, STARTUP], include_deployment_checks=True)
         granian = Path(sys.executable).with_name("granian")
         executable = str(granian) if granian.exists() else shutil.which("granian")
         if not executable:
@@ -62,13 +65,15 @@ class Command(BaseCommand):
             "--no-ws",
             "onestop.wsgi:application",
         ]
+        # Requests never wait on one statement for long (PostgreSQL): a 503 to retry instead.
+        served = {"ONESTOP_DB_STATEMENT_TIMEOUT_MS": "15000", **os.environ}
         self.stdout.write(f"onestop serving on http://{options['host']}:{options['port']}/")
         self.stdout.flush()
         if options["no_worker"]:
-            os.execv(executable, argv)  # noqa: S606 - replaces this process with the server
-        # The worker runs beside the server and ends with it.
-        worker = subprocess.Popen([sys.executable, "-m", "onestop", "worker", "-v", "0"])
-        server = subprocess.Popen(argv)
+            os.execve(executable, argv, served)  # noqa: S606 - replaces this process with the server
+        # The worker runs beside the server, is started again whenever it dies, and ends with it.
+        server = subprocess.Popen(argv, env=served)
+        supervisor = WorkerSupervisor(self._log)
 
         def stop(*_: object) -> None:
             server.terminate()
@@ -76,7 +81,50 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         try:
-            server.wait()
+            while server.poll() is None:
+                supervisor.tend()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    server.wait(timeout=1)
         finally:
-            worker.terminate()
-            worker.wait(timeout=10)
+            supervisor.stop()
+
+    def _log(self, message: str) -> None:
+        self.stderr.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} onestop serve: {message}")
+        self.stderr.flush()
+
+
+class WorkerSupervisor:
+    """Keeps one background worker running: a worker that exits (a database restart, a
+    kill) is started again after a pause that doubles with each quick death (1 s up to
+    60 s) and starts over once a worker has lived for a minute. Each start and death is
+    logged."""
+
+    def __init__(self, log: Callable[[str], None]) -> None:
+        self.log = log
+        self.process: subprocess.Popen[bytes] | None = None
+        self.started_at = 0.0
+        self.pause = 1.0
+        self.next_start = 0.0
+
+    def tend(self) -> None:
+        now = time.monotonic()
+        if self.process is not None and self.process.poll() is not None:
+            lived = now - self.started_at
+            self.pause = 1.0 if lived >= 60 else min(60.0, self.pause * 2)
+            self.log(
+                f"the background worker (pid {self.process.pid}) exited with code "
+                f"{self.process.returncode} after {lived:.0f} s; starting it again in {self.pause:.0f} s"
+            )
+            self.process, self.next_start = None, now + self.pause
+        if self.process is None and now >= self.next_start:
+            self.process = subprocess.Popen([sys.executable, "-m", "onestop", "worker", "-v", "0"])
+            self.started_at = now
+            self.log(f"background worker started (pid {self.process.pid})")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()

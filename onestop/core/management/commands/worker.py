@@ -1,7 +1,9 @@
 """``onestop worker``: the background worker (django-tasks, database backend).
 
-It makes sure every recurring task the apps registered (``core.tasks.recurring``: the
-case clock, the page-view roll-up, the audit heads ...) is scheduled, relays whatever the
+It beats from a thread (``core.workers``: `/readyz` reads the beat, and the tasks it claims
+are held on that lease), puts back in the queue the tasks of workers whose lease ran out,
+makes sure every recurring task the apps registered (``core.tasks.recurring``: the case
+clock, the page-view roll-up, the audit heads ...) is scheduled, relays whatever the
 outbox holds from while no worker ran, then works the task queue until stopped.
 """
 
@@ -11,9 +13,11 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.crypto import get_random_string
 
-from onestop.core.checks import INTEGRATIONS
+from onestop.core.checks import INTEGRATIONS, STARTUP
 from onestop.core.tasks import recurring_tasks, relay_outbox, scheduled
+from onestop.core.workers import requeue_abandoned, start_beating
 
 
 class Command(BaseCommand):
@@ -23,14 +27,23 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls when idle")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.check(tags=[INTEGRATIONS], include_deployment_checks=True)  # no sandbox SMS in production
-        for work in recurring_tasks():
-            if not scheduled(work):
-                work.enqueue()
-        relay_outbox.enqueue()
-        call_command(
-            "db_worker",
-            interval=options["interval"],
-            no_startup_delay=True,
-            verbosity=options["verbosity"],
-        )
+        self.check(
+            tags=[INTEGRATIONS, STARTUP], include_deployment_checks=True
+        )  # no sandbox SMS in production
+        worker_id = get_random_string(32)
+        stop_beating = start_beating(worker_id)
+        try:
+            requeue_abandoned()
+            for work in recurring_tasks():
+                if not scheduled(work):
+                    work.enqueue()
+            relay_outbox.enqueue()
+            call_command(
+                "db_worker",
+                interval=options["interval"],
+                no_startup_delay=True,
+                worker_id=worker_id,
+                verbosity=options["verbosity"],
+            )
+        finally:
+            stop_beating.set()

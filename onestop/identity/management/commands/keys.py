@@ -1,29 +1,49 @@
-"""``onestop keys rotate``: re-encrypt stored personal data with the newest data key.
+"""``onestop keys init|new|rotate``.
 
-To rotate: put a new key first in ONESTOP_DATA_KEYS (keeping the old ones after it),
-restart, run this command, then drop the old keys.
+``init DIR [--audit-dir DIR2]`` writes a production installation's keys as files only
+their owner reads: the secret key and the data and hash keys in DIR, the audit key and
+the audit heads' signing key in DIR2 (apart from the others: whoever can rewrite the
+database must not hold them), and prints the settings that point at them.
+
+``rotate`` re-encrypts stored personal data with the newest data key. To rotate: put a
+new key first in ONESTOP_DATA_KEYS (keeping the old ones after it), restart, run this
+command, then drop the old keys.
 """
 
 from __future__ import annotations
 
+import json
+import secrets
+from pathlib import Path
 from typing import Any
 
 from cryptography.fernet import Fernet
-from django.core.management.base import BaseCommand, CommandParser
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from onestop.core import databases
 from onestop.core.actors import Actor
+from onestop.core.crypto import new_keys, write_private
 from onestop.identity.actions import do_reencrypt_personal_data
 from onestop.messaging.actions import do_reencrypt_messages
 
 
 class Command(BaseCommand):
-    help = "Rotate field-encryption keys (rotate), or print a new key to add (new)."
+    help = (
+        "Write a production installation's keys as files (init DIR --audit-dir DIR2), print a "
+        "new data key to add (new), or re-encrypt with the newest data key (rotate)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["rotate", "new"])
+        parser.add_argument("action", choices=["init", "rotate", "new"])
+        parser.add_argument("directory", nargs="?", help="init: where the secret, data and hash keys go.")
+        parser.add_argument("--audit-dir", help="init: where the audit keys go (apart from the others).")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "init":
+            self._init(options["directory"], options["audit_dir"])
+            return
         if options["action"] == "new":
             self.stdout.write(Fernet.generate_key().decode())
             return
@@ -35,3 +55,35 @@ class Command(BaseCommand):
                 messages += do_reencrypt_messages(actor=actor)
         if options["verbosity"]:
             self.stdout.write(f"re-encrypted {accounts} accounts and {messages} messages with the newest key")
+
+    def _init(self, directory: str | None, audit_directory: str | None) -> None:
+        if not directory or not audit_directory:
+            raise CommandError("Usage: onestop keys init DIR --audit-dir OTHER_DIR")
+        keys_dir, audit_dir = Path(directory).resolve(), Path(audit_directory).resolve()
+        if keys_dir == audit_dir:
+            raise CommandError("The audit keys must live apart from the others: give another --audit-dir.")
+        keys = new_keys()
+        files = {
+            keys_dir / "secret_key": secrets.token_urlsafe(50),
+            keys_dir / "keys.json": json.dumps({"data": keys["data"], "hash": keys["hash"]}),
+            audit_dir / "audit.key": keys["audit"],
+            audit_dir / "audit-head-key.pem": Ed25519PrivateKey.generate()
+            .private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+            .decode(),
+        }
+        if taken := [str(path) for path in files if path.exists()]:
+            raise CommandError(f"Refusing to overwrite existing keys: {', '.join(taken)}")
+        for path, text in files.items():
+            write_private(path, text)
+        self.stdout.write(
+            "\n".join(
+                [
+                    f"ONESTOP_SECRET_KEY_FILE={keys_dir / 'secret_key'}",
+                    f"ONESTOP_KEYS_FILE={keys_dir / 'keys.json'}",
+                    f"ONESTOP_AUDIT_KEY_FILE={audit_dir / 'audit.key'}",
+                    f"ONESTOP_AUDIT_HEAD_KEY_PATH={audit_dir / 'audit-head-key.pem'}",
+                ]
+            )
+        )

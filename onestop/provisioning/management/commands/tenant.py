@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
@@ -22,7 +22,11 @@ from onestop.identity.actions import AccountSpec, do_provision_account
 from onestop.provisioning.renaming import Renamed
 from onestop.provisioning.replicate import do_replicate_tenant
 from onestop.tenancy.access import all_tenants
-from onestop.tenancy.actions import do_move_tenant
+from onestop.tenancy.actions import do_create_tenant, do_move_tenant
+from onestop.tenancy.divisions import province_division, region_specs_of
+
+if TYPE_CHECKING:
+    from onestop.tenancy.models import Tenant
 
 
 class Command(BaseCommand):
@@ -30,9 +34,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="subcommand", required=True)
-        create = commands.add_parser("create", help="a new tenant from a template tenant")
+        create = commands.add_parser(
+            "create", help="a new tenant: from a template tenant, or an empty one of a province's regions"
+        )
         create.add_argument(
-            "--from-template", required=True, dest="template", help="the template tenant's code"
+            "--from-template",
+            default=None,
+            dest="template",
+            help="the template tenant's code; without it, an empty tenant (--region required)",
         )
         create.add_argument(
             "--code", required=True, help="the new tenant's code (the first segment of its URLs)"
@@ -99,17 +108,20 @@ class Command(BaseCommand):
                     )
 
             try:
-                tenant = do_replicate_tenant(
-                    actor=Actor.system("onestop tenant create"),
-                    template=options["template"],
-                    code=options["code"],
-                    name=options["name"],
-                    name_en=options["name_en"],
-                    kind=options["kind"],
-                    region=options["region"],
-                    progress=advance,
-                    report=renamed,
-                )
+                if options["template"] is None:
+                    tenant = self._empty(options)
+                else:
+                    tenant = do_replicate_tenant(
+                        actor=Actor.system("onestop tenant create"),
+                        template=options["template"],
+                        code=options["code"],
+                        name=options["name"],
+                        name_en=options["name_en"],
+                        kind=options["kind"],
+                        region=options["region"],
+                        progress=advance,
+                        report=renamed,
+                    )
             except OnestopError as error:
                 raise CommandError(f"{error.message} ({error.code})") from None
         if phone := options["operator_phone"]:
@@ -136,9 +148,24 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Created tenant '{tenant.code}' from '{options['template']}' in {time.monotonic() - started:.1f} s: "
+                f"Created tenant '{tenant.code}' from '{options['template'] or options['region']}' in "
+                f"{time.monotonic() - started:.1f} s: "
                 f"its portal is /{tenant.code}/."
             )
+        )
+
+    def _empty(self, options: dict[str, Any]) -> Tenant:
+        """A tenant with the province's cities and counties and nothing else yet: its
+        operator imports departments and the catalogue."""
+        if not options["region"]:
+            raise CommandError("Give --from-template, or --region for an empty tenant of that province.")
+        return do_create_tenant(
+            actor=Actor.system("onestop tenant create"),
+            code=options["code"],
+            name=options["name"],
+            name_en=options["name_en"],
+            kind=options["kind"],
+            regions=region_specs_of(province_division(options["region"])),
         )
 
     def _move(self, options: dict[str, Any]) -> None:

@@ -1,0 +1,78 @@
+"""Background workers that are known to be alive, and tasks they hold on lease.
+
+Each `onestop worker` process beats every ``BEAT_SECONDS`` (a thread writing its id and the
+time to ``WorkerHeartbeat``). A task a worker claimed is held on that lease: when the
+worker has not beaten for ``LEASE_SECONDS`` (killed, its machine gone), the task goes back
+to the queue and runs again, so a task killed mid-run never stays RUNNING for ever. Tasks
+are written to be run again (the outbox relay and its consumers are idempotent).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+from django.db import DatabaseError, close_old_connections
+from django.utils import timezone
+
+from onestop.core import databases
+
+logger = logging.getLogger("onestop.worker")
+BEAT_SECONDS = 10
+LEASE_SECONDS = 60
+
+
+def beat(worker_id: str) -> None:
+    from onestop.core.models import WorkerHeartbeat
+
+    with databases.using(databases.PLATFORM):
+        WorkerHeartbeat.objects.update_or_create(name=worker_id, defaults={"beat_at": timezone.now()})
+
+
+def start_beating(worker_id: str) -> threading.Event:
+    """Beat from a thread of its own until the returned event is set. A database that
+    does not answer is retried at the next beat (the worker's lease runs out only if it
+    stays away for a whole lease)."""
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.is_set():
+            try:
+                beat(worker_id)
+            except DatabaseError as error:
+                logger.warning("worker %s could not beat: %s", worker_id, error)
+            finally:
+                close_old_connections()
+            stop.wait(BEAT_SECONDS)
+
+    threading.Thread(target=run, name=f"heartbeat-{worker_id}", daemon=True).start()
+    return stop
+
+
+def requeue_abandoned() -> int:
+    """Put back in the queue every RUNNING task whose worker's lease ran out; forget
+    workers gone for a day."""
+    from django_tasks_db.models import DBTaskResult
+
+    from onestop.core.models import WorkerHeartbeat
+
+    now = timezone.now()
+    with databases.using(databases.PLATFORM):
+        alive = set(
+            WorkerHeartbeat.objects.filter(beat_at__gte=now - timedelta(seconds=LEASE_SECONDS)).values_list(
+                "name", flat=True
+            )
+        )
+        abandoned = [
+            result.pk
+            for result in DBTaskResult.objects.filter(status="RUNNING").only("pk", "worker_ids")
+            if not result.worker_ids or result.worker_ids[-1] not in alive
+        ]
+        if abandoned:
+            DBTaskResult.objects.filter(pk__in=abandoned, status="RUNNING").update(
+                status="READY", started_at=None
+            )
+            logger.warning("put %d tasks of workers gone back in the queue", len(abandoned))
+        WorkerHeartbeat.objects.filter(beat_at__lt=now - timedelta(days=1)).delete()
+    return len(abandoned)
