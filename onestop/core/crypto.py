@@ -195,3 +195,69 @@ def reset_key_cache() -> None:
     _fernet.cache_clear()
     _secret.cache_clear()
     _audit_head_key.cache_clear()
+
+
+def export_keys() -> dict[str, str]:
+    """Every key this installation uses, for a backup (encrypted there under the
+    operator's passphrase): a database backup without them cannot be read or verified."""
+    return {
+        "secret": str(settings.SECRET_KEY),
+        "data": _configured("data"),
+        "hash": _configured("hash"),
+        "audit": _configured("audit"),
+        "audit_head": audit_head_key()
+        .private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        .decode(),
+    }
+
+
+def key_files(keys: dict[str, str], keys_dir: Path, audit_dir: Path) -> dict[str, Path]:
+    """Write keys as files only their owner reads, the audit keys apart from the others
+    (as `onestop keys init` does); the settings that point at them."""
+    files = {
+        "ONESTOP_SECRET_KEY_FILE": (keys_dir / "secret_key", keys["secret"]),
+        "ONESTOP_KEYS_FILE": (
+            keys_dir / "keys.json",
+            json.dumps({"data": keys["data"], "hash": keys["hash"]}),
+        ),
+        "ONESTOP_AUDIT_KEY_FILE": (audit_dir / "audit.key", keys["audit"]),
+        "ONESTOP_AUDIT_HEAD_KEY_PATH": (audit_dir / "audit-head-key.pem", keys["audit_head"]),
+    }
+    for path, text in files.values():
+        write_private(path, text)
+    return {setting: path for setting, (path, _text) in files.items()}
+
+
+def seal(plaintext: bytes, passphrase: str) -> dict[str, str]:
+    """Encrypt under a passphrase: scrypt (n=2^15, r=8, p=1) derives an AES-256-GCM key."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+    salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
+    key = Scrypt(salt=salt, length=32, n=2**15, r=8, p=1).derive(passphrase.encode())
+    sealed = AESGCM(key).encrypt(nonce, plaintext, b"onestop")
+    return {
+        "kdf": "scrypt-n32768-r8-p1",
+        "cipher": "aes-256-gcm",
+        "salt": base64.b64encode(salt).decode(),
+        "nonce": base64.b64encode(nonce).decode(),
+        "ciphertext": base64.b64encode(sealed).decode(),
+    }
+
+
+def unseal(sealed: dict[str, str], passphrase: str) -> bytes:
+    """What ``seal`` encrypted; DecryptionFailed for a wrong passphrase or a changed file."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+    salt = base64.b64decode(sealed["salt"])
+    key = Scrypt(salt=salt, length=32, n=2**15, r=8, p=1).derive(passphrase.encode())
+    try:
+        return AESGCM(key).decrypt(
+            base64.b64decode(sealed["nonce"]), base64.b64decode(sealed["ciphertext"]), b"onestop"
+        )
+    except InvalidTag as error:
+        raise DecryptionFailed("wrong passphrase, or the sealed keys were changed") from error

@@ -12,7 +12,6 @@ command, then drop the old keys.
 
 from __future__ import annotations
 
-import json
 import secrets
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from onestop.core import databases
 from onestop.core.actors import Actor
-from onestop.core.crypto import new_keys, write_private
+from onestop.core.crypto import key_files, new_keys
 from onestop.identity.actions import do_reencrypt_personal_data
 from onestop.messaging.actions import do_reencrypt_messages
 
@@ -63,27 +62,17 @@ class Command(BaseCommand):
         if keys_dir == audit_dir:
             raise CommandError("The audit keys must live apart from the others: give another --audit-dir.")
         keys = new_keys()
-        files = {
-            keys_dir / "secret_key": secrets.token_urlsafe(50),
-            keys_dir / "keys.json": json.dumps({"data": keys["data"], "hash": keys["hash"]}),
-            audit_dir / "audit.key": keys["audit"],
-            audit_dir / "audit-head-key.pem": Ed25519PrivateKey.generate()
+        keys["secret"] = secrets.token_urlsafe(50)
+        keys["audit_head"] = (
+            Ed25519PrivateKey.generate()
             .private_bytes(
                 serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
             )
-            .decode(),
-        }
-        if taken := [str(path) for path in files if path.exists()]:
-            raise CommandError(f"Refusing to overwrite existing keys: {', '.join(taken)}")
-        for path, text in files.items():
-            write_private(path, text)
-        self.stdout.write(
-            "\n".join(
-                [
-                    f"ONESTOP_SECRET_KEY_FILE={keys_dir / 'secret_key'}",
-                    f"ONESTOP_KEYS_FILE={keys_dir / 'keys.json'}",
-                    f"ONESTOP_AUDIT_KEY_FILE={audit_dir / 'audit.key'}",
-                    f"ONESTOP_AUDIT_HEAD_KEY_PATH={audit_dir / 'audit-head-key.pem'}",
-                ]
-            )
+            .decode()
         )
+        wanted = [keys_dir / "secret_key", keys_dir / "keys.json", audit_dir / "audit.key"]
+        wanted.append(audit_dir / "audit-head-key.pem")
+        if taken := [str(path) for path in wanted if path.exists()]:
+            raise CommandError(f"Refusing to overwrite existing keys: {', '.join(taken)}")
+        written = key_files(keys, keys_dir, audit_dir)
+        self.stdout.write("\n".join(f"{setting}={path}" for setting, path in written.items()))
