@@ -87,7 +87,9 @@ if importlib.util.find_spec("onestop_dev") is not None:
     INSTALLED_APPS.append("onestop_dev")
 
 MIDDLEWARE = [
-    "onestop.core.headers.ContentSecurityPolicyMiddleware",  # first: on every response
+    "onestop.core.logging.RequestIdMiddleware",  # first: every log line of the request has its id
+    "onestop.core.metrics.RequestMetricsMiddleware",
+    "onestop.core.headers.ContentSecurityPolicyMiddleware",  # on every response
     "onestop.tenancy.middleware.TenantDatabaseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "onestop.core.public_url.PublicUrlMiddleware",
@@ -213,6 +215,8 @@ LOGIN_URL = "/"
 # except those named in ONESTOP_SANDBOX_ALLOWED (comma-separated: sms, email, registry,
 # face, data), and then every page says which ones are.
 ONESTOP_DEMO = _env_bool("ONESTOP_DEMO", False)
+# /metrics answers this machine, or a scraper sending this bearer token.
+ONESTOP_METRICS_TOKEN = os.environ.get("ONESTOP_METRICS_TOKEN", "")
 # The demo on a production setup (`ONESTOP_DEMO=1 make prod`): every page says so.
 ONESTOP_MARK_DEMO = _env_bool("ONESTOP_MARK_DEMO", False)
 ONESTOP_SANDBOX_ALLOWED = [
@@ -356,16 +360,31 @@ if _HTTPS:
 
 NINJA_PAGINATION_PER_PAGE = 20
 
+# Logs go to standard error (systemd's journal, a container's log), or to
+# ONESTOP_LOG_FILE (reopened when logrotate moves it); ONESTOP_LOG_FORMAT=json writes one
+# JSON object a line (time, level, logger, message, request_id) for a log collector.
+_LOG_FILE = os.environ.get("ONESTOP_LOG_FILE", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"mask_personal_data": {"()": "onestop.core.logging.MaskPersonalData"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["asctime", "levelname", "name", "message", "request_id", "process"],
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "filters": {
+        "mask_personal_data": {"()": "onestop.core.logging.MaskPersonalData"},
+        "request_id": {"()": "onestop.core.logging.RequestIdFilter"},
+    },
     "handlers": {
         "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["mask_personal_data"],
+            "class": "logging.handlers.WatchedFileHandler" if _LOG_FILE else "logging.StreamHandler",
+            **({"filename": _LOG_FILE} if _LOG_FILE else {}),
+            "formatter": "json" if os.environ.get("ONESTOP_LOG_FORMAT") == "json" else "plain",
+            "filters": ["mask_personal_data", "request_id"],
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("ONESTOP_LOG_LEVEL", "INFO")},

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from onestop.api.v1 import api
-from onestop.core import health
+from onestop.core import health, metrics
 
 handler400 = "onestop.core.responses.bad_request"
 handler404 = "onestop.core.responses.page_not_found"
@@ -13,6 +13,7 @@ urlpatterns = [
     path("health", health.healthz, name="health"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("", include("onestop.core.urls")),  # before the portal: /audit/ is no tenant
     path("", include("onestop.console.urls")),
     path("", include("onestop.analytics.urls")),  # before the portal: /platform/ is no tenant

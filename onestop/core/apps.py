@@ -8,5 +8,15 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        # The system checks, and the kernel's tasks (relay, audit heads).
+        # The system checks, the kernel's tasks (relay, audit heads), the relay's backlog.
         from onestop.core import checks, tasks  # noqa: F401
+        from onestop.core.metrics import gauge
+
+        gauge("onestop_outbox_backlog", "Outbox events not yet relayed, on every database", _outbox_backlog)
+
+
+def _outbox_backlog() -> int:
+    from onestop.core import databases
+    from onestop.core.models import OutboxEvent
+
+    return sum(databases.on_each(lambda: OutboxEvent.objects.filter(relayed_at__isnull=True).count()))

@@ -15,8 +15,24 @@ class PartnersConfig(AppConfig):
         from onestop.partners.auth import authenticate
 
         register_token_authenticator(authenticate)
+        from onestop.core.metrics import gauge
 
+        gauge(
+            "onestop_webhook_backlog",
+            "Webhook deliveries waiting to be sent, on every database",
+            _webhook_backlog,
+        )
         _console_menu()
+
+
+def _webhook_backlog() -> int:
+    from onestop.core import databases
+    from onestop.partners.models import DeliveryState, WebhookDelivery
+
+    def pending() -> int:
+        return WebhookDelivery.objects.platform_wide().filter(state=DeliveryState.PENDING).count()
+
+    return sum(databases.on_each(pending))
 
 
 def _console_menu() -> None:

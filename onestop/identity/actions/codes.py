@@ -17,6 +17,7 @@ from onestop.core.actors import Actor
 from onestop.core.audit import record_action
 from onestop.core.crypto import keyed_hash
 from onestop.core.errors import OnestopError, TooManyRequests, ValidationFailed
+from onestop.core.metrics import counter
 from onestop.identity import throttle
 from onestop.identity.audit import IdentityAudit
 from onestop.identity.error_codes import IdentityErrorCode
@@ -75,8 +76,12 @@ def _throttled_text(seconds: int, method: str) -> str:
 _throttled_message = lazy(_throttled_text, str)
 
 
+THROTTLED = counter("onestop_login_throttled_total", "Login attempts answered with a wait", ["method"])
+
+
 def throttled(seconds: int, method: str) -> TooManyRequests:
     """The same answer for every account, known or not: only the wait differs."""
+    THROTTLED.labels(method).inc()
     return TooManyRequests(
         IdentityErrorCode.LOGIN_THROTTLED, _throttled_message(seconds, method), retry_after=seconds
     )

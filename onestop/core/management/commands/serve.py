@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from onestop.core.checks import INTEGRATIONS, STARTUP
@@ -67,6 +68,13 @@ class Command(BaseCommand):
         ]
         # Requests never wait on one statement for long (PostgreSQL): a 503 to retry instead.
         served = {"ONESTOP_DB_STATEMENT_TIMEOUT_MS": "15000", **os.environ}
+        # Every process (granian's workers, the background worker) writes its metrics where
+        # a scrape of /metrics adds them up; what the last run left is cleared.
+        if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+            metrics_dir = Path(settings.VAR_DIR) / "metrics"
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+            metrics_dir.mkdir(parents=True)
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = served["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
         self.stdout.write(f"onestop serving on http://{options['host']}:{options['port']}/")
         self.stdout.flush()
         if options["no_worker"]:
