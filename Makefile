@@ -9,7 +9,7 @@ ONESTOP := $(VENV)/bin/onestop
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := onestop.settings
 
-.PHONY: help demo setup serve test test-postgres prod bench bench-postgres loadgen lint format openapi messages makemessages system-packages clean
+.PHONY: help demo setup serve test test-postgres prod bench bench-postgres drills loadgen lint format openapi messages makemessages system-packages clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -75,6 +75,11 @@ test-postgres: system-packages $(VENV)/.dev $(ASSETS) messages  ## the suite aga
 
 prod: $(VENV)/.base $(ASSETS) messages  ## production mode here: PostgreSQL, Redis, the deployment checks, no demo data, one worker per core
 	scripts/prod
+
+DRILLS_ARGS ?=
+drills: $(VENV)/.base $(ASSETS) messages  ## the failure drills (not part of test): PostgreSQL and Redis stopped, paused, the worker killed, backup and restore
+	scripts/system-packages prod
+	$(PY) bench/drills.py $(DRILLS_ARGS)
 
 BENCH_ARGS ?=
 bench: $(VENV)/.base $(ASSETS) messages  ## the benchmark (not part of test): seed-scale data, wrk against the server, nginx ceiling

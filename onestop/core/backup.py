@@ -22,6 +22,8 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,6 +93,51 @@ def _audit(alias: str) -> dict[str, Any]:
     return {"entries": result.entries, "root": result.root}
 
 
+def _sqlite_snapshot(alias: str, dump: Path) -> tuple[dict[str, int], dict[str, Any]]:
+    """A consistent copy made while the platform runs (SQLite's online backup), and its
+    rows and audit root, read from the copy itself."""
+    source = sqlite3.connect(str(settings.DATABASES[alias]["NAME"]))
+    target = sqlite3.connect(dump)
+    with target:
+        source.backup(target)
+    source.close()
+    target.close()
+    with _as_database(alias, dump) as copy:
+        return _counts(copy), _audit(copy)
+
+
+@contextmanager
+def _as_database(alias: str, path: Path) -> Iterator[str]:
+    """The SQLite file ``path`` as a database of this process, configured as ``alias``."""
+    copy = f"backup-of-{alias}"
+    settings.DATABASES[copy] = connections.settings[copy] = {**connections.settings[alias], "NAME": str(path)}
+    try:
+        yield copy
+    finally:
+        connections[copy].close()
+        settings.DATABASES.pop(copy, None)
+        connections.settings.pop(copy, None)
+
+
+def _postgres_snapshot(alias: str, dump: Path) -> tuple[dict[str, int], dict[str, Any]]:
+    """pg_dump of one snapshot, and that snapshot's rows and audit root: a transaction
+    exports its snapshot, pg_dump reads it, and the counts are taken in the transaction."""
+    with databases.using(alias), databases.atomic(), connections[alias].cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        cursor.execute("SELECT pg_export_snapshot()")
+        snapshot = cursor.fetchone()[0]
+        args, env = _libpq(alias)
+        command = [
+            "--format=custom",
+            "--no-owner",
+            "--no-privileges",
+            f"--snapshot={snapshot}",
+            f"--file={dump}",
+        ]
+        _postgres_tool("pg_dump", [*command, *args], env)
+        return _counts(alias), _audit(alias)
+
+
 def make_backup(path: Path, passphrase: str) -> dict[str, Any]:
     """Write the archive to ``path``; its manifest."""
     if len(passphrase) < MIN_PASSPHRASE:
@@ -100,24 +147,13 @@ def make_backup(path: Path, passphrase: str) -> dict[str, Any]:
         for alias in settings.DATABASES:
             dump = Path(scratch) / alias
             if _is_sqlite(alias):
-                source = sqlite3.connect(str(settings.DATABASES[alias]["NAME"]))
-                target = sqlite3.connect(dump)
-                with target:
-                    source.backup(target)  # a consistent copy while the platform runs
-                source.close()
-                target.close()
+                rows, audit = _sqlite_snapshot(alias, dump)
             else:
-                args, env = _libpq(alias)
-                # One snapshot: every table as of the same moment.
-                _postgres_tool(
-                    "pg_dump",
-                    ["--format=custom", "--no-owner", "--no-privileges", f"--file={dump}", *args],
-                    env,
-                )
+                rows, audit = _postgres_snapshot(alias, dump)
             manifest["databases"][alias] = {
                 "engine": "sqlite" if _is_sqlite(alias) else "postgresql",
-                "rows": _counts(alias),
-                "audit": _audit(alias),
+                "rows": rows,
+                "audit": audit,
             }
             archive.add(dump, arcname=f"databases/{alias}")
         media = Path(settings.MEDIA_ROOT)

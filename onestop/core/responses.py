@@ -9,6 +9,8 @@ import sys
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from onestop.core.errors import CoreErrorCode
@@ -37,12 +39,18 @@ DATABASE_RETRY_SECONDS = 5
 
 
 def database_unavailable(request: HttpRequest) -> HttpResponse:
-    response = render_error(
-        request,
-        CoreErrorCode.DATABASE_UNAVAILABLE,
-        _("The service is busy for a moment. Please try again in a few seconds."),
-        503,
-    )
+    """503 to retry, made without the database (the page's usual context needs the
+    session and the account, which live there): the API's JSON error, or a plain page."""
+    message = _("The service is busy for a moment. Please try again in a few seconds.")
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"code": CoreErrorCode.DATABASE_UNAVAILABLE.value, "message": message},
+            status=503,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    else:
+        page = render_to_string("core/unavailable.html", {"message": message, "lang": get_language()})
+        response = HttpResponse(page, status=503)
     response["Retry-After"] = str(DATABASE_RETRY_SECONDS)
     return response
 
