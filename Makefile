@@ -9,7 +9,8 @@ ONESTOP := $(VENV)/bin/onestop
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := onestop.settings
 
-.PHONY: help demo setup serve test test-postgres prod bench bench-postgres drills loadgen lint format openapi messages makemessages system-packages clean
+# `migrated` and `messages` stand for files' targets below.
+.PHONY: help demo setup migrated serve test test-postgres prod bench bench-postgres drills loadgen lint format openapi messages makemessages system-packages clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -36,16 +37,35 @@ ASSETS := node_modules/.installed $(BUILD)/echarts.min.js
 $(BUILD)/echarts.min.js: node_modules/.installed assets/echarts.js
 	npm run --silent build
 
-messages: $(VENV)/.base  ## compile translations (pure Python, no gettext needed)
+# What a second `make demo` need not do again: each step runs when what it reads changed.
+VARDIR := $(or $(ONESTOP_VAR_DIR),var)
+MO := locale/zh_Hans/LC_MESSAGES/django.mo
+STATIC_SOURCES := $(shell find onestop -path '*/static/*' -type f) $(ASSETS)
+MIGRATIONS := $(shell find onestop -path '*/migrations/*.py')
+
+messages: $(MO)  ## compile translations (pure Python, no gettext needed)
+$(MO): locale/zh_Hans/LC_MESSAGES/django.po $(VENV)/.base
 	$(ONESTOP) compilemessages -v 0
 
 makemessages: $(VENV)/.base  ## extract strings into locale/zh_Hans (needs GNU gettext)
 	$(ONESTOP) makemessages --locale zh_Hans --no-obsolete --no-location --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*'
 
-setup: $(VENV)/.base $(ASSETS) messages  ## install, migrate, collect static files
-	@mkdir -p var
-	$(ONESTOP) migrate --no-input -v 0
+setup: $(VENV)/.base $(ASSETS) messages $(VARDIR)/static/staticfiles.json migrated  ## install, migrate, collect static files
+
+$(VARDIR)/static/staticfiles.json: $(STATIC_SOURCES) | $(VENV)/.base
 	$(ONESTOP) collectstatic --no-input -v 0
+
+ifdef DATABASE_URL
+migrated: $(VENV)/.base
+	$(ONESTOP) migrate --no-input -v 0
+else
+migrated: $(VARDIR)/.migrated
+# The embedded database, migrated when a migration changed (or var/ was emptied).
+$(VARDIR)/.migrated: $(MIGRATIONS) | $(VENV)/.base
+	@mkdir -p $(VARDIR)
+	$(ONESTOP) migrate --no-input -v 0
+	@touch $@
+endif
 
 demo: setup  ## set up from nothing, load the demo once and serve on http://127.0.0.1:$(PORT)
 	@# The demo's certificates name the address they will be served at.

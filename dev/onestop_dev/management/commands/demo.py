@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
+from onestop.analytics.access import daily_traffic
 from onestop.analytics.actions import do_import_traffic_history
 from onestop.catalogue.access import catalogue_specs
 from onestop.provisioning.replicate import do_replicate_tenant
@@ -99,6 +101,8 @@ class Command(BaseCommand):
             *((c, 0.3 / (n + 1)) for n, (c, *_rest) in enumerate(REPLICAS)),
         ):
             tenant = access_tenant_by_code(code)
+            if _traffic_counted_until(tenant, today - timedelta(days=1)):
+                continue  # a run earlier today (or the worker) counted it already
             # A replica's items and departments have codes of their own: its traffic names them.
             items = province.items if code == province.code else _published_items(tenant)
             do_import_traffic_history(
@@ -132,6 +136,11 @@ class Command(BaseCommand):
             + ", ".join(phone for phone, _name in SANDBOX_CITIZENS)
         )
         self.stdout.write("\n".join(lines))
+
+
+def _traffic_counted_until(tenant: Tenant, day: date) -> bool:
+    with tenant_database(tenant.code):
+        return any(views for _day, views, _visitors in daily_traffic(tenant, day, day))
 
 
 def _published_items(tenant: Tenant) -> list[ServiceItemSpec]:
