@@ -199,13 +199,6 @@ def restore_backup(path: Path, passphrase: str, keys_dir: Path, audit_dir: Path)
             )
         if busy := [alias for alias in wanted if not _empty(alias)]:
             raise BackupError(f"not a fresh installation: database {', '.join(busy)} already has tables")
-        names = ("secret_key", "keys.json")
-        if taken := [
-            str(d / n)
-            for d, n in [(keys_dir, n) for n in names] + [(audit_dir, "audit.key")]
-            if (d / n).exists()
-        ]:
-            raise BackupError(f"keys exist already: {', '.join(taken)}")
         key_settings = crypto.key_files(keys, keys_dir, audit_dir)
         with tempfile.TemporaryDirectory() as scratch:
             archive.extractall(scratch, filter="data")

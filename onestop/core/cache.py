@@ -7,11 +7,12 @@ so a frozen Redis slows a request by that much at most."""
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache
+
+from onestop.core.logging import Occasional
 
 logger = logging.getLogger("onestop.cache")
 WARN_EVERY_SECONDS = 30.0
@@ -21,13 +22,10 @@ class ResilientRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         options = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, **params.get("OPTIONS", {})}
         super().__init__(server, {**params, "OPTIONS": options})
-        self._warned_at = 0.0
+        self._warn = Occasional(logger, WARN_EVERY_SECONDS)
 
     def _down(self, error: Exception) -> None:
-        now = time.monotonic()
-        if now - self._warned_at >= WARN_EVERY_SECONDS:
-            self._warned_at = now
-            logger.warning("the cache (Redis) is unreachable: computing instead (%s)", error)
+        self._warn.warning("the cache (Redis) is unreachable: computing instead (%s)", error)
 
     def _try(self, call: Callable[[], Any], fallback: Any) -> Any:
         from redis.exceptions import RedisError
@@ -40,13 +38,6 @@ class ResilientRedisCache(RedisCache):
 
     def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
         return self._try(lambda: super(ResilientRedisCache, self).get(key, default, version), default)
-
-    def get_or_set(self, key: Any, default: Any, timeout: Any = None, version: Any = None) -> Any:
-        value = self.get(key, version=version)
-        if value is None:
-            value = default() if callable(default) else default
-            self.add(key, value, timeout, version)
-        return value
 
     def set(self, key: Any, value: Any, timeout: Any = None, version: Any = None) -> None:
         self._try(lambda: super(ResilientRedisCache, self).set(key, value, timeout, version), None)

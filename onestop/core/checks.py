@@ -14,6 +14,7 @@ from onestop.core.plugins import PluginConfigError, registries
 # The tags of the checks `serve`, `worker` and the WSGI application run before they start.
 INTEGRATIONS = "integrations"  # every enabled plugin configured, no sandbox outside the demo
 STARTUP = "startup"  # no demo data outside the demo
+STARTUP_TAGS = [INTEGRATIONS, STARTUP]
 DEMO_DATA_HINT = (
     "Production starts from an empty database (`onestop createoperator` makes the first operator). "
     "To show the demo on a production set-up, set ONESTOP_DEMO=1: every page then says it is a demonstration."
@@ -190,7 +191,7 @@ def _integration_problems() -> list[CheckMessage]:
 def refuse_to_start_unless_safe() -> None:
     """Raise when a check of the integrations fails: what serves requests or runs the
     queue calls this before it starts."""
-    checked = run_checks(tags=[INTEGRATIONS, STARTUP], include_deployment_checks=True)
+    checked = run_checks(tags=STARTUP_TAGS, include_deployment_checks=True)
     errors = [m for m in checked if m.is_serious()]
     if errors:
         raise ImproperlyConfigured("\n".join(f"{m.id}: {m.msg} {m.hint or ''}" for m in errors))

@@ -50,6 +50,15 @@ def new_keys() -> dict[str, str]:
     }
 
 
+def new_installation_keys() -> dict[str, str]:
+    """Every key a new installation needs: ``new_keys`` plus the secret key and the audit
+    heads' signing key (PEM)."""
+    head = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return {**new_keys(), "secret": secrets.token_urlsafe(50), "audit_head": head.decode()}
+
+
 def write_private(path: Path, text: str) -> None:
     """Write a new file only its owner reads (mode 0600); an existing one is refused."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -214,8 +223,8 @@ def export_keys() -> dict[str, str]:
 
 
 def key_files(keys: dict[str, str], keys_dir: Path, audit_dir: Path) -> dict[str, Path]:
-    """Write keys as files only their owner reads, the audit keys apart from the others
-    (as `onestop keys init` does); the settings that point at them."""
+    """Write keys as files only their owner reads, the audit keys apart from the others;
+    the settings that point at them. Nothing is written when any of the files exists."""
     files = {
         "ONESTOP_SECRET_KEY_FILE": (keys_dir / "secret_key", keys["secret"]),
         "ONESTOP_KEYS_FILE": (
@@ -225,6 +234,8 @@ def key_files(keys: dict[str, str], keys_dir: Path, audit_dir: Path) -> dict[str
         "ONESTOP_AUDIT_KEY_FILE": (audit_dir / "audit.key", keys["audit"]),
         "ONESTOP_AUDIT_HEAD_KEY_PATH": (audit_dir / "audit-head-key.pem", keys["audit_head"]),
     }
+    if taken := [str(path) for path, _text in files.values() if path.exists()]:
+        raise FileExistsError(f"Refusing to overwrite existing keys: {', '.join(taken)}")
     for path, text in files.values():
         write_private(path, text)
     return {setting: path for setting, (path, _text) in files.items()}

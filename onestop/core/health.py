@@ -15,9 +15,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
 
-STALE_SECONDS = 60
+from onestop.core.workers import LEASE_SECONDS, due_tasks, last_beat_seconds_ago
+
+STALE_SECONDS = LEASE_SECONDS  # a worker silent this long has lost its tasks too
 
 
 def readiness() -> tuple[str, dict[str, Any]]:
@@ -56,25 +57,14 @@ def _cache_answers() -> bool:
 
 
 def _worker_and_queue() -> tuple[dict[str, Any], dict[str, Any]]:
-    from django_tasks_db.models import DBTaskResult
-
-    from onestop.core import databases
-    from onestop.core.models import WorkerHeartbeat
-
-    now = timezone.now()
-    with databases.using(databases.PLATFORM):
-        beat = WorkerHeartbeat.objects.order_by("-beat_at").values_list("beat_at", flat=True).first()
-        ready = DBTaskResult.objects.ready()
-        oldest = ready.order_by("enqueued_at").values_list("enqueued_at", "run_after").first()
-        waiting = ready.count()
-    age = None if beat is None else round((now - beat).total_seconds(), 1)
-    due = 0.0
-    if oldest is not None:
-        enqueued, run_after = oldest
-        since = max(enqueued, run_after) if run_after and run_after.year < 9999 else enqueued
-        due = max(0.0, round((now - since).total_seconds(), 1))
-    worker = {"last_beat_seconds_ago": age, "stale": age is None or age > STALE_SECONDS}
-    return worker, {"due": waiting, "oldest_due_seconds": due}
+    age = last_beat_seconds_ago()
+    queues = due_tasks().values()
+    worker = {
+        "last_beat_seconds_ago": None if age is None else round(age, 1),
+        "stale": age is None or age > STALE_SECONDS,
+    }
+    oldest = max((seconds for _count, seconds in queues), default=0.0)
+    return worker, {"due": sum(count for count, _seconds in queues), "oldest_due_seconds": round(oldest, 1)}
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import re
+import time
 import uuid
 from collections.abc import Callable
 
@@ -67,3 +68,17 @@ class RequestIdMiddleware:
             REQUEST_ID.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class Occasional:
+    """A warning said at most every ``seconds`` by this process (a dependency that stays
+    down would otherwise fill the log with one line per request)."""
+
+    def __init__(self, logger: logging.Logger, seconds: float = 30.0) -> None:
+        self.logger, self.seconds, self.said_at = logger, seconds, float("-inf")
+
+    def warning(self, message: str, *args: object) -> None:
+        now = time.monotonic()
+        if now - self.said_at >= self.seconds:
+            self.said_at = now
+            self.logger.warning(message, *args)

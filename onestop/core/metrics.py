@@ -20,7 +20,6 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError, connections
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -79,9 +78,7 @@ class PlatformCollector:
             yield family
 
     def _queue(self) -> Iterator[GaugeMetricFamily]:
-        from django_tasks_db.models import DBTaskResult
-
-        from onestop.core import databases
+        from onestop.core.workers import due_tasks
 
         depth = GaugeMetricFamily(
             "onestop_queue_due_tasks", "Tasks that may start now, by queue", labels=["queue"]
@@ -92,19 +89,12 @@ class PlatformCollector:
             labels=["queue"],
         )
         try:
-            with databases.using(databases.PLATFORM):
-                now = timezone.now()
-                waiting: dict[str, list[float]] = {}
-                for queue, enqueued, run_after in DBTaskResult.objects.ready().values_list(
-                    "queue_name", "enqueued_at", "run_after"
-                ):
-                    since = enqueued if run_after.year >= 9999 else max(enqueued, run_after)
-                    waiting.setdefault(queue, []).append((now - since).total_seconds())
+            waiting = due_tasks()
         except DatabaseError:
             return
-        for queue, ages in sorted(waiting.items()) or [("default", [])]:
-            depth.add_metric([queue], len(ages))
-            age.add_metric([queue], max(ages, default=0.0))
+        for queue, (count, oldest) in sorted(waiting.items()) or [("default", (0, 0.0))]:
+            depth.add_metric([queue], count)
+            age.add_metric([queue], oldest)
         yield depth
         yield age
 

@@ -76,3 +76,28 @@ def requeue_abandoned() -> int:
             logger.warning("put %d tasks of workers gone back in the queue", len(abandoned))
         WorkerHeartbeat.objects.filter(beat_at__lt=now - timedelta(days=1)).delete()
     return len(abandoned)
+
+
+def due_tasks() -> dict[str, tuple[int, float]]:
+    """Per queue: how many tasks may start now, and how many seconds the oldest of them
+    has waited since it was due (a task without a run time is stored as the year 9999)."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    waiting: dict[str, tuple[int, float]] = {}
+    with databases.using(databases.PLATFORM):
+        ready = DBTaskResult.objects.ready().values_list("queue_name", "enqueued_at", "run_after")
+        for queue, enqueued, run_after in ready.iterator():
+            since = enqueued if run_after.year >= 9999 else max(enqueued, run_after)
+            count, oldest = waiting.get(queue, (0, 0.0))
+            waiting[queue] = (count + 1, max(oldest, (now - since).total_seconds()))
+    return waiting
+
+
+def last_beat_seconds_ago() -> float | None:
+    """How long ago the most recent worker beat; None when none ever did."""
+    from onestop.core.models import WorkerHeartbeat
+
+    with databases.using(databases.PLATFORM):
+        beat = WorkerHeartbeat.objects.order_by("-beat_at").values_list("beat_at", flat=True).first()
+    return None if beat is None else (timezone.now() - beat).total_seconds()

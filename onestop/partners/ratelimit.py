@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core import databases
+from onestop.core.logging import Occasional
 from onestop.core.plugins import Plugin, PluginConfigError, Registry
 from onestop.partners.models import RateWindow
 
@@ -109,14 +110,11 @@ class RedisCounter(Counter):
         return int(count) <= limit
 
 
-_warned_at = [0.0]
+_fallback = Occasional(logger)
 
 
 def _warn_fallback(error: Exception) -> None:
-    now = time.monotonic()
-    if now - _warned_at[0] >= 30:
-        _warned_at[0] = now
-        logger.warning("rate limits: Redis is unreachable, counting in the database instead (%s)", error)
+    _fallback.warning("rate limits: Redis is unreachable, counting in the database instead (%s)", error)
 
 
 def counter() -> Counter:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from onestop.core import databases
-from onestop.core.tasks import LATER, come_back, recurring, scheduled
+from onestop.core.tasks import come_back, recurring
 
 HOUSEKEEPING_INTERVAL = timedelta(minutes=10)
 
@@ -21,9 +21,8 @@ def deliver_webhooks() -> int:
 
     done = databases.on_each(lambda: (deliver_due(), next_due()))
     delivered, dues = sum(d[0] for d in done), [d[1] for d in done if d[1] is not None]
-    if dues and not scheduled(deliver_webhooks):
-        when = max(min(dues), timezone.now() + timedelta(seconds=1))
-        deliver_webhooks.using(run_after=when, priority=LATER).enqueue()
+    if dues:
+        come_back(deliver_webhooks, max(min(dues) - timezone.now(), timedelta(seconds=1)))
     return delivered
 
 

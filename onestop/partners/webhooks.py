@@ -39,7 +39,7 @@ from onestop.core.models import OutboxEvent
 from onestop.partners import webhook_targets
 from onestop.partners.models import App, DeliveryState, Subscription, WebhookDelivery
 from onestop.partners.webhook_events import audience, partner_events
-from onestop.tenancy.models import Tenant
+from onestop.tenancy.access import tenant_of_event
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -72,8 +72,7 @@ def signature_is_valid(secret: str, header: str, body: bytes, *, now: float | No
 def fan_out_and_deliver(event: OutboxEvent) -> bool:
     """The partner apps that may know of the case get webhooks, posted by the delivery
     task (one chain of it is enough)."""
-    fan_out(event)
-    if next_due() is not None:
+    if fan_out(event):
         wake_deliveries()
     return True
 
@@ -89,20 +88,23 @@ def wake_deliveries() -> None:
 
 
 def fan_out(event: OutboxEvent) -> bool:
-    """Deliveries for an outbox event (idempotent); True when done."""
+    """Deliveries for an outbox event (idempotent: a second run finds the first's);
+    whether the event has any."""
     made = partner_events(event.topic, dict(event.payload))
     apps = audience(dict(event.payload))
     if not made or not apps:
-        return True
-    tenant = Tenant.objects.filter(code=event.tenant_code).first()
+        return False
+    tenant = tenant_of_event(event.tenant_code)
     if tenant is None:
-        return True
+        return False
+    delivered = False
     app_ids = list(App.objects.filter(client_id__in=apps).values_list("id", flat=True))
     subscriptions = Subscription.objects.filter(tenant=tenant, active=True, app_id__in=app_ids)
     for subscription in subscriptions:
         for index, (event_type, data) in enumerate(made):
             if event_type not in subscription.events:
                 continue
+            delivered = True
             # One outbox event may make two partner events; each has its own stable id.
             event_id = event.event_id if index == 0 else uuid.uuid5(event.event_id, event_type)
             payload = {
@@ -123,7 +125,7 @@ def fan_out(event: OutboxEvent) -> bool:
                     )
             except IntegrityError:
                 pass  # fanned out before
-    return True
+    return delivered
 
 
 def _post(delivery: WebhookDelivery, context: ssl.SSLContext) -> tuple[int | None, str]:

@@ -18,7 +18,7 @@ import os
 import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.core.management.color import no_style
@@ -61,10 +61,6 @@ def reset_sequences(*model_classes: type[models.Model]) -> None:
 
 def db_datetime(value: datetime) -> Any:
     return databases.connection().ops.adapt_datetimefield_value(value)
-
-
-def db_date(value: date | None) -> Any:
-    return None if value is None else databases.connection().ops.adapt_datefield_value(value)
 
 
 def _start_worker() -> None:

@@ -7,11 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 
-from onestop.cases.access import access_case_for_module, as_of, cases_of_module, with_law
+from onestop.cases.access import access_case_for_module, as_of, cases_of_module, law_day, with_law
 from onestop.cases.actions import do_module_transition
 from onestop.cases.api.citizen import CaseOut, case_out
 from onestop.cases.error_codes import CaseErrorCode
@@ -72,7 +71,7 @@ def module_cases(
     request: HttpRequest, tenant: str, filters: Query[ModuleCaseFilters]
 ) -> list[dict[str, Any]]:
     delegation = _module(request)
-    today = timezone.localdate()
+    today = law_day()
     cases = with_law(cases_of_module(access_tenant_by_code(tenant), delegation.app_client_id), today)
     if filters.state:
         cases = cases.filter(law_state=filters.state)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -123,6 +124,9 @@ def case_page(request: HttpRequest, tenant: Tenant, user: User, number: str) -> 
         else:
             messages.error(request, _("Every step needs a comment."))
             status = 422
+    # The page and the sections other apps add read the materials several times: once.
+    prefetch_related_objects([case], "materials__upload", "item__materials")
+    material_names = [m.name for m in case.materials.all()]
     schema = form_version(case.item, case.form_version).schema
     action_forms = []
     for transition in officer_steps(State(case.state)):
@@ -134,7 +138,7 @@ def case_page(request: HttpRequest, tenant: Tenant, user: User, number: str) -> 
             continue
         form = OfficerActionForm(
             initial={"transition": transition.value},
-            materials=[m.name for m in case.materials.all()],
+            materials=material_names,
             auto_id=f"{transition.value}-%s",  # one page, several forms: ids must differ
         )
         action_forms.append((transition.value, form))
@@ -162,7 +166,7 @@ def _materials(
     """Each material with what met it: an upload, the form itself, a certificate from the
     applicant's wallet, or what other apps note on it (the data service the department
     may fetch it from with the applicant's consent, and the department's looks)."""
-    materials = list(case.materials.select_related("upload"))
+    materials = list(case.materials.all())  # prefetched with their uploads
     guide = {m.order: m for m in case.item.materials.all()}
     certificates = held_certificates(tenant, case.applicant, [m.certificate_id for m in materials])
     notes = material_notes(request, tenant, user, case, can_act)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
@@ -22,9 +21,6 @@ from onestop.partners.models import (
 )
 from onestop.partners.webhook_events import EVENT_TYPES
 from onestop.partners.webhooks import wake_deliveries
-
-if TYPE_CHECKING:
-    pass
 
 
 def _events(values: Iterable[str]) -> list[str]:

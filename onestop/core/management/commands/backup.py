@@ -6,26 +6,17 @@ it apart from the archives: whoever holds both can read every citizen's personal
 
 from __future__ import annotations
 
-import getpass
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from onestop.core.backup import BackupError, make_backup
+from onestop.core.prompts import ask_secret
 
 
 def passphrase(confirm: bool) -> str:
-    if given := os.environ.get("ONESTOP_BACKUP_PASSPHRASE"):
-        return given
-    if not sys.stdin.isatty():
-        raise CommandError("No terminal to ask the passphrase on: set ONESTOP_BACKUP_PASSPHRASE.")
-    first = getpass.getpass("Backup passphrase: ")
-    if confirm and first != getpass.getpass("Backup passphrase (again): "):
-        raise CommandError("The passphrases differ.")
-    return first
+    return ask_secret("ONESTOP_BACKUP_PASSPHRASE", "Backup passphrase", confirm=confirm)
 
 
 class Command(BaseCommand):

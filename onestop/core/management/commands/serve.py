@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from onestop.core.checks import INTEGRATIONS, STARTUP
+from onestop.core.checks import STARTUP_TAGS
 
 
 class Command(BaseCommand):
@@ -46,7 +46,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         # Fail closed before anything listens: a sandbox integration outside the demo, or a
         # plugin without its settings, stops the start with the checks' own words.
-        self.check(tags=[INTEGRATIONS, STARTUP], include_deployment_checks=True)
+        self.check(tags=STARTUP_TAGS, include_deployment_checks=True)
         granian = Path(sys.executable).with_name("granian")
         executable = str(granian) if granian.exists() else shutil.which("granian")
         if not executable:

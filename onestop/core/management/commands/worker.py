@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.crypto import get_random_string
 
-from onestop.core.checks import INTEGRATIONS, STARTUP
+from onestop.core.checks import STARTUP_TAGS
 from onestop.core.tasks import recurring_tasks, relay_outbox, scheduled
 from onestop.core.workers import requeue_abandoned, start_beating
 
@@ -27,9 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls when idle")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.check(
-            tags=[INTEGRATIONS, STARTUP], include_deployment_checks=True
-        )  # no sandbox SMS in production
+        self.check(tags=STARTUP_TAGS, include_deployment_checks=True)  # no sandbox SMS in production
         worker_id = get_random_string(32)
         stop_beating = start_beating(worker_id)
         try:

@@ -5,9 +5,6 @@ pass the password rules."""
 
 from __future__ import annotations
 
-import getpass
-import os
-import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -15,6 +12,7 @@ from django.utils import translation
 
 from onestop.core.actors import Actor
 from onestop.core.errors import OnestopError
+from onestop.core.prompts import ask_secret
 from onestop.identity.actions import AccountSpec, do_provision_account
 from onestop.identity.actions.accounts import check_new_password
 from onestop.identity.kinds import AccountKind, RoleKind
@@ -29,7 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         translation.activate("en")  # an operator's terminal; the source language
-        password = os.environ.get("ONESTOP_OPERATOR_PASSWORD") or self._ask_password()
+        password = ask_secret("ONESTOP_OPERATOR_PASSWORD", "Password", confirm=True)
         spec = AccountSpec(
             phone=options["phone"],
             password=password,
@@ -44,11 +42,3 @@ class Command(BaseCommand):
             raise CommandError(f"{error.code}: {error.message}") from error
         if options["verbosity"]:
             self.stdout.write(f"Platform operator {user.phone_masked} created; log in at /platform/.")
-
-    def _ask_password(self) -> str:
-        if not sys.stdin.isatty():
-            raise CommandError("No terminal to ask the password on: set ONESTOP_OPERATOR_PASSWORD.")
-        first = getpass.getpass("Password: ")
-        if first != getpass.getpass("Password (again): "):
-            raise CommandError("The passwords differ.")
-        return first

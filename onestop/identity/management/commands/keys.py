@@ -12,18 +12,15 @@ command, then drop the old keys.
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 from typing import Any
 
 from cryptography.fernet import Fernet
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from onestop.core import databases
 from onestop.core.actors import Actor
-from onestop.core.crypto import key_files, new_keys
+from onestop.core.crypto import key_files, new_installation_keys
 from onestop.identity.actions import do_reencrypt_personal_data
 from onestop.messaging.actions import do_reencrypt_messages
 
@@ -61,18 +58,8 @@ class Command(BaseCommand):
         keys_dir, audit_dir = Path(directory).resolve(), Path(audit_directory).resolve()
         if keys_dir == audit_dir:
             raise CommandError("The audit keys must live apart from the others: give another --audit-dir.")
-        keys = new_keys()
-        keys["secret"] = secrets.token_urlsafe(50)
-        keys["audit_head"] = (
-            Ed25519PrivateKey.generate()
-            .private_bytes(
-                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-            )
-            .decode()
-        )
-        wanted = [keys_dir / "secret_key", keys_dir / "keys.json", audit_dir / "audit.key"]
-        wanted.append(audit_dir / "audit-head-key.pem")
-        if taken := [str(path) for path in wanted if path.exists()]:
-            raise CommandError(f"Refusing to overwrite existing keys: {', '.join(taken)}")
-        written = key_files(keys, keys_dir, audit_dir)
+        try:
+            written = key_files(new_installation_keys(), keys_dir, audit_dir)
+        except FileExistsError as error:
+            raise CommandError(str(error)) from error
         self.stdout.write("\n".join(f"{setting}={path}" for setting, path in written.items()))
