@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from onestop.analytics.access import daily_traffic, top_keys
 from onestop.cases import kpis as cases_kpis
 from onestop.catalogue.access import item_names
+from onestop.core.errors import CoreErrorCode, ValidationFailed
 from onestop.core.figures import tenant_figures
 from onestop.core.headers import allow_style_attributes
 from onestop.core.responses import render_error
@@ -32,11 +33,13 @@ RANGES = (7, 30, 90)
 
 
 def _range(request: HttpRequest) -> tuple[int, date, date]:
-    try:
-        days = int(request.GET.get("days", "30"))
-    except ValueError:
-        days = 30
-    days = days if days in RANGES else 30
+    """The range asked for (``days``: 7, 30 or 90; 30 when not asked)."""
+    asked = request.GET.get("days", "30")
+    if asked not in {str(days) for days in RANGES}:
+        raise ValidationFailed(
+            CoreErrorCode.INVALID_PARAMETER, _("Choose a range of 7, 30 or 90 days."), field="days"
+        )
+    days = int(asked)
     last = timezone.localdate()
     return days, last - timedelta(days=days - 1), last
 
