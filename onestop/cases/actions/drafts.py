@@ -26,6 +26,15 @@ if TYPE_CHECKING:
     from onestop.tenancy.models import Tenant
 
 
+def _locked_draft(application: Application) -> Application:
+    """The application, still a draft, locked for this transaction (else DoesNotExist)."""
+    return (
+        Application.objects.of(application.tenant_id)
+        .select_for_update()
+        .get(pk=application.pk, submitted_at__isnull=True)
+    )
+
+
 def do_start_application(*, actor: Actor, user: User, tenant: Tenant, item: ServiceItem) -> Application:
     """The applicant's open draft for the item, or a new one on the item's current form."""
     with databases.action():
@@ -59,11 +68,7 @@ def do_save_answers(*, actor: Actor, application: Application, answers: dict[str
 
 
 def _save_answers(*, actor: Actor, application: Application, answers: dict[str, Any]) -> Application:
-    draft = (
-        Application.objects.of(application.tenant_id)
-        .select_for_update()
-        .get(pk=application.pk, submitted_at__isnull=True)
-    )
+    draft = _locked_draft(application)
     draft.data = {**draft.data, **{k: formschema.to_json(v) for k, v in answers.items()}}
     draft.updated_at = timezone.now()
     draft.save(update_fields=["data", "updated_at"])
@@ -160,11 +165,7 @@ def do_use_wallet_certificate(
     """Meet a material with a certificate from the applicant's wallet instead of an upload
     (the caller has checked that the certificate is the applicant's and valid)."""
     with databases.action():
-        draft = (
-            Application.objects.of(application.tenant_id)
-            .select_for_update()
-            .get(pk=application.pk, submitted_at__isnull=True)
-        )
+        draft = _locked_draft(application)
         draft.wallet = {**draft.wallet, str(material_order): credential_id}
         draft.updated_at = timezone.now()
         draft.save(update_fields=["wallet", "updated_at"])
@@ -185,11 +186,7 @@ def do_consent_to_fetch(
     """Let the department fetch a material from the department that issues it, instead
     of an upload; the consent is part of the application and of its audit record."""
     with databases.action():
-        draft = (
-            Application.objects.of(application.tenant_id)
-            .select_for_update()
-            .get(pk=application.pk, submitted_at__isnull=True)
-        )
+        draft = _locked_draft(application)
         orders = {int(o) for o in draft.fetch}
         orders = orders | {material_order} if consent else orders - {material_order}
         draft.fetch, draft.updated_at = sorted(orders), timezone.now()
