@@ -159,10 +159,14 @@ if DATABASE_URL := os.environ.get("DATABASE_URL", ""):
     production: dict[str, Any] = dict(dj_database_url.parse(DATABASE_URL))
     # A database that cannot answer in time is a 503 within about two seconds, never a
     # hang: a new connection times out after 2 s, waiting for a pooled one after 1 s; served
-    # processes (`onestop serve` sets ONESTOP_DB_STATEMENT_TIMEOUT_MS) cut statements off.
+    # processes (`onestop serve` sets ONESTOP_DB_STATEMENT_TIMEOUT_MS) cut statements off,
+    # and give up on a server that stops answering altogether (onestop.core.postgres).
+    from onestop.core import postgres
+
     _statement_timeout = os.environ.get("ONESTOP_DB_STATEMENT_TIMEOUT_MS", "")
     production["OPTIONS"] = {
         "pool": {
+            "connection_class": postgres.connection_class(postgres.answer_timeout(_statement_timeout)),
             "min_size": int(os.environ.get("ONESTOP_DB_POOL_MIN", "2")),
             "max_size": int(os.environ.get("ONESTOP_DB_POOL_MAX", "16")),
             "timeout": float(os.environ.get("ONESTOP_DB_POOL_TIMEOUT", "1")),
