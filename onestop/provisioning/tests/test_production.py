@@ -4,11 +4,16 @@ loopback webhooks; the first operator and the first tenant come from commands.""
 
 from __future__ import annotations
 
+import http.client
 import io
 import json
 import os
+import signal
+import ssl
 import subprocess
 import sys
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,6 +27,7 @@ from onestop.messaging.tests.test_sms_providers import TENCENT_TEMPLATES
 from onestop.tenancy.actions import do_create_tenant
 from onestop.tenancy.checks import check_no_demo_tenants
 from onestop.tenancy.models import Region, Tenant
+from onestop_dev.testing import free_port
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_data]
 CLI = str(Path(sys.executable).with_name("onestop"))
@@ -98,6 +104,7 @@ def test_the_deployment_checks_refuse_defaults_and_pass_real_settings(tmp_path: 
     )
     assert created.returncode == 0, created.stderr
     assert _run(real, "check", "--deploy", "--fail-level", "ERROR").returncode == 0
+    _serves_https(real, tmp_path)
 
     # Demo data in the database: the checks and the server refuse.
     made = _run(
@@ -118,6 +125,78 @@ def test_the_deployment_checks_refuse_defaults_and_pass_real_settings(tmp_path: 
     assert "fake" in again.stderr
     served = _run(real, "serve", "--port", "1", "--no-worker")
     assert served.returncode != 0 and "onestop.E004" in served.stderr and "serving on" not in served.stdout
+
+
+def _serves_https(env: dict[str, str], tmp_path: Path) -> None:
+    """`onestop serve` with the operator's certificate: HTTPS only, HSTS on every answer."""
+    certificate, key = _self_signed(tmp_path, "hub.example.gov.cn")
+    port = free_port()
+    server = subprocess.Popen(
+        [CLI, "serve", "--port", str(port), "--tls-certificate", str(certificate), "--tls-key", str(key)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert server.stdout is not None
+        assert f"serving on https://127.0.0.1:{port}/" in server.stdout.readline()
+        trusted = ssl.create_default_context(cafile=str(certificate))
+        trusted.check_hostname = False  # the certificate names the public host; this is 127.0.0.1
+        for _ in range(300):  # until granian listens
+            try:
+                connection = http.client.HTTPSConnection("127.0.0.1", port, context=trusted, timeout=5)
+                connection.request("GET", "/healthz", headers={"Host": "hub.example.gov.cn"})
+                answer = connection.getresponse()
+                break
+            except ConnectionRefusedError:
+                time.sleep(0.1)
+        assert answer.status == 200 and answer.read() == b"ok"
+        assert answer.getheader("Strict-Transport-Security", "").startswith("max-age=")
+        # Plain HTTP to the same port is not answered.
+        with pytest.raises((http.client.HTTPException, OSError)):
+            _plain_get(port, "/healthz")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def _plain_get(port: int, path: str) -> bytes:
+    plain = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    plain.request("GET", path, headers={"Host": "hub.example.gov.cn"})
+    return plain.getresponse().read()
+
+
+def _self_signed(folder: Path, host: str) -> tuple[Path, Path]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    certificate_path, key_path = folder / "tls.crt", folder / "tls.key"
+    certificate_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return certificate_path, key_path
 
 
 def test_keys_come_from_the_operators_files_with_the_audit_key_apart(

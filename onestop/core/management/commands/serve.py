@@ -42,6 +42,16 @@ class Command(BaseCommand):
             default=int(os.environ.get("ONESTOP_THREADS", str(2 * (os.cpu_count() or 1)))),
             help="Blocking threads per worker for the sync views (default: two per core).",
         )
+        parser.add_argument(
+            "--tls-certificate",
+            default=os.environ.get("ONESTOP_TLS_CERTIFICATE", ""),
+            help="Serve HTTPS with this certificate chain (PEM) instead of plain HTTP behind a proxy.",
+        )
+        parser.add_argument(
+            "--tls-key",
+            default=os.environ.get("ONESTOP_TLS_KEY", ""),
+            help="The certificate's private key (PEM, PKCS#8).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Fail closed before anything listens: a sandbox integration outside the demo, or a
@@ -64,6 +74,7 @@ class Command(BaseCommand):
             "--blocking-threads",
             str(options["threads"]),
             "--no-ws",
+            *self._tls(options),
             "onestop.wsgi:application",
         ]
         # Requests never wait on one statement for long (PostgreSQL): a 503 to retry instead.
@@ -75,7 +86,8 @@ class Command(BaseCommand):
             shutil.rmtree(metrics_dir, ignore_errors=True)
             metrics_dir.mkdir(parents=True)
             os.environ["PROMETHEUS_MULTIPROC_DIR"] = served["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
-        self.stdout.write(f"onestop serving on http://{options['host']}:{options['port']}/")
+        scheme = "https" if options["tls_certificate"] else "http"
+        self.stdout.write(f"onestop serving on {scheme}://{options['host']}:{options['port']}/")
         self.stdout.flush()
         if options["no_worker"]:
             os.execve(executable, argv, served)  # noqa: S606 - replaces this process with the server
@@ -95,6 +107,20 @@ class Command(BaseCommand):
                     server.wait(timeout=1)
         finally:
             supervisor.stop()
+
+    @staticmethod
+    def _tls(options: dict[str, Any]) -> list[str]:
+        """granian's TLS arguments: both files or neither, readable before anything listens;
+        TLS 1.2 and later (older phones' web views do not all speak 1.3)."""
+        certificate, key = options["tls_certificate"], options["tls_key"]
+        if not certificate and not key:
+            return []
+        if not (certificate and key):
+            raise CommandError("Give both a TLS certificate and its key, or neither.")
+        for path in (certificate, key):
+            if not os.access(path, os.R_OK):
+                raise CommandError(f"Cannot read {path}.")
+        return ["--ssl-certificate", certificate, "--ssl-keyfile", key, "--ssl-protocol-min", "tls1.2"]
 
     def _log(self, message: str) -> None:
         self.stderr.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} onestop serve: {message}")
