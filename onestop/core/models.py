@@ -130,6 +130,9 @@ class OutboxEvent(models.Model):
     topic = models.CharField(max_length=96)
     payload = models.JSONField(default=dict)
     relayed_at = models.DateTimeField(null=True, blank=True)
+    # A consumer asked to be tried again later (a channel backing off) or failed: the
+    # relay passes the event over until then, so it never holds up the events behind it.
+    retry_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("outbox event")

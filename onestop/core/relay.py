@@ -12,9 +12,12 @@ that fails is logged and its event stays pending for the next run.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import DatabaseError
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from onestop.core.events import consumers_of
@@ -28,18 +31,24 @@ BATCH = 200
 class RelayRun:
     completed: int
     come_back: bool  # a consumer asked for another try later
+    more: bool = False  # the time budget ran out with events still pending
 
 
-def relay_pending(limit: int = BATCH) -> RelayRun:
-    """Relay the pending events of the current database, ``limit`` at a time from the
-    oldest."""
+def relay_pending(limit: int = BATCH, budget: timedelta | None = None) -> RelayRun:
+    """Relay the pending events of the current database that are due, ``limit`` at a time
+    from the oldest: all of them, or as many as ``budget`` allows. An event a consumer
+    could not finish waits ``RETRY_DELAY`` before it is tried again."""
+    from onestop.core.tasks import RETRY_DELAY
+
     completed, after, come_back = 0, 0, False
+    stop_at = time.monotonic() + budget.total_seconds() if budget is not None else None
     while True:
-        pending = list(
-            OutboxEvent.objects.filter(relayed_at__isnull=True, id__gt=after).order_by("id")[:limit]
-        )
+        due = _due(after)
+        if stop_at is not None and time.monotonic() >= stop_at:
+            return RelayRun(completed, come_back, due.exists())
+        pending = list(due.order_by("id")[:limit])
         if not pending:
-            return RelayRun(completed, come_back)
+            return RelayRun(completed, come_back or _waiting())
         for event in pending:
             after = event.pk
             done = True
@@ -56,10 +65,24 @@ def relay_pending(limit: int = BATCH) -> RelayRun:
                     done = False
                     continue
                 if not finished:
-                    done, come_back = False, True
+                    done = False
             if done:
                 OutboxEvent.objects.filter(pk=event.pk).update(relayed_at=timezone.now())
                 completed += 1
+            else:
+                OutboxEvent.objects.filter(pk=event.pk).update(retry_at=timezone.now() + RETRY_DELAY)
+                come_back = True
+
+
+def _due(after: int) -> QuerySet[OutboxEvent]:
+    return OutboxEvent.objects.filter(relayed_at__isnull=True, id__gt=after).filter(
+        Q(retry_at__isnull=True) | Q(retry_at__lte=timezone.now())
+    )
+
+
+def _waiting() -> bool:
+    """Whether events wait for a later try."""
+    return OutboxEvent.objects.filter(relayed_at__isnull=True, retry_at__gt=timezone.now()).exists()
 
 
 def wake_relay() -> None:
@@ -69,10 +92,9 @@ def wake_relay() -> None:
     The commit has happened: whatever fails here must not turn the request's answer into
     an error (the client would retry what is already done). The events wait in the outbox
     for the next wake-up or the worker's start, which relays everything pending."""
-    from onestop.core.tasks import due_soon, relay_outbox
+    from onestop.core.tasks import relay_outbox, wake
 
     try:
-        if not due_soon(relay_outbox):
-            relay_outbox.enqueue()
+        wake(relay_outbox)
     except DatabaseError:
         logger.warning("the outbox relay could not be woken; the events wait for the next run", exc_info=True)

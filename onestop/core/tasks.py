@@ -16,11 +16,15 @@ from django_tasks.base import Task
 from onestop.core import databases
 
 RETRY_DELAY = timedelta(seconds=15)
-# Runs set for later (retries, the next round of a recurring task) come after every run
-# that may start now: the queue is ordered by priority first, and django-tasks stores a
-# run without a time as the year 9999, after every delayed one. A channel backing off
-# (SMS rate-limited, a carrier down) cannot hold up webhooks, mail or the case clock.
-LATER = -10
+# The queue is taken in the order runs became due (django-tasks orders by priority, then
+# run time, and every run here has the same priority): a run for now carries the time it
+# was asked for (``enqueue_now``; django-tasks would store none as the year 9999, behind
+# every retry whose time has come), and one set for later (a retry, a recurring task's
+# next round) the time it is due. Nothing waits behind runs that became due after it, so
+# a channel backing off (SMS rate-limited, a carrier down) cannot hold up webhooks, mail
+# or the case clock, and a stream of immediate runs cannot starve a due retry. Tasks run
+# in bounded slices (the relay, ``RELAY_SLICE``) so that one long backlog takes turns.
+RELAY_SLICE = timedelta(seconds=5)
 
 _recurring: dict[str, Task[Any, Any]] = {}
 
@@ -55,17 +59,32 @@ def come_back(work: Task[Any, Any], after: timedelta) -> None:
     """Schedule the next run of a task (a recurring one's next round, a retry), unless one
     already waits: one waiting run is enough, however many asked."""
     if not scheduled(work):
-        work.using(run_after=timezone.now() + after, priority=LATER).enqueue()
+        work.using(run_after=timezone.now() + after).enqueue()
+
+
+def enqueue_now(work: Task[Any, Any]) -> None:
+    """A run of ``work`` that may start now, in its turn after the runs due before it."""
+    work.using(run_after=timezone.now()).enqueue()
+
+
+def wake(work: Task[Any, Any]) -> None:
+    """A run of ``work`` that may start now, unless one that may already waits (one
+    set for later would leave this moment's work waiting)."""
+    if not due_soon(work):
+        enqueue_now(work)
 
 
 @task()
 def relay_outbox() -> int:
-    """Relay everything pending on every database; come back soon when a consumer asked
-    for another try (a channel backing off before a retry)."""
+    """Relay what is pending on every database, a slice of time each; take another turn
+    when more waits, come back soon when a consumer asked for another try (a channel
+    backing off before a retry)."""
     from onestop.core.relay import relay_pending
 
-    runs = databases.on_each(relay_pending)
-    if any(run.come_back for run in runs):
+    runs = databases.on_each(lambda: relay_pending(budget=RELAY_SLICE))
+    if any(run.more for run in runs):
+        wake(relay_outbox)  # more than a slice's worth: the rest in its turn
+    elif any(run.come_back for run in runs):
         come_back(relay_outbox, RETRY_DELAY)
     return sum(run.completed for run in runs)
 

@@ -30,8 +30,16 @@ def beat(worker_id: str) -> None:
         WorkerHeartbeat.objects.update_or_create(name=worker_id, defaults={"beat_at": timezone.now()})
 
 
+def tend(worker_id: str) -> None:
+    """One beat: renew this worker's lease, and take back the tasks of workers whose lease
+    ran out (one killed and started again within a lease left its task RUNNING; only a
+    later look finds it abandoned)."""
+    beat(worker_id)
+    requeue_abandoned()
+
+
 def start_beating(worker_id: str) -> threading.Event:
-    """Beat from a thread of its own until the returned event is set. A database that
+    """Tend from a thread of its own until the returned event is set. A database that
     does not answer is retried at the next beat (the worker's lease runs out only if it
     stays away for a whole lease)."""
     stop = threading.Event()
@@ -39,7 +47,7 @@ def start_beating(worker_id: str) -> threading.Event:
     def run() -> None:
         while not stop.is_set():
             try:
-                beat(worker_id)
+                tend(worker_id)
             except DatabaseError as error:
                 logger.warning("worker %s could not beat: %s", worker_id, error)
             finally:

@@ -80,11 +80,10 @@ def fan_out_and_deliver(event: OutboxEvent) -> bool:
 def wake_deliveries() -> None:
     """A delivery waits that may go now: a run of the delivery task that may start now
     (one set for later, to retry another delivery, would hold this one up)."""
-    from onestop.core.tasks import due_soon
+    from onestop.core.tasks import wake
     from onestop.partners.tasks import deliver_webhooks
 
-    if not due_soon(deliver_webhooks):
-        deliver_webhooks.enqueue()
+    wake(deliver_webhooks)
 
 
 def fan_out(event: OutboxEvent) -> bool:

@@ -3,7 +3,10 @@ dropped by the receivers, failed channels retried with backoff."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
+from functools import partial
 from io import StringIO
 
 import pytest
@@ -12,6 +15,7 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from onestop.cases.tests.helpers import CITIZEN, act, apply, rs_person_item
+from onestop.core import relay
 from onestop.core.models import OutboxEvent
 from onestop.core.relay import relay_pending
 from onestop.messaging.access import sandbox_messages
@@ -29,6 +33,7 @@ def relay_all() -> None:
         relay_pending()
         SandboxSms.objects.update(sent_at=timezone.now() - timedelta(minutes=1))
         Delivery.objects.update(retry_at=None)
+        OutboxEvent.objects.update(retry_at=None)
 
 
 def test_state_changes_notify_at_least_once_and_duplicates_are_dropped(
@@ -86,6 +91,7 @@ def test_a_failed_delivery_keeps_its_event_pending_and_is_retried(citizen: Clien
     assert failed.count() == 1
     SandboxSms.objects.update(sent_at=timezone.now() - timedelta(minutes=1))
     Delivery.objects.update(retry_at=timezone.now() - timedelta(seconds=1))
+    events.update(retry_at=timezone.now() - timedelta(seconds=1))  # the relay's own retry is due
     relay_pending()
     assert not events.filter(relayed_at__isnull=True).exists()
     assert Notification.objects.filter(case_number=number).count() == 2
@@ -133,6 +139,7 @@ def test_a_real_sms_provider_out_of_reach_is_tried_again_until_it_answers(
     with serve(stand_in, "tencent") as provider:
         settings.ONESTOP_SMS_TENCENT_ENDPOINT = provider.url
         Delivery.objects.update(retry_at=timezone.now() - timedelta(seconds=1))
+        events.update(retry_at=timezone.now() - timedelta(seconds=1))
         relay_pending()
     assert {d.status for d in sms.all()} == {"sent"}  # read again: the first read is cached
     assert not events.filter(relayed_at__isnull=True).exists()
@@ -223,3 +230,31 @@ def test_a_relay_run_set_for_later_does_not_hold_new_events_back() -> None:
     tasks.relay_outbox.using(run_after=timezone.now() + timedelta(seconds=15)).enqueue()
     wake_relay()
     assert DBTaskResult.objects.ready().filter(task_path=tasks.relay_outbox.module_path).count() == 1
+
+
+def test_an_event_backing_off_does_not_hold_up_the_ones_behind_it(
+    citizen: Client, officer: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    number = apply(citizen, rs_person_item().code)
+    act(officer, number, "accept", "受理")
+    relay_pending()  # two texts to one number within a second: one event waits for a retry
+    waiting = OutboxEvent.objects.get(relayed_at__isnull=True)
+    assert waiting.retry_at is not None and waiting.retry_at > timezone.now()
+    later = apply(citizen, rs_person_item().code)
+    tried: list[int] = []
+    consumers_of = relay.consumers_of
+
+    def handled(handle: Callable[[OutboxEvent], bool], event: OutboxEvent) -> bool:
+        tried.append(event.pk)
+        return handle(event)
+
+    monkeypatch.setattr(
+        relay,
+        "consumers_of",
+        lambda topic: [replace(c, handle=partial(handled, c.handle)) for c in consumers_of(topic)],
+    )
+    run = relay_pending(limit=1)
+    behind = set(OutboxEvent.objects.filter(payload__case=later).values_list("pk", flat=True))
+    assert behind and behind <= set(tried)  # the events behind it were tried ...
+    assert waiting.pk not in tried  # ... and it was passed over until its time
+    assert run.come_back  # the relay comes back for it

@@ -19,13 +19,13 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from onestop.core.models import WorkerHeartbeat
-from onestop.core.tasks import relay_outbox
-from onestop.core.workers import LEASE_SECONDS, beat, requeue_abandoned
+from onestop.core.tasks import enqueue_now, relay_outbox
+from onestop.core.workers import LEASE_SECONDS, beat, requeue_abandoned, tend
 
 pytestmark = pytest.mark.own_data
 
 
-def free_port() -> int:
+def free_port() -> int:  # the kernel's tests cannot use onestop_dev.testing (it names the apps)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -55,6 +55,23 @@ def test_a_task_whose_worker_is_gone_goes_back_to_the_queue() -> None:
     assert (gone.status, gone.started_at) == ("READY", None) and alive.status == "RUNNING"
     assert DBTaskResult.objects.ready().filter(pk=gone.pk).exists()
     assert requeue_abandoned() == 0  # once
+
+
+@pytest.mark.django_db
+def test_every_beat_takes_back_what_a_worker_started_again_left() -> None:
+    """A worker killed and started again within its lease: the new one's beats find the
+    old one's task once the lease runs out, not only at the next start."""
+    DBTaskResult.objects.all().delete()
+    enqueue_now(relay_outbox)
+    DBTaskResult.objects.update(status="RUNNING", worker_ids=["killed"], started_at=timezone.now())
+    WorkerHeartbeat.objects.create(name="killed", beat_at=timezone.now())
+    tend("started-again")  # within the lease: still held
+    assert DBTaskResult.objects.get().status == "RUNNING"
+    WorkerHeartbeat.objects.filter(name="killed").update(
+        beat_at=timezone.now() - timedelta(seconds=LEASE_SECONDS + 1)
+    )
+    tend("started-again")
+    assert DBTaskResult.objects.ready().filter(task_path=relay_outbox.module_path).count() == 1
 
 
 def test_serve_starts_a_dead_worker_again(tmp_path: Path) -> None:

@@ -1,5 +1,7 @@
-"""A fair queue: a run that may start now goes before every delayed retry, retries do not
-pile up, a replay is sent at once, and each delivery's outcome is saved as it comes."""
+"""A fair queue: runs are taken in the order they became due (a run for now does not
+wait behind retries that became due after it, and a stream of runs for now does not
+starve a due retry), retries do not pile up, a long relay takes turns, a replay is sent
+at once, and each delivery's outcome is saved as it comes."""
 
 from __future__ import annotations
 
@@ -13,8 +15,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from onestop.cases.tests.helpers import CITIZEN, apply, logged_in, rs_person_item
+from onestop.core import tasks
 from onestop.core.models import OutboxEvent
-from onestop.core.tasks import RETRY_DELAY, come_back, relay_outbox
+from onestop.core.tasks import RETRY_DELAY, come_back, enqueue_now, relay_outbox
 from onestop.partners import actions, webhooks
 from onestop.partners.models import WebhookDelivery
 from onestop.partners.tasks import deliver_webhooks, forget_rate_windows
@@ -23,14 +26,30 @@ from onestop.partners.tests.helpers import SYSTEM, Receiver, make_partner_app, o
 pytestmark = pytest.mark.django_db
 
 
-def test_a_run_that_may_start_now_goes_before_every_delayed_retry() -> None:
+def _taken_in_turn() -> list[str]:
+    """The paths of the runs a worker takes next, in order (each done as taken)."""
+    taken = []
+    while (run := DBTaskResult.objects.ready().first()) is not None:
+        taken.append(run.task_path.rsplit(".", 1)[1])
+        DBTaskResult.objects.filter(pk=run.pk).update(status="SUCCESSFUL")
+    return taken
+
+
+def test_runs_are_taken_in_the_order_they_became_due() -> None:
     DBTaskResult.objects.all().delete()
-    come_back(relay_outbox, RETRY_DELAY)  # a channel in trouble: the relay's retry
+    come_back(deliver_webhooks, timedelta(seconds=20))  # a delivery's retry
     come_back(forget_rate_windows, timedelta(minutes=10))  # a recurring task's next round
-    DBTaskResult.objects.update(run_after=timezone.now() - timedelta(minutes=1))  # both due by now
-    deliver_webhooks.enqueue()  # a webhook to deliver now
-    first = DBTaskResult.objects.ready().first()  # what a worker takes next
-    assert first is not None and first.task_path == deliver_webhooks.module_path
+    DBTaskResult.objects.filter(task_path=deliver_webhooks.module_path).update(
+        run_after=timezone.now() - timedelta(minutes=1)  # its time has come
+    )
+    for _ in range(3):  # a stream of relay runs for now, asked after it became due
+        enqueue_now(relay_outbox)
+    # The due retry is not starved by the runs for now behind it; the round not yet due waits.
+    assert _taken_in_turn() == ["deliver_webhooks", "relay_outbox", "relay_outbox", "relay_outbox"]
+
+    come_back(relay_outbox, RETRY_DELAY)  # a channel in trouble: the relay's retry, not due
+    enqueue_now(deliver_webhooks)  # a webhook to deliver now
+    assert _taken_in_turn() == ["deliver_webhooks"]
 
 
 def test_retries_do_not_pile_up() -> None:
@@ -38,7 +57,20 @@ def test_retries_do_not_pile_up() -> None:
     for _ in range(5):
         come_back(relay_outbox, RETRY_DELAY)
     waiting = DBTaskResult.objects.filter(task_path=relay_outbox.module_path, status="READY")
-    assert waiting.count() == 1 and waiting.get().priority < 0
+    assert waiting.count() == 1 and waiting.get().run_after > timezone.now()
+
+
+def test_a_long_relay_takes_turns(monkeypatch: pytest.MonkeyPatch) -> None:
+    apply(logged_in(CITIZEN), rs_person_item().code)
+    pending = OutboxEvent.objects.filter(relayed_at__isnull=True)
+    assert pending.exists()
+    DBTaskResult.objects.all().delete()
+    monkeypatch.setattr(tasks, "RELAY_SLICE", timedelta(0))  # the slice is used up at once
+    assert relay_outbox.call() == 0
+    assert pending.exists()  # left for the next turn, which waits in the queue behind others
+    assert DBTaskResult.objects.ready().filter(task_path=relay_outbox.module_path).count() == 1
+    monkeypatch.setattr(tasks, "RELAY_SLICE", timedelta(seconds=30))
+    assert relay_outbox.call() > 0 and not pending.exists()
 
 
 def _failed_delivery() -> tuple[WebhookDelivery, Receiver]:
@@ -62,7 +94,7 @@ def test_a_replay_is_sent_now_not_at_another_deliverys_retry(
     try:
         webhooks.deliver_due()  # fails: its retry is set for later
         DBTaskResult.objects.all().delete()
-        deliver_webhooks.using(run_after=timezone.now() + timedelta(minutes=5), priority=-10).enqueue()
+        come_back(deliver_webhooks, timedelta(minutes=5))  # another delivery's retry
         with django_capture_on_commit_callbacks(execute=True):
             actions.do_replay(actor=SYSTEM, delivery=delivery)
         due_now = DBTaskResult.objects.ready().filter(task_path=deliver_webhooks.module_path)

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.crypto import get_random_string
 
 from onestop.core.checks import STARTUP_TAGS
-from onestop.core.tasks import recurring_tasks, relay_outbox, scheduled
+from onestop.core.tasks import enqueue_now, recurring_tasks, relay_outbox, scheduled, wake
 from onestop.core.workers import requeue_abandoned, start_beating
 
 
@@ -34,8 +34,8 @@ class Command(BaseCommand):
             requeue_abandoned()
             for work in recurring_tasks():
                 if not scheduled(work):
-                    work.enqueue()
-            relay_outbox.enqueue()
+                    enqueue_now(work)
+            wake(relay_outbox)
             call_command(
                 "db_worker",
                 interval=options["interval"],
