@@ -95,16 +95,20 @@ def do_import_case_history(*, actor: Actor, tenant: Tenant, histories: Sequence[
             sequence = CaseSequence.objects.select_for_update().get_or_create(tenant=tenant, day=day)[0]
             counters[day] = sequence.last
         given = dict(counters)
+        # Histories of today are stamped at their usual hours, never after this moment.
+        now = timezone.now()
         for history in histories:
             item = items[history.item_code]
             flow = CaseFlow(limit_days=item.committed_limit_days, received_on=history.received_on)
-            received_at = timezone.make_aware(datetime.combine(history.received_on, time(9, 30)))
+            received_at = min(timezone.make_aware(datetime.combine(history.received_on, time(9, 30))), now)
             events: list[tuple[str, str, str, datetime, str, dict[str, Any]]] = [
                 ("submit", "", State.RECEIVED, received_at, "", {})
             ]
             stepped_at = received_at
             for transition, on, comment, decision in history.steps:
-                stepped_at = timezone.make_aware(datetime.combine(on, time(10, 0)))
+                stepped_at = max(
+                    min(timezone.make_aware(datetime.combine(on, time(10, 0))), now), received_at
+                )
                 for step, after in flow.advance(
                     Transition(transition), on=on, calendar=calendar, decision=decision
                 ):

@@ -72,18 +72,26 @@ def received_working_days_ago(count: int, county: str = "440106"):  # type: igno
 
     from django.utils import timezone
 
-    from onestop.cases.actions import HistorySpec, do_import_case_history
-    from onestop.cases.models import Case
-    from onestop.core.actors import Actor
-    from onestop.identity.models import User
-    from onestop.messaging.phones import phone_hash
-    from onestop.tenancy.access import access_tenant_by_code
     from onestop.workdays.calendar import WorkCalendar
 
     calendar, today = WorkCalendar(), timezone.localdate()
     received = today
     while not (calendar.working_days_between(received, today) == count and calendar.is_working_day(received)):
         received -= timedelta(days=1)
+    case = imported_history(received, county)
+    assert (case.state, case.received_on) == ("received", received)
+    return case
+
+
+def imported_history(received, county: str = "440106"):  # type: ignore[no-untyped-def]
+    """A case of the demo citizen received on ``received``, brought in as history."""
+    from onestop.cases.actions import HistorySpec, do_import_case_history
+    from onestop.cases.models import Case
+    from onestop.core.actors import Actor
+    from onestop.identity.models import User
+    from onestop.messaging.phones import phone_hash
+    from onestop.tenancy.access import access_tenant_by_code
+
     tenant = access_tenant_by_code("gd")
     citizen = User.objects.get(tenant=tenant, phone_hash=phone_hash(CITIZEN))
     history = HistorySpec(
@@ -94,6 +102,4 @@ def received_working_days_ago(count: int, county: str = "440106"):  # type: igno
         data={"address": "广东省广州市天河区演示路1号", "county": county, "pledge": True},
     )
     do_import_case_history(actor=Actor.system("test"), tenant=tenant, histories=[history])
-    case = Case.objects.filter(tenant=tenant, applicant=citizen).latest("id")
-    assert (case.state, case.received_on) == ("received", received)
-    return case
+    return Case.objects.filter(tenant=tenant, applicant=citizen).latest("id")

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.test import Client
@@ -25,6 +25,7 @@ from onestop.cases.tests.helpers import (
     PROVINCE,
     act,
     apply,
+    imported_history,
     logged_in,
     received_working_days_ago,
     rs_person_item,
@@ -280,3 +281,13 @@ def test_a_step_after_5_working_days_follows_the_deemed_acceptance_recorded_once
     do_deem_late_acceptances(actor=CLOCK)
     assert do_deem_late_acceptances(actor=CLOCK) == 0
     assert case.events.filter(action="deem_accepted").count() == 1
+
+
+def test_a_history_of_today_is_never_stamped_after_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Histories are stamped at 09:30 (received) and 10:00 (steps) of their days; one of
+    today brought in at ten past midnight happened no later than that."""
+    just_after_midnight = timezone.make_aware(datetime.combine(timezone.localdate(), time(0, 10)))
+    monkeypatch.setattr(timezone, "now", lambda: just_after_midnight)
+    case = imported_history(timezone.localdate())
+    assert case.created_at <= just_after_midnight
+    assert max(CaseEvent.objects.filter(case=case).values_list("at", flat=True)) <= just_after_midnight
