@@ -79,6 +79,15 @@ def _generated_keys() -> dict[str, str]:
 
 ENVIRONMENT, FILE, GENERATED = "environment", "file", "generated"
 _VARIABLES = {"secret": "ONESTOP_SECRET_KEY", "data": "ONESTOP_DATA_KEYS", "hash": "ONESTOP_HASH_KEY"}
+# Where each key is read when its variable is unset: a file holding it alone, or the keys
+# file (JSON, one entry per key).
+_FILES = {
+    "secret": "ONESTOP_SECRET_KEY_FILE",
+    "data": "ONESTOP_KEYS_FILE",
+    "hash": "ONESTOP_KEYS_FILE",
+    "audit": "ONESTOP_AUDIT_KEY_FILE",
+}
+_KEYS_FILE = "ONESTOP_KEYS_FILE"
 
 
 def _variable(name: str) -> str:
@@ -89,22 +98,16 @@ def key_source(name: str) -> str:
     """Where the key ``name`` (secret, data, hash, audit) comes from."""
     if os.environ.get(_variable(name)):
         return ENVIRONMENT
-    files = {
-        "secret": "ONESTOP_SECRET_KEY_FILE",
-        "data": "ONESTOP_KEYS_FILE",
-        "hash": "ONESTOP_KEYS_FILE",
-        "audit": "ONESTOP_AUDIT_KEY_FILE",
-    }
-    return FILE if os.environ.get(files[name]) else GENERATED
+    return FILE if os.environ.get(_FILES[name]) else GENERATED
 
 
 def audit_key_apart() -> bool:
     """The audit key is not in the data keys' file, nor under var/ beside the database."""
-    configured = os.environ.get("ONESTOP_AUDIT_KEY_FILE")
+    configured = os.environ.get(_FILES["audit"])
     if not configured:
         return key_source("audit") == ENVIRONMENT
     path = Path(configured).resolve()
-    keys_file = os.environ.get("ONESTOP_KEYS_FILE")
+    keys_file = os.environ.get(_KEYS_FILE)
     if keys_file and Path(keys_file).resolve() == path:
         return False
     return not path.is_relative_to(Path(settings.VAR_DIR).resolve())
@@ -113,11 +116,9 @@ def audit_key_apart() -> bool:
 def _configured(name: str) -> str:
     if value := os.environ.get(_variable(name)):
         return value
-    if name in ("data", "hash") and (keys_file := os.environ.get("ONESTOP_KEYS_FILE")):
-        keys: dict[str, str] = json.loads(Path(keys_file).read_text())
-        return keys[name]
-    if name == "audit" and (audit_file := os.environ.get("ONESTOP_AUDIT_KEY_FILE")):
-        return Path(audit_file).read_text().strip()
+    if path := os.environ.get(_FILES[name]):
+        text = Path(path).read_text()
+        return str(json.loads(text)[name]) if _FILES[name] == _KEYS_FILE else text.strip()
     return _generated_keys()[name]
 
 
