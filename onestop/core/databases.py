@@ -232,4 +232,5 @@ def add_databases(configured: dict[str, dict[str, Any]], raw: str) -> None:
         database["OPTIONS"] = dict(default.get("OPTIONS", {})) if same else {}
         if str(database["ENGINE"]).endswith("sqlite3"):
             database["TEST"] = {"NAME": None}
+            database["CONN_MAX_AGE"], database["CONN_HEALTH_CHECKS"] = None, True
         configured[alias] = database
