@@ -1,7 +1,8 @@
 """WSGI entry point, served by granian (``onestop serve``).
 
 It refuses to load when the integrations' start-up checks fail (a sandbox SMS backend
-outside the demo, say), however the server was started.
+outside the demo, say), however the server was started, and does the apps' start-up work
+(``core.warmup``) before it answers.
 """
 
 import os
@@ -11,6 +12,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
 application = get_wsgi_application()
 
-from onestop.core.checks import refuse_to_start_unless_safe  # noqa: E402  (needs the apps)
+from onestop.core import warmup  # noqa: E402  (needs the apps)
+from onestop.core.checks import refuse_to_start_unless_safe  # noqa: E402
 
 refuse_to_start_unless_safe()
+warmup.run()  # dictionaries loaded now, not on the first request that needs them

@@ -9,3 +9,7 @@ class CatalogueConfig(AppConfig):
 
     def ready(self) -> None:
         from onestop.catalogue import events  # noqa: F401  (declares its topics)
+        from onestop.catalogue.search import warm_up
+        from onestop.core import warmup
+
+        warmup.register(warm_up)

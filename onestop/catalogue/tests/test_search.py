@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -159,3 +164,15 @@ def test_a_refused_search_says_what_is_wrong_in_words(client_zh) -> None:  # typ
     box = page.split('class="card error-box"', 1)[1].split("</div>", 1)[0]
     assert "错误代码: invalid_parameter" in box or "错误代码：invalid_parameter" in box
     assert '<p class="error-code">invalid_parameter</p>' not in page
+
+
+def test_a_served_process_loads_the_dictionary_before_its_first_query(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "DJANGO_", "ONESTOP_"))}
+    started = subprocess.run(
+        [sys.executable, "-c", "import onestop.wsgi, jieba; print(jieba.dt.initialized)"],
+        env={**env, "ONESTOP_DEMO": "1", "ONESTOP_VAR_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert started.stdout.split() == ["True"], started.stderr[-2000:]
