@@ -72,7 +72,7 @@ def as_of(cases: Iterable[Case], on: date, calendar: WorkCalendar | None = None)
     shown = []
     for case in cases:
         if case.state == State.RECEIVED:
-            calendar = calendar or WorkCalendar()
+            calendar = calendar or WorkCalendar.current()
             case.as_of(on, calendar)
         shown.append(case)
     return shown
@@ -188,7 +188,7 @@ def department_queue(tenant: Tenant, officer: User, filters: QueueFilter, on: da
     elif filters.sla == SlaState.PAUSED:
         cases = cases.filter(state=State.SPECIAL_PROCEDURE)
     elif filters.sla in (SlaState.DUE_SOON, SlaState.ON_TIME):
-        soon = WorkCalendar().add_working_days(on, DUE_SOON_DAYS).day
+        soon = WorkCalendar.current().add_working_days(on, DUE_SOON_DAYS).day
         window = (
             Q(law_due_on__gte=on, law_due_on__lte=soon)
             if filters.sla == SlaState.DUE_SOON

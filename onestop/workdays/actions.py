@@ -12,6 +12,7 @@ from onestop.core.actors import Actor
 from onestop.core.audit import record_action
 from onestop.core.errors import ValidationFailed
 from onestop.workdays.audit import WorkdaysAudit
+from onestop.workdays.calendar import calendar_changed
 from onestop.workdays.error_codes import WorkdaysErrorCode
 from onestop.workdays.models import CalendarDay, CalendarYear, DayKind
 
@@ -33,6 +34,7 @@ def do_set_calendar_day(*, actor: Actor, day: date, kind: str, name: str = "") -
         entry, _created = CalendarDay.objects.update_or_create(
             day=day, defaults={"kind": kind, "name": name, "updated_at": timezone.now()}
         )
+        calendar_changed()
         record_action(
             actor=actor,
             action=WorkdaysAudit.SET_DAY,
@@ -46,6 +48,7 @@ def do_set_calendar_day(*, actor: Actor, day: date, kind: str, name: str = "") -
 def do_remove_calendar_day(*, actor: Actor, day: date) -> None:
     with databases.using(databases.PLATFORM), databases.action():  # the calendar is the platform's
         CalendarDay.objects.filter(day=day).delete()
+        calendar_changed()
         record_action(
             actor=actor,
             action=WorkdaysAudit.REMOVE_DAY,
@@ -60,6 +63,7 @@ def do_mark_year_entered(*, actor: Actor, year: int) -> CalendarYear:
         entry, _created = CalendarYear.objects.update_or_create(
             year=year, defaults={"entered_at": timezone.now(), "entered_by": actor.label}
         )
+        calendar_changed()
         record_action(
             actor=actor,
             action=WorkdaysAudit.MARK_YEAR_ENTERED,

@@ -7,14 +7,39 @@ Periods in administrative law count working days after the day the period starts
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import chinese_calendar
+from django.core.cache import cache
 
+from onestop.core import databases
 from onestop.workdays.models import CalendarDay, CalendarYear, DayKind
 
 PACKAGE_YEARS = range(2004, 2027)  # what chinesecalendar knows (checked by a test)
+# Reads share one calendar per process (``WorkCalendar.current``), read again when the
+# calendar's actions move its generation — at once in this process and in every process
+# that shares the Redis cache — and at least every FRESH_SECONDS in the others.
+GENERATION_KEY = "workdays:generation"
+FRESH_SECONDS = 60
+_current: tuple[int, float, WorkCalendar] | None = None
+
+
+def calendar_changed() -> None:
+    """Called by the calendar's actions inside their transaction: the generation moves now
+    and again when the transaction commits."""
+    _next_generation()
+    databases.on_commit(_next_generation)
+
+
+def _next_generation() -> None:
+    global _current
+    _current = None
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,11 +55,25 @@ class Deadline:
 
 
 class WorkCalendar:
-    """One read of the operator's table; use one instance per request or task."""
+    """One read of the operator's table. Writes (actions) read their own; reads share the
+    process's (``current``). Each day's answer is kept once worked out."""
 
     def __init__(self) -> None:
         self.overrides: dict[date, str] = dict(CalendarDay.objects.values_list("day", "kind"))
         self.entered_years: set[int] = set(CalendarYear.objects.values_list("year", flat=True))
+        self._working: dict[date, bool] = {}
+
+    @classmethod
+    def current(cls) -> WorkCalendar:
+        """The calendar this process last read, unless it changed since or is a minute old."""
+        global _current
+        generation = cache.get(GENERATION_KEY, 0)
+        held = _current
+        if held is not None and held[0] == generation and time.monotonic() - held[1] < FRESH_SECONDS:
+            return held[2]
+        calendar = cls()
+        _current = (generation, time.monotonic(), calendar)
+        return calendar
 
     @classmethod
     def from_entries(
@@ -44,12 +83,19 @@ class WorkCalendar:
         in bulk and tests)."""
         calendar = cls.__new__(cls)
         calendar.overrides, calendar.entered_years = dict(overrides or {}), set(entered_years or ())
+        calendar._working = {}
         return calendar
 
     def knows(self, year: int) -> bool:
         return year in PACKAGE_YEARS or year in self.entered_years
 
     def is_working_day(self, day: date) -> bool:
+        known = self._working.get(day)
+        if known is None:
+            known = self._working[day] = self._work_out(day)
+        return known
+
+    def _work_out(self, day: date) -> bool:
         kind = self.overrides.get(day)
         if kind is not None:
             return kind == DayKind.WORKDAY

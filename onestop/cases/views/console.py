@@ -59,7 +59,7 @@ def queue(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
         escalated=request.GET.get("escalated") == "1",
         mine=request.GET.get("mine") == "1",
     )
-    today, calendar = law_day(), WorkCalendar()
+    today, calendar = law_day(), WorkCalendar.current()
     cases = as_of(department_queue(tenant, user, filters, today)[:200], today, calendar)
     rows = [{"case": c, "sla": sla_of(c, today, calendar)} for c in cases]
     context = staff_context(
@@ -154,7 +154,7 @@ def case_page(request: HttpRequest, tenant: Tenant, user: User, number: str) -> 
         action_forms=action_forms,
         can_act=can_act,
         sections=case_sections(request, tenant, user, case, can_act),
-        sla=sla_of(case, law_day(), WorkCalendar()),
+        sla=sla_of(case, law_day(), WorkCalendar.current()),
         certificates=certificates_of_case(tenant, user, case.number),
     )
     return render(request, "cases/console/case.html", context, status=status)

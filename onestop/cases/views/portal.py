@@ -214,7 +214,7 @@ def _review_step(
 
 @citizen_required
 def my_cases(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
-    calendar, today = WorkCalendar(), law_day()
+    calendar, today = WorkCalendar.current(), law_day()
     page = request.GET.get("page", "1")
     number = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else 1
     start = (number - 1) * CASES_PER_PAGE
@@ -237,7 +237,7 @@ def my_cases(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
 @citizen_required
 def detail(request: HttpRequest, tenant: Tenant, user: User, number: str) -> HttpResponse:
     case = access_case_for_applicant(tenant, user, number)
-    calendar = WorkCalendar()
+    calendar = WorkCalendar.current()
     events = list(case.events.all())
     deemed = case.deemed_unrecorded or any(e.action == Transition.DEEM_ACCEPTED for e in events)
     correction = next((e for e in reversed(events) if e.action == "request_correction"), None)

@@ -88,3 +88,15 @@ def test_operators_edit_the_table_from_the_command_line(capsys: pytest.CaptureFi
     assert not WorkCalendar().is_working_day(date(year, 10, 1))
     with pytest.raises(CommandError, match="calendar_workday_on_weekday"):
         call_command("calendar", "set", f"{year}-10-04", "workday")
+
+
+def test_reads_share_one_calendar_until_an_action_changes_it(django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    shared = WorkCalendar.current()
+    with django_assert_num_queries(0):
+        assert WorkCalendar.current() is shared
+        assert shared.is_working_day(date(2026, 10, 9)) and shared.is_working_day(date(2026, 10, 9))
+    # A Friday declared a holiday: the next read sees it.
+    do_set_calendar_day(actor=ACTOR, day=date(2026, 10, 9), kind="holiday", name="试验")
+    changed = WorkCalendar.current()
+    assert changed is not shared and not changed.is_working_day(date(2026, 10, 9))
+    assert WorkCalendar.current() is changed
