@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.certificates.models import Certificate, IssuerKey, StatusList
 from onestop.certificates.proofs import ProofError, verify, verify_sm2
+from onestop.core import databases
 from onestop.tenancy.routing import tenant_database
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
@@ -125,6 +126,58 @@ def issuer_tenant_code(issuer_id: str) -> str:
     return parts[-2] if len(parts) >= 2 and len(parts[-2]) <= 32 else ""
 
 
+@dataclass(frozen=True, slots=True)
+class _Key:
+    """What verification needs of an issuer key. A key's public half, tenant and
+    department never change, so a process keeps them once read (``_issuer_key``)."""
+
+    tenant_id: int
+    tenant_code: str
+    department_id: int
+    department_code: str
+    algorithm: str
+    public_key: str
+    ed25519: Ed25519PublicKey | None
+
+
+_KEYS: dict[tuple[str, str, str], _Key] = {}
+_KEYS_KEPT = 10_000
+
+
+def _issuer_key(tenant_code: str, key_id: str) -> _Key | None:
+    where = (databases.current(), tenant_code, key_id)
+    kept = _KEYS.get(where)
+    if kept is not None:
+        return kept
+    key = (
+        IssuerKey.objects.filter(tenant__code=tenant_code, key_id=key_id)
+        .select_related("department", "tenant")
+        .first()
+    )
+    if key is None:  # not kept: the key may be made later
+        return None
+    try:
+        ed25519 = (
+            None
+            if key.algorithm == "SM2"
+            else Ed25519PublicKey.from_public_bytes(base64.b64decode(key.public_key))
+        )
+    except ValueError:
+        return None
+    if len(_KEYS) >= _KEYS_KEPT:
+        _KEYS.clear()
+    kept = _KEYS[where] = _Key(
+        key.tenant_id,
+        key.tenant.code,
+        key.department_id,
+        key.department.code,
+        key.algorithm,
+        key.public_key,
+        ed25519,
+    )
+    return kept
+
+
 def _verify_issued(
     credential: dict[str, Any],
     issuer: dict[str, Any],
@@ -133,24 +186,18 @@ def _verify_issued(
     method: str,
     now: datetime | None,
 ) -> Verdict:
-    key = (
-        IssuerKey.objects.filter(
-            tenant__code=issuer_tenant_code(issuer["id"]), key_id=method.rsplit("#", 1)[1]
-        )
-        .select_related("department", "tenant")
-        .first()
-    )
+    key = _issuer_key(issuer_tenant_code(issuer["id"]), method.rsplit("#", 1)[1])
     # The issuer id is the department's address under whatever public address the
     # installation had when it signed (the signature vouches for it); the path names the
     # issuer, and the status list must live under the same address.
-    origin = _origin(issuer["id"], f"/issuers/{key.tenant.code}/{key.department.code}") if key else None
+    origin = _origin(issuer["id"], f"/issuers/{key.tenant_code}/{key.department_code}") if key else None
     if key is None or origin is None:
         return Verdict(False, "unknown_issuer")
     try:
-        if key.algorithm == "SM2":
+        if key.ed25519 is None:
             verify_sm2(credential, key.public_key)
         else:
-            verify(credential, Ed25519PublicKey.from_public_bytes(base64.b64decode(key.public_key)))
+            verify(credential, key.ed25519)
     except (ProofError, ValueError):
         return Verdict(False, "signature_invalid")
     moment = now or timezone.now()
@@ -166,7 +213,7 @@ def _verify_issued(
         # The bit says revoked; the issuer's record says since when (none for a list
         # entry whose certificate is not on record here: still revoked).
         revoked_at = (
-            Certificate.objects.filter(tenant=key.tenant, credential_id=str(credential.get("id", "")))
+            Certificate.objects.filter(tenant_id=key.tenant_id, credential_id=str(credential.get("id", "")))
             .values_list("revoked_at", flat=True)
             .first()
         )
@@ -182,11 +229,12 @@ def _origin(url: str, path: str) -> str | None:
     return origin
 
 
-def _revoked(status: dict[str, Any], key: IssuerKey, origin: str) -> bool:
+def _revoked(status: dict[str, Any], key: _Key, origin: str) -> bool:
     """The status entry must point at the issuing department's own list; a missing list
-    or index counts as revoked: nothing vouches for the credential then."""
+    or index counts as revoked: nothing vouches for the credential then. The list is read
+    every time (a revocation counts at once) with one plain statement."""
     url, index = status.get("statusListCredential"), status.get("statusListIndex")
-    prefix = f"{origin}/status-lists/{key.tenant.code}/"
+    prefix = f"{origin}/status-lists/{key.tenant_code}/"
     if (
         status.get("type") != "BitstringStatusListEntry"
         or not isinstance(url, str)
@@ -197,8 +245,15 @@ def _revoked(status: dict[str, Any], key: IssuerKey, origin: str) -> bool:
         list_id, position = int(url.removeprefix(prefix).strip("/")), int(str(index))
     except ValueError:
         return True
-    status_list = StatusList.objects.filter(pk=list_id, tenant=key.tenant, department=key.department).first()
-    if status_list is None or not 0 <= position < len(status_list.bits) * 8:
+    with databases.connection().cursor() as cursor:
+        cursor.execute(_STATUS_BITS, [list_id, key.tenant_id, key.department_id])
+        row = cursor.fetchone()
+    if row is None or not 0 <= position < len(row[0]) * 8:
         return True
-    bits = bytes(status_list.bits)
+    bits = bytes(row[0])
     return bool(bits[position // 8] & (0x80 >> (position % 8)))
+
+
+_STATUS_BITS = (
+    f"SELECT bits FROM {StatusList._meta.db_table} WHERE id = %s AND tenant_id = %s AND department_id = %s"  # noqa: S608 - the model's own table name
+)

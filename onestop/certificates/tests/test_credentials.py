@@ -113,6 +113,17 @@ def test_revoked_and_expired_certificates_fail_with_the_reason(id_card: Certific
     assert verify_credential(credential_of(household)).valid  # its neighbour on the list is untouched
 
 
+def test_a_verification_reads_only_the_status_list_once_the_key_is_known(
+    id_card: Certificate, django_assert_num_queries: Any
+) -> None:
+    credential = credential_of(id_card)
+    assert verify_credential(credential).valid  # the issuer key is read once per process
+    with django_assert_num_queries(1):  # the status list, read every time
+        assert verify_credential(credential).valid
+    do_revoke(actor=ACTOR, certificate=id_card, reason="superseded", note="证件遗失作废")
+    assert verify_credential(credential).reason == "revoked"  # at once
+
+
 def test_rotating_a_key_keeps_earlier_certificates_verifiable(id_card: Certificate) -> None:
     old_key = IssuerKey.objects.get(department=id_card.certificate_type.issuer, retired_at__isnull=True)
     new_key = do_rotate_issuer_key(
@@ -204,10 +215,11 @@ def test_links_use_the_address_being_served(id_card: Certificate) -> None:
 def test_a_status_list_elsewhere_than_the_issuer_vouches_for_nothing(id_card: Certificate) -> None:
     """The issuer id may carry any address the installation had when it signed; the status
     list must live under the same one (a credential pointing elsewhere is not vouched for)."""
-    from onestop.certificates.verification import _revoked
+    from onestop.certificates.verification import _issuer_key, _revoked
 
     credential = credential_of(id_card)
-    key = IssuerKey.objects.get(key_id=credential["proof"]["verificationMethod"].rsplit("#", 1)[1])
+    key = _issuer_key("gd", credential["proof"]["verificationMethod"].rsplit("#", 1)[1])
+    assert key is not None
     origin = credential["issuer"]["id"].split("/issuers/")[0]
     assert not _revoked(credential["credentialStatus"], key, origin)
     assert _revoked(credential["credentialStatus"], key, "https://elsewhere.example")
