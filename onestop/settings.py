@@ -124,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "onestop.core.context_processors.sandboxes",
+                "onestop.core.pagecache.csrf_placeholder",
             ],
         },
     },

@@ -14,6 +14,7 @@ from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from onestop.catalogue import search
@@ -210,15 +211,22 @@ def hot_items(tenant: Tenant, limit: int = 10) -> list[ServiceItem]:
 FACETS_SECONDS = 60
 
 
-def _generation_key(tenant: Tenant) -> str:
-    return f"catalogue:{tenant.pk}:generation"
+def _generation_key(tenant_code: str) -> str:
+    return f"catalogue:{tenant_code}:generation"
+
+
+def page_generation(request: HttpRequest, kwargs: dict[str, Any]) -> str:
+    """What a public catalogue page of the tenant in the address shows: its catalogue's
+    generation (read without touching the database)."""
+    code = str(kwargs["tenant"])
+    return f"catalogue:{code}:{cache.get_or_set(_generation_key(code), 0, None)}"
 
 
 def _next_generation(tenant: Tenant) -> None:
     try:
-        cache.incr(_generation_key(tenant))
+        cache.incr(_generation_key(tenant.code))
     except ValueError:
-        cache.set(_generation_key(tenant), 1, None)
+        cache.set(_generation_key(tenant.code), 1, None)
 
 
 def catalogue_changed(tenant: Tenant) -> None:
@@ -230,7 +238,7 @@ def catalogue_changed(tenant: Tenant) -> None:
 
 
 def cached_until_changed(tenant: Tenant, name: str, compute: Callable[[], T]) -> T:
-    generation = cache.get_or_set(_generation_key(tenant), 0, None)
+    generation = cache.get_or_set(_generation_key(tenant.code), 0, None)
     key = f"catalogue:{tenant.pk}:{generation}:{name}"
     value = cache.get(key)
     if value is None:

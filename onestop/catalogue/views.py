@@ -1,5 +1,7 @@
 """Catalogue pages of the citizen portal: search, the service guide, departments and
-life events. Views parse, read through ``access`` and render; they write nothing."""
+life events. Views parse, read through ``access`` and render; they write nothing. They
+show the same to everyone, so they are served from the shared cache per catalogue
+generation (``core.pagecache``)."""
 
 from __future__ import annotations
 
@@ -12,15 +14,18 @@ from onestop.catalogue.access import (
     departments_with_counts,
     hot_items,
     life_events_for_tenant,
+    page_generation,
     search_service_items,
     themes_with_counts,
 )
 from onestop.catalogue.forms import SearchForm
 from onestop.catalogue.kpis import figures as catalogue_figures
 from onestop.core.errors import ValidationFailed
+from onestop.core.pagecache import shared_page
 from onestop.tenancy.access import access_tenant_by_code
 
 
+@shared_page(page_generation)
 def search(request: HttpRequest, tenant: str) -> HttpResponse:
     owner = access_tenant_by_code(tenant)
     form = SearchForm(request.GET)
@@ -47,6 +52,7 @@ def search(request: HttpRequest, tenant: str) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
+@shared_page(page_generation)
 def guide(request: HttpRequest, tenant: str, code: str) -> HttpResponse:
     owner = access_tenant_by_code(tenant)
     item = access_service_item(owner, code)
@@ -54,6 +60,7 @@ def guide(request: HttpRequest, tenant: str, code: str) -> HttpResponse:
     return render(request, "catalogue/guide.html", {"tenant": owner, "item": item, "nav": "services"})
 
 
+@shared_page(page_generation)
 def departments(request: HttpRequest, tenant: str) -> HttpResponse:
     owner = access_tenant_by_code(tenant)
     return render(
@@ -63,6 +70,7 @@ def departments(request: HttpRequest, tenant: str) -> HttpResponse:
     )
 
 
+@shared_page(page_generation)
 def life_event(request: HttpRequest, tenant: str, code: str) -> HttpResponse:
     owner = access_tenant_by_code(tenant)
     event, items = access_life_event(owner, code)
@@ -73,6 +81,7 @@ def life_event(request: HttpRequest, tenant: str, code: str) -> HttpResponse:
     )
 
 
+@shared_page(page_generation)
 def home(request: HttpRequest, tenant: str) -> HttpResponse:
     """The tenant's front page: search, the most used items, themes, life events and
     departments."""
