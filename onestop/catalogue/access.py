@@ -17,7 +17,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from onestop.catalogue import search
+from onestop.catalogue import search, search_index
 from onestop.catalogue.error_codes import CatalogueErrorCode
 from onestop.catalogue.models import (
     Audience,
@@ -25,7 +25,6 @@ from onestop.catalogue.models import (
     LifeEvent,
     Material,
     ProcessStep,
-    SearchTerm,
     ServiceForm,
     ServiceItem,
     Theme,
@@ -149,16 +148,17 @@ def search_service_items(tenant: Tenant, query: ServiceQuery) -> ServicePage:
             ]
         )
     else:
-        # Portal queries repeat (社保, 公积金, 营业执照): a query's ranking is cached like
-        # the counts, until the catalogue changes.
-        asked = hashlib.sha256(repr((words, filtered_by)).encode()).hexdigest()[:32]
-        ranked = cached_until_changed(
+        # Ranked in the database's full-text index, a page at a time; portal queries
+        # repeat (社保, 公积金, 营业执照), so each page is cached like the counts, until
+        # the catalogue changes.
+        asked = hashlib.sha256(repr((words, filtered_by, start, query.page_size)).encode()).hexdigest()[:32]
+        count, page_ids = cached_until_changed(
             tenant,
             f"search:{asked}",
-            lambda: search.rank(words, _matching_terms(tenant, words, filters)),
+            lambda: search_index.search(
+                tenant.pk, words, published_items(tenant).filter(filters), start, query.page_size
+            ),
         )
-        count = len(ranked)
-        page_ids = ranked[start : start + query.page_size]
     items = {item.id: item for item in _list_items().filter(tenant=tenant, id__in=page_ids)}
     return ServicePage(
         query=query,
@@ -167,27 +167,6 @@ def search_service_items(tenant: Tenant, query: ServiceQuery) -> ServicePage:
         department=department,
         theme=theme,
     )
-
-
-def _matching_terms(
-    tenant: Tenant, words: list[search.QueryWord], item_filters: Q
-) -> QuerySet[SearchTerm, tuple[int, str, int, int]]:
-    term_match = Q()
-    for word in words:
-        if word.prefix:
-            # A range on the (tenant, term) index: both databases answer it from the index,
-            # where LIKE 'x%' would scan on SQLite.
-            term_match |= Q(term__gte=word.text, term__lt=word.text + "\uffff")
-        else:
-            term_match |= Q(term=word.text)
-    terms = SearchTerm.objects.filter(tenant=tenant).filter(term_match)
-    if item_filters:
-        terms = terms.filter(item__in=published_items(tenant).filter(item_filters).values("id"))
-    else:
-        # Joined rather than a subquery of every published item, so that the planner
-        # starts from the term index whatever the catalogue's size.
-        terms = terms.filter(item__status=ItemStatus.PUBLISHED)
-    return terms.values_list("item_id", "term", "weight", "item__popularity")
 
 
 def _list_items() -> QuerySet[ServiceItem]:

@@ -236,6 +236,32 @@ class ServiceForm(TenantOwned):
         return f"{self.item_id} v{self.version}"
 
 
+class SearchIndexEntry(TenantOwned):
+    """One published item in the full-text index, made from its ``SearchTerm`` rows: the
+    terms in three columns by weight — ``a`` the code, the name and its pinyin, the
+    keywords; ``b`` the keywords' pinyin, sub-items and English; ``c`` the rest
+    (departments, whole pinyin, initials, single characters).
+
+    The table is the database's own engine (migration 0006): an SQLite FTS5 table, or on
+    PostgreSQL a table whose ``document`` column (weights A, B, C) carries a GIN index.
+    The model lets tenant moves and backups carry the rows like any other; searches go
+    through ``catalogue.search_index``."""
+
+    id = models.BigIntegerField(primary_key=True, db_column="rowid")  # the item's id
+    a = models.TextField(blank=True)
+    b = models.TextField(blank=True)
+    c = models.TextField(blank=True)
+
+    class Meta:
+        managed = False
+        db_table = "catalogue_search_index"
+        verbose_name = _("search index entry")
+        verbose_name_plural = _("search index entries")
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
 class SearchTerm(TenantOwned):
     """The inverted index behind catalogue search: one row per term of an item.
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -173,35 +172,3 @@ def analyse_query(query: str) -> list[QueryWord]:
         elif run not in ENGLISH_STOPWORDS:
             keep(run, prefix=len(run) >= 2)
     return words
-
-
-def word_score(word: QueryWord, term: str, weight: int) -> float:
-    """How well one index term answers one query word; 0 when it does not."""
-    if term == word.text:
-        return 2.0 * weight
-    if word.prefix and term.startswith(word.text):
-        return weight * len(word.text) / len(term)
-    return 0.0
-
-
-def rank(words: list[QueryWord], rows: Iterable[tuple[int, str, int, int]]) -> list[int]:
-    """Order item ids by relevance from (item id, term, weight, popularity) rows.
-
-    Items that match every query word come first; if there are none, items that match
-    any. Ties go to the more popular item, then the lower id, so the order is stable.
-    """
-    best: dict[int, dict[int, float]] = defaultdict(dict)
-    popularity: dict[int, int] = {}
-    for item_id, term, weight, item_popularity in rows:
-        popularity[item_id] = item_popularity
-        scores = best[item_id]
-        for index, word in enumerate(words):
-            score = word_score(word, term, weight)
-            if score > scores.get(index, 0.0):
-                scores[index] = score
-    matched_all = [item_id for item_id, scores in best.items() if len(scores) == len(words)]
-    candidates = matched_all or [item_id for item_id, scores in best.items() if scores]
-    return sorted(
-        candidates,
-        key=lambda item_id: (-sum(best[item_id].values()), -popularity[item_id], item_id),
-    )

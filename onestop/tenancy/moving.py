@@ -59,7 +59,9 @@ def tenant_parts() -> list[Part]:
     owned: list[type[Model]] = []
     for model in apps.get_models(include_auto_created=True):
         meta = model._meta
-        if meta.proxy or not meta.managed or meta.label_lower in databases.platform_labels():
+        # Unmanaged models count too: their tables are made by their app's migrations in
+        # a form of the database's own (the catalogue's full-text index).
+        if meta.proxy or meta.label_lower in databases.platform_labels():
             continue
         if _tenant_field(model) is not None and model is not Tenant:
             owned.append(model)

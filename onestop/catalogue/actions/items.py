@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onestop.catalogue import events, search
+from onestop.catalogue import events, search, search_index
 from onestop.catalogue.access import catalogue_changed
 from onestop.catalogue.audit import CatalogueAudit
 from onestop.catalogue.error_codes import CatalogueErrorCode
@@ -225,6 +225,7 @@ def publish_service_items(
     materials: list[Material] = []
     steps: list[ProcessStep] = []
     terms: list[SearchTerm] = []
+    indexed: dict[int, dict[str, int]] = {}
     links: list[Any] = []
     for done, (item, spec) in enumerate(zip(rows, items, strict=True), start=1):
         materials.extend(
@@ -265,6 +266,7 @@ def publish_service_items(
         terms.extend(
             SearchTerm(tenant=tenant, item=item, term=term, weight=weight) for term, weight in weights.items()
         )
+        indexed[item.pk] = weights
         links.extend(
             ServiceItem.themes.through(serviceitem_id=item.pk, theme_id=themes[code].pk)
             for code in spec.themes
@@ -274,6 +276,7 @@ def publish_service_items(
     Material.objects.bulk_create(materials, batch_size=1000)
     ProcessStep.objects.bulk_create(steps, batch_size=1000)
     SearchTerm.objects.bulk_create(terms, batch_size=2000)
+    search_index.replace_entries(tenant.pk, indexed)
     ServiceItem.themes.through.objects.bulk_create(links, batch_size=1000)
     catalogue_changed(tenant)
     record_action(

@@ -36,15 +36,29 @@ def test_analyse_query_drops_stopwords_and_normalizes_width() -> None:
     assert search.analyse_query("   ") == []
 
 
-def test_rank_prefers_items_matching_every_word() -> None:
-    words = [search.QueryWord("社保", True), search.QueryWord("卡", False)]
-    rows = [(1, "社保", 9, 10), (2, "社保", 9, 5), (2, "卡", 1, 5), (3, "卡", 1, 1000)]
-    assert search.rank(words, rows) == [2]
-    # With no item matching all words, any match counts, best score first.
-    assert search.rank([search.QueryWord("社保", True), search.QueryWord("zzz", True)], rows) == [
-        1,
-        2,
-    ]
+def test_the_index_ranks_the_name_first_then_popularity_and_falls_back_to_any_word() -> None:
+    from onestop.catalogue.models import ServiceItem
+    from onestop.catalogue.tests.factories import make_item
+    from onestop.tenancy.tests.factories import make_tenant
+
+    tenant = make_tenant()
+    in_name = make_item(tenant, name="驾驶证补办", keywords=())
+    in_sub_item = make_item(tenant, name="证件办理", sub_item="补办", keywords=())
+    rare = make_item(tenant, name="驾驶证补办", keywords=())
+    popular_keyword = make_item(tenant, name="其他事项", keywords=("补办",))
+    for item, used in ((in_name, 10), (in_sub_item, 1000), (rare, 1), (popular_keyword, 500)):
+        ServiceItem.objects.filter(pk=item.pk).update(popularity=used)
+
+    def found(q: str) -> list[str]:
+        return [item.code for item in search_service_items(tenant, ServiceQuery(q=q)).items]
+
+    # The name (and the keywords, the citizens' own words for it) before sub-items,
+    # however much more the sub-item is used; within a tier, the most used first.
+    assert found("补办") == [popular_keyword.code, in_name.code, rare.code, in_sub_item.code]
+    # In pinyin, the name's pinyin ranks with the name; the keywords' with the sub-items.
+    assert found("buban") == [in_name.code, rare.code, in_sub_item.code, popular_keyword.code]
+    # No item holds both words: those holding either, ranked the same way.
+    assert found("驾驶证 不存在的词") == [in_name.code, rare.code]
 
 
 def _names(client: Client, q: str, **params: str) -> tuple[int, list[str], list[dict]]:  # type: ignore[type-arg]
@@ -176,3 +190,16 @@ def test_a_served_process_loads_the_dictionary_before_its_first_query(tmp_path: 
         timeout=120,
     )
     assert started.stdout.split() == ["True"], started.stderr[-2000:]
+
+
+def test_what_citizens_type_finds_what_they_mean() -> None:
+    """The committed relevance set: each query's expected item among its first three."""
+    from onestop.catalogue.tests.relevance import RELEVANCE
+
+    tenant = access_tenant_by_code("gd")
+    missed = []
+    for query, expected in RELEVANCE:
+        first = [item.code for item in search_service_items(tenant, ServiceQuery(q=query, page_size=3)).items]
+        if expected not in first:
+            missed.append((query, expected, first))
+    assert len(RELEVANCE) >= 50 and missed == []

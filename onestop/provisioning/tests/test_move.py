@@ -48,6 +48,7 @@ def test_a_province_lives_wholly_on_its_own_database() -> None:
     before = _rows("default", "gd")
     assert before["cases.Case"] >= 300 and before["identity.User"] > 0
     assert before["catalogue.ServiceItem"] >= 700 and before["identity.Role"] > 0
+    assert before["catalogue.SearchIndexEntry"] == before["catalogue.ServiceItem"]  # the index moves too
 
     assert "Moved tenant 'gd' to database 'cell1'" in _move("gd", "cell1")
 
@@ -75,6 +76,8 @@ def test_a_province_lives_wholly_on_its_own_database() -> None:
     assert verify_credential(credential).valid  # from outside: found on the issuer's database
     assert Client().post("/verify/", {"credential": json.dumps(credential)}).status_code == 200
     assert Client().get(f"/gd/services/{item.code}/").status_code == 200
+    found = Client().get("/api/v1/tenants/gd/services", {"q": item.name}).json()
+    assert item.code in [i["code"] for i in found["results"][:3]]  # searched on its database's index
     assert Client().get("/api/v1/tenants/gd/kpis").json()["cases_total"] == before["cases.Case"] + 1
 
     # Its audit chain is its own and whole; the platform's records the move and no more.
