@@ -11,16 +11,23 @@ Idempotency-Key until it is answered. Meanwhile, one after another:
 - baseline: nothing happens (`--load-minutes`, 10 by default);
 - redis stopped: the cache and the rate limiter lose Redis for 20 s;
 - postgres stopped: the cluster stops for 15 s and starts again;
-- postgres paused: every PostgreSQL process is frozen (SIGSTOP) for 10 s;
+- postgres paused: every PostgreSQL process is frozen (SIGSTOP) for 20 s, longer than a
+  served connection waits for an answer;
 - worker killed: the background worker gets SIGKILL;
+- webhook receiver failing: a partner's receiver (subscribed from the start, told of every
+  case the load submits) answers 500 to 20 % of deliveries for 2 minutes;
+- partner at 5x quota: one app calls the partner API at five times its rate limit for a
+  minute while another app's calls are timed;
 - backup and restore: `onestop backup` while the load runs, `onestop restore` into a
   fresh database, rows and audit roots checked.
 
 It prints a table per drill: requests tried, 5xx other than 503, 503 answers (the ones
 expected while the database is away), requests that got no answer within 30 s,
 submissions acknowledged, lost (acknowledged, not in the database) and duplicated (more
-cases than keys, over all drills), the slowest answer, and the recovery time (from the fault's end to the
-first success; for the worker, to its next heartbeat). docs/reliability.md records a run.
+cases than keys, over all drills), 429 answers, the slowest answer, and the recovery time (from
+the fault's end to the first success; for the worker, to its next heartbeat). Then every
+acknowledged case's webhook is checked at the receiver: lost (never acknowledged by the
+receiver) and duplicated (acknowledged twice). docs/reliability.md records a run.
 
     .venv/bin/python bench/drills.py [--load-minutes N]
 """
@@ -28,6 +35,7 @@ first success; for the worker, to its next heartbeat). docs/reliability.md recor
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import random
@@ -42,7 +50,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -57,6 +67,7 @@ class Tally:
     tried: int = 0
     server_errors: int = 0  # 5xx other than 503
     unavailable: int = 0  # 503
+    throttled: int = 0  # 429
     no_answer: int = 0
     slowest: float = 0.0
     acknowledged: set[str] = field(default_factory=set)  # case numbers answered
@@ -106,6 +117,8 @@ class Load:
                 tally.no_answer += 1
             elif status == 503:
                 tally.unavailable += 1
+            elif status == 429:
+                tally.throttled += 1
             elif status >= 500:
                 tally.server_errors += 1
             else:
@@ -143,6 +156,108 @@ class Load:
             if not self.running:
                 return
             time.sleep(0.5)
+
+
+class Receiver(ThreadingHTTPServer):
+    """A partner's webhook receiver on 127.0.0.1: answers 204, or 500 to a share of the
+    deliveries while ``failing`` is set; remembers what it acknowledged."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _ReceiverHandler)
+        self.failing = 0.0
+        self.rng = random.Random(20)
+        self.lock = threading.Lock()
+        self.refused = 0
+        self.acknowledged: dict[str, int] = {}  # event id -> 2xx answers given
+        self.cases: set[str] = set()  # case numbers of acknowledged deliveries
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/hook"
+
+
+class _ReceiverHandler(BaseHTTPRequestHandler):
+    server: Receiver
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        receiver = self.server
+        with receiver.lock:
+            refuse = receiver.rng.random() < receiver.failing
+            if refuse:
+                receiver.refused += 1
+            else:
+                event = self.headers.get("Onestop-Event-Id", "")
+                receiver.acknowledged[event] = receiver.acknowledged.get(event, 0) + 1
+                receiver.cases.add(str(json.loads(body)["data"]["case"]))
+        self.send_response(500 if refuse else 204)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *_: object) -> None:
+        return
+
+
+def make_partner_apps(env: dict[str, str], item: str, hook: str) -> dict[str, tuple[str, str]]:
+    """Three apps of three partners in the drill's tenant, made as the tests make them: a
+    service module for the drill's item subscribed to ``hook``, a greedy app limited to 60
+    requests a minute, and a neighbour app; each one's client id and secret."""
+    made = shell(
+        f"""
+        import json
+        from onestop.partners import actions
+        from onestop.partners.tests.helpers import SYSTEM, make_partner_app, operator
+        apps = {{}}
+        for n, name, rate in ((0, "hook", 600), (1, "greedy", 60), (2, "neighbour", 600)):
+            made = make_partner_app(n, tenant="{TENANT}", service_module=True, rate_per_minute=rate)
+            apps[name] = (made.app.client_id, made.secret)
+            if name == "hook":
+                grant = made.app.grants.get(tenant__code="{TENANT}")
+                actions.do_install_module(actor=SYSTEM, operator=operator(), grant=grant, item_codes=["{item}"])
+                actions.do_subscribe(actor=SYSTEM, grant=grant, url="{hook}", events=["case.state_changed"])
+        print(json.dumps(apps))
+        """,
+        env,
+    )
+    apps: dict[str, tuple[str, str]] = json.loads(made.splitlines()[-1])
+    return apps
+
+
+def app_token(url: str, client_id: str, secret: str) -> str:
+    basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    request = urllib.request.Request(  # noqa: S310 - loopback
+        f"{url}/oauth/{TENANT}/token",
+        data=urllib.parse.urlencode({"grant_type": "client_credentials", "scope": "cases:process"}).encode(),
+        headers={"Authorization": f"Basic {basic}", "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - loopback
+        return str(json.loads(answer.read())["access_token"])
+
+
+def call_at(
+    load: Load, token: str, per_second: float, seconds: float, took: list[float], answers: Counter[int]
+) -> None:
+    """Call the partner API with ``token`` at a steady rate, counted in the current drill;
+    each answer's time into ``took``, its status into ``answers``."""
+    path = f"/api/v1/tenants/{TENANT}/module/cases?limit=20"
+    start = time.monotonic()
+    sent = 0
+    while (now := time.monotonic()) < start + seconds:
+        due = start + sent / per_second
+        if due > now:
+            time.sleep(due - now)
+        began = time.monotonic()
+        status, _ = load._request(path, None, {"Authorization": f"Bearer {token}"})
+        took.append(time.monotonic() - began)
+        answers[status] += 1
+        sent += 1
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[int(0.95 * (len(ordered) - 1))] if ordered else 0.0
 
 
 def recovered_after(load: Load, since: float) -> float | None:
@@ -195,13 +310,41 @@ def lost_cases(env: dict[str, str], numbers: set[str]) -> int:
     return len(numbers - set(found))
 
 
-def count_drill_cases(env: dict[str, str], since: str) -> int:
+def still_waiting(env: dict[str, str], numbers: set[str]) -> int:
+    """How many of the case numbers have a webhook still on its way: an outbox event not
+    relayed yet, or a delivery pending (late, not lost)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as listed:
+        json.dump(sorted(numbers), listed)
+    found = shell(
+        f"""
+        import json
+        from onestop.core.models import OutboxEvent
+        from onestop.partners.models import WebhookDelivery
+        numbers = set(json.load(open({listed.name!r})))
+        waiting = {{e["case"] for e in OutboxEvent.objects.filter(relayed_at__isnull=True).values_list("payload", flat=True)}}
+        waiting |= {{p["data"]["case"] for p in WebhookDelivery.objects.platform_wide().filter(state="pending").values_list("payload", flat=True)}}
+        print(len(numbers & waiting))
+        """,
+        env,
+    )
+    Path(listed.name).unlink()
+    return int(found.splitlines()[-1])
+
+
+def now_on_server(env: dict[str, str]) -> str:
+    return shell("from django.utils import timezone; print(timezone.now().isoformat())", env).splitlines()[-1]
+
+
+def count_drill_cases(env: dict[str, str], since: str, until: str) -> int:
     return int(
         shell(
             f"""
         from django.utils.dateparse import parse_datetime
         from onestop.cases.models import Case
-        print(Case.objects.platform_wide().filter(created_at__gte=parse_datetime("{since}")).count())
+        made = Case.objects.platform_wide().filter(
+            created_at__gte=parse_datetime("{since}"), created_at__lte=parse_datetime("{until}")
+        )
+        print(made.count())
         """,
             env,
         ).splitlines()[-1]
@@ -217,6 +360,7 @@ def row(name: str, tally: Tally, lost: int, recovery: float | None) -> dict[str,
         "no answer": tally.no_answer,
         "acknowledged": len(tally.acknowledged),
         "lost": lost,
+        "429": tally.throttled,
         "slowest s": round(tally.slowest, 1),
         "recovery s": "-" if recovery is None else round(recovery, 1),
         "worker back s": "-",
@@ -277,13 +421,11 @@ def main() -> None:
     session = Session(url)
     session.log_in()
     item, uploads = submittable_item(session, env)
-    started_at = subprocess.run(
-        [ONESTOP, "shell", "-c", "from django.utils import timezone; print(timezone.now().isoformat())"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()[-1]
+    receiver = Receiver()
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    apps = make_partner_apps(env, item, receiver.url)
+    tokens = {name: app_token(url, *credentials) for name, credentials in apps.items()}
+    started_at = now_on_server(env)
     load = Load(url, session, item, uploads)
     load.start()
     rows: list[dict[str, object]] = []
@@ -326,12 +468,12 @@ def main() -> None:
     frozen = postgres_pids()
     for pid in frozen:
         os.kill(pid, signal.SIGSTOP)
-    time.sleep(10)
+    time.sleep(20)
     for pid in frozen:
         os.kill(pid, signal.SIGCONT)
     back = time.monotonic()
     time.sleep(10)
-    finish("postgres paused 10 s", recovered_after(load, back))
+    finish("postgres paused 20 s", recovered_after(load, back))
 
     killed = worker_pid(log)
     os.kill(killed, signal.SIGKILL)
@@ -345,13 +487,51 @@ def main() -> None:
     time.sleep(5)
     finish("worker killed", None, worker_back)
 
+    # Within two minutes a delivery fails at most three times (retries after 20, 40 and
+    # 80 s), so every retry is due soon after the receiver is well again.
+    receiver.failing = 0.2
+    time.sleep(120)
+    receiver.failing = 0.0
+    time.sleep(10)
+    finish("webhook receiver failing 20 %, 2 min", None)
+
+    alone: list[float] = []
+    beside: list[float] = []
+    neighbour: Counter[int] = Counter()
+    greedy: Counter[int] = Counter()
+    call_at(load, tokens["neighbour"], 2, 30, alone, neighbour)
+    # 300 calls in a minute against a limit of 60 a clock minute (the minute spans two).
+    hammering = threading.Thread(target=call_at, args=(load, tokens["greedy"], 5, 60, [], greedy))
+    hammering.start()
+    call_at(load, tokens["neighbour"], 2, 60, beside, neighbour)
+    hammering.join()
+    finish("partner at 5x quota, 1 min", None)
+    quota_note = (
+        f"Partner at 5x quota: of its {greedy.total()} calls {greedy[200]} answered (at most 120: 60 in "
+        f"each of the two clock minutes the drill spans), {greedy[429]} refused with 429; the neighbour "
+        f"app's {neighbour.total()} calls: {neighbour[200]} answered, p95 {p95(alone) * 1000:.0f} ms "
+        f"alone and {p95(beside) * 1000:.0f} ms beside it."
+    )
+
     archive = var / "drills.backup.tar"
     backed = subprocess.run([ONESTOP, "backup", str(archive)], env=env, capture_output=True, text=True)
     load.stop()
+    finished_at = now_on_server(env)
     tally = load.drill()
     all_keys.update(tally.keys)
     all_acknowledged.update(tally.acknowledged)
+    # Every acknowledged case was a webhook to the receiver: wait until each has arrived.
+    draining = time.monotonic()
+    while time.monotonic() - draining < 600:
+        with receiver.lock:
+            if all_acknowledged <= receiver.cases:
+                break
+        time.sleep(1)
+    drained = time.monotonic() - draining
     stop(server)
+    receiver.shutdown()
+    undelivered = all_acknowledged - receiver.cases
+    late = still_waiting(env, undelivered) if undelivered else 0
     fresh = {**env, "DATABASE_URL": f"{base}/{DATABASE}_restored", "ONESTOP_VAR_DIR": str(var / "restored")}
     restored = subprocess.run(
         [ONESTOP, "restore", str(archive), "--keys-dir", str(var / "rk"), "--audit-dir", str(var / "ra")],
@@ -364,7 +544,7 @@ def main() -> None:
     if not ok:
         print(backed.stderr[-1000:], restored.stderr[-1000:])
 
-    made = count_drill_cases(env, started_at)
+    made = count_drill_cases(env, started_at, finished_at)
     lost = lost_cases(env, all_acknowledged)
     duplicated = max(0, made - len(all_keys))  # one case per key at most
     print()
@@ -373,6 +553,18 @@ def main() -> None:
         f"\nAll drills: {len(all_keys)} submissions tried, {len(all_acknowledged)} acknowledged, "
         f"{made} cases made, {lost} lost, {duplicated} duplicated."
     )
+    twice = sum(1 for answers in receiver.acknowledged.values() if answers > 1)
+    print(
+        f"Webhooks: {len(receiver.acknowledged)} events acknowledged by the receiver, which refused "
+        f"{receiver.refused} deliveries; {twice} events delivered twice; "
+        + (
+            f"the last arrived {drained:.0f} s after the load stopped."
+            if not undelivered
+            else f"{len(undelivered)} not delivered {drained:.0f} s after the load stopped: {late} of them "
+            f"still on their way (in the outbox or pending), {len(undelivered) - late} lost."
+        )
+    )
+    print(quota_note)
 
 
 if __name__ == "__main__":
