@@ -11,6 +11,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from onestop.cases.models import Case
 from onestop.cases.tests.helpers import PDF, act, apply, logged_in, rs_person_item
@@ -99,7 +100,7 @@ def test_the_officer_sees_the_wallet_certificate_and_its_verification(
     for shown in (
         id_card.number,
         id_card.certificate_type.issuer.name,
-        f"{id_card.issued_at:%Y-%m-%d}",
+        f"{timezone.localtime(id_card.issued_at):%Y-%m-%d}",  # the page's day is the law's (Beijing time)
         link,
     ):
         assert shown in page, shown
@@ -129,7 +130,10 @@ def test_the_officer_sees_the_data_service_material_its_consent_and_its_queries(
     case = Case.objects.get(number=number)
     page = officer.get(f"/console/gd/cases/{number}/", headers={"accept-language": "en"}).content.decode()
     assert "Resident identity" in page  # the data service holding ID card data
-    assert f"The applicant consented with the application, {case.created_at:%Y-%m-%d}" in page
+    assert (
+        f"The applicant consented with the application, {timezone.localtime(case.created_at):%Y-%m-%d}"
+        in page
+    )
     assert 'data-action="look-up-identity"' in page and "Not looked up." not in page
 
     # The button looks it up through the data-exchange action: logged, with its answer.
