@@ -13,7 +13,7 @@ from onestop.core import databases
 from onestop.core.errors import NotFound, Unavailable
 from onestop.tenancy.error_codes import TenancyErrorCode
 from onestop.tenancy.models import Department, Region, RegionLevel, Tenant
-from onestop.tenancy.routing import forget_placements, routed_for
+from onestop.tenancy.routing import forget_placements, known_tenant, routed_for
 from onestop.tenancy.specs import DepartmentSpec, RegionSpec
 
 
@@ -24,9 +24,10 @@ def directory() -> QuerySet[Tenant]:
 
 
 def access_tenant_by_code(code: str, *, public_only: bool = True) -> Tenant:
-    filters = {"is_public": True} if public_only else {}
-    tenant = directory().filter(code=code, **filters).first()
-    if tenant is None:
+    # The directory as read in the last seconds (moves wait longer than that before they
+    # copy anything), else the database: a tenant made a moment ago in another process.
+    tenant = known_tenant(code) or directory().filter(code=code).first()
+    if tenant is None or (public_only and not tenant.is_public):
         raise NotFound(TenancyErrorCode.TENANT_NOT_FOUND, _("No such tenant."))
     if tenant.moving_to or (routed_for() == code and tenant.database != databases.current()):
         # Being moved, or just moved while this process still routes to the old database.
@@ -42,7 +43,11 @@ def access_tenant_by_code(code: str, *, public_only: bool = True) -> Tenant:
 def tenant_of_event(code: str) -> Tenant | None:
     """An event's tenant, public or not, as the database at hand holds it (background work
     runs on the tenant's home database, which keeps a copy of its row)."""
-    return Tenant.objects.filter(code=code).first()
+    known = known_tenant(code)
+    if known is None:
+        return Tenant.objects.filter(code=code).first()
+    known._state.db = databases.current()  # the home database's copy: the same row
+    return known
 
 
 def all_tenants() -> QuerySet[Tenant]:

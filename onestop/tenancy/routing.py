@@ -1,5 +1,6 @@
-"""Which database serves a tenant: the directory's placements, kept in memory for a few
-seconds so that routing a request costs no query, and the tenant a request was routed for.
+"""Which database serves a tenant: the directory (each tenant's row, with its placement),
+kept in memory for a few seconds so that routing a request and finding its tenant cost no
+query, and the tenant a request was routed for.
 
 The tenancy middleware routes a request by the tenant in its URL; background work and
 commands run a block on a tenant's database with :func:`tenant_database`. After a move,
@@ -7,6 +8,7 @@ commands run a block on a tenant's database with :func:`tenant_database`. After 
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,8 +18,8 @@ from onestop.core import databases
 from onestop.tenancy.models import Tenant
 
 
-def _directory_rows() -> list[tuple[str, int, str, str]]:
-    return list(Tenant.objects.using(databases.PLATFORM).values_list("code", "id", "database", "moving_to"))
+def _directory_rows() -> list[Tenant]:
+    return list(Tenant.objects.using(databases.PLATFORM))
 
 
 PLACEMENT_MAX_AGE = 5.0
@@ -27,6 +29,9 @@ _PLACEMENT: dict[str, tuple[str, str]] = {}  # code: (database, moving to)
 
 
 _TENANT_IDS: dict[str, int] = {}
+
+
+_TENANTS: dict[str, Tenant] = {}  # code: the directory's row, copied out for each use
 
 
 _DIRECTORY_READ_AT = [float("-inf")]
@@ -40,9 +45,11 @@ def _read_directory() -> None:
         return
     rows = _directory_rows()
     _PLACEMENT.clear()
-    _PLACEMENT.update((code, (database, moving)) for code, _id, database, moving in rows)
+    _PLACEMENT.update((t.code, (t.database, t.moving_to)) for t in rows)
     _TENANT_IDS.clear()
-    _TENANT_IDS.update((code, pk) for code, pk, _database, _moving in rows)
+    _TENANT_IDS.update((t.code, t.pk) for t in rows)
+    _TENANTS.clear()
+    _TENANTS.update((t.code, t) for t in rows)
     _DIRECTORY_READ_AT[0] = now
 
 
@@ -52,6 +59,14 @@ def placement(code: str) -> tuple[str, str] | None:
     where an unknown code is looked for anyway)."""
     _read_directory()
     return _PLACEMENT.get(code)
+
+
+def known_tenant(code: str) -> Tenant | None:
+    """The directory's row of a tenant as read in the last few seconds, a copy of its own
+    for the caller; None when it was not there then (look in the database)."""
+    _read_directory()
+    found = _TENANTS.get(code)
+    return copy.copy(found) if found is not None else None
 
 
 def tenant_ids() -> dict[str, int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -98,3 +100,22 @@ def test_gd_has_cities_with_counties(client_zh: Client) -> None:
     assert cities.count() >= 5
     for city in cities:
         assert city.children.filter(level="county").exists(), city.name
+
+
+def test_a_requests_tenant_comes_from_the_directory_read_in_the_last_seconds(
+    django_assert_num_queries: Any,
+) -> None:
+    from onestop.tenancy.access import tenant_of_event
+    from onestop.tenancy.tests.factories import make_tenant
+
+    access_tenant_by_code("gd")
+    with django_assert_num_queries(0):
+        tenant = access_tenant_by_code("gd")
+        tenant.name = "改过的名字"  # a copy of its own: nobody else sees this
+        assert access_tenant_by_code("gd").name != "改过的名字"
+        assert tenant_of_event("gd").pk == tenant.pk
+    # A tenant made a moment ago (in another process, say) is found in the database.
+    made = make_tenant()
+    assert access_tenant_by_code(made.code).pk == made.pk
+    with pytest.raises(NotFound):
+        access_tenant_by_code("no-such-tenant")
