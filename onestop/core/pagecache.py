@@ -21,7 +21,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
 
 from onestop.core.context_processors import sandboxes
@@ -29,7 +29,7 @@ from onestop.core.context_processors import sandboxes
 SHARED_SECONDS = 60
 PLACEHOLDER = "onestop-csrf-token-placeholder"
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def shared_page(generation: Callable[[HttpRequest, dict[str, Any]], str]) -> Callable[[View], View]:
@@ -38,7 +38,7 @@ def shared_page(generation: Callable[[HttpRequest, dict[str, Any]], str]) -> Cal
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def serve(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def serve(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.method not in ("GET", "HEAD") or len(messages.get_messages(request)):
                 return view(request, *args, **kwargs)
             # The address, and what every page says of the installation (its banners).
@@ -50,7 +50,7 @@ def shared_page(generation: Callable[[HttpRequest, dict[str, Any]], str]) -> Cal
             if kept is None:
                 request.shared_page = True  # type: ignore[attr-defined]  # CSRF fields get the placeholder
                 response = view(request, *args, **kwargs)
-                if response.status_code != 200 or response.streaming or response.cookies:
+                if response.status_code != 200 or not isinstance(response, HttpResponse) or response.cookies:
                     return _personal(response, request)
                 kept = (response.content, response["Content-Type"], getattr(request, "page_subject", None))
                 cache.set(key, kept, SHARED_SECONDS)
@@ -65,9 +65,9 @@ def shared_page(generation: Callable[[HttpRequest, dict[str, Any]], str]) -> Cal
     return decorate
 
 
-def _personal(response: HttpResponse, request: HttpRequest) -> HttpResponse:
+def _personal(response: HttpResponseBase, request: HttpRequest) -> HttpResponseBase:
     """The reader's own CSRF token in place of the placeholder."""
-    if getattr(request, "shared_page", False) or PLACEHOLDER.encode() in response.content:
+    if isinstance(response, HttpResponse) and PLACEHOLDER.encode() in response.content:
         response.content = response.content.replace(PLACEHOLDER.encode(), get_token(request).encode())
     return response
 

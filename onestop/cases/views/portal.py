@@ -19,6 +19,7 @@ from onestop.cases.access import (
     access_case_for_applicant,
     access_draft,
     access_upload,
+    applicant_page_generation,
     as_of,
     cases_of_applicant,
     law_day,
@@ -29,6 +30,7 @@ from onestop.cases.lifecycle import State, Transition
 from onestop.catalogue.access import access_service_item, form_version
 from onestop.certificates.access import certificate_type_for_item, usable_choices, usable_for
 from onestop.core.errors import OnestopError
+from onestop.core.pagecache import shared_page
 from onestop.identity.access import actor_for
 from onestop.identity.pages import citizen_required
 from onestop.tenancy.access import access_tenant_by_code
@@ -212,6 +214,7 @@ def _review_step(
     return render(request, "cases/review.html", context, status=error.status if error else 200)
 
 
+@shared_page(applicant_page_generation)
 @citizen_required
 def my_cases(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
     calendar, today = WorkCalendar.current(), law_day()
