@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import partial
 from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
@@ -37,7 +36,7 @@ from onestop.catalogue.specs import (
     StepSpec,
     ThemeSpec,
 )
-from onestop.core import databases
+from onestop.core import generations
 from onestop.core.errors import NotFound, ValidationFailed
 from onestop.tenancy.access import departments_for_tenant
 from onestop.tenancy.models import Department, Tenant
@@ -198,26 +197,16 @@ def page_generation(request: HttpRequest, kwargs: dict[str, Any]) -> str:
     """What a public catalogue page of the tenant in the address shows: its catalogue's
     generation (read without touching the database)."""
     code = str(kwargs["tenant"])
-    return f"catalogue:{code}:{cache.get_or_set(_generation_key(code), 0, None)}"
-
-
-def _next_generation(tenant: Tenant) -> None:
-    try:
-        cache.incr(_generation_key(tenant.code))
-    except ValueError:
-        cache.set(_generation_key(tenant.code), 1, None)
+    return f"catalogue:{code}:{generations.current(_generation_key(code))}"
 
 
 def catalogue_changed(tenant: Tenant) -> None:
-    """Called by a catalogue action inside its transaction: the generation moves now (its
-    own reads see the change) and again when the transaction commits (nothing cached
-    from before the commit outlives it)."""
-    _next_generation(tenant)
-    databases.on_commit(partial(_next_generation, tenant))
+    """Called by a catalogue action inside its transaction (``core.generations``)."""
+    generations.changed(_generation_key(tenant.code))
 
 
 def cached_until_changed(tenant: Tenant, name: str, compute: Callable[[], T]) -> T:
-    generation = cache.get_or_set(_generation_key(tenant.code), 0, None)
+    generation = generations.current(_generation_key(tenant.code))
     key = f"catalogue:{tenant.pk}:{generation}:{name}"
     value = cache.get(key)
     if value is None:

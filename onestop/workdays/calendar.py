@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import chinese_calendar
-from django.core.cache import cache
 
-from onestop.core import databases
+from onestop.core import generations
 from onestop.workdays.models import CalendarDay, CalendarYear, DayKind
 
 PACKAGE_YEARS = range(2004, 2027)  # what chinesecalendar knows (checked by a test)
@@ -27,19 +26,8 @@ _current: tuple[int, float, WorkCalendar] | None = None
 
 
 def calendar_changed() -> None:
-    """Called by the calendar's actions inside their transaction: the generation moves now
-    and again when the transaction commits."""
-    _next_generation()
-    databases.on_commit(_next_generation)
-
-
-def _next_generation() -> None:
-    global _current
-    _current = None
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, None)
+    """Called by the calendar's actions inside their transaction (``core.generations``)."""
+    generations.changed(GENERATION_KEY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +55,7 @@ class WorkCalendar:
     def current(cls) -> WorkCalendar:
         """The calendar this process last read, unless it changed since or is a minute old."""
         global _current
-        generation = cache.get(GENERATION_KEY, 0)
+        generation = generations.current(GENERATION_KEY)
         held = _current
         if held is not None and held[0] == generation and time.monotonic() - held[1] < FRESH_SECONDS:
             return held[2]
