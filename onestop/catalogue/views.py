@@ -25,7 +25,7 @@ from onestop.core.pagecache import shared_page
 from onestop.tenancy.access import access_tenant_by_code
 
 
-@shared_page(page_generation)
+@shared_page(page_generation, params=SearchForm.base_fields)
 def search(request: HttpRequest, tenant: str) -> HttpResponse:
     owner = access_tenant_by_code(tenant)
     form = SearchForm(request.GET)

@@ -1,59 +1,91 @@
-"""Public pages served from the shared cache.
+"""Whole pages kept in the cache.
 
 A page that shows the same to everyone (the catalogue, a service guide, the departments)
 is rendered once per tenant, language, address and generation of what it shows, kept in
 the cache (Redis in production: every process shares it; the process's memory by
 default) for ``SHARED_SECONDS``, and answered from there. The generation comes from the
 app that owns the page and moves with every change to what it shows, so a change is seen
-at once wherever the cache is shared.
+at once wherever the cache is shared. A person's own page (their list of applications)
+is kept the same way under a generation that names the person; a generation of None
+means "do not keep this one".
 
-Nothing per person is inside a kept page: pages render their CSRF fields with a
-placeholder that each answer replaces with the reader's own token, and a request with
-messages waiting for its reader is rendered for that reader alone.
+Nothing of another reader is in a kept page: CSRF fields are rendered with a placeholder
+(unguessable, the same in every process) that each answer replaces with the reader's own
+token, a request with messages waiting for its reader is rendered for that reader
+alone, and so is a request with query parameters the page does not take (which would
+otherwise make the cache keep a page per made-up address).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from functools import wraps
+import hmac
+from collections.abc import Callable, Collection
+from functools import cache, wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
+from django.core.cache import cache as shared_cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
 
 from onestop.core.context_processors import sandboxes
 
 SHARED_SECONDS = 60
-PLACEHOLDER = "onestop-csrf-token-placeholder"
 
 View = Callable[..., HttpResponseBase]
+Generation = Callable[[HttpRequest, dict[str, Any]], str | None]
 
 
-def shared_page(generation: Callable[[HttpRequest, dict[str, Any]], str]) -> Callable[[View], View]:
-    """Serve a view's 200 GET answers from the shared cache. ``generation(request, kwargs)``
-    names the state of what the page shows (its owner's data generation)."""
+@cache
+def placeholder() -> str:
+    """What kept pages carry instead of a CSRF token: derived from the secret key, so
+    that nobody can put it in a page (a search for it, say) to have a token copied there."""
+    return (
+        "csrf-"
+        + hmac.new(settings.SECRET_KEY.encode(), b"onestop.pagecache", hashlib.sha256).hexdigest()[:32]
+    )
+
+
+def _field(token: str) -> bytes:
+    return f'name="csrfmiddlewaretoken" value="{token}"'.encode()
+
+
+def shared_page(generation: Generation, *, params: Collection[str] = ()) -> Callable[[View], View]:
+    """Keep a view's 200 GET answers. ``generation(request, kwargs)`` names the state of
+    what the page shows, or None for an answer not to keep; ``params`` are the query
+    parameters the page takes."""
 
     def decorate(view: View) -> View:
         @wraps(view)
         def serve(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if request.method not in ("GET", "HEAD") or len(messages.get_messages(request)):
+            if (
+                request.method not in ("GET", "HEAD")
+                or any(name not in params for name in request.GET)
+                or len(messages.get_messages(request))
+            ):
+                return view(request, *args, **kwargs)
+            state = generation(request, kwargs)
+            if state is None:
                 return view(request, *args, **kwargs)
             # The address, and what every page says of the installation (its banners).
             shown = repr((request.get_full_path(), sorted(sandboxes(request).items())))
             address = hashlib.blake2b(shown.encode(), digest_size=16).hexdigest()
             live = "live" if request.headers.get("HX-Request") else "page"
-            key = f"page:{generation(request, kwargs)}:{request.LANGUAGE_CODE}:{live}:{address}"
-            kept = cache.get(key)
+            key = f"page:{state}:{request.LANGUAGE_CODE}:{live}:{address}"
+            kept = shared_cache.get(key)
             if kept is None:
                 request.shared_page = True  # type: ignore[attr-defined]  # CSRF fields get the placeholder
-                response = view(request, *args, **kwargs)
+                try:
+                    response = view(request, *args, **kwargs)
+                finally:
+                    # An error page rendered from here on carries the reader's own token.
+                    request.shared_page = False  # type: ignore[attr-defined]
                 if response.status_code != 200 or not isinstance(response, HttpResponse) or response.cookies:
                     return _personal(response, request)
                 kept = (response.content, response["Content-Type"], getattr(request, "page_subject", None))
-                cache.set(key, kept, SHARED_SECONDS)
+                shared_cache.set(key, kept, SHARED_SECONDS)
             else:
                 response = HttpResponse(kept[0], content_type=kept[1])
                 if kept[2] is not None:
@@ -66,13 +98,14 @@ def shared_page(generation: Callable[[HttpRequest, dict[str, Any]], str]) -> Cal
 
 
 def _personal(response: HttpResponseBase, request: HttpRequest) -> HttpResponseBase:
-    """The reader's own CSRF token in place of the placeholder."""
-    if isinstance(response, HttpResponse) and PLACEHOLDER.encode() in response.content:
-        response.content = response.content.replace(PLACEHOLDER.encode(), get_token(request).encode())
+    """The reader's own CSRF token in the page's CSRF fields."""
+    field = _field(placeholder())
+    if isinstance(response, HttpResponse) and field in response.content:
+        response.content = response.content.replace(field, _field(get_token(request)))
     return response
 
 
 def csrf_placeholder(request: HttpRequest) -> dict[str, Any]:
-    """Context processor: a page rendered to be shared carries the placeholder in its CSRF
+    """Context processor: a page rendered to be kept carries the placeholder in its CSRF
     fields (it overrides Django's own ``csrf_token``)."""
-    return {"csrf_token": PLACEHOLDER} if getattr(request, "shared_page", False) else {}
+    return {"csrf_token": placeholder()} if getattr(request, "shared_page", False) else {}

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onestop.cases.access import applicant_changed, law_day
+from onestop.cases.access import law_day
 from onestop.cases.actions.clock import escalate_overdue
 from onestop.cases.actions.steps import DEEMED_COMMENT, RECTIFICATION_DAYS
 from onestop.cases.actions.submission import _local_offices, _route
@@ -149,7 +149,6 @@ def do_import_case_history(*, actor: Actor, tenant: Tenant, histories: Sequence[
             )
             case.take_flow(flow, calendar)
             case.save()
-            applicant_changed(case)
             CaseMaterial.objects.bulk_create(
                 CaseMaterial(tenant=tenant, case=case, order=m.order, name=m.name) for m in materials[item.pk]
             )

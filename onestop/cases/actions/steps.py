@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onestop.cases.access import applicant_changed, law_day
+from onestop.cases.access import law_day
 from onestop.cases.actions.submission import _state_event
 from onestop.cases.audit import CasesAudit
 from onestop.cases.error_codes import CaseErrorCode
@@ -93,7 +93,6 @@ def _record(
     if locked.clock != clock:
         locked.escalated_at = None  # an escalation is about the deadline that ran out
     locked.save()
-    applicant_changed(locked)
     label = (by.display_name or by.phone_masked) if by else actor.label
     CaseEvent.objects.create(
         tenant=locked.tenant,

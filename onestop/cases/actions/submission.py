@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases import events, formschema
-from onestop.cases.access import applicant_changed, law_day
+from onestop.cases.access import law_day
 from onestop.cases.actions.drafts import _claim_uploads, _save_answers, _start_application
 from onestop.cases.audit import CasesAudit
 from onestop.cases.error_codes import CaseErrorCode
@@ -220,7 +220,6 @@ def _submit_application(*, actor: Actor, application: Application) -> Case:
         )
         draft.submitted_at = timezone.now()
         draft.save(update_fields=["submitted_at"])
-        applicant_changed(case)
         record_action(
             actor=actor,
             action=CasesAudit.SUBMIT,

@@ -214,7 +214,7 @@ def _review_step(
     return render(request, "cases/review.html", context, status=error.status if error else 200)
 
 
-@shared_page(applicant_page_generation)
+@shared_page(applicant_page_generation, params=("page",))
 @citizen_required
 def my_cases(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
     calendar, today = WorkCalendar.current(), law_day()

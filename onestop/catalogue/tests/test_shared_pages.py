@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from onestop.cases.tests.helpers import CITIZEN, rs_person_item
 from onestop.catalogue.actions import do_withdraw_service_item
 from onestop.core.actors import Actor
-from onestop.core.pagecache import PLACEHOLDER
+from onestop.core.pagecache import placeholder
 from onestop.identity.models import User
 from onestop.messaging.phones import phone_hash
 from onestop.tenancy.access import access_tenant_by_code
@@ -42,8 +42,7 @@ def test_a_kept_page_carries_each_readers_own_token() -> None:
     assert not [
         q for q in queries.captured_queries if "catalogue_serviceitem" in q["sql"]
     ]  # not rendered again
-    assert PLACEHOLDER not in first and PLACEHOLDER not in kept
-    assert _token(kept) != _token(first)
+    assert placeholder() not in first and placeholder() not in kept
     # The token in the kept page is the citizen's own: applying with it is let through.
     applied = citizen.post(f"/gd/services/{code}/apply/", {"csrfmiddlewaretoken": _token(kept)})
     assert applied.status_code == 302
@@ -73,3 +72,21 @@ def test_a_change_to_the_catalogue_shows_at_once() -> None:
         actor=Actor.system("test"), tenant=access_tenant_by_code("gd"), code=code, reason="停办"
     )
     assert visitor.get(f"/gd/services/{code}/").status_code == 404
+
+
+def test_what_no_page_takes_or_an_error_is_never_kept_and_carries_a_real_token() -> None:
+    code = rs_person_item().code
+    # A made-up parameter: rendered for this reader, not kept under its own address.
+    with CaptureQueriesContext(connection) as first:
+        Client().get(f"/gd/services/{code}/", {"utm": "x"})
+    with CaptureQueriesContext(connection) as second:
+        Client().get(f"/gd/services/{code}/", {"utm": "x"})
+    assert [q for q in second.captured_queries if "catalogue_serviceitem" in q["sql"]]
+    assert len(second.captured_queries) >= len(first.captured_queries) - 2
+    # A search for the placeholder itself gets nobody's token copied into the page.
+    searched = Client().get("/gd/services/", {"q": placeholder()}).content.decode()
+    assert searched.count(placeholder()) >= 1 and _token(searched) != placeholder()
+    # An error answered from a kept view (a guide that is not there) has a working token.
+    missing = Client().get("/gd/services/NO-SUCH-ITEM/")
+    assert missing.status_code == 404 and placeholder() not in missing.content.decode()
+    assert _token(missing.content.decode())
