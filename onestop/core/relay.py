@@ -25,6 +25,7 @@ from onestop.core.models import OutboxEvent
 
 logger = logging.getLogger(__name__)
 BATCH = 200
+MAX_RETRY_DELAY = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,9 +38,7 @@ class RelayRun:
 def relay_pending(limit: int = BATCH, budget: timedelta | None = None) -> RelayRun:
     """Relay the pending events of the current database that are due, ``limit`` at a time
     from the oldest: all of them, or as many as ``budget`` allows. An event a consumer
-    could not finish waits ``RETRY_DELAY`` before it is tried again."""
-    from onestop.core.tasks import RETRY_DELAY
-
+    could not finish waits before it is tried again (``_retry_delay``)."""
     completed, after, come_back = 0, 0, False
     stop_at = time.monotonic() + budget.total_seconds() if budget is not None else None
     while True:
@@ -50,6 +49,8 @@ def relay_pending(limit: int = BATCH, budget: timedelta | None = None) -> RelayR
         if not pending:
             return RelayRun(completed, come_back or _waiting())
         for event in pending:
+            if stop_at is not None and time.monotonic() >= stop_at:
+                return RelayRun(completed, come_back, True)
             after = event.pk
             done = True
             for consumer in consumers_of(event.topic):
@@ -70,8 +71,16 @@ def relay_pending(limit: int = BATCH, budget: timedelta | None = None) -> RelayR
                 OutboxEvent.objects.filter(pk=event.pk).update(relayed_at=timezone.now())
                 completed += 1
             else:
-                OutboxEvent.objects.filter(pk=event.pk).update(retry_at=timezone.now() + RETRY_DELAY)
+                OutboxEvent.objects.filter(pk=event.pk).update(retry_at=timezone.now() + _retry_delay(event))
                 come_back = True
+
+
+def _retry_delay(event: OutboxEvent) -> timedelta:
+    """How long an event waits before its next try: RETRY_DELAY at first, then half its age
+    (an event failing for hours is tried about every hour, not every 15 seconds)."""
+    from onestop.core.tasks import RETRY_DELAY
+
+    return min(max(RETRY_DELAY, (timezone.now() - event.created_at) / 2), MAX_RETRY_DELAY)
 
 
 def _due(after: int) -> QuerySet[OutboxEvent]:

@@ -14,6 +14,7 @@ import threading
 from datetime import timedelta
 
 from django.db import DatabaseError, close_old_connections
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from onestop.core import databases
@@ -27,7 +28,8 @@ def beat(worker_id: str) -> None:
     from onestop.core.models import WorkerHeartbeat
 
     with databases.using(databases.PLATFORM):
-        WorkerHeartbeat.objects.update_or_create(name=worker_id, defaults={"beat_at": timezone.now()})
+        # The database's clock: workers on machines whose clocks differ agree on leases.
+        WorkerHeartbeat.objects.update_or_create(name=worker_id, defaults={"beat_at": Now()})
 
 
 def tend(worker_id: str) -> None:
@@ -43,6 +45,10 @@ def start_beating(worker_id: str) -> threading.Event:
     does not answer is retried at the next beat (the worker's lease runs out only if it
     stays away for a whole lease)."""
     stop = threading.Event()
+    try:
+        beat(worker_id)  # alive before the first task is claimed
+    except DatabaseError as error:
+        logger.warning("worker %s could not beat: %s", worker_id, error)
 
     def run() -> None:
         while not stop.is_set():
@@ -65,25 +71,26 @@ def requeue_abandoned() -> int:
 
     from onestop.core.models import WorkerHeartbeat
 
-    now = timezone.now()
     with databases.using(databases.PLATFORM):
         alive = set(
-            WorkerHeartbeat.objects.filter(beat_at__gte=now - timedelta(seconds=LEASE_SECONDS)).values_list(
+            WorkerHeartbeat.objects.filter(beat_at__gte=Now() - timedelta(seconds=LEASE_SECONDS)).values_list(
                 "name", flat=True
             )
         )
-        abandoned = [
-            result.pk
-            for result in DBTaskResult.objects.filter(status="RUNNING").only("pk", "worker_ids")
-            if not result.worker_ids or result.worker_ids[-1] not in alive
-        ]
-        if abandoned:
-            DBTaskResult.objects.filter(pk__in=abandoned, status="RUNNING").update(
+        running = DBTaskResult.objects.filter(status="RUNNING").values_list("pk", "worker_ids", "started_at")
+        taken_back = 0
+        for pk, worker_ids, started_at in running:
+            if worker_ids and worker_ids[-1] in alive:
+                continue
+            # Only the run that was read: another worker may have taken it back and a
+            # third claimed it since (its start time differs then).
+            taken_back += DBTaskResult.objects.filter(pk=pk, status="RUNNING", started_at=started_at).update(
                 status="READY", started_at=None
             )
-            logger.warning("put %d tasks of workers gone back in the queue", len(abandoned))
-        WorkerHeartbeat.objects.filter(beat_at__lt=now - timedelta(days=1)).delete()
-    return len(abandoned)
+        if taken_back:
+            logger.warning("put %d tasks of workers gone back in the queue", taken_back)
+        WorkerHeartbeat.objects.filter(beat_at__lt=Now() - timedelta(days=1)).delete()
+    return taken_back
 
 
 def due_tasks() -> dict[str, tuple[int, float]]:

@@ -258,3 +258,13 @@ def test_an_event_backing_off_does_not_hold_up_the_ones_behind_it(
     assert behind and behind <= set(tried)  # the events behind it were tried ...
     assert waiting.pk not in tried  # ... and it was passed over until its time
     assert run.come_back  # the relay comes back for it
+
+
+def test_an_event_failing_for_long_is_tried_less_often() -> None:
+    from onestop.core.relay import MAX_RETRY_DELAY, _retry_delay
+    from onestop.core.tasks import RETRY_DELAY
+
+    assert _retry_delay(OutboxEvent(created_at=timezone.now())) == RETRY_DELAY
+    ten_minutes = _retry_delay(OutboxEvent(created_at=timezone.now() - timedelta(minutes=10)))
+    assert timedelta(minutes=4) < ten_minutes < timedelta(minutes=6)  # half its age
+    assert _retry_delay(OutboxEvent(created_at=timezone.now() - timedelta(hours=5))) == MAX_RETRY_DELAY
