@@ -10,6 +10,7 @@ request gets a 503 to retry, and the pool replaces the connection.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from typing import Any
 
@@ -21,14 +22,14 @@ ANSWER_TIMEOUT_VARIABLE = "ONESTOP_DB_ANSWER_TIMEOUT"
 
 
 def answer_timeout(statement_timeout_ms: str) -> float | None:
-    """The configured answer timeout, or one second more than the statement timeout (the
-    server's own limit comes first whenever it can act), or none."""
+    """For processes whose statements have a timeout (the served ones): the configured
+    answer timeout, or one second more than the statement timeout (the server's own limit
+    comes first whenever it can act). None otherwise: commands (migrations, backups,
+    moves) wait for as long as their work takes."""
+    if not statement_timeout_ms or int(statement_timeout_ms) <= 0:
+        return None
     configured = os.environ.get(ANSWER_TIMEOUT_VARIABLE, "")
-    if configured:
-        return float(configured)
-    if statement_timeout_ms:
-        return int(statement_timeout_ms) / 1000 + 1
-    return None
+    return float(configured) if configured else int(statement_timeout_ms) / 1000 + 1
 
 
 class AnsweringConnection(psycopg.Connection[Any]):
@@ -37,11 +38,16 @@ class AnsweringConnection(psycopg.Connection[Any]):
     answer_timeout: float | None = None
 
     def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+        if timeout is not None or self.answer_timeout is None:
+            return super().wait(gen, interval=interval, timeout=timeout)  # the caller's own bound
         try:
-            return super().wait(gen, interval=interval, timeout=timeout or self.answer_timeout)
+            return super().wait(gen, interval=interval, timeout=self.answer_timeout)
         except errors._WaitTimeout:
-            # The exchange stopped half-way: the connection's state is unknown, so it is
-            # closed (the pool discards closed connections) and the caller told plainly.
+            # The exchange stopped half-way: the server is asked to cancel the statement
+            # (briefly: a frozen server does not answer that either), and the connection,
+            # in an unknown state, is closed (the pool discards closed connections).
+            with contextlib.suppress(errors.Error):  # a courtesy: closing is what counts
+                self.cancel_safe(timeout=1.0)
             self.pgconn.finish()
             raise errors.OperationalError(
                 f"the database did not answer within {self.answer_timeout:g} s; connection closed"

@@ -15,10 +15,11 @@ URL = os.environ.get("DATABASE_URL", "")
 def test_the_answer_timeout_follows_the_statement_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(postgres.ANSWER_TIMEOUT_VARIABLE, raising=False)
     assert postgres.answer_timeout("15000") == 16
-    assert postgres.answer_timeout("") is None
+    assert postgres.answer_timeout("") is None  # commands: no bound
+    assert postgres.answer_timeout("0") is None  # statement timeout off: no bound either
     monkeypatch.setenv(postgres.ANSWER_TIMEOUT_VARIABLE, "2.5")
     assert postgres.answer_timeout("15000") == 2.5
-    assert postgres.answer_timeout("") == 2.5
+    assert postgres.answer_timeout("") is None  # only served processes are bounded
 
 
 @pytest.mark.skipif(not URL, reason="needs PostgreSQL (the PostgreSQL suite)")
