@@ -39,17 +39,16 @@ _DIRECTORY_READ_AT = [float("-inf")]
 
 def _read_directory() -> None:
     """The directory's codes, ids and placements, read again at most every few seconds
-    (for per-request work that must not query for them)."""
+    (for per-request work that must not query for them). New tables replace the old ones
+    whole: a request in another thread never sees them half made."""
+    global _PLACEMENT, _TENANT_IDS, _TENANTS
     now = time.monotonic()
     if now - _DIRECTORY_READ_AT[0] <= PLACEMENT_MAX_AGE:
         return
     rows = _directory_rows()
-    _PLACEMENT.clear()
-    _PLACEMENT.update((t.code, (t.database, t.moving_to)) for t in rows)
-    _TENANT_IDS.clear()
-    _TENANT_IDS.update((t.code, t.pk) for t in rows)
-    _TENANTS.clear()
-    _TENANTS.update((t.code, t) for t in rows)
+    _PLACEMENT = {t.code: (t.database, t.moving_to) for t in rows}
+    _TENANT_IDS = {t.code: t.pk for t in rows}
+    _TENANTS = {t.code: t for t in rows}
     _DIRECTORY_READ_AT[0] = now
 
 
