@@ -3,7 +3,8 @@
 Prepares a tenant at the seed's scale (`onestop loadgen`; kept between runs under
 var/bench, made again when the scale asked for changes), starts the server as production
 runs it (granian, one worker per core, the background worker beside it), and drives it
-from a second process, wrk, over loopback, one scenario after another. In the same run it
+from a second process, wrk, over loopback, one scenario after another, each warmed up
+for 3 seconds before it is measured. In the same run it
 measures the ceiling: nginx serving a static file of each scenario's response size. It
 prints requests per second, p50 and p99 and the ratio to the ceiling, and writes
 bench/results/<database>-<date>.json.
@@ -71,14 +72,23 @@ ANSWERS = {
     "pledge": True,
 }
 PDF = b"%PDF-1.4\n% a scanned material\n" + b"0" * 2048
-GOALS = {  # requests per second at least, p99 at most (ms): the issue's goals on 2 cores
-    "mixed_reads": (3000, 50),
+# Requests per second at least, p99 at most (ms): the goals on 2 cores (issue #17);
+# submissions: 500 a second on PostgreSQL, 250 on SQLite (``goals``).
+GOALS = {
+    "anonymous_catalogue": (3000, 20),
+    "anonymous_guides": (3000, 20),
+    "mixed_reads": (2000, 50),
     "submissions": (500, None),
     "my_applications": (None, 20),
-    "verifications": (5000, None),
+    "verifications": (4000, None),
     "search": (None, 20),
     "search_rare": (None, 20),
 }
+WARM_SECONDS = 3  # each scenario runs this long, unmeasured, before it is measured
+
+
+def goals(database: str) -> dict[str, tuple[int | None, int | None]]:
+    return {**GOALS, "submissions": (500 if database == "postgresql" else 250, None)}
 
 
 @dataclass
@@ -391,7 +401,9 @@ def start_nginx(root: Path, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("nginx did not start")
 
 
-def scenarios(session: Session, env: dict[str, str]) -> dict[str, tuple[str, list[dict[str, Any]], bool]]:
+def scenarios(
+    session: Session, env: dict[str, str], rare: int = 60_000
+) -> dict[str, tuple[str, list[dict[str, Any]], bool]]:
     """Each scenario: what it is, its requests, whether each needs its own Idempotency-Key."""
     facts = json.loads(
         shell(
@@ -407,7 +419,7 @@ def scenarios(session: Session, env: dict[str, str]) -> dict[str, tuple[str, lis
                      .order_by("-popularity", "code").values_list("code", flat=True)[:50])
         cases = list(Case.objects.filter(applicant=citizen).values_list("number", flat=True)[:20])
         local = list(ServiceItem.objects.filter(tenant__code="{TENANT}", status="published", code__contains="-")
-                     .order_by("?").values_list("name", flat=True)[:20000])
+                     .order_by("?").values_list("name", flat=True)[:{rare}])
         certificate = Certificate.objects.filter(tenant__code="{TENANT}", revoked_at=None).first()
         print(json.dumps({{"items": items, "cases": cases, "local": local, "credential": credential_of(certificate)}}))
     """,
@@ -418,6 +430,17 @@ def scenarios(session: Session, env: dict[str, str]) -> dict[str, tuple[str, lis
     )
     cookie = session.headers()
     page = {"headers": {"Cookie": cookie["Cookie"], "Accept-Language": "zh-Hans"}}
+    anonymous = {"headers": {"Accept-Language": "zh-Hans"}}
+    catalogue = [
+        {"path": path, **anonymous}
+        for path in (
+            f"/{TENANT}/",
+            f"/{TENANT}/services/",
+            f"/{TENANT}/departments/",
+            f"/{TENANT}/services/?page=2",
+        )
+    ]
+    guides = [{"path": f"/{TENANT}/services/{code}/", **anonymous} for code in facts["items"]]
     reads = [{"path": f"/{TENANT}/services/", **page}]
     reads += [{"path": f"/{TENANT}/services/{code}/", **page} for code in facts["items"][:20]]
     reads += [{"path": f"/{TENANT}/me/cases/", **page}] * 10
@@ -439,12 +462,19 @@ def scenarios(session: Session, env: dict[str, str]) -> dict[str, tuple[str, lis
     searches = [
         {"path": f"/api/v1/tenants/{TENANT}/services?" + urllib.parse.urlencode({"q": q})} for q in SEARCHES
     ]
-    # The long tail: names of local implementations, each asked once or twice in a run.
+    # The long tail: names of local implementations (up to 60,000), none asked twice in a
+    # run below 2,900 a second (the first 2,000 warm the server up; the rest are measured).
     rare = [
         {"path": f"/api/v1/tenants/{TENANT}/services?" + urllib.parse.urlencode({"q": name})}
         for name in facts["local"]
     ]
     return {
+        "anonymous_catalogue": (
+            "the catalogue's home, listing and departments, signed out",
+            catalogue,
+            False,
+        ),
+        "anonymous_guides": ("50 service guides, signed out", guides, False),
         "mixed_reads": ("portal pages: catalogue, guides, my applications, case status", reads, False),
         "my_applications": (
             "the citizen's list of cases (/me/cases/)",
@@ -458,7 +488,7 @@ def scenarios(session: Session, env: dict[str, str]) -> dict[str, tuple[str, lis
             False,
         ),
         "search": ("catalogue search (API), 20 popular queries", searches, False),
-        "search_rare": ("catalogue search (API), 20,000 distinct queries", rare, False),
+        "search_rare": ("catalogue search (API), distinct queries of the long tail", rare, False),
     }
 
 
@@ -499,13 +529,13 @@ def submittable_item(session: Session, env: dict[str, str]) -> tuple[str, dict[s
     raise SystemExit("no item of the demo tenant can be applied for with the benchmark's answers")
 
 
-def table(results: list[Result]) -> str:
+def table(results: list[Result], database: str) -> str:
     lines = [
         f"{'scenario':<16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ceiling req/s':>14} {'ratio':>7} {'errors':>7}  goal",
         "-" * 96,
     ]
     for r in results:
-        rps_goal, p99_goal = GOALS.get(r.scenario, (None, None))
+        rps_goal, p99_goal = goals(database).get(r.scenario, (None, None))
         goal = ", ".join(
             g
             for g in (
@@ -531,6 +561,9 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=20, help="seconds per scenario")
     parser.add_argument("--connections", type=int, default=8, help="kept open by wrk (default %(default)s)")
+    parser.add_argument(
+        "--rare", type=int, default=60_000, help="distinct rare searches (default %(default)s)"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: scripts/system-packages bench installs it")
@@ -555,9 +588,15 @@ def main() -> None:
     try:
         session = Session(url)
         session.log_in()
-        plan = scenarios(session, env)
-        drive(url, plan["mixed_reads"][1], duration=5, connections=args.connections)  # warm up
+        plan = scenarios(session, env, args.rare)
         for name, (what, requests, unique_key) in plan.items():
+            # The long tail is warmed with queries of its own and measured on others.
+            split = min(2000, len(requests) // 2)
+            warm, measured = (
+                (requests[:split], requests[split:]) if name == "search_rare" else (requests, requests)
+            )
+            drive(url, warm, duration=WARM_SECONDS, connections=args.connections, unique_key=unique_key)
+            requests = measured
             figures = drive(
                 url, requests, duration=args.duration, connections=args.connections, unique_key=unique_key
             )
@@ -603,7 +642,7 @@ def main() -> None:
         shutil.rmtree(ceiling_root, ignore_errors=True)
 
     print()
-    print(table(results))
+    print(table(results, database))
     report = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "database": database,
