@@ -417,7 +417,7 @@ def scenarios(
         citizen = User.objects.get(tenant__code="{TENANT}", kind="citizen", phone_masked="138****8000", trust_level__gte=3)
         items = list(ServiceItem.objects.filter(tenant__code="{TENANT}", status="published")
                      .order_by("-popularity", "code").values_list("code", flat=True)[:50])
-        cases = list(Case.objects.filter(applicant=citizen).values_list("number", flat=True)[:20])
+        cases = list(Case.objects.filter(tenant=citizen.tenant, applicant=citizen).values_list("number", flat=True)[:20])
         local = list(ServiceItem.objects.filter(tenant__code="{TENANT}", status="published", code__contains="-")
                      .order_by("?").values_list("name", flat=True)[:{rare}])
         certificate = Certificate.objects.filter(tenant__code="{TENANT}", revoked_at=None).first()
