@@ -220,6 +220,18 @@ def _workers(workers: int | None) -> int:
     return (os.cpu_count() or 1) if workers is None else workers
 
 
+def _only_this_thread() -> None:
+    """Stop tqdm's monitor thread before forking: a lock another thread holds at a fork
+    stays held for ever in the child. The bars here are advanced by the loaders' own
+    callbacks, so nothing needs the monitor."""
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0
+    if tqdm.monitor is not None:
+        tqdm.monitor.exit()
+        tqdm.monitor = None
+
+
 _built: Callable[[int, int], list[Row]] | None = None
 
 
@@ -242,6 +254,7 @@ def build_in_parallel(
     _built = build
     # The children inherit the parent's database connection but never use it, and leave
     # through os._exit, so they do not close it either.
+    _only_this_thread()
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
         yield from pool.imap(_build, chunks)
@@ -308,6 +321,7 @@ def load(
     for connection in connections.all(initialized_only=True):
         if hasattr(connection, "close_pool"):
             connection.close_pool()  # a pool's sockets and threads do not survive a fork
+    _only_this_thread()
     context = multiprocessing.get_context("fork")
     try:
         with context.Pool(workers, initializer=_start_worker) as pool:
