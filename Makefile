@@ -69,8 +69,7 @@ endif
 
 demo: setup  ## set up from nothing, load the demo once and serve on http://127.0.0.1:$(PORT)
 	@# The demo's certificates name the address they will be served at.
-	PORT=$(PORT) $(ONESTOP) demo
-	ONESTOP_DEMO=1 $(ONESTOP) serve --port $(PORT)
+	ONESTOP_DEMO=1 PORT=$(PORT) $(ONESTOP) demo --serve
 
 serve: setup  ## serve without loading the demo (a development installation: sandboxes allowed)
 	ONESTOP_DEMO=1 $(ONESTOP) serve --port $(PORT)

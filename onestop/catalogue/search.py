@@ -13,12 +13,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-
-import jieba
-from pypinyin import Style, lazy_pinyin
-
-jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
+from functools import cache, lru_cache
+from types import ModuleType
 
 MAX_TERM_LENGTH = 64
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
@@ -71,9 +67,21 @@ WEIGHT_INITIALS = 2
 WEIGHT_CHARACTER = 1
 
 
+@cache
+def _jieba() -> ModuleType:
+    """jieba, imported when first needed: with pypinyin it is a third of a second that
+    every command which never searches (migrate, check, the worker's start) need not pay."""
+    import jieba
+
+    jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
+    return jieba
+
+
 def warm_up() -> None:
-    """Load jieba's dictionary (1 to 1.5 s) before the first query, not during it."""
-    jieba.initialize()
+    """Load jieba's dictionary (1 to 1.5 s) and the pinyin tables before the first query,
+    not during it."""
+    _jieba().initialize()
+    _syllables("社保")
     analyse_query("社保 营业执照 shebao")
 
 
@@ -84,6 +92,8 @@ def normalize(text: str) -> str:
 
 @lru_cache(maxsize=65_536)  # words recur across items (登记, 办理, department names)
 def _syllables(word: str) -> tuple[str, ...]:
+    from pypinyin import Style, lazy_pinyin
+
     return tuple(lazy_pinyin(word, style=Style.NORMAL, errors="ignore"))
 
 
@@ -91,7 +101,7 @@ def _syllables(word: str) -> tuple[str, ...]:
 def _chinese_terms(text: str, weight: int) -> tuple[tuple[str, int], ...]:
     terms: list[tuple[str, int]] = []
     for run in HAN_RUN.findall(normalize(text)):
-        for word in jieba.cut_for_search(run):
+        for word in _jieba().cut_for_search(run):
             if word in CHINESE_STOPWORDS:
                 continue
             syllables = _syllables(word)
@@ -166,7 +176,7 @@ def analyse_query(query: str) -> list[QueryWord]:
 
     for run in QUERY_RUN.findall(normalize(query)):
         if HAN_RUN.fullmatch(run):
-            for word in jieba.cut(run):
+            for word in _jieba().cut(run):
                 if word not in CHINESE_STOPWORDS:
                     keep(word, prefix=len(word) >= 2)
         elif run not in ENGLISH_STOPWORDS:

@@ -56,13 +56,16 @@ def load_province(
     name_en: str | None = None,
     kind: str = "province",
     progress: Callable[[int], None] | None = None,
+    step: Callable[[str], None] | None = None,
     with_people: bool = True,
     history_cases: int = 3000,
 ) -> Tenant:
     """Create the demo province as a new tenant. ``code`` and ``name`` give another
     tenant the same data (used by tests for tenant isolation); ``with_people`` adds the
     sandbox registry's residents, the demo accounts, ``history_cases`` past cases and the
-    demo citizen's own applications (``story``)."""
+    demo citizen's own applications (``story``). ``progress`` is told how many items are
+    published, ``step`` what the loader starts next."""
+    say = step or (lambda _what: None)
     province = province or build_province(seed)
     tenant = do_create_tenant(
         actor=DEMO_ACTOR,
@@ -76,6 +79,7 @@ def load_province(
     do_import_departments(actor=DEMO_ACTOR, tenant=tenant, departments=province.departments)
     do_define_themes(actor=DEMO_ACTOR, tenant=tenant, themes=province.themes)
     do_publish_service_items(actor=DEMO_ACTOR, tenant=tenant, items=province.items, progress=progress)
+    say("life events, forms, certificate types and data services")
     do_define_life_events(actor=DEMO_ACTOR, tenant=tenant, life_events=province.life_events)
     do_publish_service_forms(actor=DEMO_ACTOR, tenant=tenant, forms=build_forms(province.items))
     do_define_certificate_types(
@@ -85,7 +89,9 @@ def load_province(
     if not with_people:
         return tenant
     residents = build_residents(seed=seed)
+    say(f"{len(residents):,} residents of the sandbox population registry")
     do_load_sandbox_residents(actor=DEMO_ACTOR, tenant=tenant, residents=residents)
+    say("the demo accounts, the partner and the demo citizen's certificates")
     accounts = [
         do_provision_account(actor=DEMO_ACTOR, tenant=tenant, spec=spec) for _role, spec in demo_accounts()
     ]
@@ -96,6 +102,7 @@ def load_province(
     for code in ("id_card", "household_register"):
         do_import_certificate(actor=DEMO_ACTOR, kind=kinds[code], holder=accounts[0], answers={})
     if history_cases:
+        say(f"{history_cases:,} past cases of {HISTORY_APPLICANTS} citizens, as the officers decided them")
         # The people behind the history: verified citizens who never log in here.
         normal = [r for r in residents if r.status == "normal"][10:]
         applicants = [
@@ -115,6 +122,7 @@ def load_province(
         )
         do_import_case_history(actor=DEMO_ACTOR, tenant=tenant, histories=history)
     # The demo citizen's own applications, answered by the officer of their bureau.
+    say("the demo citizen's own applications")
     officer = next(
         account
         for (_role, spec), account in zip(demo_accounts(), accounts, strict=True)

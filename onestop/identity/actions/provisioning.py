@@ -3,6 +3,7 @@ data encrypted again under a new key."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +37,7 @@ class ResidentSpec:
     status: str = "normal"
 
 
-def do_load_sandbox_residents(*, actor: Actor, tenant: Tenant, residents: list[ResidentSpec]) -> int:
+def do_load_sandbox_residents(*, actor: Actor, tenant: Tenant, residents: Sequence[ResidentSpec]) -> int:
     """Fill the sandbox population registry of a tenant (hashes only, like the real one)."""
     rows = []
     for resident in residents:

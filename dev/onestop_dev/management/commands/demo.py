@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+import time
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
@@ -48,10 +50,16 @@ REPLICAS = (
 
 class Command(BaseCommand):
     help = "Load the demo province (tenant 'gd') with its regions, departments and catalogue."
+    requires_system_checks: list[str] = []  # nothing serves yet: `serve` checks before it listens
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--seed", type=int, default=DEFAULT_SEED, help="Same seed, same data (default %(default)s)."
+        )
+        parser.add_argument(
+            "--serve",
+            action="store_true",
+            help="Then serve, as `onestop serve` does (its port from PORT), without starting again.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -76,7 +84,13 @@ class Command(BaseCommand):
                     bar.update(done - last)
                     last = done
 
-                tenant = load_province(province, progress=advance)
+                started = time.monotonic()
+
+                def step(what: str) -> None:
+                    if options["verbosity"]:
+                        bar.write(f"  {time.monotonic() - started:5.1f} s  {what}", file=sys.stderr)
+
+                tenant = load_province(province, progress=advance, step=step)
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Loaded demo tenant '{tenant.code}': {len(province.items)} service items, "
@@ -111,6 +125,8 @@ class Command(BaseCommand):
                 days=build_traffic(items, today=today, scale=scale, seed=options["seed"]),
             )
         self.print_accounts(province.code)
+        if options["serve"]:
+            call_command("serve")
 
     def print_accounts(self, tenant: str) -> None:
         """The documented demo accounts: demo data, for trying each role."""
