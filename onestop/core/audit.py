@@ -22,7 +22,6 @@ from onestop.core.crypto import audit_mac
 from onestop.core.events import Topic, check_payload
 from onestop.core.merkle import Frontier, leaf_hash
 from onestop.core.models import AuditEntry, AuditLogHead, AuditOutcome, OutboxEvent
-from onestop.core.relay import wake_relay
 
 
 class AuditAction(StrEnum):
@@ -128,7 +127,8 @@ def record_action(
         head.frontier = frontier.to_json()
         head.head_mac = _root_mac("head", head.next_sequence, frontier.root())
         head.save(update_fields=["next_sequence", "frontier", "head_mac"])
-        written = OutboxEvent.objects.bulk_create(
+        # The worker's watcher relays them once committed (``core.relay.watch_outbox``).
+        OutboxEvent.objects.bulk_create(
             OutboxEvent(
                 event_id=uuid.uuid4(),
                 tenant_code=tenant_code,
@@ -137,9 +137,6 @@ def record_action(
             )
             for e in events
         )
-        if written:
-            # After commit, and only then: the relay must not see events that may roll back.
-            databases.on_commit(wake_relay)
     return entry
 
 

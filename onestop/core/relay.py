@@ -12,14 +12,16 @@ that fails is logged and its event stays pending for the next run.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import DatabaseError
+from django.db import DatabaseError, close_old_connections
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from onestop.core import databases
 from onestop.core.events import consumers_of
 from onestop.core.models import OutboxEvent
 
@@ -94,16 +96,44 @@ def _waiting() -> bool:
     return OutboxEvent.objects.filter(relayed_at__isnull=True, retry_at__gt=timezone.now()).exists()
 
 
-def wake_relay() -> None:
-    """Called after a commit that wrote outbox events: a relay run that may start now is
-    enough (one set for later, to retry a channel, would leave these events waiting).
+# One relay at a time in a process: the watcher's and a queued ``relay_outbox`` run's.
+RELAYING = threading.Lock()
+WATCH_SECONDS = 0.1
 
-    The commit has happened: whatever fails here must not turn the request's answer into
-    an error (the client would retry what is already done). The events wait in the outbox
-    for the next wake-up or the worker's start, which relays everything pending."""
-    from onestop.core.tasks import relay_outbox, wake
 
-    try:
-        wake(relay_outbox)
-    except DatabaseError:
-        logger.warning("the outbox relay could not be woken; the events wait for the next run", exc_info=True)
+def relay_if_due(budget: timedelta) -> RelayRun | None:
+    """Relay what is due on the current database, if anything is (one indexed read when
+    nothing is): the watcher's look at each database."""
+    if not _due(0).exists():
+        return None
+    with RELAYING:
+        return relay_pending(budget=budget)
+
+
+def watch_outbox(stop: threading.Event, interval: float = WATCH_SECONDS) -> None:
+    """The worker's outbox watcher, until ``stop`` is set: every ``interval`` seconds it
+    looks on every database for events that are due, new ones and those whose retry time
+    came, and relays them at once. A commit that writes events wakes nobody: no task row,
+    no query on the request's path, and an event is relayed within ``interval``."""
+    from onestop.core.tasks import RELAY_SLICE
+
+    while not stop.is_set():
+        busy = False
+        try:
+            runs = databases.on_each(lambda: relay_if_due(RELAY_SLICE))
+            busy = any(run is not None and run.more for run in runs)
+        except DatabaseError as error:
+            logger.warning("the outbox watcher could not look at the outbox: %s", error)
+        except Exception:
+            logger.exception("the outbox watcher failed; it looks again")
+        finally:
+            close_old_connections()
+        if not busy:
+            stop.wait(interval)
+
+
+def start_watching() -> threading.Event:
+    """Watch the outbox from a thread of its own until the returned event is set."""
+    stop = threading.Event()
+    threading.Thread(target=watch_outbox, args=(stop,), name="outbox-watcher", daemon=True).start()
+    return stop

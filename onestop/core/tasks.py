@@ -6,7 +6,7 @@ ready. The queue is the platform's; a task does its work on every database in tu
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -14,6 +14,9 @@ from django_tasks import task
 from django_tasks.base import Task
 
 from onestop.core import databases
+
+if TYPE_CHECKING:
+    from onestop.core.relay import RelayRun
 
 RETRY_DELAY = timedelta(seconds=15)
 # The queue is taken in the order runs became due (django-tasks orders by priority, then
@@ -79,9 +82,13 @@ def relay_outbox() -> int:
     """Relay what is pending on every database, a slice of time each; take another turn
     when more waits, come back soon when a consumer asked for another try (a channel
     backing off before a retry)."""
-    from onestop.core.relay import relay_pending
+    from onestop.core.relay import RELAYING, relay_pending
 
-    runs = databases.on_each(lambda: relay_pending(budget=RELAY_SLICE))
+    def relay() -> RelayRun:
+        with RELAYING:  # not beside the watcher of this process
+            return relay_pending(budget=RELAY_SLICE)
+
+    runs = databases.on_each(relay)
     if any(run.more for run in runs):
         wake(relay_outbox)  # more than a slice's worth: the rest in its turn
     elif any(run.come_back for run in runs):

@@ -41,7 +41,9 @@ def do_start_application(*, actor: Actor, user: User, tenant: Tenant, item: Serv
         return _start_application(actor=actor, user=user, tenant=tenant, item=item)
 
 
-def _start_application(*, actor: Actor, user: User, tenant: Tenant, item: ServiceItem) -> Application:
+def _start_application(
+    *, actor: Actor, user: User, tenant: Tenant, item: ServiceItem, audit: bool = True
+) -> Application:
     draft = Application.objects.filter(
         tenant=tenant, applicant=user, item=item, submitted_at__isnull=True
     ).first()
@@ -50,14 +52,15 @@ def _start_application(*, actor: Actor, user: User, tenant: Tenant, item: Servic
     draft = Application.objects.create(
         tenant=tenant, applicant=user, item=item, form_version=current_form(item).version
     )
-    record_action(
-        actor=actor,
-        action=CasesAudit.START_APPLICATION,
-        tenant_code=tenant.code,
-        object_type="application",
-        object_id=str(draft.pk),
-        detail={"item": item.code},
-    )
+    if audit:
+        record_action(
+            actor=actor,
+            action=CasesAudit.START_APPLICATION,
+            tenant_code=tenant.code,
+            object_type="application",
+            object_id=str(draft.pk),
+            detail={"item": item.code},
+        )
     return draft
 
 
@@ -67,19 +70,22 @@ def do_save_answers(*, actor: Actor, application: Application, answers: dict[str
         return _save_answers(actor=actor, application=application, answers=answers)
 
 
-def _save_answers(*, actor: Actor, application: Application, answers: dict[str, Any]) -> Application:
+def _save_answers(
+    *, actor: Actor, application: Application, answers: dict[str, Any], audit: bool = True
+) -> Application:
     draft = _locked_draft(application)
     draft.data = {**draft.data, **{k: formschema.to_json(v) for k, v in answers.items()}}
     draft.updated_at = timezone.now()
     draft.save(update_fields=["data", "updated_at"])
-    record_action(
-        actor=actor,
-        action=CasesAudit.SAVE_DRAFT,
-        tenant_code=draft.tenant.code,
-        object_type="application",
-        object_id=str(draft.pk),
-        detail={"fields": sorted(answers)},
-    )
+    if audit:
+        record_action(
+            actor=actor,
+            action=CasesAudit.SAVE_DRAFT,
+            tenant_code=draft.tenant.code,
+            object_type="application",
+            object_id=str(draft.pk),
+            detail={"fields": sorted(answers)},
+        )
     return draft
 
 
@@ -143,11 +149,13 @@ def do_claim_uploads(*, actor: Actor, application: Application, upload_ids: list
         return _claim_uploads(actor=actor, application=application, upload_ids=upload_ids)
 
 
-def _claim_uploads(*, actor: Actor, application: Application, upload_ids: list[int]) -> int:
+def _claim_uploads(
+    *, actor: Actor, application: Application, upload_ids: list[int], audit: bool = True
+) -> int:
     claimed = Upload.objects.filter(
         tenant=application.tenant, owner=application.applicant, pk__in=upload_ids
     ).update(application=application)
-    if claimed:
+    if claimed and audit:
         record_action(
             actor=actor,
             action=CasesAudit.CLAIM_UPLOADS,

@@ -120,7 +120,11 @@ def do_submit_application(*, actor: Actor, application: Application) -> Case:
         return _submit_application(actor=actor, application=application)
 
 
-def _submit_application(*, actor: Actor, application: Application) -> Case:
+def _submit_application(
+    *, actor: Actor, application: Application, in_one_go: Mapping[str, Any] | None = None
+) -> Case:
+    """``in_one_go``: what the same action did before (an API client's draft, answers and
+    uploads), told in the submission's audit entry instead of entries of their own."""
     user, item, tenant = application.applicant, application.item, application.tenant
     if user.trust_level < item.min_trust_level:
         raise Forbidden(
@@ -174,7 +178,7 @@ def _submit_application(*, actor: Actor, application: Application) -> Case:
     county = None
     if code := application.data.get("county"):
         county = Region.objects.filter(tenant=tenant, code=code).select_related("parent").first()
-    calendar = WorkCalendar()
+    calendar = WorkCalendar.current()
     on = law_day()
     with databases.atomic():
         draft = Application.objects.of(application.tenant_id).select_for_update().get(pk=application.pk)
@@ -226,7 +230,7 @@ def _submit_application(*, actor: Actor, application: Application) -> Case:
             tenant_code=tenant.code,
             object_type="case",
             object_id=case.number,
-            detail={"item": item.code, "department": case.department.code},
+            detail={"item": item.code, "department": case.department.code, **(in_one_go or {})},
             events=[_state_event(case, "submit")],
         )
     return case
@@ -258,37 +262,44 @@ def do_submit_application_idempotently(
 ) -> Answer:
     """Apply in one go (a draft, its answers, its uploads, the submission), the way an API
     client does, and keep the answer for the request's Idempotency-Key in the same
-    transaction: a retry with the key is given the first answer; a crash before the commit
-    leaves neither, and the retry takes the key's claim over. The same key with another
-    payload is refused (422), and so is a second request while the first runs (409).
-    ``answer`` turns the case into the body answered (the API's view of it)."""
-    record = _claim_key(tenant=tenant, user=applicant, key=key, fingerprint=fingerprint) if key else None
-    if isinstance(record, Answer):
-        return record
-    try:
-        with databases.action():
-            item = access_service_item(tenant, item_code)
-            draft = _start_application(actor=actor, user=applicant, tenant=tenant, item=item)
-            draft = _save_answers(actor=actor, application=draft, answers=answers)
-            _claim_uploads(actor=actor, application=draft, upload_ids=upload_ids)
-            case = _submit_application(actor=actor, application=draft)
-            answered = Answer(201, answer(case))
-            if record is not None:
-                _keep_answer(record, answered)
-            return answered
-    except OnestopError as error:
-        refused = Answer(error.status, error.as_dict())
+    transaction, the one durable commit of the request: a retry with the key is given the
+    first answer; a crash before the commit leaves nothing, and the retry starts afresh. A
+    second request with the key while the first runs waits for the first's commit (SQLite
+    takes the write lock first, PostgreSQL waits on the key's unique index) and is given
+    its answer. The same key with another payload is refused (422). One audit entry says
+    what was done. ``answer`` turns the case into the body answered (the API's view of
+    it)."""
+    with databases.action():
+        record = _claim_key(tenant=tenant, user=applicant, key=key, fingerprint=fingerprint) if key else None
+        if isinstance(record, Answer):
+            return record
+        try:
+            with databases.atomic():  # a refusal takes back the work, and keeps the claim
+                item = access_service_item(tenant, item_code)
+                draft = _start_application(actor=actor, user=applicant, tenant=tenant, item=item, audit=False)
+                draft = _save_answers(actor=actor, application=draft, answers=answers, audit=False)
+                # The locked draft is read afresh: give it what this action holds already.
+                draft.tenant, draft.applicant, draft.item = tenant, applicant, item
+                claimed = _claim_uploads(actor=actor, application=draft, upload_ids=upload_ids, audit=False)
+                case = _submit_application(
+                    actor=actor,
+                    application=draft,
+                    in_one_go={"application": draft.pk, "fields": sorted(answers), "uploads": claimed},
+                )
+                answered = Answer(201, answer(case))
+        except OnestopError as error:
+            answered = Answer(error.status, error.as_dict())
         if record is not None:
-            with databases.action():  # exactly what was answered, for the retry
-                _keep_answer(record, refused)
-        return refused
+            _keep_answer(record, answered)
+        return answered
 
 
 def _claim_key(*, tenant: Tenant, user: User, key: str, fingerprint: str) -> IdempotencyRecord | Answer:
-    """Claim a key for a new request (committed on its own: a second request sees it), or
-    give the first answer of a finished one."""
+    """Claim a key for a new request, inside the request's transaction, or give the first
+    answer of a finished one (a request running beside this one with the same key is
+    waited for at the insert)."""
     try:
-        with databases.action():
+        with databases.atomic():
             return IdempotencyRecord.objects.create(
                 tenant=tenant, user=user, key=key, request_hash=fingerprint
             )
@@ -302,8 +313,9 @@ def _claim_key(*, tenant: Tenant, user: User, key: str, fingerprint: str) -> Ide
             field="Idempotency-Key",
         )
     if record.status is None:
-        # The submission and its answer commit together, so a claim left unfinished for
-        # long belongs to a request that died before committing anything: take it over.
+        # A claim committed without its answer (kept by versions that claimed in a
+        # transaction of their own): one left unfinished for long belongs to a request
+        # that died before committing anything: take it over.
         stale = timezone.now() - timedelta(seconds=settings.ONESTOP_IDEMPOTENCY_STALE_SECONDS)
         if (
             IdempotencyRecord.objects.of(record.tenant_id)

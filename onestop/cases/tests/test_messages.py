@@ -190,46 +190,46 @@ def test_a_revoked_certificates_holder_is_told_in_the_message_centre_and_by_sms(
     assert "Resident identity card" in english.body
 
 
-def test_a_failed_wake_up_after_commit_is_no_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Waking the relay runs after the commit, inside the request: when it failed (a locked
-    SQLite database) a committed submission was answered 500 and the client retried what
-    was already done. The events wait in the outbox for the next run instead."""
+def test_a_commit_wakes_nobody_and_the_watcher_relays_what_is_due(citizen: Client) -> None:
+    """A submission's events are relayed by the worker's outbox watcher: the request writes
+    no task row and asks nothing after its commit; the watcher's next look relays them,
+    and a look with nothing due relays nothing."""
+    from django_tasks_db.models import DBTaskResult
+
+    from onestop.core.relay import relay_if_due
+
+    tasks_before = DBTaskResult.objects.count()
+    number = apply(citizen, rs_person_item().code)
+    assert DBTaskResult.objects.count() == tasks_before
+    assert OutboxEvent.objects.filter(relayed_at__isnull=True).exists()
+    run = relay_if_due(timedelta(seconds=5))
+    assert run is not None and run.completed >= 1
+    assert Notification.objects.filter(case_number=number).exists()
+    assert relay_if_due(timedelta(seconds=5)) is None
+
+
+def test_the_watcher_looks_at_every_database_until_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each pass looks at every database; a failing look is logged, not fatal; the watcher
+    ends when told."""
+    import threading
+
     from django.db import OperationalError
 
-    from onestop.core import tasks
-    from onestop.core.relay import wake_relay
+    from onestop.core.databases import current
 
-    def locked(work: object) -> bool:
-        raise OperationalError("database is locked")
+    looked: list[str] = []
+    stop = threading.Event()
 
-    monkeypatch.setattr(tasks, "scheduled", locked)
-    wake_relay()  # no error
+    def look(budget: timedelta) -> None:
+        looked.append(current())
+        if len(looked) == 1:
+            raise OperationalError("database is locked")
+        if len(looked) >= 4:
+            stop.set()
 
-
-def test_one_waiting_relay_run_is_enough() -> None:
-    from django_tasks_db.models import DBTaskResult
-
-    from onestop.core import tasks
-    from onestop.core.relay import wake_relay
-
-    wake_relay()
-    wake_relay()
-    assert DBTaskResult.objects.filter(task_path=tasks.relay_outbox.module_path, status="READY").count() == 1
-
-
-def test_a_relay_run_set_for_later_does_not_hold_new_events_back() -> None:
-    """A run scheduled in 15 seconds (to retry a channel) made the wake-up after a new
-    commit enqueue nothing: the new events waited for it."""
-    from datetime import timedelta
-
-    from django_tasks_db.models import DBTaskResult
-
-    from onestop.core import tasks
-    from onestop.core.relay import wake_relay
-
-    tasks.relay_outbox.using(run_after=timezone.now() + timedelta(seconds=15)).enqueue()
-    wake_relay()
-    assert DBTaskResult.objects.ready().filter(task_path=tasks.relay_outbox.module_path).count() == 1
+    monkeypatch.setattr(relay, "relay_if_due", look)
+    relay.watch_outbox(stop, interval=0.001)
+    assert set(looked) >= {"default", "cell1"}
 
 
 def test_an_event_backing_off_does_not_hold_up_the_ones_behind_it(
