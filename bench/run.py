@@ -564,6 +564,9 @@ def main() -> None:
     parser.add_argument(
         "--rare", type=int, default=60_000, help="distinct rare searches (default %(default)s)"
     )
+    parser.add_argument(
+        "--only", default="", help="comma-separated scenarios to run (default: all), to look at one change"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: scripts/system-packages bench installs it")
@@ -589,6 +592,11 @@ def main() -> None:
         session = Session(url)
         session.log_in()
         plan = scenarios(session, env, args.rare)
+        if args.only:
+            unknown = set(args.only.split(",")) - set(plan)
+            if unknown:
+                raise SystemExit(f"no such scenario: {', '.join(sorted(unknown))}")
+            plan = {name: plan[name] for name in args.only.split(",")}
         for name, (what, requests, unique_key) in plan.items():
             # The long tail is warmed with queries of its own and measured on others.
             split = min(2000, len(requests) // 2)

@@ -41,21 +41,40 @@ def do_record_deemed_acceptance(
 def do_deem_late_acceptances(*, actor: Actor, on: date | None = None) -> int:
     """Cases received longer than 5 working days ago with no answer count as accepted on
     the day their materials arrived: record it for those nobody has touched since."""
-    day, calendar = on or law_day(), WorkCalendar()
     with databases.action():
-        late = Case.objects.platform_wide().filter(state=State.RECEIVED, due_on__lt=day)  # a sweep
-        return sum(_record_deemed(_locked(case), actor=actor, on=day, calendar=calendar) for case in late)
+        return _deem_late(actor=actor, day=on or law_day(), after=0, limit=None)[0]
 
 
-def do_escalate_overdue(*, actor: Actor, on: date | None = None) -> int:
+def do_deem_late_acceptances_after(
+    *, actor: Actor, after: int, limit: int, on: date | None = None
+) -> tuple[int, int]:
+    """``do_deem_late_acceptances`` for the ``limit`` late cases after the case ``after``
+    (by id), in a transaction of their own: how many it recorded, and the last case it
+    looked at (0 when none was left), where the next batch starts."""
+    with databases.action():
+        return _deem_late(actor=actor, day=on or law_day(), after=after, limit=limit)
+
+
+def _deem_late(*, actor: Actor, day: date, after: int, limit: int | None) -> tuple[int, int]:
+    calendar = WorkCalendar.current()
+    late = Case.objects.platform_wide().filter(state=State.RECEIVED, due_on__lt=day, pk__gt=after)  # a sweep
+    recorded, last = 0, 0
+    for case in late.order_by("pk")[:limit]:
+        recorded += _record_deemed(_locked(case), actor=actor, on=day, calendar=calendar)
+        last = case.pk
+    return recorded, last
+
+
+def do_escalate_overdue(*, actor: Actor, on: date | None = None, limit: int | None = None) -> int:
     """Cases whose decision or certificate is overdue go to the department head's queue
-    (once per deadline). Cases whose deemed acceptance nobody recorded yet are left to
-    ``do_deem_late_acceptances``, which the clock runs first."""
+    (once per deadline), the oldest ``limit`` of them (all by default). Cases whose deemed
+    acceptance nobody recorded yet are left to ``do_deem_late_acceptances``, which the clock
+    runs first."""
     with databases.action():
-        return escalate_overdue(actor=actor, day=on or law_day())
+        return escalate_overdue(actor=actor, day=on or law_day(), limit=limit)
 
 
-def escalate_overdue(*, actor: Actor, day: date) -> int:
+def escalate_overdue(*, actor: Actor, day: date, limit: int | None = None) -> int:
     """The escalation itself, a step of the actions that run it (the clock, an import)."""
     certificate_due = Q(state__in=[State.DECIDED, State.CONCLUDED], issues_certificate=True)
     overdue = Case.objects.platform_wide().filter(  # a sweep of the database, every tenant's cases
@@ -63,9 +82,11 @@ def escalate_overdue(*, actor: Actor, day: date) -> int:
         due_on__lt=day,
         escalated_at__isnull=True,
     )
-    rows = list(overdue.values_list("number", "tenant__code", "state"))
-    overdue.update(escalated_at=timezone.now())
-    for number, tenant_code, state in rows:
+    rows = list(overdue.order_by("pk").values_list("pk", "number", "tenant__code", "state")[:limit])
+    Case.objects.platform_wide().filter(pk__in=[pk for pk, *_rest in rows]).update(
+        escalated_at=timezone.now()
+    )
+    for _pk, number, tenant_code, state in rows:
         clock = Clock.DECISION if state in (State.ACCEPTED, State.UNDER_REVIEW) else Clock.CERTIFICATE
         record_action(
             actor=actor,
