@@ -51,21 +51,29 @@ def published_items(tenant: Tenant) -> QuerySet[ServiceItem]:
 
 
 def access_service_item(tenant: Tenant, code: str) -> ServiceItem:
-    """One published item with everything its guide shows, in five queries."""
-    item = (
-        published_items(tenant)
-        .filter(code=code)
-        .select_related("department", "department__region")
-        .prefetch_related(
-            Prefetch("materials", queryset=Material.objects.of(tenant).order_by("order")),
-            Prefetch("steps", queryset=ProcessStep.objects.of(tenant).order_by("order")),
-            Prefetch("themes", queryset=Theme.objects.of(tenant).order_by("order")),
+    """One published item with everything its guide shows: read in five queries, then
+    kept until the catalogue changes (``cached_until_changed``; every submission and
+    every guide reads it)."""
+
+    def read() -> ServiceItem | bool:
+        found = (
+            published_items(tenant)
+            .filter(code=code)
+            .select_related("tenant", "department", "department__region")
+            .prefetch_related(
+                Prefetch("materials", queryset=Material.objects.of(tenant).order_by("order")),
+                Prefetch("steps", queryset=ProcessStep.objects.of(tenant).order_by("order")),
+                Prefetch("themes", queryset=Theme.objects.of(tenant).order_by("order")),
+            )
+            .first()
         )
-        .first()
-    )
-    if item is None:
+        return found if found is not None else False  # a miss is kept too (None is "not cached")
+
+    asked = hashlib.sha256(code.encode(errors="replace")).hexdigest()[:32]
+    item = cached_until_changed(tenant, f"item:{asked}", read)
+    if not item:
         raise NotFound(CatalogueErrorCode.SERVICE_ITEM_NOT_FOUND, _("No such service item."))
-    return item
+    return cast(ServiceItem, item)
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,10 +296,20 @@ def current_form(item: ServiceItem) -> ServiceForm:
 
 
 def form_version(item: ServiceItem, version: int) -> ServiceForm:
-    form = ServiceForm.objects.of(item.tenant_id).filter(item=item, version=version).first()
+    """A version of an item's form: published versions never change, so each is kept."""
+    key = f"catalogue:form:{item.pk}:{version}"
+    form = cache.get(key)
     if form is None:
-        raise NotFound(CatalogueErrorCode.FORM_NOT_FOUND, _("This service cannot be applied for online yet."))
-    return form
+        form = ServiceForm.objects.of(item.tenant_id).filter(item=item, version=version).first()
+        if form is None:
+            raise NotFound(
+                CatalogueErrorCode.FORM_NOT_FOUND, _("This service cannot be applied for online yet.")
+            )
+        cache.set(key, form, FORM_SECONDS)
+    return cast(ServiceForm, form)
+
+
+FORM_SECONDS = 3600
 
 
 def items_handled_by(tenant: Tenant, app_client_id: str) -> QuerySet[ServiceItem]:

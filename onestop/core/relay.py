@@ -40,10 +40,21 @@ class RelayRun:
 def relay_pending(limit: int = BATCH, budget: timedelta | None = None) -> RelayRun:
     """Relay the pending events of the current database that are due, ``limit`` at a time
     from the oldest: all of them, or as many as ``budget`` allows. An event a consumer
-    could not finish waits before it is tried again (``_retry_delay``)."""
+    could not finish waits before it is tried again (``_retry_delay``). Events are marked
+    relayed a batch at a time (one commit for up to ``limit`` events, not one each): a
+    crash before the mark relays them again, which the consumers are made for."""
+    relayed: list[int] = []
+    try:
+        return _relay(relayed, limit, budget)
+    finally:
+        _mark_relayed(relayed)
+
+
+def _relay(relayed: list[int], limit: int, budget: timedelta | None) -> RelayRun:
     completed, after, come_back = 0, 0, False
     stop_at = time.monotonic() + budget.total_seconds() if budget is not None else None
     while True:
+        _mark_relayed(relayed)
         due = _due(after)
         if stop_at is not None and time.monotonic() >= stop_at:
             return RelayRun(completed, come_back, due.exists())
@@ -70,11 +81,17 @@ def relay_pending(limit: int = BATCH, budget: timedelta | None = None) -> RelayR
                 if not finished:
                     done = False
             if done:
-                OutboxEvent.objects.filter(pk=event.pk).update(relayed_at=timezone.now())
+                relayed.append(event.pk)
                 completed += 1
             else:
                 OutboxEvent.objects.filter(pk=event.pk).update(retry_at=timezone.now() + _retry_delay(event))
                 come_back = True
+
+
+def _mark_relayed(relayed: list[int]) -> None:
+    if relayed:
+        OutboxEvent.objects.filter(pk__in=relayed).update(relayed_at=timezone.now())
+        relayed.clear()
 
 
 def _retry_delay(event: OutboxEvent) -> timedelta:
