@@ -284,6 +284,10 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "onestop",
+        # Django's default of 300 entries is spent by a few searches and guides, and then
+        # a third of what is kept (counts that take seconds at 100,000 items) is dropped
+        # at a time; a kept page is about 30 KB.
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("ONESTOP_CACHE_ENTRIES", "5000"))},
     }
 }
 

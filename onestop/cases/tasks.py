@@ -25,28 +25,24 @@ def case_clock() -> dict[str, int]:
     that a long backlog (the first round after a bulk load, a long holiday) never holds
     SQLite's write lock for more than a moment; after ``CLOCK_SLICE`` the rest waits for
     the next run, in its turn behind the work that queued meanwhile."""
-    from onestop.cases.actions import do_deem_late_acceptances_after, do_escalate_overdue
+    from onestop.cases.actions import do_deem_late_acceptances_of, do_escalate_overdue
+    from onestop.cases.actions.clock import late_received, overdue_cases
 
     actor = Actor.system("case clock")
     stop_at = time.monotonic() + CLOCK_SLICE.total_seconds()
 
     def round_() -> tuple[int, int, bool]:
-        deemed, after = 0, 0
-        while True:
-            recorded, after = do_deem_late_acceptances_after(actor=actor, after=after, limit=CLOCK_BATCH)
-            deemed += recorded
-            if not after:
-                break
-            if time.monotonic() >= stop_at:  # escalation leaves cases still to be deemed alone
+        deemed, late = 0, late_received()
+        for start in range(0, len(late), CLOCK_BATCH):
+            if start and time.monotonic() >= stop_at:  # escalation leaves cases still to be deemed alone
                 return deemed, 0, True
-        escalated = 0
-        while True:
-            count = do_escalate_overdue(actor=actor, limit=CLOCK_BATCH)
-            escalated += count
-            if count < CLOCK_BATCH:
-                return deemed, escalated, False
-            if time.monotonic() >= stop_at:
+            deemed += do_deem_late_acceptances_of(actor=actor, cases=late[start : start + CLOCK_BATCH])
+        escalated, overdue = 0, overdue_cases()
+        for start in range(0, len(overdue), CLOCK_BATCH):
+            if start and time.monotonic() >= stop_at:
                 return deemed, escalated, True
+            escalated += do_escalate_overdue(actor=actor, cases=overdue[start : start + CLOCK_BATCH])
+        return deemed, escalated, False
 
     rounds = databases.on_each(round_)
     if any(more for _deemed, _escalated, more in rounds):

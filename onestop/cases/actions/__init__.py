@@ -6,7 +6,7 @@ every change of state."""
 
 from onestop.cases.actions.clock import (
     do_deem_late_acceptances,
-    do_deem_late_acceptances_after,
+    do_deem_late_acceptances_of,
     do_escalate_overdue,
     do_record_deemed_acceptance,
     escalate_overdue,
@@ -53,7 +53,7 @@ __all__ = [
     "do_claim_uploads",
     "do_consent_to_fetch",
     "do_deem_late_acceptances",
-    "do_deem_late_acceptances_after",
+    "do_deem_late_acceptances_of",
     "do_escalate_overdue",
     "do_import_case_history",
     "do_mark_certificate_issued",

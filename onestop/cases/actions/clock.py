@@ -3,10 +3,11 @@ pass, and cases past their deadline escalated to the department head."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from onestop.cases.access import law_day
@@ -42,47 +43,63 @@ def do_deem_late_acceptances(*, actor: Actor, on: date | None = None) -> int:
     """Cases received longer than 5 working days ago with no answer count as accepted on
     the day their materials arrived: record it for those nobody has touched since."""
     with databases.action():
-        return _deem_late(actor=actor, day=on or law_day(), after=0, limit=None)[0]
+        return _deem_late(actor=actor, day=on or law_day())
 
 
-def do_deem_late_acceptances_after(
-    *, actor: Actor, after: int, limit: int, on: date | None = None
-) -> tuple[int, int]:
-    """``do_deem_late_acceptances`` for the ``limit`` late cases after the case ``after``
-    (by id), in a transaction of their own: how many it recorded, and the last case it
-    looked at (0 when none was left), where the next batch starts."""
+def late_received(on: date | None = None) -> list[int]:
+    """The ids of every tenant's cases still received past their 5 working days, in
+    order: one read of the state index (a sweep ordered by id instead reads the whole
+    table when few cases are late)."""
+    day = on or law_day()
+    late = Case.objects.platform_wide().filter(state=State.RECEIVED, due_on__lt=day).order_by()
+    return sorted(late.values_list("pk", flat=True))
+
+
+def do_deem_late_acceptances_of(*, actor: Actor, cases: Sequence[int], on: date | None = None) -> int:
+    """``do_deem_late_acceptances`` for the given cases (ids from ``late_received``) that
+    are still late, in a transaction of their own: how many it recorded."""
     with databases.action():
-        return _deem_late(actor=actor, day=on or law_day(), after=after, limit=limit)
+        return _deem_late(actor=actor, day=on or law_day(), among=cases)
 
 
-def _deem_late(*, actor: Actor, day: date, after: int, limit: int | None) -> tuple[int, int]:
+def _deem_late(*, actor: Actor, day: date, among: Sequence[int] | None = None) -> int:
     calendar = WorkCalendar.current()
-    late = Case.objects.platform_wide().filter(state=State.RECEIVED, due_on__lt=day, pk__gt=after)  # a sweep
-    recorded, last = 0, 0
-    for case in late.order_by("pk")[:limit]:
-        recorded += _record_deemed(_locked(case), actor=actor, on=day, calendar=calendar)
-        last = case.pk
-    return recorded, last
+    late = Case.objects.platform_wide().filter(state=State.RECEIVED, due_on__lt=day)  # a sweep
+    if among is not None:
+        late = late.filter(pk__in=among)
+    return sum(_record_deemed(_locked(case), actor=actor, on=day, calendar=calendar) for case in late)
 
 
-def do_escalate_overdue(*, actor: Actor, on: date | None = None, limit: int | None = None) -> int:
+def do_escalate_overdue(*, actor: Actor, on: date | None = None, cases: Sequence[int] | None = None) -> int:
     """Cases whose decision or certificate is overdue go to the department head's queue
-    (once per deadline), the oldest ``limit`` of them (all by default). Cases whose deemed
-    acceptance nobody recorded yet are left to ``do_deem_late_acceptances``, which the clock
-    runs first."""
+    (once per deadline): all of them, or those of ``cases`` (ids from ``overdue_cases``)
+    that still are. Cases whose deemed acceptance nobody recorded yet are left to
+    ``do_deem_late_acceptances``, which the clock runs first."""
     with databases.action():
-        return escalate_overdue(actor=actor, day=on or law_day(), limit=limit)
+        return escalate_overdue(actor=actor, day=on or law_day(), among=cases)
 
 
-def escalate_overdue(*, actor: Actor, day: date, limit: int | None = None) -> int:
-    """The escalation itself, a step of the actions that run it (the clock, an import)."""
+def _overdue(day: date) -> QuerySet[Case]:
     certificate_due = Q(state__in=[State.DECIDED, State.CONCLUDED], issues_certificate=True)
-    overdue = Case.objects.platform_wide().filter(  # a sweep of the database, every tenant's cases
+    return Case.objects.platform_wide().filter(  # a sweep of the database, every tenant's cases
         Q(state__in=[State.ACCEPTED, State.UNDER_REVIEW]) | certificate_due,
         due_on__lt=day,
         escalated_at__isnull=True,
     )
-    rows = list(overdue.order_by("pk").values_list("pk", "number", "tenant__code", "state")[:limit])
+
+
+def overdue_cases(on: date | None = None) -> list[int]:
+    """The ids of every tenant's overdue cases not yet escalated, in order: read before
+    the clock's transactions (about 2 s at the seed's scale), never inside one."""
+    return sorted(_overdue(on or law_day()).order_by().values_list("pk", flat=True))
+
+
+def escalate_overdue(*, actor: Actor, day: date, among: Sequence[int] | None = None) -> int:
+    """The escalation itself, a step of the actions that run it (the clock, an import)."""
+    overdue = _overdue(day)
+    if among is not None:
+        overdue = overdue.filter(pk__in=among)
+    rows = list(overdue.order_by().values_list("pk", "number", "tenant__code", "state"))
     Case.objects.platform_wide().filter(pk__in=[pk for pk, *_rest in rows]).update(
         escalated_at=timezone.now()
     )
