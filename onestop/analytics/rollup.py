@@ -44,8 +44,8 @@ def _next(start: datetime, period: str) -> datetime:
     return day_start(start.date() + timedelta(days=1))  # the next local midnight
 
 
-def _recompute(period: str, start: datetime, end: datetime) -> int:
-    """Replace the roll-ups of ``period`` in [start, end) by what the raw views say."""
+def _rows(period: str, start: datetime, end: datetime) -> list[TrafficRollup]:
+    """The roll-ups of ``period`` in [start, end), from the raw views (a read)."""
     views = (
         PageView.objects.platform_wide()
         .filter(at__gte=start, at__lt=end)
@@ -69,29 +69,40 @@ def _recompute(period: str, start: datetime, end: datetime) -> int:
                     visitors=row["v"],
                 )
             )
-    TrafficRollup.objects.platform_wide().filter(period=period, start__gte=start, start__lt=end).delete()
-    TrafficRollup.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+    return rows
 
 
 def roll_up(now: datetime | None = None) -> int:
-    """Roll up every minute closed since the last run; the number of roll-up rows written."""
+    """Roll up every minute closed since the last run; the number of roll-up rows written.
+
+    The counting (a whole day of raw views for the day's figures: tens of seconds on a
+    busy day) is read before the transaction that writes its result, which takes a
+    moment: on SQLite every other writer waits for that transaction. A run that finds
+    the mark moved meanwhile (another worker's) writes nothing."""
     until = _floor(now or timezone.now(), Period.MINUTE)
+    mark = RollupMark.objects.first()
+    since = mark.until if mark else None
+    if since is None:
+        earliest = PageView.objects.platform_wide().aggregate(first=Min("at"))["first"]
+        since = _floor(earliest, Period.MINUTE) if earliest else until
+    if since >= until:
+        return 0
+    counted = []
+    for period in (Period.MINUTE, Period.HOUR, Period.DAY):
+        start = _floor(since, period)
+        end = _next(_floor(until - timedelta(microseconds=1), period), period)
+        counted.append((period, start, end, _rows(period, start, end)))
     with databases.atomic():
-        mark = RollupMark.objects.select_for_update().first()
-        since = mark.until if mark else None
-        if since is None:
-            earliest = PageView.objects.platform_wide().aggregate(first=Min("at"))["first"]
-            since = _floor(earliest, Period.MINUTE) if earliest else until
-        if since >= until:
+        current = RollupMark.objects.select_for_update().first()
+        if (current.until if current else None) != (mark.until if mark else None):
             return 0
-        written = 0
-        for period in (Period.MINUTE, Period.HOUR, Period.DAY):
-            start = _floor(since, period)
-            end = _next(_floor(until - timedelta(microseconds=1), period), period)
-            written += _recompute(period, start, end)
-        RollupMark.objects.update_or_create(pk=mark.pk if mark else None, defaults={"until": until})
+        for period, start, end, rows in counted:
+            TrafficRollup.objects.platform_wide().filter(
+                period=period, start__gte=start, start__lt=end
+            ).delete()
+            TrafficRollup.objects.bulk_create(rows, batch_size=1000)
+        RollupMark.objects.update_or_create(pk=current.pk if current else None, defaults={"until": until})
         PageView.objects.platform_wide().filter(
             at__lt=until - timedelta(days=settings.ONESTOP_PAGEVIEW_RETENTION_DAYS)
         ).delete()
-    return written
+    return sum(len(rows) for *_span, rows in counted)

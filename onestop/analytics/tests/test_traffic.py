@@ -96,6 +96,37 @@ def test_roll_up_counts_views_and_distinct_visitors_per_minute_hour_and_day() ->
     assert RollupMark.objects.get().until == base + timedelta(hours=3)
 
 
+def test_the_counting_is_read_before_the_write_and_a_run_beside_it_wins(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The day's counting ran inside the write transaction: tens of seconds on a busy day
+    during which every other writer on SQLite waited. It is read first now; when another
+    run moved the mark meanwhile, this one writes nothing."""
+    from django.db import connection
+
+    from onestop.analytics import rollup
+
+    gd = Tenant.objects.get(code="gd")
+    RollupMark.objects.all().delete()
+    base = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    PageView.objects.create(tenant=gd, at=base, page="catalogue:home", visitor="a")
+    read = rollup._rows
+    seen: list[bool] = []
+    outside = len(connection.atomic_blocks)  # the test's own
+
+    def counted_then_overtaken(period: str, start, end):  # type: ignore[no-untyped-def]
+        seen.append(len(connection.atomic_blocks) > outside)
+        rows = read(period, start, end)
+        RollupMark.objects.update_or_create(pk=1, defaults={"until": base + timedelta(hours=1)})
+        return rows
+
+    monkeypatch.setattr(rollup, "_rows", counted_then_overtaken)
+    before = TrafficRollup.objects.count()
+    assert roll_up(now=base + timedelta(hours=2)) == 0
+    assert TrafficRollup.objects.count() == before
+    assert seen == [False, False, False]  # never inside a transaction of its own
+
+
 def test_todays_figures_come_from_the_day_roll_up() -> None:
     gd = Tenant.objects.get(code="gd")
     RollupMark.objects.all().delete()
