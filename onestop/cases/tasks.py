@@ -5,6 +5,7 @@ it does not run: see ``cases.lifecycle``)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from django_tasks import task
@@ -31,18 +32,24 @@ def case_clock() -> dict[str, int]:
     actor = Actor.system("case clock")
     stop_at = time.monotonic() + CLOCK_SLICE.total_seconds()
 
-    def round_() -> tuple[int, int, bool]:
-        deemed, late = 0, late_received()
-        for start in range(0, len(late), CLOCK_BATCH):
-            if start and time.monotonic() >= stop_at:  # escalation leaves cases still to be deemed alone
-                return deemed, 0, True
-            deemed += do_deem_late_acceptances_of(actor=actor, cases=late[start : start + CLOCK_BATCH])
-        escalated, overdue = 0, overdue_cases()
-        for start in range(0, len(overdue), CLOCK_BATCH):
+    def in_batches(ids: list[int], step: Callable[[list[int]], int]) -> tuple[int, bool]:
+        """``step`` over ``ids`` a batch at a time until done or the slice is spent: how
+        many it did, and whether any are left."""
+        done = 0
+        for start in range(0, len(ids), CLOCK_BATCH):
             if start and time.monotonic() >= stop_at:
-                return deemed, escalated, True
-            escalated += do_escalate_overdue(actor=actor, cases=overdue[start : start + CLOCK_BATCH])
-        return deemed, escalated, False
+                return done, True
+            done += step(ids[start : start + CLOCK_BATCH])
+        return done, False
+
+    def round_() -> tuple[int, int, bool]:
+        deemed, more = in_batches(
+            late_received(), lambda ids: do_deem_late_acceptances_of(actor=actor, cases=ids)
+        )
+        if more:  # escalation leaves the cases still to be deemed alone: next run
+            return deemed, 0, True
+        escalated, more = in_batches(overdue_cases(), lambda ids: do_escalate_overdue(actor=actor, cases=ids))
+        return deemed, escalated, more
 
     rounds = databases.on_each(round_)
     if any(more for _deemed, _escalated, more in rounds):

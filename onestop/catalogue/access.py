@@ -295,6 +295,9 @@ def current_form(item: ServiceItem) -> ServiceForm:
     return form
 
 
+FORM_SECONDS = 3600
+
+
 def form_version(item: ServiceItem, version: int) -> ServiceForm:
     """A version of an item's form: published versions never change, so each is kept."""
     key = f"catalogue:form:{item.pk}:{version}"
@@ -307,9 +310,6 @@ def form_version(item: ServiceItem, version: int) -> ServiceForm:
             )
         cache.set(key, form, FORM_SECONDS)
     return cast(ServiceForm, form)
-
-
-FORM_SECONDS = 3600
 
 
 def items_handled_by(tenant: Tenant, app_client_id: str) -> QuerySet[ServiceItem]:

@@ -5,8 +5,8 @@ are held on that lease), puts back in the queue the tasks of workers whose lease
 makes sure every recurring task the apps registered (``core.tasks.recurring``: the case
 clock, the page-view roll-up, the audit heads ...) is scheduled, watches the outbox from
 another thread (``core.relay.watch_outbox``: events are relayed within a tenth of a second
-of their commit, and nothing on the request's path wakes the worker), then works the task
-queue until stopped.
+of their commit, what the outbox held from while no worker ran at its first look, and
+nothing on the request's path wakes the worker), then works the task queue until stopped.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.utils.crypto import get_random_string
 
 from onestop.core.checks import STARTUP_TAGS
 from onestop.core.relay import start_watching
-from onestop.core.tasks import enqueue_now, recurring_tasks, relay_outbox, scheduled, wake
+from onestop.core.tasks import enqueue_now, recurring_tasks, scheduled
 from onestop.core.workers import requeue_abandoned, start_beating
 
 
@@ -39,7 +39,6 @@ class Command(BaseCommand):
             for work in recurring_tasks():
                 if not scheduled(work):
                     enqueue_now(work)
-            wake(relay_outbox)
             call_command(
                 "db_worker",
                 interval=options["interval"],
