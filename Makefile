@@ -96,7 +96,7 @@ prod: $(VENV)/.base $(ASSETS) messages  ## production mode here: PostgreSQL, Red
 	scripts/prod
 
 DRILLS_ARGS ?=
-drills: $(VENV)/.base $(ASSETS) messages  ## the failure drills (not part of test): PostgreSQL and Redis stopped, paused, the worker killed, backup and restore
+drills: $(VENV)/.dev $(ASSETS) messages  ## the failure drills (not part of test): PostgreSQL and Redis stopped, paused, the worker killed, backup and restore
 	scripts/system-packages prod
 	$(PY) bench/drills.py $(DRILLS_ARGS)
 
