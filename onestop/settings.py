@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "onestop.core.logging.RequestIdMiddleware",  # first: every log line of the request has its id
     "onestop.core.metrics.RequestMetricsMiddleware",
     "onestop.core.headers.ContentSecurityPolicyMiddleware",  # on every response
+    "onestop.core.lean.LeanPathMiddleware",  # stateless requests go down the lean chain below
     "onestop.tenancy.middleware.TenantDatabaseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "onestop.core.public_url.PublicUrlMiddleware",
@@ -105,6 +106,20 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "onestop.analytics.middleware.PageViewMiddleware",
+    "onestop.core.middleware.OnestopErrorMiddleware",
+]
+# What a request without a session to a stateless route needs (core.lean): the same
+# middleware in the same order, less the session, account, CSRF, messages, private-page,
+# static-file and page-count ones, which would find nothing to do.
+ONESTOP_LEAN_MIDDLEWARE = [
+    "onestop.tenancy.middleware.TenantDatabaseMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "onestop.core.public_url.PublicUrlMiddleware",
+    "onestop.core.headers.PublicGZipMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "onestop.core.middleware.RejectInvalidTextMiddleware",
+    "django.middleware.common.CommonMiddleware",  # the host checked, Content-Length
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "onestop.core.middleware.OnestopErrorMiddleware",
 ]
 CSRF_FAILURE_VIEW = "onestop.core.responses.csrf_failure"

@@ -9,8 +9,10 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         from onestop.analytics import tasks  # noqa: F401  (the roll-up)
+        from onestop.core.lean import stateless
 
         _console_menu()
+        stateless(r"/api/v1/tenants/[^/]+/kpis")  # the public headline figures
 
 
 def _console_menu() -> None:

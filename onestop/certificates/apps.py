@@ -10,8 +10,11 @@ class CertificatesConfig(AppConfig):
     def ready(self) -> None:
         # Its events, and the holder told of a revocation.
         from onestop.certificates import events, messages  # noqa: F401
+        from onestop.core.lean import stateless
 
         _console_menu()
+        # Verification (a token or nothing), the issuers' keys and the status lists.
+        stateless(r"/api/v1/certificates/verify|/issuers/[^/]+/[^/]+|/status-lists/[^/]+/[0-9]+")
 
 
 def _console_menu() -> None:

@@ -10,7 +10,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # The system checks, the kernel's tasks (relay, audit heads), the relay's backlog.
         from onestop.core import checks, tasks  # noqa: F401
+        from onestop.core.lean import stateless
         from onestop.core.metrics import gauge
+
+        stateless(r"/(?:health|healthz|readyz)")
 
         gauge("onestop_outbox_backlog", "Outbox events not yet relayed, on every database", _outbox_backlog)
 
