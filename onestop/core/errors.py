@@ -20,6 +20,7 @@ class CoreErrorCode(StrEnum):
     PAGE_NOT_FOUND = "page_not_found"
     SERVER_ERROR = "server_error"
     DATABASE_UNAVAILABLE = "database_unavailable"
+    CROSS_SITE = "cross_site"
     AUDIT_CHAIN_NOT_FOUND = "audit_chain_not_found"
     AUDIT_PROOF_NOT_YET_PUBLISHED = "audit_proof_not_yet_published"
     AUDIT_PROOF_UNAVAILABLE = "audit_proof_unavailable"

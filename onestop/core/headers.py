@@ -86,12 +86,12 @@ class PublicGZipMiddleware(GZipMiddleware):
     says nothing about it); GZipMiddleware also pads the gzip header with random bytes."""
 
     def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
-        if not _public(request, response):
+        if not public_answer(request, response):
             return response
         return super().process_response(request, response)
 
 
-def _public(request: HttpRequest, response: HttpResponseBase) -> bool:
+def public_answer(request: HttpRequest, response: HttpResponseBase) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
     if "HTTP_AUTHORIZATION" in request.META:

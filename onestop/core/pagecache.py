@@ -13,26 +13,37 @@ Nothing of another reader is in a kept page: CSRF fields are rendered with a pla
 (unguessable, the same in every process) that each answer replaces with the reader's own
 token, a request with messages waiting for its reader is rendered for that reader
 alone, and so is a request with query parameters the page does not take (which would
-otherwise make the cache keep a page per made-up address).
+otherwise make the cache keep a page per made-up address). Pages are kept apart for
+readers signed in and signed out, so that a page can offer a form to one and a link to
+the other: most pages signed out hold no CSRF field at all (the language switch needs
+none, ``core.language``), and such a page is also kept compressed, answered as it is to
+every reader whose answer may be compressed (``core.headers.public_answer``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Callable, Collection
 from functools import cache, wraps
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache as shared_cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
+from django.middleware.gzip import GZipMiddleware
+from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
 
 from onestop.core.context_processors import sandboxes
+from onestop.core.headers import public_answer
 
 SHARED_SECONDS = 60
+_GZIP = re.compile(r"\bgzip\b")  # as GZipMiddleware reads Accept-Encoding
 
 View = Callable[..., HttpResponseBase]
 Generation = Callable[[HttpRequest, dict[str, Any]], str | None]
@@ -63,7 +74,7 @@ def shared_page(generation: Generation, *, params: Collection[str] = ()) -> Call
             if (
                 request.method not in ("GET", "HEAD")
                 or any(name not in params for name in request.GET)
-                or len(messages.get_messages(request))
+                or _messages_waiting(request)
             ):
                 return view(request, *args, **kwargs)
             state = generation(request, kwargs)
@@ -73,7 +84,9 @@ def shared_page(generation: Generation, *, params: Collection[str] = ()) -> Call
             shown = repr((request.get_full_path(), sorted(sandboxes(request).items())))
             address = hashlib.blake2b(shown.encode(), digest_size=16).hexdigest()
             live = "live" if request.headers.get("HX-Request") else "page"
-            key = f"page:{state}:{request.LANGUAGE_CODE}:{live}:{address}"
+            # Signed in or out: a page may offer a form to one and a link to the other.
+            reader = "in" if request.user.is_authenticated else "out"
+            key = f"page:{state}:{request.LANGUAGE_CODE}:{live}:{reader}:{address}"
             kept = shared_cache.get(key)
             if kept is None:
                 request.shared_page = True  # type: ignore[attr-defined]  # CSRF fields get the placeholder
@@ -84,17 +97,60 @@ def shared_page(generation: Generation, *, params: Collection[str] = ()) -> Call
                     request.shared_page = False  # type: ignore[attr-defined]
                 if response.status_code != 200 or not isinstance(response, HttpResponse) or response.cookies:
                     return _personal(response, request)
-                kept = (response.content, response["Content-Type"], getattr(request, "page_subject", None))
+                kept = _keep(response, getattr(request, "page_subject", None))
                 shared_cache.set(key, kept, SHARED_SECONDS)
             else:
-                response = HttpResponse(kept[0], content_type=kept[1])
-                if kept[2] is not None:
-                    request.page_subject = kept[2]  # type: ignore[attr-defined]  # what analytics counts
-            return _personal(response, request)
+                response = _from_kept(kept, request)
+            if kept.subject is not None:
+                request.page_subject = kept.subject  # type: ignore[attr-defined]  # what analytics counts
+            # A page compressed when kept holds no token to put in.
+            return response if kept.gzipped is not None else _personal(response, request)
 
         return serve
 
     return decorate
+
+
+class Kept(NamedTuple):
+    content: bytes
+    content_type: str
+    subject: Any
+    gzipped: bytes | None  # the same page compressed, when it holds no token
+
+
+def _keep(response: HttpResponse, subject: Any) -> Kept:
+    content = response.content
+    # A page without a token is the same for every reader: compressed once here, not for
+    # each answer (with GZipMiddleware's random padding of the header, as it pads its own).
+    gzipped = (
+        None
+        if _field(placeholder()) in content
+        else compress_string(content, max_random_bytes=GZipMiddleware.max_random_bytes)
+    )
+    return Kept(content, response["Content-Type"], subject, gzipped)
+
+
+def _from_kept(kept: Kept, request: HttpRequest) -> HttpResponse:
+    """The kept page, compressed when the reader takes gzip and the page may be compressed
+    for them (``core.headers``: public, no state of their own)."""
+    response = HttpResponse(kept.content, content_type=kept.content_type)
+    if kept.gzipped is not None and len(kept.gzipped) < len(kept.content):
+        patch_vary_headers(response, ("Accept-Encoding",))
+        if _GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) and public_answer(request, response):
+            response.content = kept.gzipped
+            response["Content-Encoding"] = "gzip"
+    return response
+
+
+def _messages_waiting(request: HttpRequest) -> bool:
+    """Messages live in their cookie or, when it overflows, in the session: a reader with
+    neither has none, and is not made to load the message storage to learn it."""
+    if (
+        CookieStorage.cookie_name not in request.COOKIES
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    ):
+        return False
+    return bool(len(messages.get_messages(request)))
 
 
 def _personal(response: HttpResponseBase, request: HttpRequest) -> HttpResponseBase:
