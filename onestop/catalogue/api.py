@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
+from ninja.responses import NinjaJSONEncoder
 
 from onestop.catalogue.access import (
     MAX_PAGE_SIZE,
     MAX_QUERY_LENGTH,
     ServiceQuery,
     access_service_item,
+    cached_until_changed,
     search_service_items,
     themes_with_counts,
 )
@@ -21,6 +25,7 @@ from onestop.catalogue.models import ServiceItem
 from onestop.core.api import NOT_FOUND_OR_INVALID, TOKEN_ERRORS
 from onestop.core.apiauth import partner_route
 from onestop.tenancy.access import access_tenant_by_code
+from onestop.tenancy.models import Tenant
 
 router = Router(tags=["catalogue"])
 # Open to everyone; a partner app's token, when sent, is checked and counted.
@@ -143,15 +148,27 @@ def _summary_fields(tenant_code: str, item: ServiceItem) -> dict[str, Any]:
     **CATALOGUE_READ,
     summary="Search a tenant's service catalogue",
 )
-def list_services(request: HttpRequest, tenant: str, filters: Query[ServiceFilters]) -> ServicePageOut:
+def list_services(request: HttpRequest, tenant: str, filters: Query[ServiceFilters]) -> HttpResponse:
+    # A page of results is the same for every caller until the catalogue changes, and
+    # searches repeat (社保, 公积金, 营业执照): each page is kept as the JSON it answers,
+    # with the other pages of the catalogue (``cached_until_changed``).
     owner = access_tenant_by_code(tenant)
+    asked = hashlib.sha256(filters.model_dump_json().encode()).hexdigest()[:32]
+    body = cached_until_changed(owner, f"api-services:{asked}", lambda: _services_page(owner, filters))
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+def _services_page(owner: Tenant, filters: ServiceFilters) -> bytes:
+    """The page as the API's renderer writes a ``ServicePageOut`` (its errors raise, and
+    are never kept)."""
     page = search_service_items(owner, ServiceQuery(**filters.dict()))
-    return ServicePageOut(
+    out = ServicePageOut(
         count=page.count,
         page=filters.page,
         page_size=filters.page_size,
         results=[ServiceSummaryOut(**_summary_fields(owner.code, item)) for item in page.items],
     )
+    return json.dumps(out.model_dump(), cls=NinjaJSONEncoder, ensure_ascii=False).encode()
 
 
 @router.get(

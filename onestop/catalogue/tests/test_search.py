@@ -203,3 +203,31 @@ def test_what_citizens_type_finds_what_they_mean() -> None:
         if expected not in first:
             missed.append((query, expected, first))
     assert len(RELEVANCE) >= 50 and missed == []
+
+
+def test_a_page_of_search_results_is_kept_as_its_json_until_the_catalogue_changes() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from onestop.cases.tests.helpers import rs_person_item
+    from onestop.catalogue.actions import do_withdraw_service_item
+    from onestop.core.actors import Actor
+
+    item = rs_person_item()
+    url = "/api/v1/tenants/gd/services"
+    asked = {"q": item.name, "page_size": "50"}
+    first = Client().get(url, asked)
+    assert first.status_code == 200 and item.code in [r["code"] for r in first.json()["results"]]
+    with CaptureQueriesContext(connection) as queries:
+        again = Client().get(url, asked)
+    assert again.content == first.content
+    assert not [q for q in queries.captured_queries if "catalogue_" in q["sql"]]  # nothing read again
+    # Refusals are never kept: each answers with its own words.
+    for _ in range(2):
+        refused = Client(headers={"accept-language": "en"}).get(url, {"department": "nope"})
+        assert refused.status_code == 422 and refused.json()["message"] == "Unknown department."
+    do_withdraw_service_item(
+        actor=Actor.system("test"), tenant=access_tenant_by_code("gd"), code=item.code, reason="停办"
+    )
+    after = Client().get(url, asked)
+    assert item.code not in [r["code"] for r in after.json()["results"]]  # at once
