@@ -30,6 +30,7 @@ from onestop.tenancy.models import Tenant
 router = Router(tags=["catalogue"])
 # Open to everyone; a partner app's token, when sent, is checked and counted.
 CATALOGUE_READ = partner_route("catalogue:read", public=True)
+KEPT_PAGES = 5  # pages of search results kept per query
 
 
 class DepartmentRef(Schema):
@@ -152,9 +153,14 @@ def list_services(request: HttpRequest, tenant: str, filters: Query[ServiceFilte
     # A page of results is the same for every caller until the catalogue changes, and
     # searches repeat (社保, 公积金, 营业执照): each page is kept as the JSON it answers,
     # with the other pages of the catalogue (``cached_until_changed``).
+    # Only the first pages are kept: deeper ones are asked rarely, and would crowd out the
+    # rest of the cache.
     owner = access_tenant_by_code(tenant)
-    asked = hashlib.sha256(filters.model_dump_json().encode()).hexdigest()[:32]
-    body = cached_until_changed(owner, f"api-services:{asked}", lambda: _services_page(owner, filters))
+    if filters.page > KEPT_PAGES:
+        body = _services_page(owner, filters)
+    else:
+        asked = hashlib.sha256(filters.model_dump_json().encode()).hexdigest()[:32]
+        body = cached_until_changed(owner, f"api-services:{asked}", lambda: _services_page(owner, filters))
     return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 

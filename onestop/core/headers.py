@@ -81,9 +81,9 @@ class PublicGZipMiddleware(GZipMiddleware):
     attacker's input. Pages for a logged-in account, with a session (a registration under
     way) or a message (the sandbox shows SMS codes that way), and every POST answer carry
     personal data or one-time codes: they are never compressed. The public pages that are
-    compressed reflect the search words and carry one secret, the CSRF token of the
-    language switch, which Django masks anew in every response (its compressed length
-    says nothing about it); GZipMiddleware also pads the gzip header with random bytes."""
+    compressed reflect the search words and carry no secret (the language switch needs no
+    CSRF token, ``core.language``); a CSRF token in another page would be masked anew in
+    every response, and GZipMiddleware also pads the gzip header with random bytes."""
 
     def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         if not public_answer(request, response):

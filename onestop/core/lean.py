@@ -1,5 +1,6 @@
 """The lean path: a request that carries no session, to a route that keeps no state (the
-health checks, certificate verification, the public catalogue's API, status lists),
+health checks, certificate verification, the public catalogue's API, status lists,
+issuer keys, the public figures),
 goes through only the middleware such a request needs (``ONESTOP_LEAN_MIDDLEWARE``):
 no session, account, CSRF, messages, page counting or static files, which would each
 look and find nothing to do.
@@ -8,7 +9,9 @@ The apps declare their stateless routes in ``ready()`` with ``stateless(pattern)
 route belongs here only if none of its answers depends on a session or an account (its
 API operations take a partner's token or nothing, never the session). A request that
 does carry a session cookie takes the whole stack, so nothing a signed-in visitor gets
-changes. The answer is the same either way; only what it costs differs."""
+changes. The answer is the same either way, headers included (``Vary: Cookie`` too,
+which the whole stack sends because its language may come from a cookie); only what it
+costs differs."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.handlers.base import BaseHandler
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 
 _patterns: list[str] = []
 _loading = threading.Lock()
@@ -37,8 +41,11 @@ def stateless_routes() -> tuple[str, ...]:
 
 
 def _lean_handler() -> BaseHandler:
-    """A handler whose chain is ``ONESTOP_LEAN_MIDDLEWARE`` (Django builds a chain from
-    ``settings.MIDDLEWARE`` only, so that setting names the lean list while it loads)."""
+    """A handler whose chain is ``ONESTOP_LEAN_MIDDLEWARE``. Django builds a chain from
+    ``settings.MIDDLEWARE`` only, so that setting names the lean list while it loads: a
+    served process does this once, while its WSGI application loads and before it
+    serves; the lock keeps two lean chains from being built at once (in tests, clients
+    are made one after another)."""
     handler = BaseHandler()
     with _loading:
         whole = settings.MIDDLEWARE
@@ -68,5 +75,7 @@ class LeanPathMiddleware:
             and self.session_cookie not in request.COOKIES
         ):
             request.lean = True  # type: ignore[attr-defined]
-            return self.lean.get_response(request)  # type: ignore[return-value]
+            response = self.lean.get_response(request)
+            patch_vary_headers(response, ("Cookie",))
+            return response  # type: ignore[return-value]
         return self.get_response(request)

@@ -97,14 +97,13 @@ def shared_page(generation: Generation, *, params: Collection[str] = ()) -> Call
                     request.shared_page = False  # type: ignore[attr-defined]
                 if response.status_code != 200 or not isinstance(response, HttpResponse) or response.cookies:
                     return _personal(response, request)
-                kept = _keep(response, getattr(request, "page_subject", None))
+                kept = _keep(response, getattr(request, "page_subject", None), compress=reader == "out")
                 shared_cache.set(key, kept, SHARED_SECONDS)
             else:
                 response = _from_kept(kept, request)
             if kept.subject is not None:
                 request.page_subject = kept.subject  # type: ignore[attr-defined]  # what analytics counts
-            # A page compressed when kept holds no token to put in.
-            return response if kept.gzipped is not None else _personal(response, request)
+            return _personal(response, request)
 
         return serve
 
@@ -118,14 +117,16 @@ class Kept(NamedTuple):
     gzipped: bytes | None  # the same page compressed, when it holds no token
 
 
-def _keep(response: HttpResponse, subject: Any) -> Kept:
+def _keep(response: HttpResponse, subject: Any, *, compress: bool) -> Kept:
     content = response.content
-    # A page without a token is the same for every reader: compressed once here, not for
-    # each answer (with GZipMiddleware's random padding of the header, as it pads its own).
+    # A page for signed-out readers without a token is the same for every one of them and
+    # holds no secret: compressed once here, not for each answer. (GZipMiddleware pads its
+    # header with random bytes against BREACH, for pages with a secret; one padding chosen
+    # here is the same for every reader, which is fine only because there is none.)
     gzipped = (
-        None
-        if _field(placeholder()) in content
-        else compress_string(content, max_random_bytes=GZipMiddleware.max_random_bytes)
+        compress_string(content, max_random_bytes=GZipMiddleware.max_random_bytes)
+        if compress and _field(placeholder()) not in content
+        else None
     )
     return Kept(content, response["Content-Type"], subject, gzipped)
 
