@@ -290,6 +290,10 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(
         [str(BIN / "onestop"), "serve", "--port", str(port), "--workers", workers],
         env=env,
+        # granian puts its working directory first on the import path: started from a
+        # checkout it would serve that checkout whatever PYTHONPATH names (the data's own
+        # directory holds no code).
+        cwd=env["ONESTOP_VAR_DIR"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
