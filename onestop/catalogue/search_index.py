@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import Case, Count, QuerySet, Value, When, Window
 from django.db.models.expressions import RawSQL
 
 from onestop.catalogue.models import SearchIndexEntry, ServiceItem
@@ -88,20 +88,27 @@ def _matches(tenant_id: int, words: list[QueryWord], joiner: str, columns: list[
 def search(
     tenant_id: int, words: list[QueryWord], items: QuerySet[ServiceItem], start: int, size: int
 ) -> tuple[int, list[int]]:
-    """How many of ``items`` match ``words``, and the ids of the page from ``start``."""
+    """How many of ``items`` match ``words``, and the ids of the page from ``start``.
+
+    All the words first, else any of them. One statement answers both the page and the
+    count (a window over every match, which ranking reads anyway); a second one counts
+    only when the page lies past the last match."""
     columns = [column for column, _floor in COLUMNS]
     for joiner in ("AND", "OR"):
         matching = items.filter(id__in=_matches(tenant_id, words, joiner, columns))
-        count = matching.count()
+        # The tier: the name holds the words, else the name and keywords, else anywhere.
+        tier = Case(
+            When(id__in=_matches(tenant_id, words, joiner, columns[:1]), then=Value(0)),
+            When(id__in=_matches(tenant_id, words, joiner, columns[:2]), then=Value(1)),
+            default=Value(2),
+        )
+        ranked = matching.annotate(tier=tier, total=Window(Count("id"))).order_by(
+            "tier", "-popularity", "code"
+        )
+        page = list(ranked.values_list("id", "total")[start : start + size])
+        if page:
+            return page[0][1], [item_id for item_id, _total in page]
+        count = matching.count() if start else 0
         if count:
-            break
-    else:
-        return 0, []
-    # The tier: the name holds the words, else the name and keywords, else anywhere.
-    tier = Case(
-        When(id__in=_matches(tenant_id, words, joiner, columns[:1]), then=Value(0)),
-        When(id__in=_matches(tenant_id, words, joiner, columns[:2]), then=Value(1)),
-        default=Value(2),
-    )
-    ranked = matching.annotate(tier=tier).order_by("tier", "-popularity", "code")
-    return count, list(ranked.values_list("id", flat=True)[start : start + size])
+            return count, []
+    return 0, []

@@ -231,3 +231,27 @@ def test_a_page_of_search_results_is_kept_as_its_json_until_the_catalogue_change
     )
     after = Client().get(url, asked)
     assert item.code not in [r["code"] for r in after.json()["results"]]  # at once
+
+
+def test_one_statement_counts_and_pages_and_a_page_past_the_end_keeps_the_count() -> None:
+    """The count comes with the page (a window over every match); past the last match the
+    page is empty and the count still says how many there are; a query whose words are
+    never all found together falls back to any of them."""
+    tenant = access_tenant_by_code("gd")
+    first = search_service_items(tenant, ServiceQuery(q="社保", page_size=5))
+    assert first.count > 5 and len(first.items) == 5
+    pages = -(-first.count // 5)
+    last = search_service_items(tenant, ServiceQuery(q="社保", page=pages, page_size=5))
+    assert last.count == first.count and 1 <= len(last.items) <= 5
+    past = search_service_items(tenant, ServiceQuery(q="社保", page=pages + 3, page_size=5))
+    assert past.count == first.count and past.items == []
+    seen = {
+        item.code
+        for page in range(1, pages + 1)
+        for item in search_service_items(tenant, ServiceQuery(q="社保", page=page, page_size=5)).items
+    }
+    assert len(seen) == first.count  # every match on exactly one page
+    either = search_service_items(tenant, ServiceQuery(q="社保 护照"))
+    assert either.count >= first.count  # no item has both: any of the words
+    nothing = search_service_items(tenant, ServiceQuery(q="zzzzqqq", page=2))
+    assert nothing.count == 0 and nothing.items == []
