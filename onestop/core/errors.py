@@ -21,6 +21,7 @@ class CoreErrorCode(StrEnum):
     SERVER_ERROR = "server_error"
     DATABASE_UNAVAILABLE = "database_unavailable"
     CROSS_SITE = "cross_site"
+    LANGUAGE_UNKNOWN = "language_unknown"
     AUDIT_CHAIN_NOT_FOUND = "audit_chain_not_found"
     AUDIT_PROOF_NOT_YET_PUBLISHED = "audit_proof_not_yet_published"
     AUDIT_PROOF_UNAVAILABLE = "audit_proof_unavailable"

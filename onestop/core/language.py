@@ -9,6 +9,7 @@ choice is a cookie, as with Django's ``set_language``, which does the rest."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -34,4 +35,8 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and not same_site(request):
         message = _("The language can only be changed from this site's own pages.")
         return render_error(request, CoreErrorCode.CROSS_SITE, message, 403)
+    if request.method == "POST" and request.POST.get("language") not in dict(settings.LANGUAGES):
+        # Django would leave the language as it was and say nothing.
+        message = _("This language is not offered. Choose 中文 or English.")
+        return render_error(request, CoreErrorCode.LANGUAGE_UNKNOWN, message, 422)
     return django_set_language(request)

@@ -26,6 +26,12 @@ from onestop.tenancy.access import access_tenant_by_code
 pytestmark = pytest.mark.django_db
 
 
+def _code(page: str) -> str:
+    found = re.search(r'class="error-code">[^:]*: (\w+)', page)
+    assert found is not None
+    return found.group(1)
+
+
 def _token(page: str) -> str:
     found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     assert found is not None
@@ -133,3 +139,29 @@ def test_the_language_switch_needs_no_token_and_refuses_other_sites() -> None:
         assert "django_language" not in refused.cookies, headers
         assert "热门服务" in reader.get("/gd/").content.decode()  # unchanged
     assert reader.get("/i18n/setlang/", {"next": "/gd/"}).status_code == 302  # a GET only leads back
+
+
+def test_the_language_switch_refuses_what_it_does_not_offer_and_touches_nobody_else() -> None:
+    reader = Client(headers={"accept-language": "en"})
+    for asked in ({"language": "fr", "next": "/gd/"}, {"next": "/gd/"}, {"language": "", "next": "/gd/"}):
+        refused = reader.post("/i18n/setlang/", asked)
+        assert refused.status_code == 422, asked
+        assert _code(refused.content.decode()) == "language_unknown", asked
+        assert "This language is not offered" in refused.content.decode(), asked
+        assert "django_language" not in refused.cookies, asked
+    chinese = Client(headers={"accept-language": "zh-CN"}).post("/i18n/setlang/", {"language": "fr"})
+    assert chinese.status_code == 422 and "不支持这种语言" in chinese.content.decode()
+    bad = reader.post(
+        "/i18n/setlang/", "language=en%00&next=/gd/", content_type="application/x-www-form-urlencoded"
+    )
+    assert bad.status_code == 422 and _code(bad.content.decode()) == "invalid_characters"
+    # Another site's address in `next` leads home, never away.
+    away = reader.post("/i18n/setlang/", {"language": "en", "next": "https://evil.example/"})
+    assert away.status_code == 302 and away["Location"] == "/"
+    # Another tenant's page is only an address to go back to: the choice is the browser's.
+    other = reader.post("/i18n/setlang/", {"language": "zh-hans", "next": "/xq/"})
+    assert other.status_code == 302 and other["Location"] == "/xq/"
+    # One person's choice is not another's.
+    someone_else = Client(headers={"accept-language": "en"})
+    assert "Popular services" in someone_else.get("/gd/").content.decode()
+    assert "热门服务" in reader.get("/gd/").content.decode()
