@@ -74,7 +74,6 @@ class LeanPathMiddleware:
             and self.routes.fullmatch(request.path_info)
             and self.session_cookie not in request.COOKIES
         ):
-            request.lean = True  # type: ignore[attr-defined]
             response = self.lean.get_response(request)
             patch_vary_headers(response, ("Cookie",))
             return response  # type: ignore[return-value]

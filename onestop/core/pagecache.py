@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 from collections.abc import Callable, Collection
 from functools import cache, wraps
 from typing import Any, NamedTuple
@@ -35,7 +34,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache as shared_cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
-from django.middleware.gzip import GZipMiddleware
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 
@@ -43,7 +42,6 @@ from onestop.core.context_processors import sandboxes
 from onestop.core.headers import public_answer
 
 SHARED_SECONDS = 60
-_GZIP = re.compile(r"\bgzip\b")  # as GZipMiddleware reads Accept-Encoding
 
 View = Callable[..., HttpResponseBase]
 Generation = Callable[[HttpRequest, dict[str, Any]], str | None]
@@ -137,7 +135,9 @@ def _from_kept(kept: Kept, request: HttpRequest) -> HttpResponse:
     response = HttpResponse(kept.content, content_type=kept.content_type)
     if kept.gzipped is not None and len(kept.gzipped) < len(kept.content):
         patch_vary_headers(response, ("Accept-Encoding",))
-        if _GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) and public_answer(request, response):
+        if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) and public_answer(
+            request, response
+        ):
             response.content = kept.gzipped
             response["Content-Encoding"] = "gzip"
     return response
