@@ -63,13 +63,18 @@ def db_datetime(value: datetime) -> Any:
     return databases.connection().ops.adapt_datetimefield_value(value)
 
 
-def _start_worker() -> None:
-    """A loading worker dies of SIGTERM and SIGINT as a plain process does: the pool ends
-    its workers with SIGTERM when a batch fails, and a handler inherited from the command
-    (which rebuilds indexes on SIGTERM) would keep a worker alive and the pool waiting for
-    it for ever."""
+def _plain_signals() -> None:
+    """A forked worker dies of SIGTERM and SIGINT as a plain process does: the pool ends
+    its workers with SIGTERM on the way out (and when a batch fails), and a Python handler
+    inherited from the parent (the loader's command rebuilds indexes on SIGTERM) runs only
+    when the worker runs Python again; a worker blocked on a lock another thread of the
+    parent held at the fork never does, and the pool waits for it for ever."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _start_worker() -> None:
+    _plain_signals()
     _tune_for_loading()
 
 
@@ -256,7 +261,7 @@ def build_in_parallel(
     # through os._exit, so they do not close it either.
     _only_this_thread()
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
+    with context.Pool(workers, initializer=_plain_signals) as pool:
         yield from pool.imap(_build, chunks)
     _built = None
 

@@ -5,6 +5,7 @@ local implementations that search finds."""
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -38,7 +39,11 @@ def test_loadgen_adds_real_name_citizens_and_their_cases() -> None:
     users_before, cases_before = User.objects.count(), Case.objects.count()
     first_id = loading.next_id(User)
 
+    handler = signal.getsignal(signal.SIGTERM)
     call_command("loadgen", tenant="gd", users=300, cases=700, workers=2, verbosity=0)
+    # The command's SIGTERM handler ends with it: forked later, other code's workers would
+    # inherit it (and outlive the SIGTERM their pool ends them with).
+    assert signal.getsignal(signal.SIGTERM) is handler
 
     citizens = list(User.objects.filter(pk__gte=first_id).order_by("pk"))
     assert len(citizens) == 300 and User.objects.count() == users_before + 300
@@ -94,6 +99,22 @@ def test_the_same_rows_whether_built_by_workers_or_not() -> None:
     plain = [[decrypt(v) if i in encrypted else v for i, v in enumerate(r)] for r in parallel]
     assert plain == [[decrypt(v) if i in encrypted else v for i, v in enumerate(r)] for r in alone]
     assert sorted(r[columns.index("id")] for r in parallel) == list(range(10_000, 10_090))
+
+
+def _signal_dispositions(start: int, count: int) -> list[tuple[bool, bool]]:
+    default = [signal.getsignal(s) is signal.SIG_DFL for s in (signal.SIGTERM, signal.SIGINT)]
+    return [(default[0], default[1])] * count
+
+
+def test_row_building_workers_die_of_sigterm_whatever_their_parent_handles() -> None:
+    before = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        built = [
+            row for rows in loading.build_in_parallel(_signal_dispositions, 4, 2, workers=2) for row in rows
+        ]
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert built == [(True, True)] * 4  # SIGTERM and SIGINT as a plain process has them
 
 
 def test_case_numbers_continue_the_days_sequence() -> None:

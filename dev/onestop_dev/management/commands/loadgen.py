@@ -71,7 +71,7 @@ class Command(BaseCommand):
             ) from None
         # Stopped with SIGTERM like with Ctrl-C: what was loaded stays, the indexes set
         # aside for the load are built again on the way out.
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+        before = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         quiet = options["verbosity"] == 0
         started = time.monotonic()
         bars: list[tqdm[Any]] = []
@@ -113,6 +113,7 @@ class Command(BaseCommand):
             placed.close()
             for bar in bars:
                 bar.close()
+            signal.signal(signal.SIGTERM, before)  # called from other code, it leaves no trace
         self.stdout.write(
             self.style.SUCCESS(
                 f"Tenant '{tenant.code}': added {options['users']} citizens and {options['cases']} cases "
