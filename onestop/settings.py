@@ -227,7 +227,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Sessions live in the database: ending them (logout, password change, disabling) reaches
 # every server at once. Four hours, then log in again.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "onestop.identity.sessions"
 SESSION_COOKIE_AGE = 4 * 60 * 60
 SESSION_COOKIE_NAME = "onestop_session"
 CSRF_COOKIE_HTTPONLY = True

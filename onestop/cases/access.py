@@ -25,6 +25,7 @@ from onestop.cases.models import Application, Case, RectificationTicket, Upload
 from onestop.catalogue.access import page_generation
 from onestop.certificates.access import access_held_certificate
 from onestop.certificates.error_codes import CertificateErrorCode
+from onestop.core import stamps
 from onestop.core.errors import NotFound
 from onestop.identity.access import id_number_hash
 from onestop.identity.kinds import RoleKind
@@ -86,24 +87,21 @@ def law_day() -> date:
     return timezone.localdate()
 
 
-# --- the applicant's list, kept per person --------------------------------------------
-# "My applications" is read far more often than a person's cases change. It is kept
-# whole (core.pagecache) per person, language, page, law day and catalogue generation
-# (the items' names), and under the time their cases were last written: every case
-# action stamps the case's ``updated_at``, and one indexed read of the person's newest
-# stamp costs far less than the page, in every process alike.
+# --- the applicant's own pages, kept per person ----------------------------------------
+# "My applications" and the page of each case are read far more often than a person's
+# cases change. They are kept whole (core.pagecache) per person, language, address, law
+# day and catalogue generation (the items' names), under the person's stamp
+# (core.stamps): every case action that changes what they show moves it in its own
+# transaction, and reading it is one lookup by key, in every process alike.
 
 
 def applicant_page_generation(request: HttpRequest, kwargs: dict[str, Any]) -> str | None:
-    """What the signed-in applicant's list shows; None (not kept) for anyone else."""
+    """What the signed-in applicant's own pages show; None (not kept) for anyone else."""
     user = request.user
     tenant_id = tenant_ids().get(str(kwargs["tenant"]))
     if not user.is_authenticated or tenant_id is None or user.tenant_id != tenant_id:
         return None
-    written = Case.objects.filter(tenant_id=tenant_id, applicant_id=user.pk).aggregate(
-        last=models.Max("updated_at"), count=models.Count("id")
-    )
-    stamp = f"{written['last'].timestamp() if written['last'] else 0}:{written['count']}"
+    stamp = stamps.stamp(user.pk)
     return f"cases:person:{tenant_id}:{user.pk}:{stamp}:{page_generation(request, kwargs)}:{law_day()}"
 
 

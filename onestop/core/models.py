@@ -164,3 +164,19 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class PersonStamp(models.Model):
+    """A number per person that moves with every action changing what the person's own
+    pages show (``core.stamps``): their pages are kept under it. No foreign key: core
+    knows nobody's accounts, and a stamp of an account removed is never read again."""
+
+    person_id = models.BigIntegerField(primary_key=True)
+    stamp = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("person stamp")
+        verbose_name_plural = _("person stamps")
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.stamp}"

@@ -7,7 +7,10 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 
 from onestop.core import databases
+from onestop.core.rows import ByKey
 from onestop.identity.models import User
+
+_ACCOUNT = ByKey(User)  # read on every request of a signed-in person
 
 
 class AccountBackend(ModelBackend):
@@ -16,7 +19,10 @@ class AccountBackend(ModelBackend):
     unique across databases (each numbers its rows in its own block)."""
 
     def get_user(self, user_id: Any) -> User | None:
-        user = User._default_manager.filter(pk=user_id).first()
+        try:
+            user = _ACCOUNT.get(int(user_id))
+        except (TypeError, ValueError):
+            return None
         if user is None and databases.current() != databases.PLATFORM:
             user = (
                 User._default_manager.using(databases.PLATFORM)

@@ -35,7 +35,7 @@ from onestop.cases.models import (
 from onestop.catalogue.access import items_by_code
 from onestop.certificates.access import certificate_types_by_item
 from onestop.certificates.actions import issue_certificate
-from onestop.core import databases
+from onestop.core import databases, stamps
 from onestop.core.audit import record_action
 from onestop.core.errors import ValidationFailed
 from onestop.identity.access import accounts_by_id
@@ -189,6 +189,7 @@ def do_import_case_history(*, actor: Actor, tenant: Tenant, histories: Sequence[
         for day, last in given.items():
             if last != counters[day]:
                 CaseSequence.objects.filter(tenant=tenant, day=day).update(last=last)
+        stamps.touch_all(history.applicant_id for history in histories)  # their lists grew
         record_action(
             actor=actor,
             action=CasesAudit.IMPORT_HISTORY,

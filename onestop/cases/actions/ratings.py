@@ -23,7 +23,7 @@ from onestop.cases.models import (
     RatingTag,
     RectificationTicket,
 )
-from onestop.core import databases
+from onestop.core import databases, stamps
 from onestop.core.audit import Event, record_action
 from onestop.core.errors import Conflict, NotFound, ValidationFailed
 from onestop.workdays.calendar import WorkCalendar
@@ -69,6 +69,7 @@ def do_rate(
                 )
         except IntegrityError:
             raise Conflict(CaseErrorCode.ALREADY_RATED, _("This case has been rated already.")) from None
+        stamps.touch(case.applicant_id)  # their case page shows the rating
         written = [
             Event(
                 events.RATING_CREATED,

@@ -29,7 +29,7 @@ from onestop.cases.models import (
 )
 from onestop.certificates.access import certificate_type_for_item
 from onestop.certificates.actions import issue_certificate
-from onestop.core import databases
+from onestop.core import databases, stamps
 from onestop.core.audit import record_action
 from onestop.core.errors import Conflict, NotFound, ValidationFailed
 from onestop.core.models import AuditOutcome
@@ -93,6 +93,7 @@ def _record(
     if locked.clock != clock:
         locked.escalated_at = None  # an escalation is about the deadline that ran out
     locked.save()
+    stamps.touch(locked.applicant_id)  # the applicant's own pages show the step
     label = (by.display_name or by.phone_masked) if by else actor.label
     CaseEvent.objects.create(
         tenant=locked.tenant,
@@ -324,6 +325,7 @@ def do_claim(*, actor: Actor, officer: User, case: Case) -> Case:
         _record_deemed(locked, actor=actor, on=law_day(), calendar=calendar)  # the first write
         locked.claimed_by, locked.updated_at = officer, timezone.now()
         locked.save(update_fields=["claimed_by", "updated_at"])
+        stamps.touch(locked.applicant_id)
         record_action(
             actor=actor,
             action=CasesAudit.CLAIM,

@@ -35,7 +35,7 @@ from onestop.cases.models import (
 )
 from onestop.catalogue.access import access_service_item, form_version
 from onestop.certificates.access import usable_choices
-from onestop.core import databases
+from onestop.core import databases, stamps
 from onestop.core.actors import ActorKind
 from onestop.core.audit import Event, record_action
 from onestop.core.errors import Conflict, Forbidden, OnestopError, ValidationFailed
@@ -202,6 +202,7 @@ def _submit_application(
         )
         case.take_flow(flow, calendar)
         case.save()
+        stamps.touch(case.applicant_id)  # a new row in their list
         CaseMaterial.objects.bulk_create(
             CaseMaterial(
                 tenant=tenant,

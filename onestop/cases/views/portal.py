@@ -237,6 +237,7 @@ def my_cases(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
     )
 
 
+@shared_page(applicant_page_generation)
 @citizen_required
 def detail(request: HttpRequest, tenant: Tenant, user: User, number: str) -> HttpResponse:
     case = access_case_for_applicant(tenant, user, number)
