@@ -151,7 +151,7 @@ TEMPLATES = [
 # one, its pragmas and reading the schema cost about 2 ms a request).
 DATABASES = {
     "default": {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "onestop.core.sqlite",  # Django's, writers taking turns (core.sqlite)
         "NAME": os.environ.get("ONESTOP_SQLITE_PATH", str(VAR_DIR / "onestop.sqlite3")),
         "CONN_MAX_AGE": None,
         "CONN_HEALTH_CHECKS": True,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 
+from onestop.core.sqlite import is_sqlite
 from onestop.settings import *  # noqa: F403
 from onestop.settings import DATABASES, VAR_DIR
 
@@ -17,7 +18,7 @@ ONESTOP_TENANT_QUERIES_FROM_TESTS = True
 
 if "cell1" not in DATABASES:
     _default = DATABASES["default"]
-    if str(_default["ENGINE"]).endswith("sqlite3"):
+    if is_sqlite(_default["ENGINE"]):
         _url = f"sqlite:///{VAR_DIR / 'cell1.sqlite3'}"
     else:
         _url = (

@@ -33,6 +33,7 @@ from django.db import connections
 from django.utils import timezone
 
 from onestop.core import crypto, databases
+from onestop.core.sqlite import is_sqlite
 
 FORMAT = 1
 MIN_PASSPHRASE = 12
@@ -52,7 +53,7 @@ class Restored:
 
 
 def _is_sqlite(alias: str) -> bool:
-    return str(settings.DATABASES[alias]["ENGINE"]).endswith("sqlite3")
+    return is_sqlite(settings.DATABASES[alias]["ENGINE"])
 
 
 def _libpq(alias: str) -> tuple[list[str], dict[str, str]]:

@@ -226,11 +226,16 @@ def parse_databases(raw: str) -> dict[str, dict[str, Any]]:
 def add_databases(configured: dict[str, dict[str, Any]], raw: str) -> None:
     """Add the databases ``raw`` describes to the settings' ``DATABASES``, each tuned like
     the default one when it has the same engine (SQLite's pragmas, PostgreSQL's pool)."""
+    from onestop.core.sqlite import ENGINE as SQLITE
+    from onestop.core.sqlite import is_sqlite
+
     default = configured[PLATFORM]
     for alias, database in parse_databases(raw).items():
+        if is_sqlite(database["ENGINE"]):
+            database["ENGINE"] = SQLITE  # writers take turns on every SQLite database
         same = database["ENGINE"] == default["ENGINE"]
         database["OPTIONS"] = dict(default.get("OPTIONS", {})) if same else {}
-        if str(database["ENGINE"]).endswith("sqlite3"):
+        if is_sqlite(database["ENGINE"]):
             database["TEST"] = {"NAME": None}
             database["CONN_MAX_AGE"], database["CONN_HEALTH_CHECKS"] = None, True
         configured[alias] = database
