@@ -40,7 +40,16 @@ class Application(TenantOwned):
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
-        indexes = [models.Index(fields=["tenant", "applicant", "submitted_at"], name="application_owner_idx")]
+        indexes = [
+            models.Index(fields=["tenant", "applicant", "submitted_at"], name="application_owner_idx"),
+            # A person's open draft of an item, looked up at every start: only drafts, so
+            # that an item applied for a million times is not read through to find it.
+            models.Index(
+                fields=["tenant", "applicant", "item"],
+                condition=models.Q(submitted_at__isnull=True),
+                name="application_draft_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"application {self.pk}"

@@ -96,6 +96,21 @@ def relay_outbox() -> int:
     return sum(run.completed for run in runs)
 
 
+STATISTICS_EVERY = timedelta(hours=1)
+
+
+@recurring
+@task()
+def refresh_planner_statistics() -> dict[str, list[str]]:
+    """Take the query planner's statistics again where tables outgrew them
+    (``core.statistics``), on every database, then come back in an hour."""
+    from onestop.core.statistics import refresh
+
+    refreshed = databases.on_each(lambda: (databases.current(), refresh()))
+    come_back(refresh_planner_statistics, STATISTICS_EVERY)
+    return {alias: tables for alias, tables in refreshed if tables}
+
+
 @recurring
 @task()
 def publish_audit_heads() -> dict[str, int]:

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,9 +30,10 @@ from onestop.cases.models import (
     CaseMaterial,
     CaseSequence,
     IdempotencyRecord,
+    Upload,
     case_number,
 )
-from onestop.catalogue.access import access_service_item, form_version
+from onestop.catalogue.access import access_service_item, current_form, form_version
 from onestop.certificates.access import usable_choices
 from onestop.core import databases, stamps
 from onestop.core.actors import ActorKind
@@ -43,7 +43,7 @@ from onestop.tenancy.models import Department, Region
 from onestop.workdays.calendar import WorkCalendar
 
 if TYPE_CHECKING:
-    from onestop.catalogue.models import ServiceItem
+    from onestop.catalogue.models import Material, ServiceItem
     from onestop.core.actors import Actor
     from onestop.identity.models import User
     from onestop.tenancy.models import Tenant
@@ -83,10 +83,32 @@ def _local_offices(tenant: Tenant) -> dict[tuple[str, int], Department]:
 
 
 def _next_number(tenant: Tenant, on: date) -> str:
-    sequence, _ = CaseSequence.objects.select_for_update().get_or_create(tenant=tenant, day=on)
-    CaseSequence.objects.of(tenant).filter(pk=sequence.pk).update(last=F("last") + 1)
-    sequence.refresh_from_db(fields=["last"])
-    return case_number(tenant.code, on, sequence.last)
+    """The day's next number: one statement that moves the day's counter and says where
+    it stands (``UPDATE ... RETURNING``, SQLite and PostgreSQL alike), under the row's
+    lock until the submission commits; the day's first submission makes the counter."""
+    last = _advance_sequence(tenant, on)
+    if last is None:
+        try:
+            with databases.atomic():
+                CaseSequence.objects.create(tenant=tenant, day=on)
+        except IntegrityError:
+            pass  # made meanwhile by a submission beside this one (PostgreSQL)
+        last = _advance_sequence(tenant, on)
+        assert last is not None
+    return case_number(tenant.code, on, last)
+
+
+def _advance_sequence(tenant: Tenant, on: date) -> int | None:
+    connection = databases.connection()
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(CaseSequence._meta.db_table)} SET {quote('last')} = {quote('last')} + 1 "  # noqa: S608
+            f"WHERE {quote('tenant_id')} = %s AND {quote('day')} = %s RETURNING {quote('last')}",
+            [tenant.pk, connection.ops.adapt_datefield_value(on)],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 def _state_event(case: Case, action: str, *, paper_licence: bool = False) -> Event:
@@ -120,11 +142,21 @@ def do_submit_application(*, actor: Actor, application: Application) -> Case:
         return _submit_application(actor=actor, application=application)
 
 
-def _submit_application(
-    *, actor: Actor, application: Application, in_one_go: Mapping[str, Any] | None = None
-) -> Case:
-    """``in_one_go``: what the same action did before (an API client's draft, answers and
-    uploads), told in the submission's audit entry instead of entries of their own."""
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """What a submission was checked against, read before anything of it is written."""
+
+    county: Region | None
+    department: Department
+    materials: list[Material]
+    attached: dict[int, Upload]  # material order -> the file that meets it
+    from_wallet: dict[int, str]  # material order -> the wallet certificate that meets it
+    fetched: set[int]  # material orders the department may fetch
+
+
+def _check_submission(*, application: Application, attached: dict[int, Upload]) -> _Checked:
+    """The checks of a submission: the answers against the form, every required material
+    there, the applicant's identity level at the item's minimum; and where it goes."""
     user, item, tenant = application.applicant, application.item, application.tenant
     if user.trust_level < item.min_trust_level:
         raise Forbidden(
@@ -154,7 +186,6 @@ def _submit_application(
             field=field or None,
             params={"problems": problems, "detail": message},
         )
-    attached = {u.material_order: u for u in application.uploads.all()}
     # A wallet certificate revoked or expired since it was chosen meets its material no more.
     from_wallet = usable_choices(tenant, user, application.wallet)
     fetched = {int(order) for order in application.fetch}
@@ -178,62 +209,91 @@ def _submit_application(
     county = None
     if code := application.data.get("county"):
         county = Region.objects.filter(tenant=tenant, code=code).select_related("parent").first()
-    calendar = WorkCalendar.current()
-    on = law_day()
+    return _Checked(county, _route(item, county), materials, attached, from_wallet, fetched)
+
+
+def _attached(uploads: Iterable[Upload]) -> dict[int, Upload]:
+    return {u.material_order: u for u in sorted(uploads, key=lambda u: u.pk)}
+
+
+def _submit_application(
+    *, actor: Actor, application: Application, in_one_go: Mapping[str, Any] | None = None
+) -> Case:
+    """``in_one_go``: what the same action did before (an API client's draft, answers and
+    uploads), told in the submission's audit entry instead of entries of their own."""
+    checked = _check_submission(application=application, attached=_attached(application.uploads.all()))
     with databases.atomic():
         draft = Application.objects.of(application.tenant_id).select_for_update().get(pk=application.pk)
         if draft.submitted_at is not None:
             raise Conflict(CaseErrorCode.APPLICATION_NOT_FOUND, _("This application was submitted already."))
-        flow = CaseFlow(limit_days=item.committed_limit_days, received_on=on)
-        case = Case(
-            tenant=tenant,
-            number=_next_number(tenant, on),
-            applicant=user,
-            item=item,
-            item_version=item.version,
-            form_version=draft.form_version,
-            data=draft.data,
-            department=_route(item, county),
-            county=county,
-            limit_days=item.committed_limit_days,
-            received_on=on,
-            handled_by_app=item.back_office_app,
-            submitted_via_app=actor.id if actor.kind == ActorKind.PARTNER_APP else "",
+        draft.tenant, draft.applicant, draft.item = (
+            application.tenant,
+            application.applicant,
+            application.item,
         )
-        case.take_flow(flow, calendar)
-        case.save()
-        stamps.touch(case.applicant_id)  # a new row in their list
-        CaseMaterial.objects.bulk_create(
-            CaseMaterial(
-                tenant=tenant,
-                case=case,
-                order=m.order,
-                name=m.name,
-                upload=attached.get(m.order),
-                certificate_id=from_wallet.get(m.order, ""),
-                fetch_consented=m.order in fetched and bool(m.certificate_type),
-            )
-            for m in materials
-        )
-        CaseEvent.objects.create(
+        return _write_case(actor=actor, application=draft, checked=checked, in_one_go=in_one_go)
+
+
+def _write_case(
+    *, actor: Actor, application: Application, checked: _Checked, in_one_go: Mapping[str, Any] | None
+) -> Case:
+    """The writes of a submission, checked already: the case numbered and routed, its
+    materials and first history entry, the application marked submitted (unless it was
+    written so), one audit entry and the event."""
+    user, item, tenant = application.applicant, application.item, application.tenant
+    calendar = WorkCalendar.current()
+    on = law_day()
+    flow = CaseFlow(limit_days=item.committed_limit_days, received_on=on)
+    case = Case(
+        tenant=tenant,
+        number=_next_number(tenant, on),
+        applicant=user,
+        item=item,
+        item_version=item.version,
+        form_version=application.form_version,
+        data=application.data,
+        department=checked.department,
+        county=checked.county,
+        limit_days=item.committed_limit_days,
+        received_on=on,
+        handled_by_app=item.back_office_app,
+        submitted_via_app=actor.id if actor.kind == ActorKind.PARTNER_APP else "",
+    )
+    case.take_flow(flow, calendar)
+    case.save()
+    stamps.touch(case.applicant_id)  # a new row in their list
+    CaseMaterial.objects.bulk_create(
+        CaseMaterial(
             tenant=tenant,
             case=case,
-            actor=user,
-            actor_label=user.phone_masked,
-            action="submit",
-            to_state=case.state,
+            order=m.order,
+            name=m.name,
+            upload=checked.attached.get(m.order),
+            certificate_id=checked.from_wallet.get(m.order, ""),
+            fetch_consented=m.order in checked.fetched and bool(m.certificate_type),
         )
-        draft.submitted_at = timezone.now()
-        draft.save(update_fields=["submitted_at"])
-        record_action(
-            actor=actor,
-            action=CasesAudit.SUBMIT,
-            tenant_code=tenant.code,
-            object_type="case",
-            object_id=case.number,
-            detail={"item": item.code, "department": case.department.code, **(in_one_go or {})},
-            events=[_state_event(case, "submit")],
-        )
+        for m in checked.materials
+    )
+    CaseEvent.objects.create(
+        tenant=tenant,
+        case=case,
+        actor=user,
+        actor_label=user.phone_masked,
+        action="submit",
+        to_state=case.state,
+    )
+    if application.submitted_at is None:
+        application.submitted_at = timezone.now()
+        application.save(update_fields=["submitted_at"])
+    record_action(
+        actor=actor,
+        action=CasesAudit.SUBMIT,
+        tenant_code=tenant.code,
+        object_type="case",
+        object_id=case.number,
+        detail={"item": item.code, "department": case.department.code, **(in_one_go or {})},
+        events=[_state_event(case, "submit")],
+    )
     return case
 
 
@@ -269,30 +329,128 @@ def do_submit_application_idempotently(
     takes the write lock first, PostgreSQL waits on the key's unique index) and is given
     its answer. The same key with another payload is refused (422). One audit entry says
     what was done. ``answer`` turns the case into the body answered (the API's view of
-    it)."""
+    it).
+
+    What the submission reads and checks (the item, its form and materials, the files,
+    the answers, where the case goes) is read before the transaction, which then only
+    writes: on SQLite a transaction holds the database's one write lock from its start,
+    and every other writer waits for it. An applicant with a draft of the item open has
+    it taken over inside the transaction, as are files that changed hands in between."""
+    try:
+        prepared: _InOneGo | OnestopError | None = _prepare_in_one_go(
+            applicant=applicant, tenant=tenant, item_code=item_code, answers=answers, upload_ids=upload_ids
+        )
+    except OnestopError as error:
+        prepared = error  # answered, and kept for the key, inside the transaction
     with databases.action():
         record = _claim_key(tenant=tenant, user=applicant, key=key, fingerprint=fingerprint) if key else None
         if isinstance(record, Answer):
             return record
         try:
             with databases.atomic():  # a refusal takes back the work, and keeps the claim
-                item = access_service_item(tenant, item_code)
-                draft = _start_application(actor=actor, user=applicant, tenant=tenant, item=item, audit=False)
-                draft = _save_answers(actor=actor, application=draft, answers=answers, audit=False)
-                # The locked draft is read afresh: give it what this action holds already.
-                draft.tenant, draft.applicant, draft.item = tenant, applicant, item
-                claimed = _claim_uploads(actor=actor, application=draft, upload_ids=upload_ids, audit=False)
-                case = _submit_application(
-                    actor=actor,
-                    application=draft,
-                    in_one_go={"application": draft.pk, "fields": sorted(answers), "uploads": claimed},
-                )
+                if isinstance(prepared, OnestopError):
+                    raise prepared
+                case = _submit_prepared(actor=actor, prepared=prepared) if prepared is not None else None
+                if case is None:
+                    case = _submit_taking_over(
+                        actor=actor,
+                        applicant=applicant,
+                        tenant=tenant,
+                        item_code=item_code,
+                        answers=answers,
+                        upload_ids=upload_ids,
+                    )
                 answered = Answer(201, answer(case))
         except OnestopError as error:
             answered = Answer(error.status, error.as_dict())
         if record is not None:
             _keep_answer(record, answered)
         return answered
+
+
+@dataclass(frozen=True, slots=True)
+class _InOneGo:
+    """A submission in one go, read and checked: a new application (not yet written),
+    the files it claims and what the checks found."""
+
+    application: Application
+    uploads: list[int]
+    fields: list[str]
+    checked: _Checked
+
+
+def _prepare_in_one_go(
+    *, applicant: User, tenant: Tenant, item_code: str, answers: dict[str, Any], upload_ids: list[int]
+) -> _InOneGo | None:
+    """What a submission in one go reads and checks, outside any transaction; None when
+    the applicant has a draft of the item open (it is taken over in the transaction)."""
+    item = access_service_item(tenant, item_code)
+    if Application.objects.filter(
+        tenant=tenant, applicant=applicant, item=item, submitted_at__isnull=True
+    ).exists():
+        return None
+    application = Application(
+        tenant=tenant,
+        applicant=applicant,
+        item=item,
+        form_version=current_form(item).version,
+        data={name: formschema.to_json(value) for name, value in answers.items()},
+    )
+    files = list(Upload.objects.filter(tenant=tenant, owner=applicant, pk__in=upload_ids))
+    checked = _check_submission(application=application, attached=_attached(files))
+    return _InOneGo(application, sorted(f.pk for f in files), sorted(answers), checked)
+
+
+def _submit_prepared(*, actor: Actor, prepared: _InOneGo) -> Case | None:
+    """The writes of a prepared submission; None, with nothing written, when its files
+    changed hands since they were read."""
+    application = prepared.application
+    try:
+        with databases.atomic():
+            application.submitted_at = timezone.now()
+            application.save(force_insert=True)
+            claimed = Upload.objects.filter(
+                tenant=application.tenant, owner=application.applicant, pk__in=prepared.uploads
+            ).update(application=application)
+            if claimed != len(prepared.uploads):
+                raise _FilesChanged
+            return _write_case(
+                actor=actor,
+                application=application,
+                checked=prepared.checked,
+                in_one_go={"application": application.pk, "fields": prepared.fields, "uploads": claimed},
+            )
+    except _FilesChanged:
+        application.pk = application.submitted_at = None
+        return None
+
+
+class _FilesChanged(Exception):
+    pass
+
+
+def _submit_taking_over(
+    *,
+    actor: Actor,
+    applicant: User,
+    tenant: Tenant,
+    item_code: str,
+    answers: dict[str, Any],
+    upload_ids: list[int],
+) -> Case:
+    """A submission in one go read and written in the transaction: the applicant's open
+    draft of the item taken over, its answers merged, the files claimed."""
+    item = access_service_item(tenant, item_code)
+    draft = _start_application(actor=actor, user=applicant, tenant=tenant, item=item, audit=False)
+    draft = _save_answers(actor=actor, application=draft, answers=answers, audit=False)
+    # The locked draft is read afresh: give it what this action holds already.
+    draft.tenant, draft.applicant, draft.item = tenant, applicant, item
+    claimed = _claim_uploads(actor=actor, application=draft, upload_ids=upload_ids, audit=False)
+    return _submit_application(
+        actor=actor,
+        application=draft,
+        in_one_go={"application": draft.pk, "fields": sorted(answers), "uploads": claimed},
+    )
 
 
 def _claim_key(*, tenant: Tenant, user: User, key: str, fingerprint: str) -> IdempotencyRecord | Answer:

@@ -64,3 +64,35 @@ def test_a_stamp_moved_by_an_action_that_failed_is_where_it_was() -> None:
     with pytest.raises(RuntimeError):
         fails()
     assert stamps.stamp(5) == 1
+
+
+def _recorded(table: str) -> int | None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+        stats = [int(stat.split()[0]) for (stat,) in cursor.fetchall()]
+    return max(stats) if stats else None
+
+
+def _events(count: int) -> None:
+    OutboxEvent.objects.bulk_create(
+        OutboxEvent(event_id=uuid.uuid4(), tenant_code="gd", topic="t.x") for _ in range(count)
+    )
+
+
+def test_the_planners_statistics_are_taken_again_when_a_table_outgrows_them() -> None:
+    from onestop.core import statistics
+
+    if connection.vendor != "sqlite":
+        assert statistics.refresh() == []  # PostgreSQL's autovacuum keeps its own
+        return
+    OutboxEvent.objects.all().delete()
+    _events(3)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE core_outboxevent")
+    assert _recorded("core_outboxevent") == 3
+    _events(20)  # 23 rows: not yet ten times what the statistics say
+    assert "core_outboxevent" not in statistics.refresh()
+    _events(10)  # 33
+    assert "core_outboxevent" in statistics.refresh()
+    assert _recorded("core_outboxevent") == 33
+    assert "core_outboxevent" not in statistics.refresh()  # in step again
