@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from onestop.core.actors import Actor, ActorKind
 from onestop.core.errors import NotFound
 from onestop.core.models import AuditEntry
+from onestop.core.rows import ByKey
 from onestop.core.transparency import AuditSubject
 from onestop.identity.error_codes import IdentityErrorCode
 from onestop.identity.models import AccountKind, User, VerificationRecord, id_number_hash
@@ -58,12 +59,18 @@ def staff_of(tenant: Tenant) -> QuerySet[User]:
     return User.objects.filter(tenant=tenant, kind=AccountKind.STAFF).prefetch_related("roles__department")
 
 
+# An account by id, from a statement compiled once: read for every request of a signed-in
+# person and for every message the background worker sends.
+ACCOUNT_BY_ID = ByKey(User)
+
+
 def account_of(tenant: Tenant, user_id: object) -> User | None:
     """A tenant's account by id, or None (for background work: nothing to refuse)."""
     try:
-        return User.objects.filter(tenant=tenant, pk=int(str(user_id))).first()
+        user = ACCOUNT_BY_ID.get(int(str(user_id)))
     except ValueError:
         return None
+    return user if user is not None and user.tenant_id == tenant.pk else None
 
 
 def accounts_by_id(tenant: Tenant, ids: Iterable[int]) -> dict[int, User]:

@@ -7,10 +7,8 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 
 from onestop.core import databases
-from onestop.core.rows import ByKey
+from onestop.identity.access import ACCOUNT_BY_ID
 from onestop.identity.models import User
-
-_ACCOUNT = ByKey(User)  # read on every request of a signed-in person
 
 
 class AccountBackend(ModelBackend):
@@ -20,7 +18,7 @@ class AccountBackend(ModelBackend):
 
     def get_user(self, user_id: Any) -> User | None:
         try:
-            user = _ACCOUNT.get(int(user_id))
+            user = ACCOUNT_BY_ID.get(int(user_id))
         except (TypeError, ValueError):
             return None
         if user is None and databases.current() != databases.PLATFORM:
