@@ -336,10 +336,9 @@ def do_submit_application_idempotently(
     writes: on SQLite a transaction holds the database's one write lock from its start,
     and every other writer waits for it. An applicant with a draft of the item open has
     it taken over inside the transaction, as are files that changed hands in between."""
+    asked = _Asked(applicant, tenant, item_code, answers, upload_ids)
     try:
-        prepared: _InOneGo | OnestopError | None = _prepare_in_one_go(
-            applicant=applicant, tenant=tenant, item_code=item_code, answers=answers, upload_ids=upload_ids
-        )
+        prepared: _InOneGo | OnestopError | None = _prepare_in_one_go(asked)
     except OnestopError as error:
         prepared = error  # answered, and kept for the key, inside the transaction
     with databases.action():
@@ -352,20 +351,24 @@ def do_submit_application_idempotently(
                     raise prepared
                 case = _submit_prepared(actor=actor, prepared=prepared) if prepared is not None else None
                 if case is None:
-                    case = _submit_taking_over(
-                        actor=actor,
-                        applicant=applicant,
-                        tenant=tenant,
-                        item_code=item_code,
-                        answers=answers,
-                        upload_ids=upload_ids,
-                    )
+                    case = _submit_taking_over(actor=actor, asked=asked)
                 answered = Answer(201, answer(case))
         except OnestopError as error:
             answered = Answer(error.status, error.as_dict())
         if record is not None:
             _keep_answer(record, answered)
         return answered
+
+
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    """What an API client's submission in one go asks for."""
+
+    applicant: User
+    tenant: Tenant
+    item_code: str
+    answers: dict[str, Any]
+    upload_ids: list[int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,12 +382,11 @@ class _InOneGo:
     checked: _Checked
 
 
-def _prepare_in_one_go(
-    *, applicant: User, tenant: Tenant, item_code: str, answers: dict[str, Any], upload_ids: list[int]
-) -> _InOneGo | None:
+def _prepare_in_one_go(asked: _Asked) -> _InOneGo | None:
     """What a submission in one go reads and checks, outside any transaction; None when
     the applicant has a draft of the item open (it is taken over in the transaction)."""
-    item = access_service_item(tenant, item_code)
+    tenant, applicant = asked.tenant, asked.applicant
+    item = access_service_item(tenant, asked.item_code)
     if Application.objects.filter(
         tenant=tenant, applicant=applicant, item=item, submitted_at__isnull=True
     ).exists():
@@ -394,11 +396,11 @@ def _prepare_in_one_go(
         applicant=applicant,
         item=item,
         form_version=current_form(item).version,
-        data={name: formschema.to_json(value) for name, value in answers.items()},
+        data={name: formschema.to_json(value) for name, value in asked.answers.items()},
     )
-    files = list(Upload.objects.filter(tenant=tenant, owner=applicant, pk__in=upload_ids))
+    files = list(Upload.objects.filter(tenant=tenant, owner=applicant, pk__in=asked.upload_ids))
     checked = _check_submission(application=application, attached=_attached(files))
-    return _InOneGo(application, sorted(f.pk for f in files), sorted(answers), checked)
+    return _InOneGo(application, sorted(f.pk for f in files), sorted(asked.answers), checked)
 
 
 def _submit_prepared(*, actor: Actor, prepared: _InOneGo) -> Case | None:
@@ -429,27 +431,20 @@ class _FilesChanged(Exception):
     pass
 
 
-def _submit_taking_over(
-    *,
-    actor: Actor,
-    applicant: User,
-    tenant: Tenant,
-    item_code: str,
-    answers: dict[str, Any],
-    upload_ids: list[int],
-) -> Case:
+def _submit_taking_over(*, actor: Actor, asked: _Asked) -> Case:
     """A submission in one go read and written in the transaction: the applicant's open
     draft of the item taken over, its answers merged, the files claimed."""
-    item = access_service_item(tenant, item_code)
+    tenant, applicant = asked.tenant, asked.applicant
+    item = access_service_item(tenant, asked.item_code)
     draft = _start_application(actor=actor, user=applicant, tenant=tenant, item=item, audit=False)
-    draft = _save_answers(actor=actor, application=draft, answers=answers, audit=False)
+    draft = _save_answers(actor=actor, application=draft, answers=asked.answers, audit=False)
     # The locked draft is read afresh: give it what this action holds already.
     draft.tenant, draft.applicant, draft.item = tenant, applicant, item
-    claimed = _claim_uploads(actor=actor, application=draft, upload_ids=upload_ids, audit=False)
+    claimed = _claim_uploads(actor=actor, application=draft, upload_ids=asked.upload_ids, audit=False)
     return _submit_application(
         actor=actor,
         application=draft,
-        in_one_go={"application": draft.pk, "fields": sorted(answers), "uploads": claimed},
+        in_one_go={"application": draft.pk, "fields": sorted(asked.answers), "uploads": claimed},
     )
 
 

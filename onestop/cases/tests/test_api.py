@@ -133,3 +133,57 @@ def test_an_incomplete_or_unknown_answer_is_named_in_words() -> None:
     missing = _post(client, {"item": item.code, "answers": {}, "uploads": {}}, "key-10").json()
     assert missing["code"] == "form_invalid" and "：。" not in missing["message"]
     assert missing["message"].removeprefix("表单未填写完整：").rstrip("。")  # a label, not nothing
+
+
+def test_a_submission_takes_over_the_applicants_open_draft_of_the_item() -> None:
+    from onestop.cases.models import Application
+
+    client = logged_in(CITIZEN)
+    item = rs_person_item().code
+    started = client.post(f"/gd/services/{item}/apply/")  # a draft in the portal
+    assert started.status_code == 302
+    draft = Application.objects.get(item__code=item, submitted_at__isnull=True)
+    answered = _post(client, _payload(client, item), "take-over")
+    assert answered.status_code == 201, answered.content
+    draft.refresh_from_db()
+    case = Case.objects.get(number=answered.json()["number"])
+    assert draft.submitted_at is not None and draft.data["purpose"] == "接口申请"
+    assert case.materials.filter(upload__application=draft).count() == len(_payload_orders(item))
+    assert not Application.objects.filter(item__code=item, submitted_at__isnull=True).exists()
+
+
+def _payload_orders(item_code: str) -> list[int]:
+    item = next(i for i in build_province().items if i.code == item_code)
+    return [order for order, material in enumerate(item.materials) if not material.filled_online]
+
+
+def test_files_that_change_hands_after_they_were_read_are_taken_over_in_the_transaction(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What a submission read before its transaction is not trusted there: a file that is
+    no longer the applicant's when the transaction claims it sends the submission down
+    the path that reads everything inside the transaction, where it is missing."""
+    from onestop.cases.actions import submission
+    from onestop.cases.models import Application, Upload
+    from onestop.identity.tests.factories import make_citizen
+    from onestop.tenancy.access import access_tenant_by_code
+
+    client = logged_in(CITIZEN)
+    payload = _payload(client, rs_person_item().code)
+    someone = make_citizen(access_tenant_by_code("gd"))
+    read = submission._prepare_in_one_go
+
+    def read_then_lose_a_file(asked):  # type: ignore[no-untyped-def]
+        prepared = read(asked)
+        Upload.objects.filter(pk__in=asked.upload_ids).update(owner=someone)  # meanwhile
+        return prepared
+
+    monkeypatch.setattr(submission, "_prepare_in_one_go", read_then_lose_a_file)
+    applications, cases = Application.objects.count(), Case.objects.count()
+    refused = _post(client, payload, "lost-file")
+    assert refused.status_code == 422 and refused.json()["code"] == "material_missing"
+    assert (Application.objects.count(), Case.objects.count()) == (
+        applications,
+        cases,
+    )  # nothing half-written
+    assert IdempotencyRecord.objects.get(key="lost-file").status == 422  # the answer kept for the key
