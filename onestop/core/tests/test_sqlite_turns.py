@@ -6,7 +6,6 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,18 +51,21 @@ def _rows(database: DatabaseWrapper) -> list[Any]:
         return [who for (who,) in cursor.fetchall()]
 
 
+# Marked as database tests, which run before the browser tests: those leave an event loop
+# running in the main thread, where Django then refuses database work.
+pytestmark = pytest.mark.django_db
+
+
 @pytest.fixture
-def path(tmp_path: Path, django_db_blocker: Any) -> Iterator[Path]:
+def path(tmp_path: Path) -> Path:
     """A database file of the test's own (the suite's test databases live in memory,
     where there is no file to take turns on)."""
-    django_db_blocker.unblock()
     database = _database(tmp_path / "db.sqlite3")
     with database.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("CREATE TABLE t (who TEXT)")
     database.close()
-    yield tmp_path / "db.sqlite3"
-    django_db_blocker.restore()
+    return tmp_path / "db.sqlite3"
 
 
 def test_a_writer_begins_when_the_one_before_it_ends(path: Path) -> None:
