@@ -25,13 +25,12 @@ from onestop.cases.models import Application, Case, RectificationTicket, Upload
 from onestop.catalogue.access import page_generation
 from onestop.certificates.access import access_held_certificate
 from onestop.certificates.error_codes import CertificateErrorCode
-from onestop.core import stamps
 from onestop.core.errors import NotFound
 from onestop.identity.access import id_number_hash
 from onestop.identity.kinds import RoleKind
+from onestop.identity.pages import own_page_generation
 from onestop.identity.permissions import Permission, has_permission, roles_of
 from onestop.messaging.phones import is_mobile, normalize_phone, phone_hash
-from onestop.tenancy.routing import tenant_ids
 from onestop.workdays.calendar import WorkCalendar
 
 if TYPE_CHECKING:
@@ -95,14 +94,13 @@ def law_day() -> date:
 # transaction, and reading it is one lookup by key, in every process alike.
 
 
+_own_cases = own_page_generation("cases")
+
+
 def applicant_page_generation(request: HttpRequest, kwargs: dict[str, Any]) -> str | None:
     """What the signed-in applicant's own pages show; None (not kept) for anyone else."""
-    user = request.user
-    tenant_id = tenant_ids().get(str(kwargs["tenant"]))
-    if not user.is_authenticated or tenant_id is None or user.tenant_id != tenant_id:
-        return None
-    stamp = stamps.stamp(user.pk)
-    return f"cases:person:{tenant_id}:{user.pk}:{stamp}:{page_generation(request, kwargs)}:{law_day()}"
+    own = _own_cases(request, kwargs)  # the person, their stamp, the law's day
+    return None if own is None else f"{own}:{page_generation(request, kwargs)}"
 
 
 def _today(case: Case) -> Case:

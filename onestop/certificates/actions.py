@@ -30,7 +30,7 @@ from onestop.certificates.models import (
 )
 from onestop.certificates.signing import ALGORITHMS, sign_as, signing_algorithm
 from onestop.certificates.verification import VC_CONTEXT
-from onestop.core import databases
+from onestop.core import databases, stamps
 from onestop.core.audit import Event, record_action
 from onestop.core.crypto import decrypt, encrypt
 from onestop.core.errors import Conflict, ValidationFailed
@@ -282,6 +282,7 @@ def issue_certificate(
         issued_at=issued,
         valid_until=valid_until,
     )
+    stamps.touch(holder.pk)  # their wallet shows it
     record_action(
         actor=actor,
         action=CertificatesAudit.ISSUE,
@@ -376,6 +377,7 @@ def do_revoke(*, actor: Actor, certificate: Certificate, reason: str, note: str)
         locked.revoked_at = timezone.now()
         locked.revocation_reason, locked.revocation_note = reason, note
         locked.save(update_fields=["revoked_at", "revocation_reason", "revocation_note"])
+        stamps.touch(locked.holder_id)  # their wallet shows it revoked
         kind = locked.certificate_type
         record_action(
             actor=actor,

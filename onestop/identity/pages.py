@@ -25,9 +25,11 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from onestop.core import stamps
 from onestop.core.errors import OnestopError, TooManyRequests
 from onestop.core.menus import console_entries
 from onestop.core.responses import render_error
@@ -42,6 +44,7 @@ from onestop.messaging.access import sandbox_sms_enabled
 from onestop.messaging.sms import SmsReceipt
 from onestop.tenancy.access import access_tenant_by_code
 from onestop.tenancy.models import Tenant
+from onestop.tenancy.routing import tenant_ids
 
 BACKEND = "onestop.identity.backends.AccountBackend"
 View = Callable[..., HttpResponseBase]
@@ -81,6 +84,22 @@ def next_url(request: HttpRequest, fallback: str) -> str:
     ):
         return target
     return fallback
+
+
+def own_page_generation(area: str) -> Callable[[HttpRequest, dict[str, Any]], str | None]:
+    """The generation under which a signed-in person's own page of ``area`` is kept
+    (``core.pagecache.shared_page``): the person, their stamp (``core.stamps``, moved by
+    every action that changes what their pages show) and the day; None (not kept) for
+    anyone signed out or of another tenant."""
+
+    def generation(request: HttpRequest, kwargs: dict[str, Any]) -> str | None:
+        user = request.user
+        tenant_id = tenant_ids().get(str(kwargs["tenant"]))
+        if not user.is_authenticated or tenant_id is None or user.tenant_id != tenant_id:
+            return None
+        return f"{area}:person:{tenant_id}:{user.pk}:{stamps.stamp(user.pk)}:{timezone.localdate()}"
+
+    return generation
 
 
 def citizen_required(view: View) -> View:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from onestop.core import databases
+from onestop.core import databases, stamps
 from onestop.core.audit import record_action
 from onestop.notifications.access import messages_of
 from onestop.notifications.audit import NotificationsAudit
@@ -26,6 +26,7 @@ def do_mark_read(*, actor: Actor, tenant: Tenant, user: User, ids: list[int]) ->
             messages_of(tenant, user).filter(pk__in=ids, read_at__isnull=True).update(read_at=timezone.now())
         )
         if marked:
+            stamps.touch(user.pk)
             record_action(
                 actor=actor,
                 action=NotificationsAudit.READ,

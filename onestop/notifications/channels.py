@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from django.db import IntegrityError
 from django.utils import timezone
 
-from onestop.core import databases
+from onestop.core import databases, stamps
 from onestop.core.crypto import decrypt
 from onestop.core.errors import OnestopError
 from onestop.messaging.email import email_backend
@@ -65,6 +65,7 @@ def notify(event: OutboxEvent, user: User, tenant: Tenant, message: Message) -> 
                 title=message.title,
                 body=message.body,
             )
+            stamps.touch(user.pk)  # their message centre shows it
     except IntegrityError:
         pass  # delivered before: the message centre keeps one
 

@@ -268,3 +268,17 @@ def test_an_event_failing_for_long_is_tried_less_often() -> None:
     ten_minutes = _retry_delay(OutboxEvent(created_at=timezone.now() - timedelta(minutes=10)))
     assert timedelta(minutes=4) < ten_minutes < timedelta(minutes=6)  # half its age
     assert _retry_delay(OutboxEvent(created_at=timezone.now() - timedelta(hours=5))) == MAX_RETRY_DELAY
+
+
+def test_a_kept_message_centre_shows_a_new_message_at_once(citizen: Client, officer: Client) -> None:
+    number = apply(citizen, rs_person_item().code)
+    citizen.get("/gd/me/cases/")  # the submission's flash message, shown once
+    relay_all()
+    assert "badge-warn" in citizen.get("/gd/me/messages/").content.decode()  # new, and now read
+    kept = citizen.get("/gd/me/messages/").content.decode()
+    assert number in kept and "已受理" not in kept and "badge-warn" not in kept
+    assert citizen.get("/gd/me/messages/").content.decode() == kept  # nothing new: the same page
+    act(officer, number, "accept", "受理")
+    assert "已受理" not in citizen.get("/gd/me/messages/").content.decode()  # kept again, before...
+    relay_all()  # ... the message arrives
+    assert "已受理" in citizen.get("/gd/me/messages/").content.decode()

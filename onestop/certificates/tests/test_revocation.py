@@ -105,3 +105,20 @@ def test_the_verifier_says_revoked_and_since_when(client: Client, id_card: Certi
     # The reason is the holder's and the department's business, not the public's.
     assert "冒名申领" not in text and "fraud" not in text.lower()
     assert published_bit(client, credential) == 1
+
+
+def test_a_kept_wallet_shows_a_revocation_at_once_and_is_nobody_elses(id_card: Certificate) -> None:
+    from onestop.identity.tests.factories import client_of, make_citizen
+
+    holder = Client()
+    assert login(holder, CITIZEN, DEMO_PASSWORD).status_code == 302
+    kept = holder.get("/gd/me/wallet/").content.decode()
+    assert (
+        holder.get("/gd/me/wallet/").content.decode().count(id_card.number) == kept.count(id_card.number) > 0
+    )
+    assert "已被新证照替代" not in kept
+    _cli(id_card.number, "--tenant", "gd", "--reason", "superseded", "--note", "换领新证")
+    assert "已被新证照替代" in holder.get("/gd/me/wallet/").content.decode()  # not the kept page
+    stranger = client_of(make_citizen(access_tenant_by_code("gd")))
+    assert id_card.number not in stranger.get("/gd/me/wallet/").content.decode()
+    assert Client().get("/gd/me/wallet/").status_code == 302

@@ -27,8 +27,9 @@ from onestop.certificates.access import (
 )
 from onestop.certificates.signing import status_list_credential
 from onestop.certificates.verification import MAX_BYTES, verify_credential
+from onestop.core.pagecache import shared_page
 from onestop.core.public_url import public_base
-from onestop.identity.pages import citizen_required
+from onestop.identity.pages import citizen_required, own_page_generation
 
 if TYPE_CHECKING:
     from onestop.certificates.models import IssuerKey
@@ -48,6 +49,7 @@ def unpack(text: str) -> Any:
     return json.loads(data)
 
 
+@shared_page(own_page_generation("wallet"))  # kept until a certificate of theirs is issued or revoked
 @citizen_required
 def wallet(request: HttpRequest, tenant: Tenant, user: User) -> HttpResponse:
     return render(
