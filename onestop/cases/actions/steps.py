@@ -324,8 +324,7 @@ def do_claim(*, actor: Actor, officer: User, case: Case) -> Case:
         locked = _locked(case)
         _record_deemed(locked, actor=actor, on=law_day(), calendar=calendar)  # the first write
         locked.claimed_by, locked.updated_at = officer, timezone.now()
-        locked.save(update_fields=["claimed_by", "updated_at"])
-        stamps.touch(locked.applicant_id)
+        locked.save(update_fields=["claimed_by", "updated_at"])  # nothing the applicant's pages show
         record_action(
             actor=actor,
             action=CasesAudit.CLAIM,

@@ -423,8 +423,7 @@ def _submit_prepared(*, actor: Actor, prepared: _InOneGo) -> Case | None:
                 in_one_go={"application": application.pk, "fields": prepared.fields, "uploads": claimed},
             )
     except _FilesChanged:
-        application.pk = application.submitted_at = None
-        return None
+        return None  # the rolled-back application is not used again
 
 
 class _FilesChanged(Exception):
