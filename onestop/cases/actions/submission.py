@@ -39,6 +39,7 @@ from onestop.core import databases, stamps
 from onestop.core.actors import ActorKind
 from onestop.core.audit import Event, record_action
 from onestop.core.errors import Conflict, Forbidden, OnestopError, ValidationFailed
+from onestop.core.groupcommit import commit_grouped
 from onestop.tenancy.models import Department, Region
 from onestop.workdays.calendar import WorkCalendar
 
@@ -327,7 +328,9 @@ def do_submit_application_idempotently(
     first answer; a crash before the commit leaves nothing, and the retry starts afresh. A
     second request with the key while the first runs waits for the first's commit (SQLite
     takes the write lock first, PostgreSQL waits on the key's unique index) and is given
-    its answer. The same key with another payload is refused (422). One audit entry says
+    its answer; on SQLite, submissions that wait for the write lock commit together
+    (``core.groupcommit``), each in a savepoint of its own, none answered before that
+    commit. The same key with another payload is refused (422). One audit entry says
     what was done. ``answer`` turns the case into the body answered (the API's view of
     it).
 
@@ -341,7 +344,8 @@ def do_submit_application_idempotently(
         prepared: _InOneGo | OnestopError | None = _prepare_in_one_go(asked)
     except OnestopError as error:
         prepared = error  # answered, and kept for the key, inside the transaction
-    with databases.action():
+
+    def write() -> Answer:
         record = _claim_key(tenant=tenant, user=applicant, key=key, fingerprint=fingerprint) if key else None
         if isinstance(record, Answer):
             return record
@@ -358,6 +362,8 @@ def do_submit_application_idempotently(
         if record is not None:
             _keep_answer(record, answered)
         return answered
+
+    return commit_grouped(write)
 
 
 @dataclass(frozen=True, slots=True)

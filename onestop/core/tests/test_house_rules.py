@@ -65,7 +65,11 @@ def _opens_an_action_transaction(node: ast.FunctionDef) -> bool:
                 and call.func.value.id == "databases"
             ):
                 return True
-    return False
+    # Or its writes handed to the group commit, which runs them in one (``core.groupcommit``).
+    return any(
+        isinstance(n, ast.Call) and getattr(n.func, "id", getattr(n.func, "attr", None)) == "commit_grouped"
+        for n in ast.walk(node)
+    )
 
 
 def _public_actions() -> list[tuple[str, ModuleType, ast.FunctionDef]]:
