@@ -305,6 +305,9 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("ONESTOP_CACHE_ENTRIES", "5000"))},
     }
 }
+# Memory each server process gives to public pages answered in front of Django
+# (core.frontcache); 0 turns that off.
+ONESTOP_FRONT_CACHE_BYTES = int(os.environ.get("ONESTOP_FRONT_CACHE_BYTES", str(64 * 1024 * 1024)))
 
 # Language: zh-Hans by default, English complete. Source strings are English; the
 # zh_Hans catalogue must translate every one of them (a test checks).

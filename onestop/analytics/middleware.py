@@ -6,15 +6,21 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.http import http_date
 
 from onestop.analytics.recorder import View, recorder
 from onestop.core import databases
 from onestop.core.crypto import keyed_hash
+from onestop.core.frontcache import MARK, Mark, replay
 from onestop.tenancy.routing import tenant_ids
 
 logger = logging.getLogger(__name__)
@@ -50,26 +56,76 @@ class PageViewMiddleware:
         tenant_id = tenant_ids().get(match.kwargs["tenant"])
         if tenant_id is None:
             return
-        cookie = request.COOKIES.get(COOKIE, "")
-        if not (16 <= len(cookie) <= 64):
-            cookie = secrets.token_urlsafe(16)
-            response.set_cookie(
-                COOKIE,
-                cookie,
-                max_age=365 * 86400,
-                httponly=True,
-                samesite="Lax",
-                secure=settings.SESSION_COOKIE_SECURE,
-            )
         subject: dict[str, str] = getattr(request, "page_subject", {})
-        recorder.record(
-            View(
-                tenant_id=tenant_id,
-                database=databases.current(),
-                at=timezone.now(),
-                page=f"{match.namespace}:{match.url_name}"[:48],
-                item=subject.get("item", "")[:40],
-                department=subject.get("department", "")[:40],
-                visitor=keyed_hash("visitor", cookie)[:16],
-            )
+        seen = _Seen(
+            tenant_id=tenant_id,
+            database=databases.current(),
+            page=f"{match.namespace}:{match.url_name}"[:48],
+            item=subject.get("item", "")[:40],
+            department=subject.get("department", "")[:40],
         )
+        cookie = _count(seen, request.COOKIES.get(COOKIE, ""))
+        if cookie is not None:
+            response.set_cookie(COOKIE, cookie, secure=settings.SESSION_COOKIE_SECURE, **_COOKIE_OPTIONS)
+        mark = request.META.get(MARK)
+        if isinstance(mark, Mark):
+            mark.replays[REPLAY] = seen  # counted again when the page is answered in front of Django
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """A page view but for its time and visitor."""
+
+    tenant_id: int
+    database: str
+    page: str
+    item: str
+    department: str
+
+
+_COOKIE_OPTIONS: dict[str, Any] = {"max_age": 365 * 86400, "httponly": True, "samesite": "Lax"}
+
+
+def _count(seen: _Seen, cookie: str) -> str | None:
+    """Record a view by the visitor whose cookie this is; the new cookie to give them when
+    they had none (or not one of ours)."""
+    given = None
+    if not (16 <= len(cookie) <= 64):
+        cookie = given = secrets.token_urlsafe(16)
+    recorder.record(
+        View(
+            tenant_id=seen.tenant_id,
+            database=seen.database,
+            at=timezone.now(),
+            page=seen.page,
+            item=seen.item,
+            department=seen.department,
+            visitor=keyed_hash("visitor", cookie)[:16],
+        )
+    )
+    return given
+
+
+REPLAY = "analytics.page_view"
+
+
+@replay(REPLAY)
+def count_again(environ: dict[str, Any], seen: _Seen, headers: list[tuple[str, str]]) -> None:
+    """The view counted for a page answered in front of Django (``core.frontcache``)."""
+    try:
+        cookies = SimpleCookie(environ.get("HTTP_COOKIE", ""))
+        given = _count(seen, cookies[COOKIE].value if COOKIE in cookies else "")
+        if given is not None:
+            jar = SimpleCookie()
+            jar[COOKIE] = given
+            morsel = jar[COOKIE]
+            morsel["max-age"] = _COOKIE_OPTIONS["max_age"]
+            morsel["expires"] = http_date(time.time() + _COOKIE_OPTIONS["max_age"])
+            morsel["path"] = "/"
+            morsel["httponly"] = True
+            morsel["samesite"] = "Lax"
+            if settings.SESSION_COOKIE_SECURE:
+                morsel["secure"] = True
+            headers.append(("Set-Cookie", morsel.OutputString()))
+    except Exception:
+        logger.exception("counting a page view failed")

@@ -16,10 +16,12 @@ from functools import partial
 from django.core.cache import cache
 
 from onestop.core import databases
+from onestop.core.frontcache import generation_read
 
 
 def current(key: str) -> int:
     found: int = cache.get_or_set(key, 0, None) or 0
+    generation_read(key, found)  # a page kept in front of Django is checked against it
     return found
 
 

@@ -17,7 +17,8 @@ otherwise make the cache keep a page per made-up address). Pages are kept apart 
 readers signed in and signed out, so that a page can offer a form to one and a link to
 the other: most pages signed out hold no CSRF field at all (the language switch needs
 none, ``core.language``), and such a page is also kept compressed, answered as it is to
-every reader whose answer may be compressed (``core.headers.public_answer``).
+every reader whose answer may be compressed (``core.headers.public_answer``); those
+pages are answered again in front of Django (``core.frontcache``).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 
 from onestop.core.context_processors import sandboxes
+from onestop.core.frontcache import MARK, Mark, reading_generations
 from onestop.core.headers import public_answer
 
 SHARED_SECONDS = 60
@@ -75,7 +77,8 @@ def shared_page(generation: Generation, *, params: Collection[str] = ()) -> Call
                 or _messages_waiting(request)
             ):
                 return view(request, *args, **kwargs)
-            state = generation(request, kwargs)
+            with reading_generations() as read:
+                state = generation(request, kwargs)
             if state is None:
                 return view(request, *args, **kwargs)
             # The address, and what every page says of the installation (its banners).
@@ -101,6 +104,12 @@ def shared_page(generation: Generation, *, params: Collection[str] = ()) -> Call
                 response = _from_kept(kept, request)
             if kept.subject is not None:
                 request.page_subject = kept.subject  # type: ignore[attr-defined]  # what analytics counts
+            if reader == "out" and live == "page" and kept.gzipped is not None and request.method == "GET":
+                # The same bytes for every signed-out reader who asks the same way: answered
+                # again in front of Django while these generations stand (core.frontcache).
+                match = request.resolver_match
+                route = (match.route or match.view_name) if match is not None else ""
+                request.META[MARK] = Mark(validators=read, route=route)
             return _personal(response, request)
 
         return serve
