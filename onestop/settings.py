@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "onestop.analytics",
     "onestop.notifications",
     "onestop.exchange",
+    "onestop.payments",
     "onestop.portal",
     "onestop.console",
     "onestop.api",

@@ -1,0 +1,326 @@
+"""Payments' writes: issuing and cancelling bills, and applying a channel's word that a
+payment arrived, exactly once."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onestop.core import databases
+from onestop.core.actors import Actor
+from onestop.core.audit import Event, record_action
+from onestop.core.errors import Conflict, ValidationFailed
+from onestop.core.metrics import counter
+from onestop.payments import ledger
+from onestop.payments.audit import PaymentsAudit
+from onestop.payments.codes import new_bill_number, new_payment_code
+from onestop.payments.error_codes import PaymentsErrorCode
+from onestop.payments.events import BILL_CANCELLED, BILL_ISSUED, BILL_PAID, SUSPENSE_OPENED
+from onestop.payments.ledger import Leg
+from onestop.payments.models import Bill, BillState, ChannelNotification, NotificationOutcome, TransactionKind
+from onestop.tenancy.models import Department
+
+if TYPE_CHECKING:
+    from onestop.identity.models import User
+    from onestop.tenancy.models import Tenant
+
+logger = logging.getLogger(__name__)
+SUSPENSE_OPENED_TOTAL = counter(
+    "onestop_payments_suspense_total", "Payments held in suspense: money no open bill explains", ["channel"]
+)
+MAX_LINES = 20
+MAX_BILL_FEN = 10**12  # ten billion yuan: past it, an amount is a mistake
+
+
+def _checked_lines(lines: Any) -> list[dict[str, Any]]:
+    """Line items as a bill keeps them, or the reason they cannot be."""
+    refused = ValidationFailed(
+        PaymentsErrorCode.BILL_LINES_INVALID,
+        _("A bill needs one to 20 lines, each with a name and an amount of at least one fen."),
+        field="lines",
+    )
+    if not isinstance(lines, list) or not 1 <= len(lines) <= MAX_LINES:
+        raise refused
+    checked: list[dict[str, Any]] = []
+    total = 0
+    for line in lines:
+        if not isinstance(line, dict):
+            raise refused
+        name, name_en, amount = line.get("name"), line.get("name_en", ""), line.get("amount_fen")
+        if (
+            not isinstance(name, str)
+            or not name.strip()
+            or len(name) > 64
+            or not isinstance(name_en, str)
+            or len(name_en) > 96
+            or isinstance(amount, bool)
+            or not isinstance(amount, int)
+            or not 0 < amount <= MAX_BILL_FEN
+        ):
+            raise refused
+        checked.append({"name": name.strip(), "name_en": name_en.strip(), "amount_fen": amount})
+        total += amount
+    if total > MAX_BILL_FEN:
+        raise refused
+    return checked
+
+
+def do_issue_bill(
+    *,
+    actor: Actor,
+    tenant: Tenant,
+    payer: User,
+    department_code: str,
+    lines: Any,
+    due_on: date,
+    subject_type: str = "",
+    subject_id: str = "",
+) -> Bill:
+    """Issue a bill: the payer owes its amount to the department from now (the ledger's
+    ``payer_clearing`` against the department's revenue), payable by its payment code
+    until ``due_on``. One open bill per subject (a case): a second is refused."""
+    checked = _checked_lines(lines)
+    today = timezone.localdate()
+    if due_on < today:
+        raise ValidationFailed(
+            PaymentsErrorCode.BILL_DUE_DATE_INVALID, _("The last day to pay has passed."), field="due_on"
+        )
+    department = (
+        Department.objects.filter(tenant=tenant, code=department_code).select_related("region").first()
+    )
+    if department is None:
+        raise ValidationFailed(
+            PaymentsErrorCode.BILL_LINES_INVALID, _("No such department."), field="department"
+        )
+    amount = sum(line["amount_fen"] for line in checked)
+    with databases.action():
+        try:
+            with databases.atomic():
+                bill = Bill.objects.create(
+                    tenant=tenant,
+                    number=new_bill_number(today),
+                    payment_code=new_payment_code(department.region.code, today),
+                    payer=payer,
+                    department_code=department.code,
+                    subject_type=subject_type,
+                    subject_id=subject_id,
+                    lines=checked,
+                    amount_fen=amount,
+                    due_on=due_on,
+                )
+        except IntegrityError:
+            raise Conflict(
+                PaymentsErrorCode.BILL_NOT_DUE, _("A bill for this is open or paid already.")
+            ) from None
+        ledger.post(
+            tenant=tenant,
+            kind=TransactionKind.BILL_ISSUED,
+            reference=f"bill:{bill.number}",
+            legs=[
+                Leg(ledger.PAYER_CLEARING, amount, bill),
+                Leg(ledger.revenue_account(department.code), -amount, bill),
+            ],
+        )
+        record_action(
+            actor=actor,
+            action=PaymentsAudit.ISSUE_BILL,
+            tenant_code=tenant.code,
+            object_type="bill",
+            object_id=bill.number,
+            detail={"amount_fen": amount, "department": department.code, "subject": subject_id},
+            events=[
+                Event(
+                    BILL_ISSUED,
+                    {
+                        "tenant": tenant.code,
+                        "number": bill.number,
+                        "payer": payer.pk,
+                        "amount_fen": amount,
+                        "subject_type": subject_type,
+                        "subject_id": subject_id,
+                        "due_on": due_on.isoformat(),
+                    },
+                )
+            ],
+        )
+    return bill
+
+
+def do_cancel_bill(*, actor: Actor, bill: Bill, reason: str) -> Bill:
+    """Cancel a bill nobody has paid: what the payer owed is taken back from the
+    department's revenue. A bill paid meanwhile is not cancelled (it is refunded)."""
+    with databases.action():
+        locked = Bill.objects.select_for_update().filter(tenant_id=bill.tenant_id, pk=bill.pk).first()
+        if locked is None or locked.state != BillState.DUE:
+            raise Conflict(
+                PaymentsErrorCode.BILL_NOT_DUE, _("Only a bill awaiting payment can be cancelled.")
+            )
+        locked.state, locked.cancelled_at = BillState.CANCELLED, timezone.now()
+        locked.save(update_fields=["state", "cancelled_at"])
+        ledger.post(
+            tenant=locked.tenant,
+            kind=TransactionKind.BILL_CANCELLED,
+            reference=f"bill-cancelled:{locked.number}",
+            legs=[
+                Leg(ledger.PAYER_CLEARING, -locked.amount_fen, locked),
+                Leg(ledger.revenue_account(locked.department_code), locked.amount_fen, locked),
+            ],
+            memo=reason,
+        )
+        record_action(
+            actor=actor,
+            action=PaymentsAudit.CANCEL_BILL,
+            tenant_code=locked.tenant.code,
+            object_type="bill",
+            object_id=locked.number,
+            detail={"amount_fen": locked.amount_fen, "reason": reason[:200]},
+            events=[
+                Event(
+                    BILL_CANCELLED,
+                    {
+                        "tenant": locked.tenant.code,
+                        "number": locked.number,
+                        "payer": locked.payer_id,
+                        "subject_type": locked.subject_type,
+                        "subject_id": locked.subject_id,
+                    },
+                )
+            ],
+        )
+    return locked
+
+
+def do_apply_channel_payment(
+    *,
+    actor: Actor,
+    tenant: Tenant,
+    channel: str,
+    notification_id: str,
+    payment_code: str,
+    channel_transaction: str,
+    amount_fen: int,
+    succeeded_at: datetime,
+    body: dict[str, Any],
+) -> NotificationOutcome:
+    """Apply a channel's verified word that a payment succeeded, exactly once, whatever
+    the order, duplication or delay of its notifications: the notification is stored
+    (a copy sent again finds it and changes nothing), and the payment moves money once
+    (the ledger's reference is the channel's transaction). Money for an open bill of that
+    payment code and amount pays it; any other is held in suspense and raised as an
+    alert, never dropped."""
+    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
+        raise ValidationFailed(
+            PaymentsErrorCode.BILL_LINES_INVALID, _("A payment of nothing."), field="amount"
+        )
+    with databases.action():
+        try:
+            with databases.atomic():
+                notification = ChannelNotification.objects.create(
+                    tenant=tenant,
+                    channel=channel,
+                    notification_id=notification_id,
+                    payment_code=payment_code,
+                    channel_transaction=channel_transaction,
+                    amount_fen=amount_fen,
+                    succeeded_at=succeeded_at,
+                    outcome=NotificationOutcome.APPLIED,
+                    body=body,
+                )
+        except IntegrityError:
+            return NotificationOutcome.DUPLICATE  # this very notification came before
+        bill = Bill.objects.select_for_update().filter(tenant=tenant, payment_code=payment_code).first()
+        reason = (
+            "unknown_code"
+            if bill is None
+            else "bill_not_due"
+            if bill.state != BillState.DUE
+            else "amount_mismatch"
+            if bill.amount_fen != amount_fen
+            else ""
+        )
+        reference = f"pay:{channel}:{channel_transaction}"
+        events: list[Event] = []
+        if bill is not None and not reason:
+            posted = ledger.post(
+                tenant=tenant,
+                kind=TransactionKind.PAYMENT,
+                reference=reference,
+                legs=[
+                    Leg(ledger.channel_account(channel), amount_fen, bill),
+                    Leg(ledger.PAYER_CLEARING, -amount_fen, bill),
+                ],
+            )
+            if posted is not None:
+                bill.state, bill.paid_at = BillState.PAID, succeeded_at
+                bill.save(update_fields=["state", "paid_at"])
+                events.append(
+                    Event(
+                        BILL_PAID,
+                        {
+                            "tenant": tenant.code,
+                            "number": bill.number,
+                            "payer": bill.payer_id,
+                            "amount_fen": amount_fen,
+                            "subject_type": bill.subject_type,
+                            "subject_id": bill.subject_id,
+                            "channel": channel,
+                        },
+                    )
+                )
+            outcome = NotificationOutcome.APPLIED if posted is not None else NotificationOutcome.DUPLICATE
+        else:
+            posted = ledger.post(
+                tenant=tenant,
+                kind=TransactionKind.SUSPENSE,
+                reference=reference,
+                legs=[Leg(ledger.channel_account(channel), amount_fen), Leg(ledger.SUSPENSE, -amount_fen)],
+                memo=f"{reason}: {payment_code}",
+            )
+            outcome = NotificationOutcome.SUSPENSE if posted is not None else NotificationOutcome.DUPLICATE
+            if posted is not None:
+                events.append(
+                    Event(
+                        SUSPENSE_OPENED,
+                        {
+                            "tenant": tenant.code,
+                            "channel": channel,
+                            "payment_code": payment_code,
+                            "channel_transaction": channel_transaction,
+                            "amount_fen": amount_fen,
+                            "reason": reason,
+                        },
+                    )
+                )
+        if outcome != NotificationOutcome.APPLIED:
+            notification.outcome = outcome
+            notification.save(update_fields=["outcome"])
+        record_action(
+            actor=actor,
+            action=PaymentsAudit.APPLY_PAYMENT,
+            tenant_code=tenant.code,
+            object_type="payment",
+            object_id=reference[:128],
+            detail={
+                "outcome": outcome,
+                "amount_fen": amount_fen,
+                "bill": bill.number if bill else "",
+                "reason": reason,
+            },
+            events=events,
+        )
+    if outcome == NotificationOutcome.SUSPENSE:
+        SUSPENSE_OPENED_TOTAL.labels(channel).inc()
+        logger.error(
+            "payment %s of %s fen through %s held in suspense (%s, payment code %s)",
+            channel_transaction,
+            amount_fen,
+            channel,
+            reason,
+            payment_code,
+        )
+    return outcome

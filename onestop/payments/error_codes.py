@@ -1,0 +1,8 @@
+from enum import StrEnum
+
+
+class PaymentsErrorCode(StrEnum):
+    BILL_NOT_FOUND = "bill_not_found"
+    BILL_NOT_DUE = "bill_not_due"
+    BILL_LINES_INVALID = "bill_lines_invalid"
+    BILL_DUE_DATE_INVALID = "bill_due_date_invalid"

@@ -1,0 +1,173 @@
+"""Bills, channel notifications and the double-entry ledger.
+
+Money is an integer number of fen everywhere (``*_fen``), never a float or a decimal
+with a scale to forget. Ledger entries are append-only: a balance is the sum of an
+account's entries, never a stored figure that someone could edit; a correction is a new
+transaction that reverses the old one. A trigger refuses any UPDATE of an entry or a
+ledger transaction on both databases.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onestop.tenancy.models import TenantOwned
+
+
+class AccountKind(models.TextChoices):
+    """What an account holds, which says which way its balance counts: assets and
+    expenses are debit-normal (their balance is the sum of their entries), liabilities
+    and revenue credit-normal (minus it)."""
+
+    ASSET = "asset", _("Asset")
+    LIABILITY = "liability", _("Liability")
+    REVENUE = "revenue", _("Revenue")
+    EXPENSE = "expense", _("Expense")
+
+
+class LedgerAccount(TenantOwned):
+    """An account of a tenant's ledger: ``payer_clearing`` (what payers owe on issued
+    bills), ``channel:<channel>`` (what a payment channel holds for the tenant),
+    ``revenue:<department>``, ``refunds_payable``, ``fees:<channel>``, ``suspense``
+    (money no bill explains)."""
+
+    code = models.CharField(max_length=64)
+    kind = models.CharField(max_length=16, choices=AccountKind.choices)
+
+    class Meta:
+        verbose_name = _("ledger account")
+        verbose_name_plural = _("ledger accounts")
+        constraints = [models.UniqueConstraint(fields=["tenant", "code"], name="ledger_account_unique")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class TransactionKind(models.TextChoices):
+    BILL_ISSUED = "bill_issued", _("Bill issued")
+    BILL_CANCELLED = "bill_cancelled", _("Bill cancelled")
+    PAYMENT = "payment", _("Payment received")
+    SUSPENSE = "suspense", _("Payment no bill explains")
+
+
+class LedgerTransaction(TenantOwned):
+    """One movement of money: entries that sum to zero, written together once. ``reference``
+    names what caused it (``pay:<channel>:<transaction>``, ``bill:<number>``) and is unique in the
+    tenant's ledger, so that whatever causes it twice moves money once."""
+
+    kind = models.CharField(max_length=24, choices=TransactionKind.choices)
+    reference = models.CharField(max_length=96)
+    occurred_at = models.DateTimeField(default=timezone.now)
+    memo = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("ledger transaction")
+        verbose_name_plural = _("ledger transactions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "reference"], name="ledger_transaction_reference_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class LedgerEntry(TenantOwned):
+    """One side of a transaction: a signed amount in fen on one account (debit positive,
+    credit negative), and the bill it concerns when there is one."""
+
+    transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="entries")
+    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="+")
+    amount_fen = models.BigIntegerField()
+    bill = models.ForeignKey("Bill", null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        indexes = [
+            models.Index(fields=["account"], name="ledger_entry_account_idx"),
+            models.Index(fields=["bill"], name="ledger_entry_bill_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(amount_fen=0), name="ledger_entry_not_zero")
+        ]
+
+
+class BillState(models.TextChoices):
+    DUE = "due", _("Awaiting payment")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Bill(TenantOwned):
+    """What a payer owes a department: line items in fen, the non-tax revenue payment code
+    (缴款码) a payer can also pay by at a bank or in a channel's app, a due date, and what
+    it is for (a case, by number)."""
+
+    number = models.CharField(max_length=32, unique=True)
+    payment_code = models.CharField(max_length=20, unique=True)
+    payer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    department_code = models.CharField(max_length=32)
+    subject_type = models.CharField(max_length=32, blank=True)  # "case"
+    subject_id = models.CharField(max_length=64, blank=True)  # the case's number
+    lines = models.JSONField(default=list)  # [{"name", "name_en", "amount_fen"}]
+    amount_fen = models.BigIntegerField()
+    state = models.CharField(max_length=16, choices=BillState.choices, default=BillState.DUE)
+    due_on = models.DateField()
+    issued_at = models.DateTimeField(default=timezone.now)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bill")
+        verbose_name_plural = _("bills")
+        indexes = [models.Index(fields=["tenant", "payer", "-issued_at"], name="bill_payer_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_fen__gt=0), name="bill_amount_positive"),
+            models.UniqueConstraint(
+                fields=["tenant", "subject_type", "subject_id"],
+                condition=~models.Q(subject_id="") & ~models.Q(state="cancelled"),
+                name="bill_one_open_per_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class NotificationOutcome(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    DUPLICATE = "duplicate", _("Already applied")
+    SUSPENSE = "suspense", _("Held in suspense")
+
+
+class ChannelNotification(TenantOwned):
+    """A channel's word that money moved, stored once verified and before it is
+    acknowledged, and applied once: the channel's own notification id is unique per
+    channel, and the channel's transaction id moves money once in the ledger
+    (``pay:<channel>:<transaction>``), so a notification sent again, late or out of
+    order finds its first copy and changes nothing. ``payment_code`` is what the payer
+    paid by (the bill's 缴款码, keyed in at a counter or in the channel's app)."""
+
+    channel = models.CharField(max_length=32)
+    notification_id = models.CharField(max_length=96)
+    payment_code = models.CharField(max_length=32)
+    channel_transaction = models.CharField(max_length=64)
+    amount_fen = models.BigIntegerField()
+    succeeded_at = models.DateTimeField()
+    received_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=16, choices=NotificationOutcome.choices)
+    body = models.JSONField(default=dict)  # the decrypted resource, as the channel sent it
+
+    class Meta:
+        verbose_name = _("channel notification")
+        verbose_name_plural = _("channel notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "channel", "notification_id"], name="channel_notification_unique"
+            )
+        ]
