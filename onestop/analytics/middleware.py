@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.http.cookie import parse_cookie
 from django.utils import timezone
 from django.utils.http import http_date
 
@@ -113,8 +114,7 @@ REPLAY = "analytics.page_view"
 def count_again(environ: dict[str, Any], seen: _Seen, headers: list[tuple[str, str]]) -> None:
     """The view counted for a page answered in front of Django (``core.frontcache``)."""
     try:
-        cookies = SimpleCookie(environ.get("HTTP_COOKIE", ""))
-        given = _count(seen, cookies[COOKIE].value if COOKIE in cookies else "")
+        given = _count(seen, parse_cookie(environ.get("HTTP_COOKIE", "")).get(COOKIE, ""))
         if given is not None:
             jar = SimpleCookie()
             jar[COOKIE] = given

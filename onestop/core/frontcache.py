@@ -33,11 +33,11 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http.cookie import parse_cookie
 
 from onestop.core.metrics import LATENCY, REQUESTS
 
@@ -147,14 +147,11 @@ class FrontCache:
         cookie_header = environ.get("HTTP_COOKIE", "")
         language = ""
         if cookie_header:
-            try:
-                cookies = SimpleCookie(cookie_header)
-            except Exception:  # a malformed header: Django reads it its own way
-                return None
+            cookies = parse_cookie(cookie_header)  # as Django reads them
             language_cookie = settings.LANGUAGE_COOKIE_NAME
             if any(name not in _HARMLESS_COOKIES and name != language_cookie for name in cookies):
                 return None
-            language = cookies[language_cookie].value if language_cookie in cookies else ""
+            language = cookies.get(language_cookie, "")
         return (
             environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),

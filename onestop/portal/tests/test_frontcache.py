@@ -116,6 +116,7 @@ def test_a_readers_own_requests_always_reach_django(django_app: Counted) -> None
         ("GET", {"Cookie": "onestop_session=abc"}),  # a session: maybe signed in
         ("GET", {"Cookie": "messages=abc"}),  # messages waiting for this reader
         ("GET", {"Cookie": "onestop_vid=" + "v" * 22 + "; other=1"}),
+        ("GET", {"Cookie": 'odd"value; onestop_session=abc'}),  # read as Django reads it
         ("HEAD", {}),
         ("POST", {}),
     ):
