@@ -27,7 +27,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 from prometheus_client import Histogram
 
 from onestop.core import databases
@@ -103,11 +103,25 @@ def commit_grouped(work: Callable[[], T]) -> T:
         leading = not line.busy
         line.busy = True
     if not leading:
-        mine.wake.wait()
+        try:
+            mine.wake.wait()
+        except BaseException:
+            _leave(line, mine)  # interrupted while waiting: out of the line, the lead passed on
+            raise
         if mine.finished:
             return mine.outcome()
     _lead(line)
     return mine.outcome()
+
+
+def _leave(line: _Line, work: _Work) -> None:
+    """Take a work whose caller stopped waiting out of the line, unless a group took it
+    already; if the lead had been handed to it, hand it on."""
+    with line.lock:
+        if work in line.queue:
+            line.queue.remove(work)
+            if work.lead:
+                _hand_on(line)
 
 
 def _lead(line: _Line) -> None:
@@ -127,6 +141,10 @@ def _lead(line: _Line) -> None:
                             work.result = work.context.run(work.run)
                     except Exception as error:  # taken back to its savepoint; the others go on
                         work.error, work.result = error, None
+                    if databases.connection().needs_rollback:
+                        # The savepoint could not be rolled back (SQLite undid the whole
+                        # transaction after an I/O error, say): nothing of the group stands.
+                        raise DatabaseError("the group's transaction was lost")
     except BaseException as error:  # not committed: nobody's writes were kept
         for work in group:
             if work.error is None:
@@ -137,9 +155,14 @@ def _lead(line: _Line) -> None:
             work.finished = True
             work.wake.set()
         with line.lock:
-            if line.queue:
-                following = line.queue[0]
-                following.lead = True
-                following.wake.set()
-            else:
-                line.busy = False
+            _hand_on(line)
+
+
+def _hand_on(line: _Line) -> None:
+    """The line to the first work waiting, or free (called holding the line's lock)."""
+    if line.queue:
+        following = line.queue[0]
+        following.lead = True
+        following.wake.set()
+    else:
+        line.busy = False

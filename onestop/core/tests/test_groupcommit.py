@@ -137,6 +137,38 @@ def test_nobody_is_answered_before_the_commit_and_a_failed_commit_fails_the_grou
     assert commit_grouped(_touching(32)) == 32 and stamps.stamp(P + 32) == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_group_whose_transaction_was_lost_reports_no_success(  # type: ignore[no-untyped-def]
+    queue_behind_a_held_work, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A savepoint that cannot be rolled back (SQLite undid the whole transaction after an
+    I/O error) leaves nothing of the group: the works before it are not told success."""
+    wrapper = type(connections["default"])
+    rollback = wrapper._savepoint_rollback
+
+    def lost(self: Any, sid: str) -> None:
+        rollback(self, sid)
+        raise OperationalError("disk I/O error")
+
+    monkeypatch.setattr(wrapper, "_savepoint_rollback", lost)
+    results: dict[Any, Any] = {}
+    queue_behind_a_held_work(results, {50: _touching(50), 51: _touching(51, fail=True), 52: _touching(52)})
+    assert all(isinstance(results[name], Exception) for name in (50, 51, 52)), results
+    assert isinstance(results[51], ValueError)  # its own error
+    assert [stamps.stamp(P + person) for person in (50, 51, 52)] == [0, 0, 0]
+
+
+def test_a_caller_that_stops_waiting_leaves_the_line() -> None:
+    line = groupcommit._Line()
+    first, second = groupcommit._Work(lambda: 1), groupcommit._Work(lambda: 2)
+    line.queue, line.busy = [first, second], True
+    first.lead = True  # handed the lead, then interrupted before it took it
+    groupcommit._leave(line, first)
+    assert line.queue == [second] and second.lead and second.wake.is_set()
+    groupcommit._leave(line, second)
+    assert line.queue == [] and not line.busy  # nobody left: the line is free
+
+
 @pytest.mark.django_db
 def test_inside_a_transaction_a_work_runs_in_it_as_it_would_on_postgresql() -> None:
     groups = _groups()
