@@ -43,7 +43,9 @@ from onestop.core.metrics import LATENCY, REQUESTS
 
 MARK = "onestop.front"  # the environ key a kept page sets for the answer to be kept here
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
-_VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_VALID_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+_VALID_CSRF = re.compile(r"[A-Za-z0-9]{32}|[A-Za-z0-9]{64}")  # what Django keeps as it is
+_MAX_KEY = 1024  # longer headers or queries are answered by Django, not kept here
 # Cookies that change nothing of a signed-out page without a token: the language (part of
 # the key), the visitor's id (analytics) and a CSRF cookie (no form in such a page).
 _HARMLESS_COOKIES = frozenset({"onestop_vid", "csrftoken"})
@@ -69,6 +71,7 @@ class Mark:
     """What a kept page tells this cache while Django answers it."""
 
     validators: dict[str, Any]  # generation key: its number when the page was kept
+    kept_at: float  # when the page was kept (``time.time()``): it lives no longer here
     route: str = ""
     replays: dict[str, Any] = field(default_factory=dict)
 
@@ -101,7 +104,8 @@ class _Answer:
     validators: dict[str, Any]
     route: str
     replays: dict[str, Any]
-    until: float
+    until: float  # time.time()
+    key_size: int
 
 
 class FrontCache:
@@ -142,7 +146,7 @@ class FrontCache:
         return [body]
 
     def _key(self, environ: dict[str, Any]) -> tuple[str, ...] | None:
-        if environ.get("REQUEST_METHOD") != "GET":
+        if environ.get("REQUEST_METHOD") != "GET" or "HTTP_AUTHORIZATION" in environ:
             return None
         cookie_header = environ.get("HTTP_COOKIE", "")
         language = ""
@@ -151,8 +155,10 @@ class FrontCache:
             language_cookie = settings.LANGUAGE_COOKIE_NAME
             if any(name not in _HARMLESS_COOKIES and name != language_cookie for name in cookies):
                 return None
+            if "csrftoken" in cookies and not _VALID_CSRF.fullmatch(cookies["csrftoken"]):
+                return None  # Django would answer with a new one
             language = cookies.get(language_cookie, "")
-        return (
+        key = (
             environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),
             environ.get("HTTP_HOST", ""),
@@ -163,6 +169,7 @@ class FrontCache:
             "gzip" if _ACCEPTS_GZIP.search(environ.get("HTTP_ACCEPT_ENCODING", "")) else "",
             environ.get("HTTP_HX_REQUEST", ""),
         )
+        return key if sum(len(part) for part in key) <= _MAX_KEY else None
 
     def _find(self, key: tuple[str, ...]) -> _Answer | None:
         with self._lock:
@@ -170,7 +177,7 @@ class FrontCache:
             if answer is None:
                 return None
             self._answers.move_to_end(key)
-        if time.monotonic() >= answer.until or (
+        if time.time() >= answer.until or (
             answer.validators and cache.get_many(list(answer.validators)) != answer.validators
         ):
             self._drop(key)
@@ -182,6 +189,8 @@ class FrontCache:
     ) -> None:
         if any(name.lower() == "set-cookie" and not _visitor_cookie(value) for name, value in headers):
             return  # a cookie of the reader's own: this answer is theirs alone
+        if not mark.validators:
+            return  # kept under nothing that says when it changes
         kept = tuple((name, value) for name, value in headers if name.lower() not in _PER_REQUEST_HEADERS)
         from onestop.core.pagecache import SHARED_SECONDS
 
@@ -192,9 +201,10 @@ class FrontCache:
             dict(mark.validators),
             mark.route,
             dict(mark.replays),
-            time.monotonic() + SHARED_SECONDS,
+            mark.kept_at + SHARED_SECONDS,  # no longer than the page cache keeps the page
+            sum(len(part) for part in key),
         )
-        size = len(body) + sum(len(n) + len(v) for n, v in kept) + 256
+        size = _size(answer)
         if size > self.capacity:
             return
         with self._lock:
@@ -218,7 +228,7 @@ class FrontCache:
     ) -> Iterable[bytes]:
         headers = list(answer.headers)
         given = environ.get("HTTP_X_REQUEST_ID", "")
-        headers.append(("X-Request-ID", given if _VALID_ID.match(given) else uuid.uuid4().hex))
+        headers.append(("X-Request-ID", given if _VALID_ID.fullmatch(given) else uuid.uuid4().hex))
         for name, data in answer.replays.items():
             fn = _replays.get(name)
             if fn is not None:
@@ -236,7 +246,8 @@ class FrontCache:
 
 
 def _size(answer: _Answer) -> int:
-    return len(answer.body) + sum(len(n) + len(v) for n, v in answer.headers) + 256
+    """About what an answer takes in memory, its key included."""
+    return len(answer.body) + answer.key_size + sum(len(n) + len(v) for n, v in answer.headers) + 512
 
 
 def _visitor_cookie(value: str) -> bool:

@@ -39,7 +39,7 @@ class MaskPersonalData(logging.Filter):
 # --- the request a log line belongs to ------------------------------------------------
 
 REQUEST_ID = contextvars.ContextVar("onestop_request_id", default="")
-_VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_VALID_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
 class RequestIdFilter(logging.Filter):
@@ -60,7 +60,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         given = request.headers.get("X-Request-ID", "")
-        request_id = given if _VALID_ID.match(given) else uuid.uuid4().hex
+        request_id = given if _VALID_ID.fullmatch(given) else uuid.uuid4().hex
         token = REQUEST_ID.set(request_id)
         try:
             response = self.get_response(request)

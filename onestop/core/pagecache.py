@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from collections.abc import Callable, Collection
 from functools import cache, wraps
 from typing import Any, NamedTuple
@@ -109,7 +110,7 @@ def shared_page(generation: Generation, *, params: Collection[str] = ()) -> Call
                 # again in front of Django while these generations stand (core.frontcache).
                 match = request.resolver_match
                 route = (match.route or match.view_name) if match is not None else ""
-                request.META[MARK] = Mark(validators=read, route=route)
+                request.META[MARK] = Mark(validators=read, kept_at=kept.kept_at, route=route)
             return _personal(response, request)
 
         return serve
@@ -122,6 +123,7 @@ class Kept(NamedTuple):
     content_type: str
     subject: Any
     gzipped: bytes | None  # the same page compressed, when it holds no token
+    kept_at: float = 0.0  # time.time() when it was rendered
 
 
 def _keep(response: HttpResponse, subject: Any, *, compress: bool) -> Kept:
@@ -135,7 +137,7 @@ def _keep(response: HttpResponse, subject: Any, *, compress: bool) -> Kept:
         if compress and _field(placeholder()) not in content
         else None
     )
-    return Kept(content, response["Content-Type"], subject, gzipped)
+    return Kept(content, response["Content-Type"], subject, gzipped, time.time())
 
 
 def _from_kept(kept: Kept, request: HttpRequest) -> HttpResponse:

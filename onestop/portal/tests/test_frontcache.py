@@ -4,7 +4,9 @@ answer counted, and nothing of a reader's own ever answered from there."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 from wsgiref.util import setup_testing_defaults
 
@@ -19,6 +21,7 @@ from onestop.core import generations
 from onestop.core.crypto import keyed_hash
 from onestop.core.frontcache import FrontCache
 from onestop.core.metrics import REQUESTS
+from onestop.core.pagecache import SHARED_SECONDS
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +120,9 @@ def test_a_readers_own_requests_always_reach_django(django_app: Counted) -> None
         ("GET", {"Cookie": "messages=abc"}),  # messages waiting for this reader
         ("GET", {"Cookie": "onestop_vid=" + "v" * 22 + "; other=1"}),
         ("GET", {"Cookie": 'odd"value; onestop_session=abc'}),  # read as Django reads it
+        ("GET", {"Cookie": "csrftoken=short"}),  # Django answers with a new one
+        ("GET", {"Authorization": "Bearer x"}),
+        ("GET", {"Accept-Language": "en;q=0.9," * 200}),  # too long to be a key
         ("HEAD", {}),
         ("POST", {}),
     ):
@@ -191,3 +197,17 @@ def test_the_memory_it_takes_is_bounded(django_app: Counted) -> None:
     _get(off, pages[0])
     _get(off, pages[0])
     assert django_app.calls == calls + 3  # turned off: every request reaches Django
+
+
+def test_an_answer_lives_no_longer_than_its_kept_page(django_app: Counted) -> None:
+    front = FrontCache(django_app, capacity=8 * 1024 * 1024)
+    _get(front, "/gd/departments/", Cookie="csrftoken=" + "a" * 32)  # a well-formed token changes nothing
+    _get(front, "/gd/departments/", Cookie="csrftoken=" + "b" * 32)
+    assert django_app.calls == 1
+    ((key, answer),) = front._answers.items()
+    assert answer.until <= time.time() + SHARED_SECONDS
+    front._answers[key] = replace(answer, until=time.time() - 1)
+    _get(front, "/gd/departments/", Cookie="csrftoken=" + "b" * 32)
+    assert django_app.calls == 2
+    _status, headers, _body = _get(front, "/gd/departments/", **{"X-Request-ID": "abcdefgh\n"})
+    assert headers["x-request-id"][0] != "abcdefgh\n" and django_app.calls == 2
