@@ -4,6 +4,7 @@ payment arrived, exactly once."""
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,12 @@ logger = logging.getLogger(__name__)
 SUSPENSE_OPENED_TOTAL = counter(
     "onestop_payments_suspense_total", "Payments held in suspense: money no open bill explains", ["channel"]
 )
+CONFLICTING_NOTIFICATIONS_TOTAL = counter(
+    "onestop_payments_conflicting_notifications_total",
+    "Notifications of a payment already applied that tell another amount or payment code",
+    ["channel"],
+)
+CHANNEL_NAME = re.compile(r"[a-z0-9_]{1,32}")
 MAX_LINES = 20
 MAX_BILL_FEN = 10**12  # ten billion yuan: past it, an amount is a mistake
 
@@ -95,28 +102,25 @@ def do_issue_bill(
     )
     if department is None:
         raise ValidationFailed(
-            PaymentsErrorCode.BILL_LINES_INVALID, _("No such department."), field="department"
+            PaymentsErrorCode.BILL_DEPARTMENT_UNKNOWN, _("No such department."), field="department"
         )
     amount = sum(line["amount_fen"] for line in checked)
+    if payer.tenant_id != tenant.pk:
+        raise ValidationFailed(PaymentsErrorCode.BILL_PAYER_UNKNOWN, _("No such payer."), field="payer")
     with databases.action():
-        try:
-            with databases.atomic():
-                bill = Bill.objects.create(
-                    tenant=tenant,
-                    number=new_bill_number(today),
-                    payment_code=new_payment_code(department.region.code, today),
-                    payer=payer,
-                    department_code=department.code,
-                    subject_type=subject_type,
-                    subject_id=subject_id,
-                    lines=checked,
-                    amount_fen=amount,
-                    due_on=due_on,
-                )
-        except IntegrityError:
-            raise Conflict(
-                PaymentsErrorCode.BILL_NOT_DUE, _("A bill for this is open or paid already.")
-            ) from None
+        open_bills = Bill.objects.filter(tenant=tenant, subject_type=subject_type, subject_id=subject_id)
+        if subject_id and open_bills.exclude(state=BillState.CANCELLED).exists():
+            raise Conflict(PaymentsErrorCode.BILL_EXISTS, _("A bill for this is open or paid already."))
+        bill = _new_bill(
+            tenant=tenant,
+            payer=payer,
+            department=department,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            lines=checked,
+            amount_fen=amount,
+            due_on=due_on,
+        )
         ledger.post(
             tenant=tenant,
             kind=TransactionKind.BILL_ISSUED,
@@ -149,6 +153,30 @@ def do_issue_bill(
             ],
         )
     return bill
+
+
+def _new_bill(*, department: Department, **fields: Any) -> Bill:
+    """A bill with a new number and payment code (drawn again in the rare case that one
+    is taken; a bill for the same subject written meanwhile is refused)."""
+    today = timezone.localdate()
+    for attempt in range(3):
+        try:
+            with databases.atomic():
+                return Bill.objects.create(
+                    number=new_bill_number(today),
+                    payment_code=new_payment_code(department.region.code, today),
+                    department_code=department.code,
+                    **fields,
+                )
+        except IntegrityError:
+            subject = Bill.objects.filter(
+                tenant=fields["tenant"], subject_type=fields["subject_type"], subject_id=fields["subject_id"]
+            )
+            if attempt == 2 or (fields["subject_id"] and subject.exclude(state=BillState.CANCELLED).exists()):
+                raise Conflict(
+                    PaymentsErrorCode.BILL_EXISTS, _("A bill for this is open or paid already.")
+                ) from None
+    raise AssertionError("unreachable")
 
 
 def do_cancel_bill(*, actor: Actor, bill: Bill, reason: str) -> Bill:
@@ -213,9 +241,21 @@ def do_apply_channel_payment(
     (the ledger's reference is the channel's transaction). Money for an open bill of that
     payment code and amount pays it; any other is held in suspense and raised as an
     alert, never dropped."""
-    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
+    if (
+        not CHANNEL_NAME.fullmatch(channel)
+        or not 0 < len(notification_id) <= 96
+        or not 0 < len(channel_transaction) <= 64
+        or not 0 < len(payment_code) <= 32
+        or isinstance(amount_fen, bool)
+        or not isinstance(amount_fen, int)
+        or not 0 < amount_fen <= MAX_BILL_FEN
+    ):
+        # A channel plugin's programming error, never a payer's: nothing is written, and the
+        # channel, unanswered, sends the notification again.
         raise ValidationFailed(
-            PaymentsErrorCode.BILL_LINES_INVALID, _("A payment of nothing."), field="amount"
+            PaymentsErrorCode.PAYMENT_NOTIFICATION_INVALID,
+            _("The payment notification is incomplete."),
+            field="notification",
         )
     with databases.action():
         try:
@@ -232,6 +272,10 @@ def do_apply_channel_payment(
                     body=body,
                 )
         except IntegrityError:
+            first = ChannelNotification.objects.get(
+                tenant=tenant, channel=channel, notification_id=notification_id
+            )
+            _alert_if_changed(first, payment_code, channel_transaction, amount_fen)
             return NotificationOutcome.DUPLICATE  # this very notification came before
         bill = Bill.objects.select_for_update().filter(tenant=tenant, payment_code=payment_code).first()
         reason = (
@@ -296,6 +340,10 @@ def do_apply_channel_payment(
                         },
                     )
                 )
+        if outcome == NotificationOutcome.DUPLICATE:  # the payment, told under another notification
+            _alert_if_changed(
+                _first_of(tenant, channel, channel_transaction), payment_code, channel_transaction, amount_fen
+            )
         if outcome != NotificationOutcome.APPLIED:
             notification.outcome = outcome
             notification.save(update_fields=["outcome"])
@@ -324,3 +372,39 @@ def do_apply_channel_payment(
             payment_code,
         )
     return outcome
+
+
+def _first_of(tenant: Tenant, channel: str, channel_transaction: str) -> ChannelNotification | None:
+    """The first notification applied for a channel's transaction."""
+    return (
+        ChannelNotification.objects.filter(
+            tenant=tenant, channel=channel, channel_transaction=channel_transaction
+        )
+        .exclude(outcome=NotificationOutcome.DUPLICATE)
+        .order_by("id")
+        .first()
+    )
+
+
+def _alert_if_changed(
+    first: ChannelNotification | None, payment_code: str, channel_transaction: str, amount_fen: int
+) -> None:
+    """A notification of a payment already applied that tells it differently (another
+    amount, code or transaction) changes nothing, and is raised as an alert: the channel
+    and the ledger disagree, and a person must look."""
+    if first is None or (first.payment_code, first.channel_transaction, first.amount_fen) == (
+        payment_code,
+        channel_transaction,
+        amount_fen,
+    ):
+        return
+    CONFLICTING_NOTIFICATIONS_TOTAL.labels(first.channel).inc()
+    logger.error(
+        "a notification of %s payment %s tells %s fen for %s; the first told %s fen for %s",
+        first.channel,
+        channel_transaction,
+        amount_fen,
+        payment_code,
+        first.amount_fen,
+        first.payment_code,
+    )

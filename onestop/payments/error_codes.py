@@ -6,3 +6,7 @@ class PaymentsErrorCode(StrEnum):
     BILL_NOT_DUE = "bill_not_due"
     BILL_LINES_INVALID = "bill_lines_invalid"
     BILL_DUE_DATE_INVALID = "bill_due_date_invalid"
+    BILL_EXISTS = "bill_exists"
+    BILL_PAYER_UNKNOWN = "bill_payer_unknown"
+    BILL_DEPARTMENT_UNKNOWN = "bill_department_unknown"
+    PAYMENT_NOTIFICATION_INVALID = "payment_notification_invalid"

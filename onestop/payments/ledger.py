@@ -15,7 +15,9 @@ The flows (debit positive, credit negative, in fen):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError
@@ -28,6 +30,7 @@ from onestop.payments.models import (
     BillState,
     LedgerAccount,
     LedgerEntry,
+    LedgerHead,
     LedgerTransaction,
     TransactionKind,
 )
@@ -84,18 +87,28 @@ def post(
 ) -> LedgerTransaction | None:
     """Write one transaction, inside the caller's action; None, with nothing written, when
     the tenant's ledger holds a transaction of this reference already (its cause was
-    applied before)."""
+    applied before). It takes the ledger's next number (the head's row stays locked until
+    the action commits) and the digest of its entries."""
     legs = list(legs)
     if len(legs) < 2 or any(leg.amount_fen == 0 for leg in legs) or sum(leg.amount_fen for leg in legs) != 0:
         raise Unbalanced(f"{reference}: {[(leg.account, leg.amount_fen) for leg in legs]}")
+    if LedgerTransaction.objects.filter(tenant=tenant, reference=reference).exists():
+        return None
+    accounts = _accounts(tenant, {leg.account for leg in legs})
     try:
         with databases.atomic():
             transaction = LedgerTransaction.objects.create(
-                tenant=tenant, kind=kind, reference=reference, memo=memo[:200]
+                tenant=tenant,
+                kind=kind,
+                reference=reference,
+                sequence=_next_sequence(tenant),
+                digest=digest(
+                    (leg.account, leg.amount_fen, leg.bill.number if leg.bill else "") for leg in legs
+                ),
+                memo=memo[:200],
             )
     except IntegrityError:
-        return None
-    accounts = _accounts(tenant, {leg.account for leg in legs})
+        return None  # written meanwhile by a notification beside this one (PostgreSQL)
     LedgerEntry.objects.bulk_create(
         LedgerEntry(
             tenant=tenant,
@@ -109,9 +122,43 @@ def post(
     return transaction
 
 
+def digest(entries: Iterable[tuple[str, int, str]]) -> str:
+    """What a transaction's entries hash to: (account, amount, bill number) each, in order."""
+    lines = sorted(f"{account}\t{amount}\t{bill}" for account, amount, bill in entries)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def _next_sequence(tenant: Tenant) -> int:
+    number = _advance(tenant)
+    if number is None:
+        try:
+            with databases.atomic():
+                LedgerHead.objects.create(tenant=tenant)
+        except IntegrityError:
+            pass  # made meanwhile beside this one (PostgreSQL)
+        number = _advance(tenant)
+        assert number is not None
+    return number
+
+
+def _advance(tenant: Tenant) -> int | None:
+    """The head's number, moved on by one (``UPDATE ... RETURNING``, both databases)."""
+    connection = databases.connection()
+    quote = connection.ops.quote_name
+    column = quote("next_sequence")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(LedgerHead._meta.db_table)} SET {column} = {column} + 1 "  # noqa: S608
+            f"WHERE {quote('tenant_id')} = %s RETURNING {column} - 1",
+            [tenant.pk],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
 def _accounts(tenant: Tenant, codes: set[str]) -> dict[str, LedgerAccount]:
     found = {a.code: a for a in LedgerAccount.objects.filter(tenant=tenant, code__in=codes)}
-    for code in codes - found.keys():
+    for code in sorted(codes - found.keys()):  # in one order everywhere: no deadlock between two
         kind = account_kind(code)
         try:
             with databases.atomic():
@@ -152,20 +199,42 @@ class Check:
 
 
 def check(tenant: Tenant) -> Check:
-    """Prove the tenant's books from their entries: every transaction has two entries or
-    more summing to zero, and every bill is in the state its entries say (due: the payer
-    owes its amount and paid nothing; paid: owes nothing, one payment; cancelled: owes
-    nothing, no payment)."""
+    """Prove the tenant's books from their entries, all read from one snapshot: every
+    transaction has two entries or more summing to zero, and the digest it was written
+    with (an entry added, removed or changed since shows); the transactions are numbered
+    from 1 without a gap up to the head (one removed shows); and every bill is in the
+    state its entries say (due: the payer owes its amount and paid nothing; paid: owes
+    nothing, one payment; cancelled: owes nothing, no payment)."""
+    with _snapshot():
+        return _check(tenant)
+
+
+def _check(tenant: Tenant) -> Check:
     found = Check()
-    transactions = (
-        LedgerTransaction.objects.filter(tenant=tenant)
-        .annotate(legs=Count("entries"), total=Sum("entries__amount_fen"))
-        .values_list("reference", "legs", "total")
+    entries: dict[int, list[tuple[str, int, str]]] = {}
+    rows = LedgerEntry.objects.filter(tenant=tenant).values_list(
+        "transaction_id", "account__code", "amount_fen", "bill__number"
     )
-    for reference, legs, total in transactions.iterator(chunk_size=2000):
+    for transaction_id, account, amount, bill in rows.iterator(chunk_size=5000):
+        entries.setdefault(transaction_id, []).append((account, amount, bill or ""))
+    expected = 1
+    transactions = LedgerTransaction.objects.filter(tenant=tenant).order_by("sequence")
+    for pk, reference, sequence, written in transactions.values_list(
+        "pk", "reference", "sequence", "digest"
+    ).iterator(chunk_size=2000):
         found.transactions += 1
-        if legs < 2 or total != 0:
-            found.problems.append(f"transaction {reference}: {legs} entries summing to {total} fen")
+        if sequence != expected:
+            found.problems.append(f"transactions {expected} to {sequence - 1} are missing")
+        expected = sequence + 1
+        legs = entries.get(pk, [])
+        total = sum(amount for _account, amount, _bill in legs)
+        if len(legs) < 2 or total != 0:
+            found.problems.append(f"transaction {reference}: {len(legs)} entries summing to {total} fen")
+        elif digest(legs) != written:
+            found.problems.append(f"transaction {reference}: its entries are not those it was written with")
+    head = LedgerHead.objects.filter(tenant=tenant).values_list("next_sequence", flat=True).first() or 1
+    if head != expected:
+        found.problems.append(f"transactions {expected} to {head - 1} are missing")
     clearing = LedgerEntry.objects.filter(tenant=tenant, account__code=PAYER_CLEARING, bill__isnull=False)
     owed = dict(
         clearing.values_list("bill_id").annotate(total=Sum("amount_fen")).values_list("bill_id", "total")
@@ -179,13 +248,36 @@ def check(tenant: Tenant) -> Check:
     bills = Bill.objects.filter(tenant=tenant).values_list("pk", "number", "state", "amount_fen")
     for pk, number, state, amount in bills.iterator(chunk_size=2000):
         found.bills += 1
-        expected = {BillState.DUE: (amount, 0), BillState.PAID: (0, 1), BillState.CANCELLED: (0, 0)}[
+        wanted = {BillState.DUE: (amount, 0), BillState.PAID: (0, 1), BillState.CANCELLED: (0, 0)}[
             BillState(state)
         ]
         actual = (owed.get(pk, 0), payments.get(pk, 0))
-        if actual != expected:
+        if actual != wanted:
             found.problems.append(
                 f"bill {number} is {state}: the payer owes {actual[0]} fen and {actual[1]} payments "
-                f"were applied (expected {expected[0]} fen and {expected[1]})"
+                f"were applied (expected {wanted[0]} fen and {wanted[1]})"
             )
     return found
+
+
+@contextmanager
+def _snapshot() -> Iterator[None]:
+    """One consistent view of the database for the block's reads, holding no lock that
+    writers wait for: a read-only repeatable-read transaction on PostgreSQL, a deferred
+    read transaction on SQLite (WAL readers see the database as of their first read).
+    Inside a transaction already open, that one."""
+    connection = databases.connection()
+    if connection.in_atomic_block:
+        yield
+        return
+    if connection.vendor == "postgresql":
+        with databases.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            cursor.execute("COMMIT")

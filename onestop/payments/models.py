@@ -4,7 +4,9 @@ Money is an integer number of fen everywhere (``*_fen``), never a float or a dec
 with a scale to forget. Ledger entries are append-only: a balance is the sum of an
 account's entries, never a stored figure that someone could edit; a correction is a new
 transaction that reverses the old one. A trigger refuses any UPDATE of an entry or a
-ledger transaction on both databases.
+ledger transaction on both databases; transactions are numbered without gaps and carry a
+digest of their entries, so that a row removed or slipped in shows in ``ledger.check``
+(deletes are left to the tenant's move between databases).
 """
 
 from __future__ import annotations
@@ -59,7 +61,11 @@ class LedgerTransaction(TenantOwned):
     tenant's ledger, so that whatever causes it twice moves money once."""
 
     kind = models.CharField(max_length=24, choices=TransactionKind.choices)
-    reference = models.CharField(max_length=96)
+    reference = models.CharField(max_length=128)
+    # Numbered without gaps in the tenant's ledger, with a digest of its entries: a
+    # transaction removed, or an entry added to one, removed or changed, shows in ``check``.
+    sequence = models.BigIntegerField()
+    digest = models.CharField(max_length=64)
     occurred_at = models.DateTimeField(default=timezone.now)
     memo = models.CharField(max_length=200, blank=True)
 
@@ -69,11 +75,26 @@ class LedgerTransaction(TenantOwned):
         constraints = [
             models.UniqueConstraint(
                 fields=["tenant", "reference"], name="ledger_transaction_reference_unique"
-            )
+            ),
+            models.UniqueConstraint(fields=["tenant", "sequence"], name="ledger_transaction_sequence_unique"),
         ]
 
     def __str__(self) -> str:
         return self.reference
+
+
+class LedgerHead(models.Model):
+    """The number the tenant's next ledger transaction takes."""
+
+    tenant = models.OneToOneField("tenancy.Tenant", on_delete=models.CASCADE, related_name="+")
+    next_sequence = models.BigIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("ledger head")
+        verbose_name_plural = _("ledger heads")
+
+    def __str__(self) -> str:
+        return str(self.next_sequence)
 
 
 class LedgerEntry(TenantOwned):

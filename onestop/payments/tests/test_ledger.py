@@ -20,6 +20,7 @@ from onestop.identity.tests.factories import make_citizen
 from onestop.payments import ledger
 from onestop.payments.access import access_bill
 from onestop.payments.actions import (
+    CONFLICTING_NOTIFICATIONS_TOTAL,
     SUSPENSE_OPENED_TOTAL,
     do_apply_channel_payment,
     do_cancel_bill,
@@ -110,7 +111,7 @@ def test_a_bill_issued_is_what_the_payer_owes_the_department(tenant: Tenant, pay
         ),
         ({"lines": "1500"}, "bill_lines_invalid"),
         ({"due_on": timezone.localdate() - timedelta(days=1)}, "bill_due_date_invalid"),
-        ({"department_code": "nowhere"}, "bill_lines_invalid"),
+        ({"department_code": "nowhere"}, "bill_department_unknown"),
     ],
 )
 def test_a_bill_that_cannot_be_is_refused_with_a_code_and_nothing_written(
@@ -125,8 +126,9 @@ def test_a_bill_that_cannot_be_is_refused_with_a_code_and_nothing_written(
 
 def test_one_open_bill_per_case(tenant: Tenant, payer: User) -> None:
     bill = _bill(tenant, payer, subject_id="C1")
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as refused:
         _bill(tenant, payer, subject_id="C1")
+    assert str(refused.value.code) == "bill_exists"
     do_cancel_bill(actor=FACTORY, bill=bill, reason="wrong amount")
     assert _bill(tenant, payer, subject_id="C1").state == BillState.DUE  # a new one after cancelling
     assert ledger.check(tenant).ok
@@ -175,6 +177,60 @@ def test_money_no_open_bill_explains_is_held_in_suspense_never_lost(tenant: Tena
     assert ledger.check(tenant).ok
 
 
+def test_a_payer_of_another_tenant_is_refused(tenant: Tenant) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        _bill(tenant, make_citizen(make_tenant()))
+    assert str(refused.value.code) == "bill_payer_unknown"
+    assert not Bill.objects.filter(tenant=tenant).exists()
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"channel": "Wechat:Pay"},
+        {"channel": ""},
+        {"notification_id": ""},
+        {"notification_id": "n" * 97},
+        {"channel_transaction": ""},
+        {"channel_transaction": "t" * 65},
+        {"payment_code": ""},
+        {"amount_fen": 0},
+        {"amount_fen": 10**12 + 1},
+        {"amount_fen": 99.5},
+    ],
+)
+def test_an_incomplete_notification_writes_nothing(
+    tenant: Tenant, payer: User, changes: dict[str, Any]
+) -> None:
+    bill = _bill(tenant, payer)
+    asked: dict[str, Any] = {
+        "channel": "wechatpay",
+        "notification_id": "n-1",
+        "payment_code": bill.payment_code,
+        "channel_transaction": "t-1",
+        "amount_fen": 2300,
+        **changes,
+    }
+    with pytest.raises(ValidationFailed) as refused:
+        do_apply_channel_payment(actor=FACTORY, tenant=tenant, succeeded_at=timezone.now(), body={}, **asked)
+    assert str(refused.value.code) == "payment_notification_invalid"
+    assert LedgerTransaction.objects.filter(tenant=tenant).count() == 1  # the bill's issue only
+
+
+def test_a_repeated_notification_that_tells_another_story_is_raised(tenant: Tenant, payer: User) -> None:
+    bill = _bill(tenant, payer)
+    before = CONFLICTING_NOTIFICATIONS_TOTAL.labels("wechatpay")._value.get()
+    _pay(tenant, bill.payment_code, 2300, "t-7", "n-7")
+    assert _pay(tenant, bill.payment_code, 2300, "t-7", "n-7") == NotificationOutcome.DUPLICATE
+    assert _pay(tenant, bill.payment_code, 2300, "t-7", "n-8") == NotificationOutcome.DUPLICATE
+    assert CONFLICTING_NOTIFICATIONS_TOTAL.labels("wechatpay")._value.get() == before  # the same story
+    assert _pay(tenant, bill.payment_code, 9999, "t-7", "n-7") == NotificationOutcome.DUPLICATE
+    assert _pay(tenant, bill.payment_code, 9999, "t-7", "n-9") == NotificationOutcome.DUPLICATE
+    assert CONFLICTING_NOTIFICATIONS_TOTAL.labels("wechatpay")._value.get() == before + 2
+    assert ledger.balance(tenant, ledger.channel_account("wechatpay")) == 2300  # nothing moved
+    assert ledger.check(tenant).ok
+
+
 def test_a_paid_bill_is_not_cancelled(tenant: Tenant, payer: User) -> None:
     bill = _bill(tenant, payer)
     _pay(tenant, bill.payment_code, 2300, "t-9")
@@ -217,6 +273,29 @@ def test_the_check_finds_books_that_do_not_hold(tenant: Tenant, payer: User) -> 
         call_command("payments", "check", "--tenant", tenant.code)
 
 
+def test_the_check_finds_an_entry_slipped_in_or_a_transaction_taken_out(tenant: Tenant, payer: User) -> None:
+    first, second, last = _bill(tenant, payer), _bill(tenant, payer), _bill(tenant, payer)
+    assert ledger.check(tenant).ok
+    issued = LedgerTransaction.objects.get(tenant=tenant, reference=f"bill:{first.number}")
+    accounts = ledger._accounts(tenant, {ledger.SUSPENSE, ledger.channel_account("cash")})
+    for account, amount in (
+        (ledger.SUSPENSE, -500),
+        (ledger.channel_account("cash"), 500),
+    ):  # it still balances
+        LedgerEntry.objects.create(
+            tenant=tenant, transaction=issued, account=accounts[account], amount_fen=amount
+        )
+    for bill in (second, last):  # taken out with its entries, the bill with them
+        removed = LedgerTransaction.objects.get(tenant=tenant, reference=f"bill:{bill.number}")
+        LedgerEntry.objects.filter(tenant=tenant, transaction=removed).delete()
+        removed.delete()
+        Bill.objects.filter(pk=bill.pk).delete()
+    assert ledger.check(tenant).problems == [
+        f"transaction bill:{first.number}: its entries are not those it was written with",
+        "transactions 2 to 3 are missing",
+    ]
+
+
 def test_another_persons_or_tenants_bill_answers_like_a_missing_one(tenant: Tenant, payer: User) -> None:
     bill = _bill(tenant, payer)
     elsewhere = make_tenant()
@@ -245,3 +324,15 @@ def test_payment_codes_catch_a_mistyped_digit() -> None:
     assert (
         not is_payment_code(code[:-1]) and not is_payment_code(code + "0") and not is_payment_code("x" * 20)
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_check_reads_one_snapshot_outside_any_transaction() -> None:
+    tenant = make_tenant()
+    bill = _bill(tenant, make_citizen(tenant))
+    assert not databases.connection().in_atomic_block
+    found = ledger.check(tenant)  # in a read transaction of its own, on either database
+    assert found.ok and (found.transactions, found.bills) == (1, 1)
+    assert not databases.connection().in_atomic_block
+    _pay(tenant, bill.payment_code, 2300, "t-snap")  # writes go on after it
+    assert ledger.check(tenant).ok
