@@ -94,6 +94,8 @@ def search(
     count (a window over every match, which ranking reads anyway); a second one counts
     only when the page lies past the last match."""
     columns = [column for column, _floor in COLUMNS]
+    if databases.connection().vendor == "postgresql":
+        return _search_postgresql(tenant_id, words, items, start, size)
     for joiner in ("AND", "OR"):
         matching = items.filter(id__in=_matches(tenant_id, words, joiner, columns))
         # The tier: the name holds the words, else the name and keywords, else anywhere.
@@ -111,4 +113,35 @@ def search(
         count = matching.count() if start else 0
         if count:
             return count, []
+    return 0, []
+
+
+def _search_postgresql(
+    tenant_id: int, words: list[QueryWord], items: QuerySet[ServiceItem], start: int, size: int
+) -> tuple[int, list[int]]:
+    """``search`` on PostgreSQL: the matches and their tiers read from the index first (one
+    statement, under the GIN index), then the matching items' popularity and code, ranked
+    here. Given the tiers as expressions over the items, PostgreSQL sorted every published
+    item of the tenant before it looked for matches (0.6 s for a word 6,000 items hold)."""
+    columns = [column for column, _floor in COLUMNS]
+    for joiner in ("AND", "OR"):
+
+        def query(among: list[str], joiner: str = joiner) -> str:
+            weights = "".join(PG_WEIGHTS[column] for column in among)
+            return (" & " if joiner == "AND" else " | ").join(_pg_word(w, weights) for w in words)
+
+        with databases.connection().cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, CASE WHEN document @@ %s::tsquery THEN 0 "  # noqa: S608 (the model's table)
+                f"WHEN document @@ %s::tsquery THEN 1 ELSE 2 END "
+                f"FROM {TABLE} WHERE tenant_id = %s AND document @@ %s::tsquery",
+                [query(columns[:1]), query(columns[:2]), tenant_id, query(columns)],
+            )
+            tiers = dict(cursor.fetchall())
+        if not tiers:
+            continue
+        found = items.filter(id__in=list(tiers)).values_list("id", "popularity", "code")
+        ranked = sorted(found, key=lambda row: (tiers[row[0]], -row[1], row[2]))
+        if ranked:
+            return len(ranked), [item_id for item_id, _popularity, _code in ranked[start : start + size]]
     return 0, []
