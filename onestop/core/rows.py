@@ -1,4 +1,5 @@
-"""A model's row by primary key, on the hottest paths, without building the query anew.
+"""A model's row by primary key, on the hottest paths, without building the query anew;
+and counters moved on in one statement (``advance``).
 
 The ORM compiles a query for every call: for ``User.objects.filter(pk=...)`` that is
 about a quarter of a millisecond of Python, several times the database's own work, paid
@@ -12,8 +13,10 @@ from __future__ import annotations
 
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from django.db import connections, router
+from django.db import IntegrityError, connections, router
 from django.db.models import Model
+
+from onestop.core import databases
 
 M = TypeVar("M", bound=Model)
 
@@ -60,3 +63,41 @@ class ByKey(Generic[M]):
         compiled = _Compiled(sql, converters, fields)
         self._compiled[alias] = compiled
         return compiled
+
+
+def advance(model: type[Model], column: str, **where: Any) -> int:
+    """Move the counter ``column`` of the row ``where`` names on by one and give its new
+    value: one ``UPDATE ... RETURNING`` (SQLite and PostgreSQL alike), the row locked until
+    the caller's transaction ends. A missing row is made first, with the model's defaults
+    (by a writer beside this one, maybe: PostgreSQL)."""
+    number = _advance(model, column, where)
+    if number is None:
+        try:
+            with databases.atomic():
+                model._base_manager.create(**where)
+        except IntegrityError:
+            pass  # made meanwhile beside this one
+        number = _advance(model, column, where)
+        assert number is not None
+    return number
+
+
+def _advance(model: type[Model], column: str, where: dict[str, Any]) -> int | None:
+    connection = databases.connection()
+    quote = connection.ops.quote_name
+    meta = model._meta
+    fields = {field.name: field for field in meta.concrete_fields}
+    counter = quote(fields[column].column)
+    conditions, params = [], []
+    for name, value in where.items():
+        field = fields[name]
+        conditions.append(f"{quote(field.column)} = %s")
+        params.append(field.get_db_prep_value(value.pk if isinstance(value, Model) else value, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(meta.db_table)} SET {counter} = {counter} + 1 "  # noqa: S608 (the model's own names)
+            f"WHERE {' AND '.join(conditions)} RETURNING {counter}",
+            params,
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])

@@ -24,6 +24,7 @@ from django.db import IntegrityError
 from django.db.models import Count, Sum
 
 from onestop.core import databases
+from onestop.core.rows import advance
 from onestop.payments.models import (
     AccountKind,
     Bill,
@@ -92,8 +93,6 @@ def post(
     legs = list(legs)
     if len(legs) < 2 or any(leg.amount_fen == 0 for leg in legs) or sum(leg.amount_fen for leg in legs) != 0:
         raise Unbalanced(f"{reference}: {[(leg.account, leg.amount_fen) for leg in legs]}")
-    if LedgerTransaction.objects.filter(tenant=tenant, reference=reference).exists():
-        return None
     accounts = _accounts(tenant, {leg.account for leg in legs})
     try:
         with databases.atomic():
@@ -129,31 +128,8 @@ def digest(entries: Iterable[tuple[str, int, str]]) -> str:
 
 
 def _next_sequence(tenant: Tenant) -> int:
-    number = _advance(tenant)
-    if number is None:
-        try:
-            with databases.atomic():
-                LedgerHead.objects.create(tenant=tenant)
-        except IntegrityError:
-            pass  # made meanwhile beside this one (PostgreSQL)
-        number = _advance(tenant)
-        assert number is not None
-    return number
-
-
-def _advance(tenant: Tenant) -> int | None:
-    """The head's number, moved on by one (``UPDATE ... RETURNING``, both databases)."""
-    connection = databases.connection()
-    quote = connection.ops.quote_name
-    column = quote("next_sequence")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {quote(LedgerHead._meta.db_table)} SET {column} = {column} + 1 "  # noqa: S608
-            f"WHERE {quote('tenant_id')} = %s RETURNING {column} - 1",
-            [tenant.pk],
-        )
-        row = cursor.fetchone()
-    return None if row is None else int(row[0])
+    """The ledger's next number; the head stays locked until the action commits."""
+    return advance(LedgerHead, "next_sequence", tenant=tenant) - 1
 
 
 def _accounts(tenant: Tenant, codes: set[str]) -> dict[str, LedgerAccount]:

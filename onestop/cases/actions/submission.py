@@ -40,6 +40,7 @@ from onestop.core.actors import ActorKind
 from onestop.core.audit import Event, record_action
 from onestop.core.errors import Conflict, Forbidden, OnestopError, ValidationFailed
 from onestop.core.groupcommit import commit_grouped
+from onestop.core.rows import advance
 from onestop.tenancy.models import Department, Region
 from onestop.workdays.calendar import WorkCalendar
 
@@ -85,31 +86,9 @@ def _local_offices(tenant: Tenant) -> dict[tuple[str, int], Department]:
 
 def _next_number(tenant: Tenant, on: date) -> str:
     """The day's next number: one statement that moves the day's counter and says where
-    it stands (``UPDATE ... RETURNING``, SQLite and PostgreSQL alike), under the row's
-    lock until the submission commits; the day's first submission makes the counter."""
-    last = _advance_sequence(tenant, on)
-    if last is None:
-        try:
-            with databases.atomic():
-                CaseSequence.objects.create(tenant=tenant, day=on)
-        except IntegrityError:
-            pass  # made meanwhile by a submission beside this one (PostgreSQL)
-        last = _advance_sequence(tenant, on)
-        assert last is not None
-    return case_number(tenant.code, on, last)
-
-
-def _advance_sequence(tenant: Tenant, on: date) -> int | None:
-    connection = databases.connection()
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {quote(CaseSequence._meta.db_table)} SET {quote('last')} = {quote('last')} + 1 "  # noqa: S608
-            f"WHERE {quote('tenant_id')} = %s AND {quote('day')} = %s RETURNING {quote('last')}",
-            [tenant.pk, connection.ops.adapt_datefield_value(on)],
-        )
-        row = cursor.fetchone()
-    return None if row is None else int(row[0])
+    it stands, under the row's lock until the submission commits; the day's first
+    submission makes the counter (``core.rows.advance``)."""
+    return case_number(tenant.code, on, advance(CaseSequence, "last", tenant=tenant, day=on))
 
 
 def _state_event(case: Case, action: str, *, paper_licence: bool = False) -> Event:
