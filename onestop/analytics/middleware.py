@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import logging
 import secrets
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.cookies import SimpleCookie
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.http.cookie import parse_cookie
 from django.utils import timezone
-from django.utils.http import http_date
 
 from onestop.analytics.recorder import View, recorder
 from onestop.core import databases
@@ -115,17 +112,9 @@ def count_again(environ: dict[str, Any], seen: _Seen, headers: list[tuple[str, s
     """The view counted for a page answered in front of Django (``core.frontcache``)."""
     try:
         given = _count(seen, parse_cookie(environ.get("HTTP_COOKIE", "")).get(COOKIE, ""))
-        if given is not None:
-            jar = SimpleCookie()
-            jar[COOKIE] = given
-            morsel = jar[COOKIE]
-            morsel["max-age"] = _COOKIE_OPTIONS["max_age"]
-            morsel["expires"] = http_date(time.time() + _COOKIE_OPTIONS["max_age"])
-            morsel["path"] = "/"
-            morsel["httponly"] = True
-            morsel["samesite"] = "Lax"
-            if settings.SESSION_COOKIE_SECURE:
-                morsel["secure"] = True
-            headers.append(("Set-Cookie", morsel.OutputString()))
+        if given is not None:  # the cookie as Django's own answer sets it
+            carrier = HttpResponse()
+            carrier.set_cookie(COOKIE, given, secure=settings.SESSION_COOKIE_SECURE, **_COOKIE_OPTIONS)
+            headers.append(("Set-Cookie", carrier.cookies[COOKIE].OutputString()))
     except Exception:
         logger.exception("counting a page view failed")

@@ -71,7 +71,7 @@ class Mark:
     """What a kept page tells this cache while Django answers it."""
 
     validators: dict[str, Any]  # generation key: its number when the page was kept
-    kept_at: float  # when the page was kept (``time.time()``): it lives no longer here
+    until: float  # when the kept page expires (``time.time()``): the answer lives no longer
     route: str = ""
     replays: dict[str, Any] = field(default_factory=dict)
 
@@ -192,8 +192,6 @@ class FrontCache:
         if not mark.validators:
             return  # kept under nothing that says when it changes
         kept = tuple((name, value) for name, value in headers if name.lower() not in _PER_REQUEST_HEADERS)
-        from onestop.core.pagecache import SHARED_SECONDS
-
         answer = _Answer(
             status,
             kept,
@@ -201,7 +199,7 @@ class FrontCache:
             dict(mark.validators),
             mark.route,
             dict(mark.replays),
-            mark.kept_at + SHARED_SECONDS,  # no longer than the page cache keeps the page
+            mark.until,
             sum(len(part) for part in key),
         )
         size = _size(answer)

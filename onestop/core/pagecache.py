@@ -110,7 +110,7 @@ def shared_page(generation: Generation, *, params: Collection[str] = ()) -> Call
                 # again in front of Django while these generations stand (core.frontcache).
                 match = request.resolver_match
                 route = (match.route or match.view_name) if match is not None else ""
-                request.META[MARK] = Mark(validators=read, kept_at=kept.kept_at, route=route)
+                request.META[MARK] = Mark(validators=read, until=kept.kept_at + SHARED_SECONDS, route=route)
             return _personal(response, request)
 
         return serve
