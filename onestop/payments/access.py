@@ -26,12 +26,3 @@ def access_bill(tenant: Tenant, payer: User, number: str) -> Bill:
     if bill is None:
         raise NotFound(PaymentsErrorCode.BILL_NOT_FOUND, _("No such bill."))
     return bill
-
-
-def bill_of_subject(tenant: Tenant, subject_type: str, subject_id: str) -> Bill | None:
-    """The bill open or paid for a subject (a case), if there is one (its module API)."""
-    return (
-        Bill.objects.filter(tenant=tenant, subject_type=subject_type, subject_id=subject_id)
-        .exclude(state="cancelled")
-        .first()
-    )
