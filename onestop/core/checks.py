@@ -9,7 +9,7 @@ from django.core.checks import CheckMessage, Error, Tags, Warning, register, run
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
 
-from onestop.core.plugins import PluginConfigError, registries
+from onestop.core.plugins import Plugin, PluginConfigError, Registry, registries
 
 # The tags of the checks `serve`, `worker` and the WSGI application run before they start.
 INTEGRATIONS = "integrations"  # every enabled plugin configured, no sandbox outside the demo
@@ -157,34 +157,41 @@ def _integration_problems() -> list[CheckMessage]:
     allowed = set(settings.ONESTOP_SANDBOX_ALLOWED)
     for registry in registries():
         try:
-            plugin = registry.enabled()
+            plugins = registry.enabled_plugins()
         except ImproperlyConfigured as error:
             problems.append(Error(str(error), id="onestop.E002"))
             continue
-        try:
-            plugin.check_config()
-        except PluginConfigError as error:
-            problems.append(
-                Error(
-                    f"{registry.label} ({plugin.identifier}): {error}",
-                    hint=error.hint or None,
-                    id="onestop.E002",
-                )
+        for plugin in plugins:
+            problems.extend(_plugin_problems(registry, plugin, allowed))
+    return problems
+
+
+def _plugin_problems(registry: Registry[Plugin], plugin: Plugin, allowed: set[str]) -> list[CheckMessage]:
+    problems: list[CheckMessage] = []
+    try:
+        plugin.check_config()
+    except PluginConfigError as error:
+        problems.append(
+            Error(
+                f"{registry.label} ({plugin.identifier}): {error}",
+                hint=error.hint or None,
+                id="onestop.E002",
             )
-        if plugin.is_sandbox and not settings.ONESTOP_DEMO and registry.kind not in allowed:
-            real = [p.identifier for p in registry if not p.is_sandbox]
-            problems.append(
-                Error(
-                    f"{registry.label} uses the sandbox plugin {plugin.identifier!r} outside the "
-                    "demo: it delivers or checks nothing for real.",
-                    hint=(
-                        f"Set {registry.setting} to a real plugin ({', '.join(real) or 'none yet'}), "
-                        f"or allow this sandbox explicitly with ONESTOP_SANDBOX_ALLOWED={registry.kind} "
-                        "(every page then says so); ONESTOP_DEMO=1 is for demonstrations only."
-                    ),
-                    id="onestop.E001",
-                )
+        )
+    if plugin.is_sandbox and not settings.ONESTOP_DEMO and registry.kind not in allowed:
+        real = [p.identifier for p in registry if not p.is_sandbox]
+        problems.append(
+            Error(
+                f"{registry.label} uses the sandbox plugin {plugin.identifier!r} outside the "
+                "demo: it delivers or checks nothing for real.",
+                hint=(
+                    f"Set {registry.setting} to a real plugin ({', '.join(real) or 'none yet'}), "
+                    f"or allow this sandbox explicitly with ONESTOP_SANDBOX_ALLOWED={registry.kind} "
+                    "(every page then says so); ONESTOP_DEMO=1 is for demonstrations only."
+                ),
+                id="onestop.E001",
             )
+        )
     return problems
 
 

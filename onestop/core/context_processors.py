@@ -16,4 +16,5 @@ def sandboxes(request: HttpRequest) -> dict[str, Any]:
     if settings.ONESTOP_DEMO:
         # The demo served in production mode (`ONESTOP_DEMO=1 make prod`) says so on every page.
         return {"demo_marked": settings.ONESTOP_MARK_DEMO}
-    return {"sandbox_integrations": [str(registry.label) for registry, _ in enabled_sandboxes()]}
+    labels = dict.fromkeys(str(registry.label) for registry, _ in enabled_sandboxes())  # once each
+    return {"sandbox_integrations": list(labels)}

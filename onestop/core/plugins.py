@@ -35,6 +35,9 @@ class Plugin:
 
     verbose_name: str | Promise = ""
     is_sandbox: bool = False
+    # The arguments of `onestop …` for a process that runs beside the server while this
+    # plugin is enabled: a sandbox's own server on 127.0.0.1 (`serve` starts and stops it).
+    companion: tuple[str, ...] = ()
 
     def __init__(self, identifier: str) -> None:
         self.identifier = identifier
@@ -55,12 +58,14 @@ _registries: list[Registry[Plugin]] = []
 
 
 class Registry(Generic[P]):
-    """The plugins of one integration; ``setting`` names the enabled one."""
+    """The plugins of one integration; ``setting`` names the enabled one, or with
+    ``many`` the enabled ones, comma-separated (payment channels: a payer chooses)."""
 
-    def __init__(self, *, kind: str, label: str | Promise, setting: str) -> None:
+    def __init__(self, *, kind: str, label: str | Promise, setting: str, many: bool = False) -> None:
         self.kind = kind  # the integration's name in ONESTOP_SANDBOX_ALLOWED
         self.label = label
         self.setting = setting
+        self.many = many
         self._plugins: dict[str, P] = {}
         _registries.append(self)  # type: ignore[arg-type]
 
@@ -83,11 +88,21 @@ class Registry(Generic[P]):
             ) from None
 
     def enabled_identifier(self) -> str:
+        if self.many:
+            raise ImproperlyConfigured(f"{self.kind} enables several plugins: use enabled_plugins()")
         return str(getattr(settings, self.setting))
 
     def enabled(self) -> P:
         """The plugin the settings choose."""
         return self.get(self.enabled_identifier())
+
+    def enabled_plugins(self) -> list[P]:
+        """Every plugin the settings choose (one, unless the registry enables ``many``)."""
+        if not self.many:
+            return [self.enabled()]
+        value = getattr(settings, self.setting)
+        names = value.split(",") if isinstance(value, str) else list(value)
+        return [self.get(name.strip()) for name in names if name.strip()]
 
     def __iter__(self) -> Iterator[P]:
         return iter(self._plugins[name] for name in sorted(self._plugins))
@@ -102,13 +117,24 @@ def registries() -> list[Registry[Plugin]]:
 
 
 def enabled_sandboxes() -> list[tuple[Registry[Plugin], Plugin]]:
-    """The integrations whose enabled plugin is a sandbox."""
-    found = []
+    """The integrations whose enabled plugins are sandboxes."""
+    found: list[tuple[Registry[Plugin], Plugin]] = []
     for registry in _registries:
         try:
-            plugin = registry.enabled()
+            plugins = registry.enabled_plugins()
         except ImproperlyConfigured:
             continue  # reported by the configuration check
-        if plugin.is_sandbox:
-            found.append((registry, plugin))
+        found.extend((registry, plugin) for plugin in plugins if plugin.is_sandbox)
     return found
+
+
+def companions() -> list[tuple[str, ...]]:
+    """The processes the enabled plugins need beside the server, each once."""
+    found: dict[tuple[str, ...], None] = {}
+    for registry in _registries:
+        try:
+            plugins = registry.enabled_plugins()
+        except ImproperlyConfigured:
+            continue  # reported by the configuration check
+        found.update((plugin.companion, None) for plugin in plugins if plugin.companion)
+    return list(found)

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from onestop.core.checks import STARTUP_TAGS
+from onestop.core.plugins import companions
 
 
 class Command(BaseCommand):
@@ -94,6 +95,10 @@ class Command(BaseCommand):
         # The worker runs beside the server, is started again whenever it dies, and ends with it.
         server = subprocess.Popen(argv, env=served)
         supervisor = WorkerSupervisor(self._log)
+        # What enabled plugins need beside the server (a payment channel's sandbox server).
+        beside = [
+            subprocess.Popen([sys.executable, "-m", "onestop", *args], env=served) for args in companions()
+        ]
 
         def stop(*_: object) -> None:
             server.terminate()
@@ -107,6 +112,10 @@ class Command(BaseCommand):
                     server.wait(timeout=1)
         finally:
             supervisor.stop()
+            for process in beside:
+                process.terminate()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=10)
 
     @staticmethod
     def _tls(options: dict[str, Any]) -> list[str]:
