@@ -212,6 +212,8 @@ def _serve(cli: str, env: dict[str, str], server_var: Path) -> Iterator[str]:
     ):
         subprocess.run([cli, *command], env=env, check=True)
     port = free_port()
+    # The payment channel's sandbox server, which `serve` starts beside it, on a port of its own.
+    env = {**env, "ONESTOP_WECHATPAY_SANDBOX_URL": f"http://127.0.0.1:{free_port()}"}
     log = (server_var / "server.log").open("wb")
     server = subprocess.Popen(
         [cli, "serve", "--port", str(port), "--threads", "4"],

@@ -237,7 +237,7 @@ LOGIN_URL = "/"
 # A demonstration or development installation (`make demo`, the tests): sandbox plugins
 # may run. Without it the server refuses to start while any integration is a sandbox,
 # except those named in ONESTOP_SANDBOX_ALLOWED (comma-separated: sms, email, registry,
-# face, data), and then every page says which ones are.
+# face, data, payment), and then every page says which ones are.
 ONESTOP_DEMO = _env_bool("ONESTOP_DEMO", False)
 # /metrics answers this machine, or a scraper sending this bearer token.
 ONESTOP_METRICS_TOKEN = os.environ.get("ONESTOP_METRICS_TOKEN", "")
@@ -257,6 +257,25 @@ ONESTOP_REGISTRY_PROVIDER = os.environ.get("ONESTOP_REGISTRY_PROVIDER", "sandbox
 ONESTOP_FACE_PROVIDER = os.environ.get("ONESTOP_FACE_PROVIDER", "sandbox")
 ONESTOP_EMAIL_BACKEND = os.environ.get("ONESTOP_EMAIL_BACKEND", "sandbox")
 ONESTOP_DATA_PROVIDER = os.environ.get("ONESTOP_DATA_PROVIDER", "sandbox")
+
+# Payment channels the payer may choose from, comma-separated, in the order shown
+# (wechatpay, and their sandboxes: wechatpay_sandbox). A sandbox channel is a server of
+# its own on 127.0.0.1 (`onestop payments sandbox`; the demo's `serve` starts it).
+ONESTOP_PAYMENT_CHANNELS = os.environ.get("ONESTOP_PAYMENT_CHANNELS", "wechatpay_sandbox")
+# How long a payment order can be paid, in minutes; then it is closed at the channel.
+ONESTOP_PAYMENT_ORDER_MINUTES = int(os.environ.get("ONESTOP_PAYMENT_ORDER_MINUTES", "15"))
+ONESTOP_PAYMENT_SANDBOX_DIR = Path(os.environ.get("ONESTOP_PAYMENT_SANDBOX_DIR", VAR_DIR / "sandbox"))
+# WeChat Pay, API v3 (the merchant platform shows each of these).
+ONESTOP_WECHATPAY_MCHID = os.environ.get("ONESTOP_WECHATPAY_MCHID", "")
+ONESTOP_WECHATPAY_APPID = os.environ.get("ONESTOP_WECHATPAY_APPID", "")
+ONESTOP_WECHATPAY_CERT_SERIAL_NO = os.environ.get("ONESTOP_WECHATPAY_CERT_SERIAL_NO", "")
+ONESTOP_WECHATPAY_PRIVATE_KEY_PATH = os.environ.get("ONESTOP_WECHATPAY_PRIVATE_KEY_PATH", "")
+ONESTOP_WECHATPAY_APIV3_KEY = os.environ.get("ONESTOP_WECHATPAY_APIV3_KEY", "")
+ONESTOP_WECHATPAY_PUBLIC_KEY_PATH = os.environ.get("ONESTOP_WECHATPAY_PUBLIC_KEY_PATH", "")
+ONESTOP_WECHATPAY_PUBLIC_KEY_ID = os.environ.get("ONESTOP_WECHATPAY_PUBLIC_KEY_ID", "")
+ONESTOP_WECHATPAY_GATEWAY = os.environ.get("ONESTOP_WECHATPAY_GATEWAY", "https://api.mch.weixin.qq.com")
+ONESTOP_WECHATPAY_TIMEOUT_SECONDS = float(os.environ.get("ONESTOP_WECHATPAY_TIMEOUT_SECONDS", "5"))
+ONESTOP_WECHATPAY_SANDBOX_URL = os.environ.get("ONESTOP_WECHATPAY_SANDBOX_URL", "http://127.0.0.1:8710")
 
 # SMS through a provider (ONESTOP_SMS_BACKEND=tencent or aliyun). Carriers send only
 # templates approved in advance: ONESTOP_SMS_TEMPLATES maps each of the platform's

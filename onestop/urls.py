@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("onestop.cases.urls")),
     path("", include("onestop.notifications.urls")),
     path("", include("onestop.exchange.urls")),
+    path("", include("onestop.payments.urls")),
 ]

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,15 +20,24 @@ from onestop.core.errors import Conflict, ValidationFailed
 from onestop.core.metrics import counter
 from onestop.payments import ledger
 from onestop.payments.audit import PaymentsAudit
-from onestop.payments.codes import new_bill_number, new_payment_code
+from onestop.payments.codes import new_bill_number, new_order_number, new_payment_code
 from onestop.payments.error_codes import PaymentsErrorCode
 from onestop.payments.events import BILL_CANCELLED, BILL_ISSUED, BILL_PAID, SUSPENSE_OPENED
 from onestop.payments.ledger import Leg
-from onestop.payments.models import Bill, BillState, ChannelNotification, NotificationOutcome, TransactionKind
+from onestop.payments.models import (
+    Bill,
+    BillState,
+    ChannelNotification,
+    NotificationOutcome,
+    OrderState,
+    PaymentOrder,
+    TransactionKind,
+)
 from onestop.tenancy.models import Department
 
 if TYPE_CHECKING:
     from onestop.identity.models import User
+    from onestop.payments.channels import PaymentChannel
     from onestop.tenancy.models import Tenant
 
 logger = logging.getLogger(__name__)
@@ -229,23 +239,28 @@ def do_apply_channel_payment(
     tenant: Tenant,
     channel: str,
     notification_id: str,
-    payment_code: str,
     channel_transaction: str,
     amount_fen: int,
     succeeded_at: datetime,
     body: dict[str, Any],
+    order_number: str = "",
+    payment_code: str = "",
 ) -> NotificationOutcome:
     """Apply a channel's verified word that a payment succeeded, exactly once, whatever
     the order, duplication or delay of its notifications: the notification is stored
     (a copy sent again finds it and changes nothing), and the payment moves money once
-    (the ledger's reference is the channel's transaction). Money for an open bill of that
-    payment code and amount pays it; any other is held in suspense and raised as an
+    (the ledger's reference is the channel's transaction). The payment names what it pays:
+    our payment order (``order_number``, for payments made through an order) or the
+    bill's payment code (paid at a bank or in a channel's app). Money of the right amount
+    for a bill awaiting payment pays it, and its order with it (even an order closed as
+    the payer paid: the money is real); any other is held in suspense and raised as an
     alert, never dropped."""
     if (
         not CHANNEL_NAME.fullmatch(channel)
         or not 0 < len(notification_id) <= 96
         or not 0 < len(channel_transaction) <= 64
-        or not 0 < len(payment_code) <= 32
+        or not 0 < len(order_number or payment_code) <= 32
+        or len(payment_code) > 32
         or isinstance(amount_fen, bool)
         or not isinstance(amount_fen, int)
         or not 0 < amount_fen <= MAX_BILL_FEN
@@ -264,6 +279,7 @@ def do_apply_channel_payment(
                     tenant=tenant,
                     channel=channel,
                     notification_id=notification_id,
+                    order_number=order_number,
                     payment_code=payment_code,
                     channel_transaction=channel_transaction,
                     amount_fen=amount_fen,
@@ -275,12 +291,23 @@ def do_apply_channel_payment(
             first = ChannelNotification.objects.get(
                 tenant=tenant, channel=channel, notification_id=notification_id
             )
-            _alert_if_changed(first, payment_code, channel_transaction, amount_fen)
+            _alert_if_changed(first, order_number or payment_code, channel_transaction, amount_fen)
             return NotificationOutcome.DUPLICATE  # this very notification came before
-        bill = Bill.objects.select_for_update().filter(tenant=tenant, payment_code=payment_code).first()
+        order = (
+            PaymentOrder.objects.select_for_update().filter(tenant=tenant, number=order_number).first()
+            if order_number
+            else None
+        )
+        bills = Bill.objects.select_for_update().filter(tenant=tenant)
+        if order_number:
+            bill = bills.filter(pk=order.bill_id).first() if order is not None else None
+        else:
+            bill = bills.filter(payment_code=payment_code).first()
         reason = (
-            "unknown_code"
+            ("unknown_order" if order_number else "unknown_code")
             if bill is None
+            else "order_paid"
+            if order is not None and order.state == OrderState.PAID
             else "bill_not_due"
             if bill.state != BillState.DUE
             else "amount_mismatch"
@@ -302,6 +329,10 @@ def do_apply_channel_payment(
             if posted is not None:
                 bill.state, bill.paid_at = BillState.PAID, succeeded_at
                 bill.save(update_fields=["state", "paid_at"])
+                if order is not None:
+                    order.state, order.paid_at = OrderState.PAID, succeeded_at
+                    order.channel_transaction = channel_transaction
+                    order.save(update_fields=["state", "paid_at", "channel_transaction"])
                 events.append(
                     Event(
                         BILL_PAID,
@@ -323,7 +354,7 @@ def do_apply_channel_payment(
                 kind=TransactionKind.SUSPENSE,
                 reference=reference,
                 legs=[Leg(ledger.channel_account(channel), amount_fen), Leg(ledger.SUSPENSE, -amount_fen)],
-                memo=f"{reason}: {payment_code}",
+                memo=f"{reason}: {order_number or payment_code}",
             )
             outcome = NotificationOutcome.SUSPENSE if posted is not None else NotificationOutcome.DUPLICATE
             if posted is not None:
@@ -333,6 +364,7 @@ def do_apply_channel_payment(
                         {
                             "tenant": tenant.code,
                             "channel": channel,
+                            "order_number": order_number,
                             "payment_code": payment_code,
                             "channel_transaction": channel_transaction,
                             "amount_fen": amount_fen,
@@ -342,7 +374,10 @@ def do_apply_channel_payment(
                 )
         if outcome == NotificationOutcome.DUPLICATE:  # the payment, told under another notification
             _alert_if_changed(
-                _first_of(tenant, channel, channel_transaction), payment_code, channel_transaction, amount_fen
+                _first_of(tenant, channel, channel_transaction),
+                order_number or payment_code,
+                channel_transaction,
+                amount_fen,
             )
         if outcome != NotificationOutcome.APPLIED:
             notification.outcome = outcome
@@ -356,6 +391,7 @@ def do_apply_channel_payment(
             detail={
                 "outcome": outcome,
                 "amount_fen": amount_fen,
+                "order": order_number,
                 "bill": bill.number if bill else "",
                 "reason": reason,
             },
@@ -364,12 +400,12 @@ def do_apply_channel_payment(
     if outcome == NotificationOutcome.SUSPENSE:
         SUSPENSE_OPENED_TOTAL.labels(channel).inc()
         logger.error(
-            "payment %s of %s fen through %s held in suspense (%s, payment code %s)",
+            "payment %s of %s fen through %s held in suspense (%s, %s)",
             channel_transaction,
             amount_fen,
             channel,
             reason,
-            payment_code,
+            order_number or payment_code,
         )
     return outcome
 
@@ -387,16 +423,16 @@ def _first_of(tenant: Tenant, channel: str, channel_transaction: str) -> Channel
 
 
 def _alert_if_changed(
-    first: ChannelNotification | None, payment_code: str, channel_transaction: str, amount_fen: int
+    first: ChannelNotification | None, pays: str, channel_transaction: str, amount_fen: int
 ) -> None:
     """A notification of a payment already applied that tells it differently (another
-    amount, code or transaction) changes nothing, and is raised as an alert: the channel
-    and the ledger disagree, and a person must look."""
-    if first is None or (first.payment_code, first.channel_transaction, first.amount_fen) == (
-        payment_code,
-        channel_transaction,
-        amount_fen,
-    ):
+    amount, order, code or transaction) changes nothing, and is raised as an alert: the
+    channel and the ledger disagree, and a person must look."""
+    if first is None or (
+        first.order_number or first.payment_code,
+        first.channel_transaction,
+        first.amount_fen,
+    ) == (pays, channel_transaction, amount_fen):
         return
     CONFLICTING_NOTIFICATIONS_TOTAL.labels(first.channel).inc()
     logger.error(
@@ -404,7 +440,104 @@ def _alert_if_changed(
         first.channel,
         channel_transaction,
         amount_fen,
-        payment_code,
+        pays,
         first.amount_fen,
-        first.payment_code,
+        first.order_number or first.payment_code,
     )
+
+
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{8,64}")  # printable ASCII, no spaces (Stripe's keys, UUIDs)
+
+
+def do_open_payment_order(
+    *,
+    actor: Actor,
+    bill: Bill,
+    channel: PaymentChannel,
+    idempotency_key: str,
+    description: str,
+    notify_url: str,
+    return_url: str,
+) -> PaymentOrder:
+    """An order to pay ``bill`` through ``channel``, placed with the channel, and where the
+    payer goes to pay it (``pay_url``).
+
+    Made once per Idempotency-Key: the same key asks again and gets the same order (and,
+    if the channel did not answer the first time, places it again: placing the same order
+    twice is harmless at every channel); the same key for another bill or channel is
+    refused. An order of this bill and channel still open is reused, so that a payer who
+    comes back does not end up with two orders to pay. Raises ``ChannelUnavailable`` when
+    the channel does not answer: the order stays, unplaced, for the next try."""
+    if not IDEMPOTENCY_KEY.fullmatch(idempotency_key or ""):
+        raise ValidationFailed(
+            PaymentsErrorCode.IDEMPOTENCY_KEY_INVALID,
+            _("An Idempotency-Key of 8 to 64 printable characters is required."),
+            field="idempotency_key",
+        )
+    now = timezone.now()
+    with databases.action():
+        locked = Bill.objects.select_for_update().get(tenant_id=bill.tenant_id, pk=bill.pk)
+        orders = PaymentOrder.objects.filter(tenant_id=bill.tenant_id)
+        order = orders.filter(payer_id=locked.payer_id, idempotency_key=idempotency_key).first()
+        if order is not None and (order.bill_id != locked.pk or order.channel != channel.identifier):
+            raise Conflict(
+                PaymentsErrorCode.IDEMPOTENCY_KEY_REUSED,
+                _("This Idempotency-Key was used for another payment."),
+            )
+        if order is None and locked.state != BillState.DUE:
+            raise Conflict(PaymentsErrorCode.BILL_NOT_DUE, _("This bill is not awaiting payment."))
+        if order is None:
+            order = (
+                orders.filter(
+                    bill=locked, channel=channel.identifier, state=OrderState.OPEN, expires_at__gt=now
+                )
+                .exclude(pay_url="")
+                .order_by("-created_at")
+                .first()
+            )
+        if order is None:
+            order = PaymentOrder.objects.create(
+                tenant_id=locked.tenant_id,
+                number=new_order_number(timezone.localdate()),
+                bill=locked,
+                payer_id=locked.payer_id,
+                channel=channel.identifier,
+                amount_fen=locked.amount_fen,
+                idempotency_key=idempotency_key,
+                expires_at=now + timedelta(minutes=settings.ONESTOP_PAYMENT_ORDER_MINUTES),
+            )
+            record_action(
+                actor=actor,
+                action=PaymentsAudit.OPEN_ORDER,
+                tenant_code=locked.tenant.code,
+                object_type="payment_order",
+                object_id=order.number,
+                detail={"bill": locked.number, "channel": channel.identifier, "amount_fen": order.amount_fen},
+            )
+    if order.state == OrderState.OPEN and not order.pay_url:
+        prepay = channel.prepay(order, description=description, notify_url=notify_url, return_url=return_url)
+        PaymentOrder.objects.filter(tenant_id=order.tenant_id, pk=order.pk).update(pay_url=prepay.pay_url)
+        order.pay_url = prepay.pay_url
+    return order
+
+
+def do_close_payment_order(*, actor: Actor, order: PaymentOrder, reason: str) -> bool:
+    """Record that an order can no longer be paid (it expired, or its bill is paid or
+    cancelled), once the channel closed it. Whether it was open."""
+    with databases.action():
+        closed = (
+            PaymentOrder.objects.filter(tenant_id=order.tenant_id, pk=order.pk, state=OrderState.OPEN).update(
+                state=OrderState.CLOSED, closed_at=timezone.now()
+            )
+            == 1
+        )
+        if closed:
+            record_action(
+                actor=actor,
+                action=PaymentsAudit.CLOSE_ORDER,
+                tenant_code=order.tenant.code,
+                object_type="payment_order",
+                object_id=order.number,
+                detail={"reason": reason[:100]},
+            )
+    return closed

@@ -8,4 +8,5 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self) -> None:
-        from onestop.payments import events  # noqa: F401
+        from onestop.payments import events, tasks  # noqa: F401
+        from onestop.payments.channels import wechatpay  # noqa: F401 - registers the channel

@@ -9,3 +9,5 @@ class PaymentsAudit(AuditAction):
     ISSUE_BILL = "payments.issue_bill"
     CANCEL_BILL = "payments.cancel_bill"
     APPLY_PAYMENT = "payments.apply_payment"
+    OPEN_ORDER = "payments.open_order"
+    CLOSE_ORDER = "payments.close_order"

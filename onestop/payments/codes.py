@@ -37,3 +37,9 @@ def new_payment_code(region_code: str, on: date) -> str:
 
 def new_bill_number(on: date) -> str:
     return f"PB{on:%Y%m%d}{secrets.randbelow(10**10):010d}"
+
+
+def new_order_number(on: date) -> str:
+    """A payment order's number, the merchant order number (out_trade_no) a channel knows
+    it by: 22 characters, within every channel's limits (WeChat Pay 6–32, Alipay 64)."""
+    return f"PO{on:%Y%m%d}{secrets.randbelow(10**12):012d}"

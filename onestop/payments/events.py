@@ -47,9 +47,10 @@ SUSPENSE_OPENED = declare(
     fields={
         "tenant": "the tenant's code",
         "channel": "the channel",
-        "payment_code": "the payment code the channel named",
+        "order_number": "the payment order the channel named, or empty",
+        "payment_code": "the payment code the channel named, or empty",
         "channel_transaction": "the channel's transaction id",
         "amount_fen": "the amount, in fen",
-        "reason": "unknown_code, bill_not_due or amount_mismatch",
+        "reason": "unknown_order, unknown_code, order_paid, bill_not_due or amount_mismatch",
     },
 )

@@ -160,6 +160,56 @@ class Bill(TenantOwned):
         return self.number
 
 
+class OrderState(models.TextChoices):
+    OPEN = "open", _("Awaiting payment")
+    PAID = "paid", _("Paid")
+    CLOSED = "closed", _("Closed")
+
+
+class PaymentOrder(TenantOwned):
+    """One attempt to pay a bill through one channel: its number is the merchant's order
+    number the channel knows it by (``out_trade_no``). Made once per Idempotency-Key (the
+    same key asks again and gets the same order), open until it expires, paid at most
+    once: the first payment the channel reports pays it, and any other payment of the same
+    bill finds it paid already and is held in suspense for a refund."""
+
+    number = models.CharField(max_length=32, unique=True)
+    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="orders")
+    payer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=32)
+    amount_fen = models.BigIntegerField()
+    idempotency_key = models.CharField(max_length=64)
+    state = models.CharField(max_length=16, choices=OrderState.choices, default=OrderState.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    paid_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    channel_transaction = models.CharField(max_length=64, blank=True)
+    # Where the payer goes to pay (the channel's cashier page), once the channel answered.
+    pay_url = models.URLField(max_length=1000, blank=True)
+    # When the channel was last asked about the order, having sent no word of it.
+    queried_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payment order")
+        verbose_name_plural = _("payment orders")
+        indexes = [
+            models.Index(fields=["state", "created_at"], name="payment_order_open_idx"),
+            models.Index(fields=["bill"], name="payment_order_bill_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_fen__gt=0), name="payment_order_amount_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "payer", "idempotency_key"], name="payment_order_idempotency_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
 class NotificationOutcome(models.TextChoices):
     APPLIED = "applied", _("Applied")
     DUPLICATE = "duplicate", _("Already applied")
@@ -176,7 +226,8 @@ class ChannelNotification(TenantOwned):
 
     channel = models.CharField(max_length=32)
     notification_id = models.CharField(max_length=96)
-    payment_code = models.CharField(max_length=32)
+    order_number = models.CharField(max_length=32, blank=True)  # the order it pays, when told
+    payment_code = models.CharField(max_length=32, blank=True)
     channel_transaction = models.CharField(max_length=64)
     amount_fen = models.BigIntegerField()
     succeeded_at = models.DateTimeField()

@@ -17,6 +17,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+)
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 
@@ -79,6 +86,31 @@ def _real_settings(tmp_path: Path) -> dict[str, str]:
         "EMAIL_HOST": "smtp.example.gov.cn",
         "DEFAULT_FROM_EMAIL": "hub@example.gov.cn",
         "ONESTOP_SANDBOX_ALLOWED": "registry,face,data",
+        **_wechatpay_merchant(tmp_path / "wechatpay"),
+    }
+
+
+def _wechatpay_merchant(directory: Path) -> dict[str, str]:
+    """A WeChat Pay merchant's settings, with key files made here."""
+    directory.mkdir(parents=True)
+    paths = {}
+    for name in ("merchant", "platform"):
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        paths[name] = directory / f"{name}.pem"
+        paths[name].write_bytes(
+            key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+            if name == "merchant"
+            else key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+        )
+    return {
+        "ONESTOP_PAYMENT_CHANNELS": "wechatpay",
+        "ONESTOP_WECHATPAY_MCHID": "1900000109",
+        "ONESTOP_WECHATPAY_APPID": "wx8888888888888888",
+        "ONESTOP_WECHATPAY_CERT_SERIAL_NO": "444F4864EA9B34415",
+        "ONESTOP_WECHATPAY_PRIVATE_KEY_PATH": str(paths["merchant"]),
+        "ONESTOP_WECHATPAY_APIV3_KEY": "a" * 32,
+        "ONESTOP_WECHATPAY_PUBLIC_KEY_PATH": str(paths["platform"]),
+        "ONESTOP_WECHATPAY_PUBLIC_KEY_ID": "PUB_KEY_ID_0000000000000001",
     }
 
 
