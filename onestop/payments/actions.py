@@ -37,7 +37,7 @@ from onestop.tenancy.models import Department
 
 if TYPE_CHECKING:
     from onestop.identity.models import User
-    from onestop.payments.channels import PaymentChannel
+    from onestop.payments.channels import ChannelPayment, PaymentChannel
     from onestop.tenancy.models import Tenant
 
 logger = logging.getLogger(__name__)
@@ -410,6 +410,23 @@ def do_apply_channel_payment(
     return outcome
 
 
+def apply_reported(
+    *, actor: Actor, tenant: Tenant, channel: str, payment: ChannelPayment
+) -> NotificationOutcome:
+    """Apply a payment a channel reported, in a notification or in answer to a query."""
+    return do_apply_channel_payment(
+        actor=actor,
+        tenant=tenant,
+        channel=channel,
+        notification_id=payment.notification_id,
+        order_number=payment.order_number,
+        channel_transaction=payment.channel_transaction,
+        amount_fen=payment.amount_fen,
+        succeeded_at=payment.succeeded_at,
+        body=payment.body,
+    )
+
+
 def _first_of(tenant: Tenant, channel: str, channel_transaction: str) -> ChannelNotification | None:
     """The first notification applied for a channel's transaction."""
     return (
@@ -484,8 +501,13 @@ def do_open_payment_order(
                 PaymentsErrorCode.IDEMPOTENCY_KEY_REUSED,
                 _("This Idempotency-Key was used for another payment."),
             )
-        if order is None and locked.state != BillState.DUE:
+        if locked.state != BillState.DUE:  # a form sent again after the bill was settled
             raise Conflict(PaymentsErrorCode.BILL_NOT_DUE, _("This bill is not awaiting payment."))
+        if order is not None and (order.state != OrderState.OPEN or order.expires_at <= now):
+            raise Conflict(
+                PaymentsErrorCode.ORDER_CLOSED,
+                _("This payment can no longer be made here. Choose how to pay again."),
+            )
         if order is None:
             order = (
                 orders.filter(
@@ -496,15 +518,8 @@ def do_open_payment_order(
                 .first()
             )
         if order is None:
-            order = PaymentOrder.objects.create(
-                tenant_id=locked.tenant_id,
-                number=new_order_number(timezone.localdate()),
-                bill=locked,
-                payer_id=locked.payer_id,
-                channel=channel.identifier,
-                amount_fen=locked.amount_fen,
-                idempotency_key=idempotency_key,
-                expires_at=now + timedelta(minutes=settings.ONESTOP_PAYMENT_ORDER_MINUTES),
+            order = _new_order(
+                locked=locked, channel=channel.identifier, idempotency_key=idempotency_key, now=now
             )
             record_action(
                 actor=actor,
@@ -519,6 +534,28 @@ def do_open_payment_order(
         PaymentOrder.objects.filter(tenant_id=order.tenant_id, pk=order.pk).update(pay_url=prepay.pay_url)
         order.pay_url = prepay.pay_url
     return order
+
+
+def _new_order(*, locked: Bill, channel: str, idempotency_key: str, now: datetime) -> PaymentOrder:
+    """A new order for the bill; the same key taken meanwhile by another request of the
+    payer's is refused like any reused key."""
+    try:
+        with databases.atomic():
+            return PaymentOrder.objects.create(
+                tenant_id=locked.tenant_id,
+                number=new_order_number(timezone.localdate()),
+                bill=locked,
+                payer_id=locked.payer_id,
+                channel=channel,
+                amount_fen=locked.amount_fen,
+                idempotency_key=idempotency_key,
+                expires_at=now + timedelta(minutes=settings.ONESTOP_PAYMENT_ORDER_MINUTES),
+            )
+    except IntegrityError:
+        raise Conflict(
+            PaymentsErrorCode.IDEMPOTENCY_KEY_REUSED,
+            _("This Idempotency-Key was used for another payment."),
+        ) from None
 
 
 def do_close_payment_order(*, actor: Actor, order: PaymentOrder, reason: str) -> bool:

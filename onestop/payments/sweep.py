@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from onestop.core.actors import Actor
-from onestop.payments.actions import do_apply_channel_payment, do_close_payment_order
+from onestop.payments.actions import apply_reported, do_close_payment_order
 from onestop.payments.channels import ChannelUnavailable, enabled_channel
 from onestop.payments.models import BillState, OrderState, PaymentOrder
 
@@ -43,7 +43,11 @@ def sweep(*, actor: Actor, stop_at: float, batch: int, quiet_for: timedelta) -> 
         if time.monotonic() >= stop_at:
             run.more = True
             break
-        outcome = settle(actor=actor, order=order)
+        try:
+            outcome = settle(actor=actor, order=order)
+        except Exception:  # one order's trouble (a tenant moving, a bad answer) holds up no other
+            logger.exception("payment order %s could not be settled", order.number)
+            continue
         run.applied += outcome == "applied"
         run.closed += outcome == "closed"
     return run
@@ -61,17 +65,8 @@ def settle(*, actor: Actor, order: PaymentOrder) -> str:
     try:
         answer = channel.query(order)
         if answer.state == "paid" and answer.payment is not None:
-            payment = answer.payment
-            do_apply_channel_payment(
-                actor=actor,
-                tenant=order.tenant,
-                channel=channel.identifier,
-                notification_id=payment.notification_id,
-                order_number=payment.order_number,
-                channel_transaction=payment.channel_transaction,
-                amount_fen=payment.amount_fen,
-                succeeded_at=payment.succeeded_at,
-                body=payment.body,
+            apply_reported(
+                actor=actor, tenant=order.tenant, channel=channel.identifier, payment=answer.payment
             )
             return "applied"
         expired = order.expires_at <= timezone.now()

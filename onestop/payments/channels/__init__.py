@@ -38,6 +38,9 @@ class ChannelPayment:
     amount_fen: int
     succeeded_at: datetime
     body: dict[str, Any] = field(default_factory=dict)
+    # The tenant the order was placed for, as the channel signed it back (WeChat Pay's
+    # ``attach``): a genuine notification replayed at another tenant's address is refused.
+    tenant_code: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -165,11 +165,15 @@ class WeChatPayChannel(PaymentChannel):
             amount={"total": order.amount_fen, "currency": "CNY"},
             time_expire=_china_time(order.expires_at),
             notify_url=notify_url,
+            attach=order.tenant.code,
             scene_info={"payer_client_ip": "127.0.0.1", "h5_info": {"type": "Wap"}},
         )
         if code != 200:
             raise ChannelUnavailable(f"WeChat Pay refused the order {order.number}: {code} {message}")
-        h5_url = json.loads(message).get("h5_url", "")
+        try:
+            h5_url = json.loads(message).get("h5_url", "")
+        except (ValueError, AttributeError):
+            raise ChannelUnavailable(f"WeChat Pay answered {order.number} with no JSON object") from None
         if not h5_url:
             raise ChannelUnavailable(f"WeChat Pay gave no h5_url for {order.number}")
         return Prepay(pay_url=f"{h5_url}&redirect_url={quote(return_url, safe='')}")
@@ -213,7 +217,9 @@ class WeChatPayChannel(PaymentChannel):
             raise NotificationRejected("wrong_merchant", f"{resource.get('mchid')}/{resource.get('appid')}")
         if resource.get("trade_state") != SUCCESS:
             raise NotificationRejected("not_a_payment", str(resource.get("trade_state")))
-        amount = resource.get("amount") or {}
+        amount = resource.get("amount")
+        if not isinstance(amount, dict):
+            raise NotificationRejected("malformed", "amount")
         total, currency = amount.get("total"), amount.get("currency", "CNY")
         try:
             succeeded_at = datetime.fromisoformat(str(resource.get("success_time")))
@@ -236,6 +242,7 @@ class WeChatPayChannel(PaymentChannel):
             amount_fen=total,
             succeeded_at=succeeded_at,
             body=resource,
+            tenant_code=str(resource.get("attach", "")),
         )
 
     def query(self, order: PaymentOrder) -> ChannelOrder:
@@ -244,8 +251,13 @@ class WeChatPayChannel(PaymentChannel):
             return ChannelOrder("unknown")
         if code != 200:
             raise ChannelUnavailable(f"WeChat Pay query of {order.number}: {code} {message}")
-        resource = json.loads(message)
-        state = resource.get("trade_state")
+        try:
+            resource = json.loads(message)
+            state = resource.get("trade_state")
+        except (ValueError, AttributeError):
+            raise ChannelUnavailable(
+                f"WeChat Pay answered a query of {order.number} with no JSON object"
+            ) from None
         if state == SUCCESS:
             try:
                 payment = self._payment(resource, notification_id=f"query:{resource.get('transaction_id')}")
@@ -294,7 +306,8 @@ class WeChatPaySandboxChannel(WeChatPayChannel):
         )
 
     def check_config(self) -> None:
-        if not settings.ONESTOP_WECHATPAY_SANDBOX_URL.startswith(("http://127.0.0.1", "http://localhost")):
+        address = urlsplit(settings.ONESTOP_WECHATPAY_SANDBOX_URL)
+        if address.scheme != "http" or address.hostname not in ("127.0.0.1", "localhost"):
             raise PluginConfigError(
                 "ONESTOP_WECHATPAY_SANDBOX_URL must be on this machine (http://127.0.0.1:…)"
             )

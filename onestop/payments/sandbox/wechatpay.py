@@ -91,6 +91,7 @@ class Trade:
     success_time: datetime | None = None
     openid: str = ""
     refunded: int = 0
+    attach: str = ""
 
 
 @dataclass
@@ -233,6 +234,7 @@ class WeChatPaySandbox:
                     time_expire=datetime.fromisoformat(expire) if expire else None,
                     prepay_id=f"wx{datetime.now(CHINA):%d%H%M%S}{secrets.token_hex(12)}",
                     created_at=datetime.now(CHINA),
+                    attach=str(data.get("attach", ""))[:128],
                 )
         if kind == "h5":
             query = urlencode({"prepay_id": trade.prepay_id, "package": secrets.randbelow(10**10)})
@@ -252,7 +254,7 @@ class WeChatPaySandbox:
             "trade_state_desc": {"SUCCESS": "支付成功", "NOTPAY": "未支付", "CLOSED": "已关闭"}.get(
                 trade.state, ""
             ),
-            "attach": "",
+            "attach": trade.attach,
             "amount": {"total": trade.total, "currency": "CNY"},
         }
         if trade.transaction_id:
@@ -532,6 +534,10 @@ class WeChatPaySandbox:
         now = time.monotonic()
         return next((n for n in self._outbox if n.due <= now), None)
 
+    def recent(self, count: int) -> list[Trade]:
+        with self._lock:
+            return list(self.trades.values())[-count:]
+
     def pending(self) -> int:
         with self._lock:
             return len(self._outbox)
@@ -568,6 +574,10 @@ class Handler(BaseHTTPRequestHandler):
                 self._api(method, url.path, query, json.loads(text) if text else {})
             elif url.path == "/cgi-bin/mmpayweb-bin/checkmweb":
                 self._cashier(method, query, parse_qs(raw.decode()))
+            elif url.path.startswith("/sandbox/") and self.headers.get("Content-Type") != "application/json":
+                # JSON only: a web page elsewhere cannot send it without asking first (CORS),
+                # and the sandbox answers no such question.
+                raise SandboxError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "PARAM_ERROR", "需要 JSON")
             elif url.path == "/sandbox/behaviour" and method == "POST":
                 sandbox.behaviour = Behaviour(**json.loads(raw or b"{}"))
                 self._json(HTTPStatus.OK, {"behaviour": vars(sandbox.behaviour)})
@@ -583,7 +593,7 @@ class Handler(BaseHTTPRequestHandler):
                 self._json(error.status, {"code": error.code, "message": error.message}, sign=False)
             else:
                 self._page(error.status, f"<p>{html.escape(error.message)} ({error.code})</p>")
-        except (ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError, AttributeError):
             self._json(HTTPStatus.BAD_REQUEST, {"code": "PARAM_ERROR", "message": "参数错误"}, sign=False)
 
     def _api(self, method: str, path: str, query: dict[str, str], data: dict[str, Any]) -> None:
@@ -660,10 +670,11 @@ class Handler(BaseHTTPRequestHandler):
             self._page(HTTPStatus.OK, "<p>支付完成 · Paid</p>")
             return
         prepay_id = query.get("prepay_id", "")
-        trade = next((t for t in sandbox.trades.values() if t.prepay_id == prepay_id), None)
-        if trade is None:
-            raise SandboxError(HTTPStatus.NOT_FOUND, "ORDER_NOT_EXIST", "订单不存在")
-        sandbox._expire(trade)
+        with sandbox._lock:
+            trade = next((t for t in sandbox.trades.values() if t.prepay_id == prepay_id), None)
+            if trade is None:
+                raise SandboxError(HTTPStatus.NOT_FOUND, "ORDER_NOT_EXIST", "订单不存在")
+            sandbox._expire(trade)
         escape = html.escape
         state = {
             "NOTPAY": "",
@@ -693,7 +704,7 @@ class Handler(BaseHTTPRequestHandler):
     def _index(self) -> str:
         rows = "".join(
             f"<tr><td>{html.escape(t.out_trade_no)}</td><td>¥{yuan(t.total)}</td><td>{t.state}</td></tr>"
-            for t in list(self.server.sandbox.trades.values())[-50:]
+            for t in self.server.sandbox.recent(50)
         )
         return f"<h1>微信支付沙箱 · WeChat Pay sandbox</h1><table>{rows}</table>"
 

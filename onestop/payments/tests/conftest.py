@@ -9,9 +9,23 @@ from typing import Any
 
 import pytest
 
+from onestop.identity.models import User
+from onestop.identity.tests.factories import make_citizen
 from onestop.payments.sandbox.keys import wechatpay_keys
 from onestop.payments.sandbox.wechatpay import Behaviour, SandboxServer, WeChatPaySandbox
 from onestop.payments.tests.wechatpay_helpers import CHANNEL
+from onestop.tenancy.models import Tenant
+from onestop.tenancy.tests.factories import make_tenant
+
+
+@pytest.fixture
+def tenant() -> Tenant:
+    return make_tenant()
+
+
+@pytest.fixture
+def payer(tenant: Tenant) -> User:
+    return make_citizen(tenant)
 
 
 @pytest.fixture(scope="session")

@@ -71,16 +71,6 @@ def _events(topic: str) -> list[dict[str, Any]]:
     return [e.payload for e in OutboxEvent.objects.filter(topic=topic).order_by("id")]
 
 
-@pytest.fixture
-def tenant() -> Tenant:
-    return make_tenant()
-
-
-@pytest.fixture
-def payer(tenant: Tenant) -> User:
-    return make_citizen(tenant)
-
-
 def test_a_bill_issued_is_what_the_payer_owes_the_department(tenant: Tenant, payer: User) -> None:
     bill = _bill(tenant, payer)
     assert (bill.amount_fen, bill.state, bill.lines[1]["name_en"]) == (2300, BillState.DUE, "")

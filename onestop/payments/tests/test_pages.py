@@ -23,16 +23,6 @@ from onestop.tenancy.tests.factories import FACTORY, make_tenant
 pytestmark = [pytest.mark.django_db, pytest.mark.own_data]
 
 
-@pytest.fixture
-def tenant() -> Tenant:
-    return make_tenant()
-
-
-@pytest.fixture
-def payer(tenant: Tenant) -> User:
-    return make_citizen(tenant)
-
-
 def _bill(tenant: Tenant, payer: User) -> Bill:
     return do_issue_bill(
         actor=FACTORY,

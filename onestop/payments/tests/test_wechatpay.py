@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from onestop.core.errors import Conflict, ValidationFailed
 from onestop.identity.models import User
-from onestop.identity.tests.factories import make_citizen
 from onestop.payments import ledger
 from onestop.payments.actions import do_issue_bill, do_open_payment_order
 from onestop.payments.channels import enabled_channel
@@ -43,16 +42,6 @@ from onestop.tenancy.models import Tenant
 from onestop.tenancy.tests.factories import FACTORY, make_tenant
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_data]
-
-
-@pytest.fixture
-def tenant() -> Tenant:
-    return make_tenant()
-
-
-@pytest.fixture
-def payer(tenant: Tenant) -> User:
-    return make_citizen(tenant)
 
 
 def _bill(tenant: Tenant, payer: User, amount: int = 2300) -> Bill:
@@ -328,3 +317,34 @@ def test_the_sandbox_sends_signed_notifications_again_until_answered_and_duplica
     assert len({p.notification_id for p in payments}) == 1  # one notification, three sendings
     assert {(p.order_number, p.amount_fen) for p in payments} == {(order.number, 2300)}
     assert len({headers["Wechatpay-Nonce"] for headers, _ in received}) == 3  # each signed anew
+
+
+def test_a_genuine_notification_replayed_at_another_tenants_address_changes_nothing(
+    wechatpay: WeChatPaySandbox, tenant: Tenant, payer: User
+) -> None:
+    order = _order(_bill(tenant, payer))
+    _pay(wechatpay, order)
+    (genuine,) = held(wechatpay)
+    elsewhere = make_tenant()
+    assert deliver(Client(), wechatpay, notify_path(elsewhere.code), genuine) == 400
+    assert not ChannelNotification.objects.filter(tenant=elsewhere).exists()
+    assert ledger.balance(elsewhere, ledger.channel_account(CHANNEL)) == 0
+    assert deliver(Client(), wechatpay, notify_path(tenant.code), genuine) == 204
+
+
+def test_the_pay_form_sent_again_after_the_bill_was_paid_or_the_order_expired_is_refused(
+    wechatpay: WeChatPaySandbox, tenant: Tenant, payer: User
+) -> None:
+    bill = _bill(tenant, payer)
+    order = _order(bill)
+    PaymentOrder.objects.filter(tenant=tenant, pk=order.pk).update(expires_at=timezone.now())
+    with pytest.raises(Conflict) as expired:
+        _order(bill)
+    assert expired.value.code == "order_closed"
+    fresh = _order(bill, key="key-00000002")
+    _pay(wechatpay, fresh)
+    assert settle(actor=FACTORY, order=fresh) == "applied"
+    with pytest.raises(Conflict) as paid:
+        _order(bill, key="key-00000002")
+    assert paid.value.code == "bill_not_due"
+    assert len(wechatpay.trades) == 2

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from onestop.core.actors import Actor
 from onestop.core.errors import OnestopError
 from onestop.core.metrics import counter
-from onestop.payments.actions import do_apply_channel_payment
+from onestop.payments.actions import apply_reported
 from onestop.payments.channels import Answer, NotificationRejected, enabled_channel
 from onestop.tenancy.access import access_tenant_by_code
 
@@ -43,6 +43,8 @@ def notify(request: HttpRequest, tenant: str, channel: str) -> HttpResponse:
     try:
         payment = plugin.verify_notification(request.headers, request.body)
     except NotificationRejected as rejected:
+        if rejected.reason == "not_a_payment":  # genuine, of something else: heard, left
+            return _answer(plugin.accepted())
         REJECTED_TOTAL.labels(plugin.identifier, rejected.reason).inc()
         logger.warning(
             "%s notification for %s refused: %s (from %s)",
@@ -52,17 +54,22 @@ def notify(request: HttpRequest, tenant: str, channel: str) -> HttpResponse:
             request.META.get("REMOTE_ADDR", ""),
         )
         return _answer(plugin.refused(rejected.reason))
+    if payment.tenant_code != owner.code:
+        REJECTED_TOTAL.labels(plugin.identifier, "wrong_tenant").inc()
+        logger.warning(
+            "%s notification for %s's order %s refused at %s's address",
+            plugin.identifier,
+            payment.tenant_code,
+            payment.order_number,
+            owner.code,
+        )
+        return _answer(plugin.refused("wrong_tenant"))
     try:
-        do_apply_channel_payment(
+        apply_reported(
             actor=Actor.system(f"{plugin.identifier} notification"),
             tenant=owner,
             channel=plugin.identifier,
-            notification_id=payment.notification_id,
-            order_number=payment.order_number,
-            channel_transaction=payment.channel_transaction,
-            amount_fen=payment.amount_fen,
-            succeeded_at=payment.succeeded_at,
-            body=payment.body,
+            payment=payment,
         )
     except OnestopError as error:
         REJECTED_TOTAL.labels(plugin.identifier, "malformed").inc()
