@@ -37,7 +37,7 @@ from onestop.tenancy.models import Department
 
 if TYPE_CHECKING:
     from onestop.identity.models import User
-    from onestop.payments.channels import ChannelPayment, PaymentChannel
+    from onestop.payments.channels import PaymentChannel
     from onestop.tenancy.models import Tenant
 
 logger = logging.getLogger(__name__)
@@ -408,23 +408,6 @@ def do_apply_channel_payment(
             order_number or payment_code,
         )
     return outcome
-
-
-def apply_reported(
-    *, actor: Actor, tenant: Tenant, channel: str, payment: ChannelPayment
-) -> NotificationOutcome:
-    """Apply a payment a channel reported, in a notification or in answer to a query."""
-    return do_apply_channel_payment(
-        actor=actor,
-        tenant=tenant,
-        channel=channel,
-        notification_id=payment.notification_id,
-        order_number=payment.order_number,
-        channel_transaction=payment.channel_transaction,
-        amount_fen=payment.amount_fen,
-        succeeded_at=payment.succeeded_at,
-        body=payment.body,
-    )
 
 
 def _first_of(tenant: Tenant, channel: str, channel_transaction: str) -> ChannelNotification | None:

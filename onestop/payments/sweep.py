@@ -11,9 +11,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from onestop.core.actors import Actor
-from onestop.payments.actions import apply_reported, do_close_payment_order
+from onestop.payments.actions import do_close_payment_order
 from onestop.payments.channels import ChannelUnavailable, enabled_channel
 from onestop.payments.models import BillState, OrderState, PaymentOrder
+from onestop.payments.reported import apply_reported
 
 logger = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from onestop.core.actors import Actor
 from onestop.core.errors import OnestopError
 from onestop.core.metrics import counter
-from onestop.payments.actions import apply_reported
 from onestop.payments.channels import Answer, NotificationRejected, enabled_channel
+from onestop.payments.reported import apply_reported
 from onestop.tenancy.access import access_tenant_by_code
 
 logger = logging.getLogger(__name__)
