@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import NotFound
 from onestop.payments.error_codes import PaymentsErrorCode
-from onestop.payments.models import Bill, PaymentOrder
+from onestop.payments.models import Bill
 
 if TYPE_CHECKING:
     from onestop.identity.models import User
@@ -26,12 +26,3 @@ def access_bill(tenant: Tenant, payer: User, number: str) -> Bill:
     if bill is None:
         raise NotFound(PaymentsErrorCode.BILL_NOT_FOUND, _("No such bill."))
     return bill
-
-
-def access_order(tenant: Tenant, payer: User, number: str) -> PaymentOrder:
-    order = (
-        PaymentOrder.objects.filter(tenant=tenant, payer=payer, number=number).select_related("bill").first()
-    )
-    if order is None:
-        raise NotFound(PaymentsErrorCode.ORDER_NOT_FOUND, _("No such payment order."))
-    return order

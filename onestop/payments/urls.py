@@ -8,7 +8,6 @@ urlpatterns = [
     path("<slug:tenant>/me/payments/<str:number>/", portal.bill_page, name="bill"),
     path("<slug:tenant>/me/payments/<str:number>/pay/", portal.pay, name="pay"),
     path("<slug:tenant>/me/payments/<str:number>/return/", portal.returned, name="returned"),
-    path("<slug:tenant>/me/payment-orders/<str:number>/", portal.order_page, name="order"),
     # A channel's notifications (signed by the channel: no session, no CSRF token).
     path("<slug:tenant>/payments/notify/<slug:channel>/", notify.notify, name="notify"),
 ]

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from onestop.core.errors import OnestopError
 from onestop.identity.access import actor_for
 from onestop.identity.pages import citizen_required
-from onestop.payments.access import access_bill, access_order, bills_of
+from onestop.payments.access import access_bill, bills_of
 from onestop.payments.actions import do_open_payment_order
 from onestop.payments.channels import ChannelUnavailable, enabled_channel, enabled_channels
 from onestop.payments.models import Bill, BillState, OrderState
@@ -125,9 +125,3 @@ def returned(request: HttpRequest, tenant: Tenant, user: User, number: str) -> H
             _("No payment has been confirmed yet. If you paid, this page will show it within a minute."),
         )
     return redirect("payments:bill", tenant.code, bill.number)
-
-
-@citizen_required
-def order_page(request: HttpRequest, tenant: Tenant, user: User, number: str) -> HttpResponse:
-    order = access_order(tenant, user, number)
-    return redirect("payments:bill", tenant.code, order.bill.number)
